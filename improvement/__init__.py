@@ -1,0 +1,76 @@
+"""The tracker for quality teams maturing promising social practice (lovende praksis)."""
+
+from pathlib import Path
+
+from flask import Flask
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from . import access, config, errors, formatting
+from .extensions import babel, csrf, db, htmx, login_manager, migrate
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(overrides: dict | None = None) -> Flask:
+    app = Flask(
+        __name__,
+        instance_path=str(ROOT / "instance"),
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+    )
+    app.config.update(config.load(app.instance_path))
+    app.config.update(overrides or {})
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"))
+    csrf.init_app(app)
+    htmx.init_app(app)
+    babel.init_app(
+        app,
+        locale_selector=_locale,
+        default_translation_directories=str(Path(__file__).parent / "translations"),
+    )
+    _init_login(app)
+
+    app.before_request(access.check_request)
+    app.context_processor(access.context)
+    formatting.init_app(app)
+    errors.init_app(app)
+
+    from .auth.views import bp as auth_bp
+    from .interventions.views import bp as interventions_bp
+
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(interventions_bp)
+
+    from . import cli
+
+    cli.init_app(app)
+    return app
+
+
+def _locale() -> str:
+    # Danish for everyone by default (also before login); English is a per-user choice.
+    if current_user and current_user.is_authenticated and current_user.locale:
+        return current_user.locale
+    return "da"
+
+
+def _init_login(app: Flask) -> None:
+    from .models import Membership, User
+
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = None
+
+    @login_manager.user_loader
+    def load_user(user_id: str):
+        # Memberships and their organisations come with the user: every page needs them.
+        stmt = (
+            select(User)
+            .where(User.id == int(user_id))
+            .options(selectinload(User.memberships).joinedload(Membership.organization))
+        )
+        return db.session.scalars(stmt).first()

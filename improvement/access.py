@@ -1,0 +1,133 @@
+"""Access control, in one place.
+
+- Every request needs a logged-in user, except views marked @public.
+- The current organisation lives in the session and must be one the user belongs to.
+- Every query for an organisation's data goes through scoped() or get_or_404_for_user():
+  an object of another organisation is a 404, exactly like a missing one.
+- Read-only roles (evaluator) get 403 on every write, checked once before any view runs,
+  so a new route cannot forget it. Views that only touch the user's own session or profile
+  are marked @personal.
+"""
+
+from functools import wraps
+
+from flask import abort, current_app, g, redirect, request, session, url_for
+from flask_htmx import make_response as htmx_response
+from flask_login import current_user
+from sqlalchemy import Select, select
+
+from .extensions import db, htmx
+from .models import READ_ONLY_ROLES, Membership, Organization
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def public(view):
+    """Reachable without logging in (login page)."""
+    view.access_public = True
+    return view
+
+
+def personal(view):
+    """Writes only the user's own session or profile: allowed for read-only roles too."""
+    view.access_personal = True
+    return view
+
+
+def _view_flag(name: str) -> bool:
+    view = current_app.view_functions.get(request.endpoint or "")
+    return bool(view and getattr(view, name, False))
+
+
+def current_membership() -> Membership | None:
+    """The user's membership in the organisation they are working in (cached per request)."""
+    if "membership" in g:
+        return g.membership
+    membership = None
+    if current_user.is_authenticated:
+        memberships = {m.organization_id: m for m in current_user.memberships}
+        membership = memberships.get(session.get("org_id"))
+        if membership is None and memberships:
+            membership = min(memberships.values(), key=lambda m: m.organization.name)
+            session["org_id"] = membership.organization_id
+    g.membership = membership
+    return membership
+
+
+def current_org() -> Organization | None:
+    membership = current_membership()
+    return membership.organization if membership else None
+
+
+def current_role() -> str | None:
+    membership = current_membership()
+    return membership.role if membership else None
+
+
+def can_write() -> bool:
+    return current_role() not in READ_ONLY_ROLES
+
+
+def scoped(model, stmt: Select | None = None) -> Select:
+    """A select of `model` limited to the current organisation's rows."""
+    membership = current_membership()
+    org_id = membership.organization_id if membership else None
+    stmt = select(model) if stmt is None else stmt
+    return stmt.where(model.organization_id == org_id)
+
+
+def get_or_404_for_user(model, object_id: int, *options):
+    stmt = scoped(model).where(model.id == object_id)
+    if options:
+        stmt = stmt.options(*options)
+    obj = db.session.scalars(stmt).first()
+    if obj is None:
+        abort(404)
+    return obj
+
+
+def require_roles(*roles: str):
+    """Limit a view to some roles in the current organisation (403 otherwise)."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(*args, **kwargs):
+            if current_role() not in roles:
+                abort(403)
+            return view(*args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+def check_request():
+    """before_request hook: authentication, organisation membership, read-only roles."""
+    if request.endpoint in (None, "static") or _view_flag("access_public"):
+        return None
+    if not current_user.is_authenticated:
+        login_url = url_for(
+            "auth.login", next=request.full_path if request.method == "GET" else None
+        )
+        if htmx:
+            # A redirect inside an HTMX swap would put the login page into a fragment.
+            return htmx_response(redirect=login_url)
+        return redirect(login_url)
+    if current_membership() is None and not _view_flag("access_personal"):
+        abort(403)
+    if request.method not in SAFE_METHODS and not can_write() and not _view_flag("access_personal"):
+        abort(403)
+    return None
+
+
+def context():
+    """Template globals, so every page can show the organisation switcher and hide write buttons."""
+    if not current_user.is_authenticated:
+        return {}
+    membership = current_membership()
+    return {
+        "current_org": membership.organization if membership else None,
+        "current_role": membership.role if membership else None,
+        "current_role_label": membership.role_label if membership else "",
+        "can_write": can_write(),
+    }

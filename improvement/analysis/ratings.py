@@ -1,0 +1,313 @@
+"""Quality in core elements (kvalitet i kerneelementer): aggregates of practitioners' ratings.
+
+Per case and per phase of the course, the practitioner rates 1-5 how far each core
+element was worked with. The ratings feed case reflection ("did we deliver the core
+elements, and why did we deviate?") and the team's view of the intervention: a heat map
+core element x phase, the distribution of scores, the trend per quarter, the list of low
+ratings to talk about, and one practitioner's pattern against the team's.
+
+One rule runs through every function: a cell (case, phase, core element) counts once,
+with its latest rating. A practitioner who revises a rating corrects it; counting both
+would weigh revised cells double and keep a corrected score alive. The latest rating is
+the one with the latest ``rated_at``; on equal ``rated_at`` the one later in the input
+wins, so callers should pass rows in the order they were saved (e.g. by id). The latest
+rating also supplies the cell's date (for the trend) and rater (for practitioner views).
+
+Means are rounded half up to one decimal; empty cells have mean None and count 0, never
+a mean of 0.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Iterable, Mapping, Sequence
+from contextlib import suppress
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from fractions import Fraction
+from typing import Any
+
+import pandas as pd
+
+from improvement.analysis._frames import frame
+from improvement.analysis.rounding import round_half_up
+
+__all__ = [
+    "DEFAULT_LOW_THRESHOLD",
+    "SCORES",
+    "HeatMap",
+    "Rating",
+    "heat_map",
+    "latest_ratings",
+    "low_ratings",
+    "quarter_label",
+    "quarterly_trend",
+    "rater_vs_team",
+    "score_distribution",
+]
+
+#: The rating scale.
+SCORES: tuple[int, ...] = (1, 2, 3, 4, 5)
+#: Ratings at or below this are "low" and listed for reflection by default.
+DEFAULT_LOW_THRESHOLD = 2
+
+
+@dataclass(frozen=True)
+class Rating:
+    """One rating of how far a core element was worked with in one phase of one case."""
+
+    case_id: Hashable
+    phase: Hashable
+    core_element: Hashable
+    score: int
+    rated_at: date
+    rater_id: Hashable
+    role: str | None = None
+
+
+@dataclass(frozen=True)
+class HeatMap:
+    """Core element (rows) x phase (columns): rounded means (None if empty) and counts."""
+
+    means: pd.DataFrame
+    counts: pd.DataFrame
+
+    def to_long(self) -> pd.DataFrame:
+        """One row per cell (core_element, phase, mean, count), for charts and Excel."""
+        records = [
+            {
+                "core_element": element,
+                "phase": phase,
+                "mean": self.means.at[element, phase],
+                "count": int(self.counts.at[element, phase]),
+            }
+            for element in self.means.index
+            for phase in self.means.columns
+        ]
+        return frame(records, ["core_element", "phase", "mean", "count"])
+
+
+def _get(obj: Any, name: str) -> Any:
+    if isinstance(obj, Mapping):
+        if name in obj:
+            return obj[name]
+        if name == "role":
+            return None
+        raise KeyError(f"missing field {name!r} in {obj!r}")
+    if name == "role":
+        return getattr(obj, name, None)
+    return getattr(obj, name)
+
+
+def _as_rating(obj: Any) -> Rating:
+    """Accept a Rating, a mapping or an ORM-like object; check the score and the date."""
+    if isinstance(obj, Rating):
+        rating = obj
+    else:
+        rating = Rating(
+            case_id=_get(obj, "case_id"),
+            phase=_get(obj, "phase"),
+            core_element=_get(obj, "core_element"),
+            score=_get(obj, "score"),
+            rated_at=_get(obj, "rated_at"),
+            rater_id=_get(obj, "rater_id"),
+            role=_get(obj, "role"),
+        )
+    if isinstance(rating.score, bool) or rating.score not in SCORES:
+        raise ValueError(f"score must be one of {SCORES}, got {rating.score!r}")
+    if not isinstance(rating.rated_at, date):
+        raise TypeError(f"rated_at must be a date, got {rating.rated_at!r}")
+    return rating
+
+
+def _day(value: date) -> date:
+    """The calendar day of a date or datetime (a datetime is a date subclass)."""
+    return date(value.year, value.month, value.day)
+
+
+def _moment(value: date) -> tuple[date, time]:
+    """Sort key for ``rated_at``: dates and datetimes cannot be compared directly."""
+    return _day(value), value.time() if isinstance(value, datetime) else time.min
+
+
+def latest_ratings(ratings: Iterable[Any]) -> list[Rating]:
+    """The latest rating of every (case, phase, core element) cell, in input order.
+
+    See the module docstring for why only the latest counts and how ties are broken.
+    """
+    latest: dict[tuple[Hashable, Hashable, Hashable], tuple[tuple[Any, ...], Rating]] = {}
+    for position, obj in enumerate(ratings):
+        rating = _as_rating(obj)
+        key = (rating.case_id, rating.phase, rating.core_element)
+        rank = (*_moment(rating.rated_at), position)
+        if key not in latest or rank >= latest[key][0]:
+            latest[key] = (rank, rating)
+    return [rating for _, rating in sorted(latest.values(), key=lambda item: item[0][-1])]
+
+
+def _order(found: Iterable[Hashable], given: Sequence[Hashable] | None) -> list[Hashable]:
+    """The given order, then anything else found (sorted if comparable, else as found).
+
+    Given keys stay even without ratings, so a page shows every phase of the course.
+    """
+    seen = list(dict.fromkeys(found))
+    if given is not None:
+        rest = [key for key in seen if key not in set(given)]
+        head = list(dict.fromkeys(given))
+    else:
+        rest, head = seen, []
+    with suppress(TypeError):  # mixed id types stay in the order found
+        rest = sorted(rest)  # type: ignore[type-var]
+    return head + rest
+
+
+def _mean(scores: Sequence[int]) -> float | None:
+    if not scores:
+        return None
+    return round_half_up(Fraction(sum(scores), len(scores)), 1)
+
+
+def heat_map(
+    ratings: Iterable[Any],
+    phases: Sequence[Hashable] | None = None,
+    core_elements: Sequence[Hashable] | None = None,
+) -> HeatMap:
+    """Mean score and number of rated cells per core element and phase.
+
+    Pass ``phases`` and ``core_elements`` in the intervention's order to get every row
+    and column even where nothing is rated yet; keys found in the ratings but not given
+    are appended. Colour must not be the only carrier of meaning, so pages should print
+    the mean and count in each cell; this returns both.
+    """
+    cells = latest_ratings(ratings)
+    element_keys = _order((r.core_element for r in cells), core_elements)
+    phase_keys = _order((r.phase for r in cells), phases)
+    scores: dict[tuple[Hashable, Hashable], list[int]] = {}
+    for rating in cells:
+        scores.setdefault((rating.core_element, rating.phase), []).append(rating.score)
+    mean_records = [
+        {phase: _mean(scores.get((element, phase), [])) for phase in phase_keys}
+        for element in element_keys
+    ]
+    count_records = [
+        {phase: len(scores.get((element, phase), [])) for phase in phase_keys}
+        for element in element_keys
+    ]
+    means = frame(mean_records, phase_keys, index=element_keys).astype(object)
+    counts = frame(count_records, phase_keys, index=element_keys)
+    return HeatMap(means=means, counts=counts)
+
+
+def score_distribution(
+    ratings: Iterable[Any], core_elements: Sequence[Hashable] | None = None
+) -> pd.DataFrame:
+    """Number of cells with each score 1..5 per core element, plus a "total" column.
+
+    Index: core elements; columns: 1, 2, 3, 4, 5, "total" (all int).
+    """
+    cells = latest_ratings(ratings)
+    element_keys = _order((r.core_element for r in cells), core_elements)
+    counts = {element: dict.fromkeys(SCORES, 0) for element in element_keys}
+    for rating in cells:
+        counts[rating.core_element][rating.score] += 1
+    records = [{**counts[e], "total": sum(counts[e].values())} for e in element_keys]
+    return frame(records, [*SCORES, "total"], index=element_keys)
+
+
+def quarter_label(day: date) -> str:
+    """Danish quarter label: 14 May 2026 -> "2026 K2" (K for kvartal)."""
+    return f"{day.year} K{(day.month - 1) // 3 + 1}"
+
+
+def _quarter_index(day: date) -> int:
+    return day.year * 4 + (day.month - 1) // 3
+
+
+def quarterly_trend(
+    ratings: Iterable[Any], core_elements: Sequence[Hashable] | None = None
+) -> pd.DataFrame:
+    """Mean and count per core element per quarter of the latest rating's date.
+
+    Long format, columns ``core_element``, ``quarter`` ("2026 K1"), ``mean`` (None when
+    the quarter has no rating), ``count``; sorted by core element, then time. Every
+    quarter from the first to the last rated one appears for every core element, so a
+    line chart's axis has no silent jumps over empty quarters.
+
+    A revised cell counts in the quarter of its latest rating: the revision is the
+    team's current judgement, made then.
+    """
+    cells = latest_ratings(ratings)
+    element_keys = _order((r.core_element for r in cells), core_elements)
+    columns = ["core_element", "quarter", "mean", "count"]
+    if not cells:
+        return frame([], columns)
+    quarters = [_quarter_index(_day(r.rated_at)) for r in cells]
+    scores: dict[tuple[Hashable, int], list[int]] = {}
+    for rating, quarter in zip(cells, quarters, strict=True):
+        scores.setdefault((rating.core_element, quarter), []).append(rating.score)
+    records = []
+    for element in element_keys:
+        for quarter in range(min(quarters), max(quarters) + 1):
+            values = scores.get((element, quarter), [])
+            label = quarter_label(date(quarter // 4, quarter % 4 * 3 + 1, 1))
+            records.append(
+                {
+                    "core_element": element,
+                    "quarter": label,
+                    "mean": _mean(values),
+                    "count": len(values),
+                }
+            )
+    return frame(records, columns)
+
+
+def low_ratings(ratings: Iterable[Any], threshold: int = DEFAULT_LOW_THRESHOLD) -> list[Rating]:
+    """Latest ratings with ``score <= threshold``: the cells to reflect on.
+
+    A low score later revised upwards is no longer listed; one revised downwards is.
+    Sorted by case, phase, core element (compared as text, so mixed ids sort).
+    """
+    cells = [r for r in latest_ratings(ratings) if r.score <= threshold]
+    return sorted(cells, key=lambda r: (str(r.case_id), str(r.phase), str(r.core_element)))
+
+
+def rater_vs_team(
+    ratings: Iterable[Any],
+    rater_id: Hashable,
+    core_elements: Sequence[Hashable] | None = None,
+) -> pd.DataFrame:
+    """One practitioner's mean per core element against the whole team's.
+
+    The team includes the practitioner: it is "everyone's ratings", the yardstick a
+    practitioner sees on their own page. Columns: ``rater_mean``, ``rater_count``,
+    ``team_mean``, ``team_count``, ``difference`` (rater minus team, from the rounded
+    means so the page's arithmetic adds up; None when the rater has no rating there).
+    Index: core elements. A cell belongs to the rater of its latest rating.
+    """
+    cells = latest_ratings(ratings)
+    element_keys = _order((r.core_element for r in cells), core_elements)
+    team: dict[Hashable, list[int]] = {e: [] for e in element_keys}
+    own: dict[Hashable, list[int]] = {e: [] for e in element_keys}
+    for rating in cells:
+        team[rating.core_element].append(rating.score)
+        if rating.rater_id == rater_id:
+            own[rating.core_element].append(rating.score)
+    records = []
+    for element in element_keys:
+        rater_mean, team_mean = _mean(own[element]), _mean(team[element])
+        difference = (
+            None
+            if rater_mean is None or team_mean is None
+            else round_half_up(Fraction(str(rater_mean)) - Fraction(str(team_mean)), 1)
+        )
+        records.append(
+            {
+                "rater_mean": rater_mean,
+                "rater_count": len(own[element]),
+                "team_mean": team_mean,
+                "team_count": len(team[element]),
+                "difference": difference,
+            }
+        )
+    columns = ["rater_mean", "rater_count", "team_mean", "team_count", "difference"]
+    result = frame(records, columns, index=element_keys)
+    return result.astype({"rater_mean": object, "team_mean": object, "difference": object})

@@ -1,0 +1,91 @@
+"""Logging in and out, switching organisation, personal settings."""
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_user, logout_user
+from sqlalchemy import select
+
+from ..access import personal, public
+from ..extensions import db
+from ..forms import EmptyForm, choices
+from ..models import User
+from . import throttle
+from .forms import LoginForm, ProfileForm, SwitchOrgForm
+
+bp = Blueprint("auth", __name__)
+
+
+def _safe_next(target: str | None) -> str:
+    # Only same-site paths, so a crafted link cannot send the user elsewhere after login.
+    if (
+        target
+        and not urlsplit(target).netloc
+        and target.startswith("/")
+        and not target.startswith("//")
+    ):
+        return target
+    return url_for("interventions.intervention_listing")
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@public
+def login():
+    if current_user.is_authenticated:
+        return redirect(_safe_next(request.args.get("next")))
+    form = LoginForm()
+    if form.validate_on_submit():
+        email = form.email.data.strip().lower()
+        if wait := throttle.wait_seconds(email):
+            form.password.errors.append(
+                _("Too many failed attempts. Wait %(seconds)s seconds and try again.", seconds=wait)
+            )
+            return render_template("auth/login.html", form=form), 429
+        user = db.session.scalars(select(User).where(User.email == email)).first()
+        if user is None or not user.active or not user.check_password(form.password.data):
+            throttle.record_failure(email)
+            # Neutral: never say whether the address or the password was wrong.
+            form.password.errors.append(_("Wrong e-mail or password."))
+            return render_template("auth/login.html", form=form), 200
+        throttle.reset(email)
+        session.clear()
+        login_user(user)
+        return redirect(_safe_next(request.args.get("next")))
+    return render_template("auth/login.html", form=form)
+
+
+@bp.route("/logout", methods=["POST"])
+@personal
+def logout():
+    if EmptyForm().validate_on_submit():
+        logout_user()
+        session.clear()
+        flash(_("You are logged out."), "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/organisation", methods=["POST"])
+@personal
+def switch_org():
+    form = SwitchOrgForm()
+    names = {m.organization_id: m.organization.name for m in current_user.memberships}
+    form.org_id.choices = choices(names)
+    if form.validate_on_submit():
+        session["org_id"] = form.org_id.data
+        flash(_("You are now working in %(org)s.", org=names[form.org_id.data]), "info")
+    else:
+        flash(_("You are not a member of that organisation."), "error")
+    return redirect(url_for("interventions.intervention_listing"))
+
+
+@bp.route("/profil", methods=["GET", "POST"])
+@personal
+def profile():
+    form = ProfileForm(obj=current_user)
+    if form.validate_on_submit():
+        current_user.locale = form.locale.data
+        db.session.commit()
+        flash(_("Your settings are saved."), "success")
+        return redirect(url_for("auth.profile"))
+    return render_template("auth/profile.html", form=form)

@@ -1,0 +1,72 @@
+"""Command-line tasks: `flask --app improvement seed-demo`, `create-user`, ..."""
+
+import click
+from flask import Flask
+from sqlalchemy import select
+
+from . import seeding
+from .extensions import db
+from .models import ORG_KINDS_KEYS, ROLES, Membership, Organization, User
+from .validators import contains_cpr
+
+
+def init_app(app: Flask) -> None:
+    app.cli.add_command(seed_reference)
+    app.cli.add_command(seed_demo)
+    app.cli.add_command(create_user)
+
+
+@click.command("seed-reference")
+def seed_reference():
+    """Load the reference data (the 11 elements) from seeds/."""
+    created = seeding.load_reference()
+    click.echo(f"Reference data: {created} new rows.")
+
+
+@click.command("seed-demo")
+def seed_demo():
+    """Load reference data and the demo organisations; running it again changes nothing."""
+    seeding.load_reference()
+    counts = seeding.load_demo()
+    click.echo(
+        "Demo data: {organisations} new organisations, {users} new users, "
+        "{interventions} new interventions.".format(**counts)
+    )
+
+
+@click.command("create-user")
+@click.option("--email", required=True, help="Login e-mail address.")
+@click.option("--name", required=True, help="Full name shown in the app.")
+@click.option("--org", "org_name", required=True, help="Organisation name (created if new).")
+@click.option("--org-kind", type=click.Choice(ORG_KINDS_KEYS), default="kommune")
+@click.option("--role", type=click.Choice(list(ROLES)), required=True)
+@click.password_option(help="Asked for without echo if not given.")
+def create_user(email, name, org_name, org_kind, role, password):
+    """Create a real user (or add an existing one) with a membership in an organisation."""
+    email = email.strip().lower()
+    if any(contains_cpr(v) for v in (email, name, org_name)):
+        raise click.BadParameter("CPR-shaped text is not allowed.")
+    if len(password) < 10:
+        raise click.BadParameter("Use a password of at least 10 characters.")
+    org = db.session.scalars(select(Organization).where(Organization.name == org_name)).first()
+    if org is None:
+        org = Organization(name=org_name, kind=org_kind)
+        db.session.add(org)
+        db.session.flush()
+    user = db.session.scalars(select(User).where(User.email == email)).first()
+    if user is None:
+        user = User(email=email, name=name)
+        db.session.add(user)
+    user.set_password(password)
+    db.session.flush()
+    membership = db.session.scalars(
+        select(Membership).where(
+            Membership.user_id == user.id, Membership.organization_id == org.id
+        )
+    ).first()
+    if membership is None:
+        db.session.add(Membership(user_id=user.id, organization_id=org.id, role=role))
+    else:
+        membership.role = role
+    db.session.commit()
+    click.echo(f"{email} is {role} in {org.name}.")

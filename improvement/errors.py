@@ -1,0 +1,71 @@
+"""Friendly error pages in the app's layout, and in-place messages for HTMX requests."""
+
+from flask import Flask, render_template
+from flask_babel import gettext as _
+from flask_htmx import make_response as htmx_response
+from flask_wtf.csrf import CSRFError
+from sqlalchemy.orm.exc import StaleDataError
+
+from .extensions import db, htmx
+
+
+def _message_response(status: int, title: str, text: str):
+    if htmx:
+        # Shown in the page's message area instead of replacing the element that asked.
+        body = render_template("errors/_message.html", title=title, text=text, status=status)
+        return htmx_response(body, status, retarget="#messages", reswap="innerHTML")
+    return render_template("errors/error.html", title=title, text=text, status=status), status
+
+
+def init_app(app: Flask) -> None:
+    @app.errorhandler(400)
+    def bad_request(_e):
+        return _message_response(400, _("Bad request"), _("The request could not be understood."))
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(_e):
+        db.session.rollback()
+        return _message_response(
+            400,
+            _("The form has expired"),
+            _(
+                "For your safety the form could not be accepted (its security token was "
+                "missing or invalid). Nothing was saved. Reload the page and try again."
+            ),
+        )
+
+    @app.errorhandler(403)
+    def forbidden(_e):
+        return _message_response(
+            403, _("Not allowed"), _("Your role does not allow this. Nothing was changed.")
+        )
+
+    @app.errorhandler(404)
+    def not_found(_e):
+        return _message_response(
+            404,
+            _("Page not found"),
+            _("The page or item does not exist, or it belongs to another organisation."),
+        )
+
+    @app.errorhandler(405)
+    def method_not_allowed(_e):
+        return _message_response(405, _("Not allowed"), _("This address cannot be used that way."))
+
+    @app.errorhandler(StaleDataError)
+    def stale(_e):
+        db.session.rollback()
+        return _message_response(
+            409,
+            _("Changed by someone else"),
+            _("Someone else saved this item while you were editing. Reload to see their change."),
+        )
+
+    @app.errorhandler(500)
+    def server_error(_e):
+        db.session.rollback()
+        return _message_response(
+            500,
+            _("Something went wrong"),
+            _("An unexpected error occurred. Nothing was saved. Please try again."),
+        )

@@ -1,0 +1,74 @@
+"""Form base classes: CSRF, Danish validation messages and the CPR guard on every text field."""
+
+from flask_babel import gettext, ngettext
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, SelectChoice, StringField
+
+from .validators import no_cpr
+
+# WTForms ships no Danish catalogue. Its built-in messages are listed here so that Babel's
+# extractor keeps them in ours, and BaseForm translates them through Flask-Babel.
+WTFORMS_MESSAGES = (
+    _l("This field is required."),
+    _l("Not a valid date value."),
+    _l("Not a valid choice."),
+    _l("Not a valid integer value."),
+    _l("Invalid email address."),
+    _l("Field must be at least %(min)d characters long."),
+    _l("Field cannot be longer than %(max)d characters."),
+    _l("Field must be between %(min)d and %(max)d characters long."),
+    _l("Number must be between %(min)s and %(max)s."),
+    _l("The CSRF token is missing."),
+    _l("The CSRF token is invalid."),
+    _l("The CSRF token has expired."),
+)
+
+
+def choices(pairs) -> list[SelectChoice]:
+    """SelectField choices from a {value: label} mapping or (value, label) pairs."""
+    items = pairs.items() if isinstance(pairs, dict) else pairs
+    return [SelectChoice(value, label) for value, label in items]
+
+
+class _BabelTranslations:
+    def gettext(self, string):
+        return gettext(string)
+
+    def ngettext(self, singular, plural, n):
+        return ngettext(singular, plural, n)
+
+
+class BaseForm(FlaskForm):
+    class Meta:
+        def get_translations(self, form):
+            return _BabelTranslations()
+
+    def validate(self, extra_validators=None):
+        # Every text field refuses CPR-shaped input, without each form having to remember.
+        extra = {name: list(v) for name, v in (extra_validators or {}).items()}
+        for name, field in self._fields.items():
+            if isinstance(field, StringField):
+                # A missing text field is empty text, never NULL; whitespace is not content.
+                field.data = (field.data or "").strip()
+                extra.setdefault(name, []).append(no_cpr)
+        return super().validate(extra_validators=extra)
+
+
+class EmptyForm(BaseForm):
+    """A CSRF-only form for buttons that post (archive, remove, log out)."""
+
+
+class VersionedForm(BaseForm):
+    """Edit form for a Versioned row: carries the version the user started from."""
+
+    version = HiddenField()
+
+    def is_stale(self, obj) -> bool:
+        return str(obj.version) != (self.version.data or "")
+
+    def populate_obj(self, obj) -> None:
+        # The version is the database's to bump (version_id_col), never the form's to set.
+        for name, field in self._fields.items():
+            if name not in ("version", "csrf_token"):
+                field.populate_obj(obj, name)

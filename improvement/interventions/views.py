@@ -1,0 +1,190 @@
+"""Interventions: listing, creation, inline editing, archiving, and the quality team."""
+
+from flask import Blueprint, abort, flash, redirect, request, url_for
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+
+from ..access import current_org, get_or_404_for_user, scoped
+from ..extensions import db
+from ..forms import EmptyForm, choices
+from ..models import PROFESSIONAL_ROLES, Intervention, TeamMember
+from ..rendering import render_fragment, render_htmx
+from .forms import InterventionForm, TeamMemberEditForm, TeamMemberForm
+from .team import addable_users, team_of
+
+bp = Blueprint("interventions", __name__)
+bp.add_app_template_global(PROFESSIONAL_ROLES, "professional_roles")
+
+LISTING = "interventions/interventions.html"
+DETAIL = "interventions/detail.html"
+
+
+@bp.route("/")
+def index():
+    return redirect(url_for("interventions.intervention_listing"))
+
+
+def _listing_context(form: InterventionForm, show_archived: bool, created_id: int | None = None):
+    stmt = scoped(Intervention).order_by(Intervention.name)
+    if not show_archived:
+        stmt = stmt.where(Intervention.status != "archived")
+    interventions = list(db.session.scalars(stmt))
+    team_sizes = dict(
+        db.session.execute(
+            scoped(TeamMember, select(TeamMember.intervention_id, func.count()))
+            .where(TeamMember.in_quality_team.is_(True))
+            .group_by(TeamMember.intervention_id)
+        ).all()
+    )
+    archived_count = db.session.scalar(
+        scoped(Intervention, select(func.count())).where(Intervention.status == "archived")
+    )
+    return {
+        "interventions": interventions,
+        "team_sizes": team_sizes,
+        "archived_count": archived_count,
+        "show_archived": show_archived,
+        "form": form,
+        "created": next((i for i in interventions if i.id == created_id), None),
+    }
+
+
+@bp.route("/indsatser")
+def intervention_listing():
+    show_archived = request.args.get("arkiv") == "1"
+    return render_htmx(LISTING, "listing", **_listing_context(InterventionForm(), show_archived))
+
+
+@bp.route("/indsatser", methods=["POST"])
+def intervention_new():
+    form = InterventionForm()
+    if not form.validate_on_submit():
+        return render_htmx(LISTING, "listing", status=422, **_listing_context(form, False))
+    intervention = Intervention(organization_id=current_org().id)
+    form.populate_obj(intervention)
+    db.session.add(intervention)
+    db.session.commit()
+    return render_htmx(
+        LISTING,
+        "listing",
+        **_listing_context(InterventionForm(formdata=None), False, intervention.id),
+    )
+
+
+def _detail_context(intervention: Intervention, **extra):
+    context = {
+        "intervention": intervention,
+        "team": team_of(intervention),
+        "addable": addable_users(intervention),
+        "team_form": extra.pop("team_form", None) or _team_form(intervention, formdata=None),
+        "action_form": EmptyForm(),
+    }
+    context.update(extra)
+    return context
+
+
+@bp.route("/indsatser/<int:intervention_id>")
+def intervention_detail(intervention_id: int):
+    intervention = get_or_404_for_user(Intervention, intervention_id)
+    return render_htmx(DETAIL, "summary", **_detail_context(intervention))
+
+
+@bp.route("/indsatser/<int:intervention_id>/rediger", methods=["GET", "POST"])
+def intervention_edit(intervention_id: int):
+    intervention = get_or_404_for_user(Intervention, intervention_id)
+    if request.method == "GET":
+        form = InterventionForm(obj=intervention)
+        return render_fragment(DETAIL, "summary_form", intervention=intervention, form=form)
+    form = InterventionForm()
+    if not form.validate_on_submit():
+        return render_fragment(DETAIL, "summary_form", 422, intervention=intervention, form=form)
+    if form.is_stale(intervention):
+        form.form_errors.append(
+            _(
+                "Someone else changed this intervention while you were editing. "
+                "Your text is kept below; reload to see their version."
+            )
+        )
+        return render_fragment(DETAIL, "summary_form", 409, intervention=intervention, form=form)
+    form.populate_obj(intervention)
+    db.session.commit()
+    return render_fragment(DETAIL, "summary", intervention=intervention, action_form=EmptyForm())
+
+
+@bp.route("/indsatser/<int:intervention_id>/arkiver", methods=["POST"])
+def intervention_archive(intervention_id: int):
+    intervention = get_or_404_for_user(Intervention, intervention_id)
+    if EmptyForm().validate_on_submit() and not intervention.is_archived:
+        intervention.previous_status = intervention.status
+        intervention.status = "archived"
+        db.session.commit()
+        flash(_("%(name)s is archived. Its history is kept.", name=intervention.name), "success")
+    return redirect(url_for("interventions.intervention_detail", intervention_id=intervention.id))
+
+
+@bp.route("/indsatser/<int:intervention_id>/genaabn", methods=["POST"])
+def intervention_restore(intervention_id: int):
+    intervention = get_or_404_for_user(Intervention, intervention_id)
+    if EmptyForm().validate_on_submit() and intervention.is_archived:
+        intervention.status = intervention.previous_status or "description"
+        db.session.commit()
+        flash(_("%(name)s is active again.", name=intervention.name), "success")
+    return redirect(url_for("interventions.intervention_detail", intervention_id=intervention.id))
+
+
+def _team_form(intervention: Intervention, **kwargs) -> TeamMemberForm:
+    form = TeamMemberForm(**kwargs)
+    form.user_id.choices = choices((u.id, u.name) for u in addable_users(intervention))
+    return form
+
+
+@bp.route("/indsatser/<int:intervention_id>/team", methods=["POST"])
+def team_member_new(intervention_id: int):
+    intervention = get_or_404_for_user(Intervention, intervention_id)
+    form = _team_form(intervention)
+    if not form.validate_on_submit():
+        return render_htmx(
+            DETAIL, "team_section", 422, **_detail_context(intervention, team_form=form)
+        )
+    member = TeamMember(
+        organization_id=intervention.organization_id, intervention_id=intervention.id
+    )
+    form.populate_obj(member)
+    db.session.add(member)
+    db.session.commit()
+    return render_htmx(DETAIL, "team_section", **_detail_context(intervention))
+
+
+def _member(intervention_id: int, member_id: int) -> TeamMember:
+    member = get_or_404_for_user(TeamMember, member_id)
+    if member.intervention_id != intervention_id:
+        # The right object under the wrong parent is as missing as a foreign one.
+        abort(404)
+    return member
+
+
+@bp.route("/indsatser/<int:intervention_id>/team/<int:member_id>", methods=["POST"])
+def team_member_edit(intervention_id: int, member_id: int):
+    member = _member(intervention_id, member_id)
+    form = TeamMemberEditForm()
+    status = 200
+    if not form.validate_on_submit():
+        status = 422
+    elif form.is_stale(member):
+        form.form_errors.append(_("Someone else changed this member. Reload to see the change."))
+        status = 409
+    else:
+        form.populate_obj(member)
+        db.session.commit()
+        form = None
+    return render_fragment(DETAIL, "team_row", status, member=member, row_form=form)
+
+
+@bp.route("/indsatser/<int:intervention_id>/team/<int:member_id>/fjern", methods=["POST"])
+def team_member_remove(intervention_id: int, member_id: int):
+    member = _member(intervention_id, member_id)
+    intervention = member.intervention
+    if EmptyForm().validate_on_submit():
+        db.session.delete(member)
+        db.session.commit()
+    return render_htmx(DETAIL, "team_section", **_detail_context(intervention))

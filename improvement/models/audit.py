@@ -1,0 +1,90 @@
+"""Audit trail: one table of who changed what when, written by one session hook.
+
+Any model with `__audited__ = True` is recorded on insert, update and delete, so a feature
+gets history by setting one attribute instead of remembering to call a logger.
+"""
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from flask import has_request_context
+from flask_login import current_user
+from sqlalchemy import JSON, DateTime, ForeignKey, String, event, insert, inspect
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from ..extensions import db
+from .base import utcnow
+
+# Bookkeeping columns that change on every write and say nothing to a reader.
+_IGNORED = {"version", "updated_at", "created_at"}
+
+
+class AuditEvent(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+    organization_id: Mapped[int | None] = mapped_column(ForeignKey("organization.id"), index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    object_type: Mapped[str] = mapped_column(String(60))
+    object_id: Mapped[int] = mapped_column()
+    action: Mapped[str] = mapped_column(String(10))
+    changes: Mapped[dict] = mapped_column(JSON, default=dict)
+
+
+def _plain(value):
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return float(value)
+    return value
+
+
+def _changes(obj, action: str) -> dict:
+    state = inspect(obj)
+    changes = {}
+    for attr in state.mapper.column_attrs:
+        if attr.key in _IGNORED:
+            continue
+        hist = state.attrs[attr.key].history
+        if action == "insert":
+            changes[attr.key] = [None, _plain(getattr(obj, attr.key))]
+        elif action == "update" and hist.has_changes():
+            old = hist.deleted[0] if hist.deleted else None
+            new = hist.added[0] if hist.added else None
+            changes[attr.key] = [_plain(old), _plain(new)]
+    return changes
+
+
+def _actor_id() -> int | None:
+    if has_request_context() and current_user and current_user.is_authenticated:
+        return current_user.id
+    return None
+
+
+@event.listens_for(Session, "after_flush")
+def _record(session: Session, _flush_context) -> None:
+    rows = []
+    for action, objects in (
+        ("insert", session.new),
+        ("update", session.dirty),
+        ("delete", session.deleted),
+    ):
+        for obj in objects:
+            if not getattr(obj, "__audited__", False):
+                continue
+            changes = _changes(obj, action)
+            if action == "update" and not changes:
+                continue
+            rows.append(
+                {
+                    "at": utcnow(),
+                    "organization_id": getattr(obj, "organization_id", None),
+                    "user_id": _actor_id(),
+                    "object_type": type(obj).__name__,
+                    "object_id": obj.id,
+                    "action": action,
+                    "changes": changes,
+                }
+            )
+    if rows:
+        # Written on the flush's own connection, so the trail commits or rolls back with the change.
+        session.connection().execute(insert(AuditEvent.__table__), rows)

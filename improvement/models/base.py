@@ -1,0 +1,44 @@
+"""Mixins shared by the aggregates: organisation scoping, timestamps, optimistic locking."""
+
+from datetime import UTC, datetime
+
+from sqlalchemy import DateTime, ForeignKey, Integer
+from sqlalchemy.orm import Mapped, declared_attr, mapped_column
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class OrgScoped:
+    """Every row that belongs to an organisation carries its organisation id directly.
+
+    Children of an intervention copy it from their parent, so access control is one
+    WHERE clause on one column for every model (see improvement/access.py), never a join
+    that a later feature could forget.
+    """
+
+    @declared_attr
+    def organization_id(cls) -> Mapped[int]:
+        return mapped_column(ForeignKey("organization.id"), index=True)
+
+
+class Timestamped:
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow, onupdate=utcnow
+    )
+
+
+class Versioned:
+    """Optimistic locking: SQLAlchemy bumps `version` on every UPDATE and refuses stale ones.
+
+    Edit forms carry the version they were rendered with; a save against a newer version
+    is a concurrent edit and is reported instead of overwriting the other person's change.
+    """
+
+    version: Mapped[int] = mapped_column(Integer, default=1, nullable=False)
+
+    @declared_attr.directive
+    def __mapper_args__(cls) -> dict:
+        return {"version_id_col": cls.__table__.c.version}

@@ -1,0 +1,46 @@
+"""The one shared guard against CPR numbers, used by every form and by the database session.
+
+A Danish CPR number is DDMMYY-SSSS (with or without the dash). Cases concern vulnerable
+children, so anything shaped like one is refused everywhere text enters the system.
+"""
+
+import re
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import String, Text, event
+from sqlalchemy.orm import Session
+from wtforms import ValidationError
+
+# Day 01-31, month 01-12, two-digit year, optional dash or space, four digits; not part of
+# a longer number (so phone numbers with country codes and long ids pass).
+CPR_PATTERN = re.compile(r"(?<!\d)(0[1-9]|[12]\d|3[01])(0[1-9]|1[0-2])\d{2}[-\s]?\d{4}(?!\d)")
+
+CPR_MESSAGE = _l(
+    "This looks like a CPR number. Cases are pseudonymous: never enter CPR numbers or names."
+)
+
+
+def contains_cpr(text: str | None) -> bool:
+    return bool(text) and CPR_PATTERN.search(text) is not None
+
+
+def no_cpr(_form, field) -> None:
+    """WTForms validator; BaseForm applies it to every text field automatically."""
+    if isinstance(field.data, str) and contains_cpr(field.data):
+        raise ValidationError(CPR_MESSAGE)
+
+
+class CprRefused(ValueError):
+    """Raised when CPR-shaped text reaches the database by a path that skipped the forms."""
+
+
+@event.listens_for(Session, "before_flush")
+def _refuse_cpr(session: Session, _ctx, _instances) -> None:
+    # Last line of defence for imports, CLI commands and future code paths. Columns that
+    # hold machine strings (password hashes) are marked info={"not_text": True}.
+    for obj in list(session.new) + list(session.dirty):
+        for column in obj.__table__.columns:
+            if isinstance(column.type, String | Text) and not column.info.get("not_text"):
+                value = getattr(obj, column.key, None)
+                if isinstance(value, str) and contains_cpr(value):
+                    raise CprRefused(f"{type(obj).__name__}.{column.key}")

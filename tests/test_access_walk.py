@@ -1,0 +1,141 @@
+"""Walk every registered URL rule with every method, as a user of another organisation and
+as a read-only evaluator, and assert that nothing leaks and nothing is written.
+
+A later feature that adds a route with a new URL parameter must add it to PARAMS below
+(how to find an id of that kind in the victim organisation); the test fails until it does.
+"""
+
+from dataclasses import dataclass
+
+import pytest
+from sqlalchemy import func, select
+
+from improvement.extensions import db
+from improvement.models import AuditEvent
+from tests.helpers import gen_intervention, gen_member, gen_org, gen_user
+
+SECRET = "Hemmelig indsats hos Syd"
+
+
+@dataclass
+class World:
+    home: object
+    victim: object
+    outsider: object
+    evaluator: object
+    intervention: object
+    member: object
+
+
+@pytest.fixture
+def world(app):
+    home, victim = gen_org("Nord"), gen_org("Syd")
+    outsider = gen_user(home, role="admin")
+    evaluator = gen_user(victim, role="evaluator")
+    leader = gen_user(victim, role="leader")
+    intervention = gen_intervention(victim, name=SECRET, target_group="Fortrolig målgruppe")
+    member = gen_member(intervention, leader)
+    db.session.commit()
+    return World(home, victim, outsider, evaluator, intervention, member)
+
+
+# URL parameter → the id of such an object in the victim organisation.
+PARAMS = {
+    "intervention_id": lambda w: w.intervention.id,
+    "member_id": lambda w: w.member.id,
+}
+
+# Form data sent with every write, so validation passes wherever it can and only access
+# control stands between the request and a write.
+PAYLOAD = {
+    "name": "Indbrud",
+    "status": "testing",
+    "professional_role": "leader",
+    "user_id": "1",
+    "in_quality_team": "y",
+    "version": "1",
+    "org_id": "1",
+    "locale": "en",
+}
+
+
+def _routes(app):
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint == "static":
+            continue
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            yield rule, method
+
+
+def _url(rule, world):
+    missing = [arg for arg in rule.arguments if arg not in PARAMS]
+    assert not missing, f"Add {missing} to PARAMS in {__file__} for {rule.rule}"
+    return rule.build({arg: PARAMS[arg](world) for arg in rule.arguments})[1]
+
+
+def _fingerprint(org_id):
+    """What the victim organisation has: row counts and versions of everything it owns."""
+    rows = []
+    for table in db.metadata.sorted_tables:
+        if "organization_id" not in table.c or table.name == AuditEvent.__tablename__:
+            continue
+        columns = [func.count()]
+        if "version" in table.c:
+            columns.append(func.coalesce(func.sum(table.c.version), 0))
+        rows.append(
+            (
+                table.name,
+                *db.session.execute(
+                    select(*columns).select_from(table).where(table.c.organization_id == org_id)
+                ).one(),
+            )
+        )
+    return rows
+
+
+def _request(client, method, url):
+    return client.open(url, method=method, data=PAYLOAD, headers={"HX-Request": "true"})
+
+
+def test_outsider_sees_nothing_and_changes_nothing(app, client, login, world):
+    login(world.outsider, world.home)
+    before = _fingerprint(world.victim.id)
+    checked = 0
+    for rule, method in _routes(app):
+        url = _url(rule, world)
+        response = _request(client, method, url)
+        body = response.get_data(as_text=True)
+        assert SECRET not in body, f"{method} {url} leaks another organisation's data"
+        assert "Fortrolig målgruppe" not in body, f"{method} {url} leaks"
+        if rule.arguments:
+            assert response.status_code == 404, f"{method} {url} gave {response.status_code}"
+        else:
+            assert response.status_code < 500, f"{method} {url} gave {response.status_code}"
+        checked += 1
+        login(world.outsider, world.home)  # some routes (logout) end the session
+    assert checked > 10
+    assert _fingerprint(world.victim.id) == before
+
+
+def test_evaluator_reads_everything_and_writes_nothing(app, client, login, world):
+    login(world.evaluator, world.victim)
+    before = _fingerprint(world.victim.id)
+    for rule, method in _routes(app):
+        url = _url(rule, world)
+        response = _request(client, method, url)
+        view = app.view_functions[rule.endpoint]
+        if method == "GET":
+            assert response.status_code in (200, 302), f"GET {url} gave {response.status_code}"
+        elif not (getattr(view, "access_personal", False) or getattr(view, "access_public", False)):
+            assert response.status_code == 403, f"{method} {url} gave {response.status_code}"
+        login(world.evaluator, world.victim)
+    assert _fingerprint(world.victim.id) == before
+
+
+def test_anonymous_is_sent_to_login(app, client, world):
+    for rule, method in _routes(app):
+        if getattr(app.view_functions[rule.endpoint], "access_public", False):
+            continue
+        response = client.open(_url(rule, world), method=method, data=PAYLOAD)
+        assert response.status_code == 302, f"{method} {rule.rule}"
+        assert "/login" in response.headers["Location"]

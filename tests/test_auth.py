@@ -1,0 +1,163 @@
+import re
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from improvement.extensions import db
+from improvement.models import Intervention, LoginThrottle
+from tests.helpers import PASSWORD, gen_org, gen_user
+
+
+def test_login_page_is_danish(client):
+    response = client.get("/login")
+    assert response.status_code == 200
+    assert "Log ind" in response.get_data(as_text=True)
+
+
+def test_pages_require_login(client):
+    response = client.get("/indsatser")
+    assert response.status_code == 302
+    assert "/login" in response.headers["Location"]
+
+
+def test_htmx_request_without_login_redirects_whole_page(client):
+    response = client.get("/indsatser", headers={"HX-Request": "true"})
+    assert response.headers["HX-Redirect"].startswith("/login")
+
+
+def test_login_and_logout(client, app):
+    org = gen_org()
+    user = gen_user(org, email="lise@example.test")
+    db.session.commit()
+    response = client.post("/login", data={"email": "Lise@Example.test", "password": PASSWORD})
+    assert response.status_code == 302
+    assert client.get("/indsatser").status_code == 200
+    response = client.post("/logout", follow_redirects=True)
+    assert "Du er logget ud" in response.get_data(as_text=True)
+    assert client.get("/indsatser").status_code == 302
+    assert user.id
+
+
+def test_wrong_password_is_neutral(client):
+    org = gen_org()
+    gen_user(org, email="a@example.test")
+    db.session.commit()
+    wrong_password = client.post("/login", data={"email": "a@example.test", "password": "nope"})
+    unknown_user = client.post("/login", data={"email": "b@example.test", "password": "nope"})
+    for response in (wrong_password, unknown_user):
+        assert "Forkert e-mail eller adgangskode." in response.get_data(as_text=True)
+
+
+def test_repeated_failures_are_slowed_down(client, app):
+    org = gen_org()
+    gen_user(org, email="a@example.test")
+    db.session.commit()
+    for _ in range(app.config["LOGIN_FREE_ATTEMPTS"]):
+        client.post("/login", data={"email": "a@example.test", "password": "nope"})
+    # Even the right password is not checked while the user must wait.
+    response = client.post("/login", data={"email": "a@example.test", "password": PASSWORD})
+    assert response.status_code == 429
+    assert "For mange mislykkede forsøg" in response.get_data(as_text=True)
+    # Once the wait is over, the right password works and the count is reset.
+    row = db.session.get(LoginThrottle, "a@example.test")
+    row.last_failure_at = datetime.now(UTC) - timedelta(hours=1)
+    db.session.commit()
+    response = client.post("/login", data={"email": "a@example.test", "password": PASSWORD})
+    assert response.status_code == 302
+    assert db.session.get(LoginThrottle, "a@example.test") is None
+
+
+def test_login_validates_fields(client):
+    response = client.post("/login", data={"email": "", "password": ""})
+    body = response.get_data(as_text=True)
+    assert body.count("Feltet skal udfyldes.") == 2
+
+
+def test_next_only_goes_to_same_site(client):
+    org = gen_org()
+    gen_user(org, email="a@example.test")
+    db.session.commit()
+    response = client.post(
+        "/login?next=https://evil.example/x", data={"email": "a@example.test", "password": PASSWORD}
+    )
+    assert response.headers["Location"].endswith("/indsatser")
+
+
+def test_switch_organisation(client, login):
+    nord, syd = gen_org("Nord"), gen_org("Syd")
+    user = gen_user(nord, role="leader")
+    from improvement.models import Membership
+
+    db.session.add(Membership(user_id=user.id, organization_id=syd.id, role="evaluator"))
+    db.session.commit()
+    login(user, nord)
+    page = client.get("/indsatser").get_data(as_text=True)
+    assert "De indsatser i Nord" in page
+    client.post("/organisation", data={"org_id": syd.id})
+    page = client.get("/indsatser").get_data(as_text=True)
+    assert "De indsatser i Syd" in page
+    # The evaluator role in Syd applies now: no create form.
+    assert "Opret indsats" not in page
+
+
+def test_cannot_switch_to_foreign_organisation(client, login):
+    nord, other = gen_org("Nord"), gen_org("Fremmed")
+    user = gen_user(nord)
+    db.session.commit()
+    login(user, nord)
+    response = client.post("/organisation", data={"org_id": other.id}, follow_redirects=True)
+    body = response.get_data(as_text=True)
+    assert "Du er ikke medlem af den organisation." in body
+    assert "De indsatser i Nord" in body
+
+
+def test_user_without_membership_is_forbidden(client, login):
+    user = gen_user(None)
+    db.session.commit()
+    login(user)
+    assert client.get("/indsatser").status_code == 403
+
+
+def test_english_is_selectable_per_user(client, login):
+    org = gen_org()
+    user = gen_user(org)
+    db.session.commit()
+    login(user, org)
+    client.post("/profil", data={"locale": "en"})
+    assert "Interventions" in client.get("/indsatser").get_data(as_text=True)
+    client.post("/profil", data={"locale": "da"})
+    assert "Indsatser" in client.get("/indsatser").get_data(as_text=True)
+
+
+@pytest.mark.csrf
+def test_csrf_failure_is_explained_and_writes_nothing(client, login):
+    org = gen_org()
+    user = gen_user(org)
+    db.session.commit()
+    login(user, org)
+    response = client.post("/indsatser", data={"name": "Uden nøgle"})
+    assert response.status_code == 400
+    assert "Formularen er udløbet" in response.get_data(as_text=True)
+    response = client.post(
+        "/indsatser", data={"name": "Uden nøgle"}, headers={"HX-Request": "true"}
+    )
+    assert response.status_code == 400
+    assert response.headers["HX-Retarget"] == "#messages"
+    assert db.session.query(Intervention).count() == 0
+
+
+@pytest.mark.csrf
+def test_csrf_token_in_header_is_accepted(client, login):
+    org = gen_org()
+    user = gen_user(org)
+    db.session.commit()
+    login(user, org)
+    page = client.get("/indsatser").get_data(as_text=True)
+    token = re.search(r'"X-CSRFToken": "([^"]+)"', page).group(1)
+    response = client.post(
+        "/indsatser",
+        data={"name": "Med nøgle", "status": "testing"},
+        headers={"HX-Request": "true", "X-CSRFToken": token},
+    )
+    assert response.status_code == 200
+    assert db.session.query(Intervention).count() == 1

@@ -1,0 +1,152 @@
+from sqlalchemy import select
+
+from improvement.extensions import db
+from improvement.models import AuditEvent, Intervention
+from tests.helpers import gen_intervention, gen_org, gen_user
+
+HX = {"HX-Request": "true"}
+
+
+def setup_user(role="leader"):
+    org = gen_org("Nord")
+    user = gen_user(org, role=role)
+    db.session.commit()
+    return org, user
+
+
+def test_empty_listing_offers_first_step(client, login):
+    org, user = setup_user()
+    login(user, org)
+    body = client.get("/indsatser").get_data(as_text=True)
+    assert "Ingen indsatser endnu – opret den første" in body
+    assert "Opret indsats" in body
+
+
+def test_create_with_htmx_returns_the_listing_fragment(client, login):
+    org, user = setup_user()
+    login(user, org)
+    response = client.post(
+        "/indsatser",
+        data={"name": "Familiekonsulent", "status": "testing", "start_date": "2025-03-01"},
+        headers=HX,
+    )
+    assert response.status_code == 200
+    body = response.get_data(as_text=True)
+    assert "<html" not in body
+    assert "Indsatsen Familiekonsulent er oprettet." in body
+    assert "01.03.2025" in body  # Danish date format
+    intervention = db.session.scalars(select(Intervention)).one()
+    assert intervention.organization_id == org.id
+    assert intervention.status == "testing"
+
+
+def test_invalid_create_keeps_values_and_says_what_is_wrong(client, login):
+    org, user = setup_user()
+    login(user, org)
+    response = client.post(
+        "/indsatser",
+        data={"name": "", "purpose": "Mit formål", "start_date": "32-13-2025"},
+        headers=HX,
+    )
+    assert response.status_code == 422
+    body = response.get_data(as_text=True)
+    assert "Feltet skal udfyldes." in body
+    assert "Ikke en gyldig dato." in body
+    assert "Mit formål" in body
+    assert db.session.scalars(select(Intervention)).first() is None
+
+
+def test_cpr_number_is_refused(client, login):
+    org, user = setup_user()
+    login(user, org)
+    response = client.post(
+        "/indsatser", data={"name": "Forløb for 010203-1234", "status": "testing"}, headers=HX
+    )
+    assert response.status_code == 422
+    assert "Det ligner et CPR-nummer" in response.get_data(as_text=True)
+    assert db.session.scalars(select(Intervention)).first() is None
+
+
+def test_edit_inline(client, login):
+    org, user = setup_user()
+    intervention = gen_intervention(org, name="Gammelt navn")
+    db.session.commit()
+    login(user, org)
+    form = client.get(f"/indsatser/{intervention.id}/rediger", headers=HX).get_data(as_text=True)
+    assert 'value="Gammelt navn"' in form
+    response = client.post(
+        f"/indsatser/{intervention.id}/rediger",
+        data={"name": "Nyt navn", "status": "operation", "version": intervention.version},
+        headers=HX,
+    )
+    assert response.status_code == 200
+    assert "Nyt navn" in response.get_data(as_text=True)
+    assert db.session.get(Intervention, intervention.id).name == "Nyt navn"
+    audit = db.session.scalars(
+        select(AuditEvent).where(
+            AuditEvent.action == "update", AuditEvent.object_id == intervention.id
+        )
+    ).one()
+    assert audit.changes["name"] == ["Gammelt navn", "Nyt navn"]
+    assert audit.user_id == user.id
+
+
+def test_concurrent_edit_is_detected(client, login):
+    org, user = setup_user()
+    intervention = gen_intervention(org, name="Start")
+    db.session.commit()
+    login(user, org)
+    stale_version = intervention.version
+    client.post(
+        f"/indsatser/{intervention.id}/rediger",
+        data={"name": "Første", "status": "testing", "version": stale_version},
+        headers=HX,
+    )
+    response = client.post(
+        f"/indsatser/{intervention.id}/rediger",
+        data={"name": "Anden", "status": "testing", "version": stale_version},
+        headers=HX,
+    )
+    assert response.status_code == 409
+    body = response.get_data(as_text=True)
+    assert "En anden har ændret indsatsen" in body
+    assert 'value="Anden"' in body  # the user's text is not lost
+    assert db.session.get(Intervention, intervention.id).name == "Første"
+
+
+def test_archive_and_reopen(client, login):
+    org, user = setup_user()
+    intervention = gen_intervention(org, name="Arkivsag", status="operation")
+    db.session.commit()
+    login(user, org)
+    client.post(f"/indsatser/{intervention.id}/arkiver")
+    assert db.session.get(Intervention, intervention.id).status == "archived"
+    listing = client.get("/indsatser").get_data(as_text=True)
+    assert ">Arkivsag</a>" not in listing
+    assert "Vis 1 arkiveret indsats" in listing
+    assert ">Arkivsag</a>" in client.get("/indsatser?arkiv=1").get_data(as_text=True)
+    client.post(f"/indsatser/{intervention.id}/genaabn")
+    assert db.session.get(Intervention, intervention.id).status == "operation"
+
+
+def test_evaluator_sees_but_cannot_write(client, login):
+    org, user = setup_user(role="evaluator")
+    intervention = gen_intervention(org, name="Kun læsning")
+    db.session.commit()
+    login(user, org)
+    body = client.get(f"/indsatser/{intervention.id}").get_data(as_text=True)
+    assert "Kun læsning" in body
+    assert "Redigér" not in body
+    response = client.post("/indsatser", data={"name": "Nej"}, headers=HX)
+    assert response.status_code == 403
+    assert "Din rolle giver ikke adgang" in response.get_data(as_text=True)
+
+
+def test_unknown_object_gets_friendly_404(client, login):
+    org, user = setup_user()
+    login(user, org)
+    response = client.get("/indsatser/999999")
+    assert response.status_code == 404
+    body = response.get_data(as_text=True)
+    assert "Siden findes ikke" in body
+    assert "Praksisløft" in body  # inside the app's layout

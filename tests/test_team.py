@@ -1,0 +1,98 @@
+from sqlalchemy import select
+
+from improvement.extensions import db
+from improvement.models import TeamMember
+from tests.helpers import gen_intervention, gen_member, gen_org, gen_user
+
+HX = {"HX-Request": "true"}
+
+
+def test_add_change_and_remove_member(client, login):
+    org = gen_org()
+    leader = gen_user(org, role="leader", name="Lise Leder")
+    practitioner = gen_user(org, role="practitioner", name="Bo Behandler")
+    intervention = gen_intervention(org)
+    db.session.commit()
+    login(leader, org)
+
+    page = client.get(f"/indsatser/{intervention.id}").get_data(as_text=True)
+    assert "Ingen teammedlemmer endnu" in page
+
+    response = client.post(
+        f"/indsatser/{intervention.id}/team",
+        data={
+            "user_id": practitioner.id,
+            "professional_role": "practitioner",
+            "in_quality_team": "y",
+        },
+        headers=HX,
+    )
+    assert response.status_code == 200
+    assert "Bo Behandler" in response.get_data(as_text=True)
+    member = db.session.scalars(select(TeamMember)).one()
+    assert member.in_quality_team and member.organization_id == org.id
+
+    response = client.post(
+        f"/indsatser/{intervention.id}/team/{member.id}",
+        data={"professional_role": "leader", "version": member.version},
+        headers=HX,
+    )
+    assert response.status_code == 200
+    member = db.session.get(TeamMember, member.id)
+    assert member.professional_role == "leader"
+    assert member.in_quality_team is False  # unchecked switch
+
+    client.post(f"/indsatser/{intervention.id}/team/{member.id}/fjern", headers=HX)
+    assert db.session.scalars(select(TeamMember)).first() is None
+
+
+def test_only_members_of_the_organisation_can_be_added(client, login):
+    org, other = gen_org(), gen_org()
+    leader = gen_user(org)
+    stranger = gen_user(other)
+    intervention = gen_intervention(org)
+    db.session.commit()
+    login(leader, org)
+    response = client.post(
+        f"/indsatser/{intervention.id}/team",
+        data={"user_id": stranger.id, "professional_role": "practitioner"},
+        headers=HX,
+    )
+    assert response.status_code == 422
+    assert "Ikke et gyldigt valg." in response.get_data(as_text=True)
+    assert db.session.scalars(select(TeamMember)).first() is None
+
+
+def test_member_under_wrong_intervention_is_404(client, login):
+    org = gen_org()
+    leader = gen_user(org)
+    a, b = gen_intervention(org), gen_intervention(org)
+    member = gen_member(a, leader)
+    db.session.commit()
+    login(leader, org)
+    response = client.post(
+        f"/indsatser/{b.id}/team/{member.id}", data={"professional_role": "leader"}, headers=HX
+    )
+    assert response.status_code == 404
+
+
+def test_stale_member_edit_is_409(client, login):
+    org = gen_org()
+    leader = gen_user(org)
+    intervention = gen_intervention(org)
+    member = gen_member(intervention, leader)
+    db.session.commit()
+    login(leader, org)
+    version = member.version
+    client.post(
+        f"/indsatser/{intervention.id}/team/{member.id}",
+        data={"professional_role": "leader", "version": version},
+        headers=HX,
+    )
+    response = client.post(
+        f"/indsatser/{intervention.id}/team/{member.id}",
+        data={"professional_role": "partner", "version": version},
+        headers=HX,
+    )
+    assert response.status_code == 409
+    assert db.session.get(TeamMember, member.id).professional_role == "leader"
