@@ -12,9 +12,12 @@ from sqlalchemy import select
 
 from .extensions import db
 from .models import (
+    CoreElement,
+    DevelopmentPoint,
     Intervention,
     Membership,
     Organization,
+    Phase,
     PracticeElement,
     TeamMember,
     User,
@@ -98,6 +101,7 @@ def load_demo() -> dict[str, int]:
                 start_date=i_data.get("start_date"),
             )
             counts["interventions"] += new
+            _load_description(intervention, i_data)
             for t in i_data.get("team", []):
                 _get_or_create(
                     TeamMember,
@@ -108,3 +112,41 @@ def load_demo() -> dict[str, int]:
                 )
     db.session.commit()
     return counts
+
+
+def _load_description(intervention: Intervention, data: dict) -> None:
+    """Phases, core elements and development points of a demo intervention."""
+    scope = {"intervention_id": intervention.id}
+    org = {"organization_id": intervention.organization_id}
+    for position, name in enumerate(data.get("phases", [])):
+        _get_or_create(Phase, {**scope, "name": name}, position=position, **org)
+    elements = {}
+    for position, ce in enumerate(data.get("core_elements", [])):
+        element, _ = _get_or_create(
+            CoreElement,
+            {**scope, "name": ce["name"]},
+            position=position,
+            description=ce.get("description", ""),
+            why=ce.get("why", ""),
+            focus=ce.get("focus", ""),
+            practice=ce.get("practice", ""),
+            status=ce.get("status", "potential"),
+            **org,
+        )
+        elements[element.name] = element
+    practice_elements = {e.number: e for e in db.session.scalars(select(PracticeElement))}
+    for position, dp in enumerate(data.get("development_points", [])):
+        point, new = _get_or_create(
+            DevelopmentPoint,
+            {**scope, "title": dp["title"]},
+            position=position,
+            description=dp.get("description", ""),
+            kind=dp.get("kind", "practice"),
+            status=dp.get("status", "proposed"),
+            **org,
+        )
+        if new:
+            point.practice_elements = [practice_elements[n] for n in dp.get("elements", [])]
+            point.core_elements = [
+                elements[n] for n in dp.get("core_elements", []) if n in elements
+            ]

@@ -1,6 +1,14 @@
 """All models, imported here so Alembic and the app see every table."""
 
 from .audit import AuditEvent
+from .description import (
+    CORE_ELEMENT_STATUSES,
+    DEVELOPMENT_POINT_KINDS,
+    DEVELOPMENT_POINT_STATUSES,
+    CoreElement,
+    DevelopmentPoint,
+    Phase,
+)
 from .interventions import PROFESSIONAL_ROLES, STATUSES, Intervention, TeamMember
 from .organisations import (
     ORG_KINDS_KEYS,
@@ -14,6 +22,12 @@ from .organisations import (
 from .reference import TRACKS, PracticeElement
 
 __all__ = [
+    "CORE_ELEMENT_STATUSES",
+    "DEVELOPMENT_POINT_KINDS",
+    "DEVELOPMENT_POINT_STATUSES",
+    "CoreElement",
+    "DevelopmentPoint",
+    "Phase",
     "ORG_KINDS_KEYS",
     "PROFESSIONAL_ROLES",
     "READ_ONLY_ROLES",
