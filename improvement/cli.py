@@ -14,6 +14,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(seed_reference)
     app.cli.add_command(seed_demo)
     app.cli.add_command(create_user)
+    app.cli.add_command(export)
 
 
 @click.command("seed-reference")
@@ -70,3 +71,30 @@ def create_user(email, name, org_name, org_kind, role, password):
         membership.role = role
     db.session.commit()
     click.echo(f"{email} is {role} in {org.name}.")
+
+
+@click.command("export")
+@click.option("--org", "org_name", required=True, help="Organisation name.")
+@click.option("--intervention", "intervention_id", type=int, help="Only this intervention (id).")
+@click.option("--out", "out_path", type=click.Path(dir_okay=False, writable=True), required=True)
+def export(org_name, intervention_id, out_path):
+    """Write the Excel workbook for an organisation (or one of its interventions)."""
+    from .exports.service import build_export, scope_for
+    from .models import Intervention
+
+    org = db.session.scalars(select(Organization).where(Organization.name == org_name)).first()
+    if org is None:
+        raise click.BadParameter(f"No organisation named {org_name!r}.")
+    intervention = None
+    if intervention_id is not None:
+        intervention = db.session.scalars(
+            select(Intervention).where(
+                Intervention.id == intervention_id, Intervention.organization_id == org.id
+            )
+        ).first()
+        if intervention is None:
+            raise click.BadParameter(f"{org_name} has no intervention {intervention_id}.")
+    scope = scope_for(org, "kommandolinjen (flask export)", intervention)
+    with open(out_path, "wb") as handle:
+        handle.write(build_export(scope).getbuffer())
+    click.echo(f"Wrote {out_path}.")

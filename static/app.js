@@ -40,3 +40,41 @@
     }
   });
 })();
+
+// Excel exports: a plain download link, but when the file takes more than a second to
+// prepare, say so. The server sets the cookie export_<token> when the file is sent.
+(function () {
+  "use strict";
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest && event.target.closest("a[data-export]");
+    if (!link) {
+      return;
+    }
+    var token = Math.random().toString(36).slice(2, 12) + Date.now().toString(36);
+    var url = new URL(link.href, window.location.href);
+    url.searchParams.set("token", token);
+    link.href = url.toString();
+    var note = null;
+    var timer = window.setTimeout(function () {
+      note = document.createElement("p");
+      note.className = "flash flash-info export-progress";
+      note.setAttribute("role", "status");
+      note.textContent = link.dataset.export;
+      var box = document.getElementById("messages");
+      if (box) {
+        box.appendChild(note);
+      }
+    }, 1000);
+    var poll = window.setInterval(function () {
+      if (document.cookie.indexOf("export_" + token + "=") === -1) {
+        return;
+      }
+      window.clearInterval(poll);
+      window.clearTimeout(timer);
+      document.cookie = "export_" + token + "=; Max-Age=0; path=/";
+      if (note) {
+        note.remove();
+      }
+    }, 250);
+  });
+})();

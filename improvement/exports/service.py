@@ -1,0 +1,40 @@
+"""Build an export workbook for an intervention or a whole organisation."""
+
+from datetime import UTC, datetime
+from io import BytesIO
+
+from flask_babel import force_locale
+from sqlalchemy import select
+
+from ..extensions import db
+from ..models import Intervention, Organization
+from .sheets import BUILDERS, Scope, definitions_sheet, overview_sheet
+from .workbook import write_workbook
+
+
+def scope_for(
+    organization: Organization, exported_by: str, intervention: Intervention | None = None
+) -> Scope:
+    if intervention is not None:
+        ids = [intervention.id]
+    else:
+        ids = list(
+            db.session.scalars(
+                select(Intervention.id).where(Intervention.organization_id == organization.id)
+            )
+        )
+    return Scope(organization, ids, exported_by, datetime.now(UTC), intervention)
+
+
+def build_export(scope: Scope) -> BytesIO:
+    # The workbook is a data contract for evaluators: always Danish, whatever the UI language.
+    with force_locale("da"):
+        sheets = [build(scope) for build in BUILDERS]
+        sheets.append(definitions_sheet(sheets))
+        return write_workbook(sheets, overview_sheet(scope))
+
+
+def filename(scope: Scope) -> str:
+    name = scope.single.name if scope.single else scope.organization.name
+    safe = "".join(c if c.isalnum() or c in " -_" else "_" for c in name).strip().replace(" ", "_")
+    return f"{safe}_{scope.exported_at:%Y-%m-%d}.xlsx"

@@ -1,0 +1,262 @@
+"""One sheet-building function per feature, in the workbook's order.
+
+Each builder takes the export's scope (organisation id and intervention ids) and returns a
+Sheet whose rows come from one query, streamed. Scope is passed explicitly (not taken from
+the request) so the command line can export too; the views pass the user's organisation.
+"""
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+
+from ..extensions import db
+from ..models import (
+    CORE_ELEMENT_STATUSES,
+    DEVELOPMENT_POINT_KINDS,
+    DEVELOPMENT_POINT_STATUSES,
+    STATUSES,
+    CoreElement,
+    DevelopmentPoint,
+    Intervention,
+    Organization,
+    PracticeElement,
+    User,
+)
+from ..models.description import (
+    development_point_core_element,
+    development_point_practice_element,
+)
+from .workbook import TYPES, Column, Sheet
+
+BATCH = 1000
+
+
+@dataclass(frozen=True)
+class Scope:
+    organization: Organization
+    intervention_ids: Sequence[int]
+    exported_by: str
+    exported_at: datetime
+    single: Intervention | None = None
+
+
+def _labels(mapping) -> str:
+    return ", ".join(str(label) for label in mapping.values())
+
+
+def _stream(stmt):
+    return db.session.execute(stmt.execution_options(yield_per=BATCH))
+
+
+INTERVENTION = Column("Indsats", "text", "Indsatsens navn")
+
+
+def interventions_sheet(scope: Scope) -> Sheet:
+    stmt = (
+        select(
+            Intervention.name,
+            Intervention.target_group,
+            Intervention.purpose,
+            Intervention.status,
+            Intervention.start_date,
+        )
+        .where(
+            Intervention.organization_id == scope.organization.id,
+            Intervention.id.in_(scope.intervention_ids),
+        )
+        .order_by(Intervention.name)
+    )
+    rows = (
+        (name, target, purpose, str(STATUSES.get(status, status)), start)
+        for name, target, purpose, status, start in _stream(stmt)
+    )
+    return Sheet(
+        "Indsatser",
+        [
+            INTERVENTION,
+            Column("Målgruppe", "long_text", "Hvem indsatsen er for"),
+            Column("Formål", "long_text", "Indsatsens overordnede formål"),
+            Column("Status", "text", "Hvor langt indsatsen er", _labels(STATUSES)),
+            Column("Startdato", "date", "Hvornår indsatsen startede"),
+        ],
+        rows,
+    )
+
+
+def core_elements_sheet(scope: Scope) -> Sheet:
+    stmt = (
+        select(
+            Intervention.name,
+            CoreElement.position,
+            CoreElement.name,
+            CoreElement.description,
+            CoreElement.why,
+            CoreElement.focus,
+            CoreElement.practice,
+            CoreElement.status,
+            CoreElement.archived,
+        )
+        .join(Intervention, CoreElement.intervention_id == Intervention.id)
+        .where(
+            CoreElement.organization_id == scope.organization.id,
+            CoreElement.intervention_id.in_(scope.intervention_ids),
+        )
+        .order_by(Intervention.name, CoreElement.position, CoreElement.id)
+    )
+    rows = (
+        (i, pos + 1, name, d, why, focus, practice, str(CORE_ELEMENT_STATUSES.get(st, st)), arch)
+        for i, pos, name, d, why, focus, practice, st, arch in _stream(stmt)
+    )
+    return Sheet(
+        "Kerneelementer",
+        [
+            INTERVENTION,
+            Column("Nr.", "int", "Kerneelementets nummer i indsatsens rækkefølge"),
+            Column("Kerneelement", "text", "Kerneelementets navn"),
+            Column("Beskrivelse", "long_text", "Hvad kerneelementet er"),
+            Column("Hvorfor vigtigt", "long_text", "Hvorfor kerneelementet er afgørende"),
+            Column("Fokus", "long_text", "Hvad kerneelementet fokuserer på"),
+            Column("I praksis", "long_text", "Hvad kerneelementet betyder i praksis"),
+            Column(
+                "Status",
+                "text",
+                "Potentielt (teamets antagelse) eller reelt (bekræftet)",
+                _labels(CORE_ELEMENT_STATUSES),
+            ),
+            Column("Arkiveret", "bool", "Ikke længere i brug; bevaret for historikken", "Ja, Nej"),
+        ],
+        rows,
+    )
+
+
+def development_points_sheet(scope: Scope) -> Sheet:
+    ids = select(DevelopmentPoint.id).where(
+        DevelopmentPoint.organization_id == scope.organization.id,
+        DevelopmentPoint.intervention_id.in_(scope.intervention_ids),
+    )
+    # The links are gathered in two queries up front, never one per development point.
+    core = defaultdict(list)
+    for point_id, name in db.session.execute(
+        select(development_point_core_element.c.development_point_id, CoreElement.name)
+        .join(CoreElement, CoreElement.id == development_point_core_element.c.core_element_id)
+        .where(development_point_core_element.c.development_point_id.in_(ids))
+        .order_by(CoreElement.position)
+    ):
+        core[point_id].append(name)
+    elements = defaultdict(list)
+    for point_id, number in db.session.execute(
+        select(development_point_practice_element.c.development_point_id, PracticeElement.number)
+        .join(
+            PracticeElement,
+            PracticeElement.id == development_point_practice_element.c.practice_element_id,
+        )
+        .where(development_point_practice_element.c.development_point_id.in_(ids))
+        .order_by(PracticeElement.number)
+    ):
+        elements[point_id].append(str(number))
+    stmt = (
+        select(
+            Intervention.name,
+            DevelopmentPoint.id,
+            DevelopmentPoint.position,
+            DevelopmentPoint.title,
+            DevelopmentPoint.description,
+            DevelopmentPoint.kind,
+            DevelopmentPoint.status,
+            User.name,
+        )
+        .join(Intervention, DevelopmentPoint.intervention_id == Intervention.id)
+        .outerjoin(User, DevelopmentPoint.owner_id == User.id)
+        .where(DevelopmentPoint.id.in_(ids))
+        .order_by(Intervention.name, DevelopmentPoint.position, DevelopmentPoint.id)
+    )
+    rows = (
+        (
+            intervention,
+            position + 1,
+            title,
+            description,
+            str(DEVELOPMENT_POINT_KINDS.get(kind, kind)),
+            str(DEVELOPMENT_POINT_STATUSES.get(status, status)),
+            owner,
+            "; ".join(core[point_id]),
+            ", ".join(elements[point_id]),
+        )
+        for intervention, point_id, position, title, description, kind, status, owner in _stream(
+            stmt
+        )
+    )
+    return Sheet(
+        "Udviklingspunkter",
+        [
+            INTERVENTION,
+            Column(
+                "Prioritet", "int", "Udviklingspunktets plads i teamets prioritering (1 = først)"
+            ),
+            Column("Udviklingspunkt", "text", "Titel"),
+            Column("Beskrivelse", "long_text", "Hvad der skal udvikles"),
+            Column(
+                "Type", "text", "Organisatorisk eller indsatsnært", _labels(DEVELOPMENT_POINT_KINDS)
+            ),
+            Column("Status", "text", "Hvor langt arbejdet er", _labels(DEVELOPMENT_POINT_STATUSES)),
+            Column("Ansvarlig", "text", "Den medarbejder, der driver udviklingspunktet"),
+            Column("Kerneelementer", "text", "De kerneelementer, punktet styrker (adskilt af ;)"),
+            Column(
+                "Elementer (lovende praksis)",
+                "text",
+                "Numrene på de af de 11 elementer, punktet styrker",
+                "1–11",
+            ),
+        ],
+        rows,
+    )
+
+
+# The workbook's sheets in order (after Oversigt, before Datadefinitioner).
+BUILDERS = [interventions_sheet, core_elements_sheet, development_points_sheet]
+
+
+def definitions_sheet(sheets: Sequence[Sheet]) -> Sheet:
+    rows = [
+        (sheet.name, column.header, column.meaning, TYPES[column.kind][0], column.allowed)
+        for sheet in sheets
+        for column in sheet.columns
+    ]
+    return Sheet(
+        "Datadefinitioner",
+        [
+            Column("Ark", "text", "Arket, kolonnen står i", width=24),
+            Column("Kolonne", "text", "Kolonnens overskrift", width=28),
+            Column("Betydning", "long_text", "Hvad kolonnen indeholder"),
+            Column("Type", "text", "Datatype", _labels({k: v[0] for k, v in TYPES.items()}), 14),
+            Column("Tilladte værdier", "long_text", "De værdier, kolonnen kan have", width=40),
+        ],
+        rows,
+    )
+
+
+def overview_sheet(scope: Scope):
+    def build(sheets: Sequence[Sheet]) -> Sheet:
+        what = f"Indsats: {scope.single.name}" if scope.single else "Alle organisationens indsatser"
+        rows = [
+            ("Eksport", what),
+            ("Organisation", scope.organization.name),
+            ("Antal indsatser", len(scope.intervention_ids)),
+            ("Eksporteret af", scope.exported_by),
+            ("Eksporteret", scope.exported_at),
+            ("Personoplysninger", "Forløb er pseudonyme koder; respondenter vises kun med rolle."),
+        ]
+        rows += [(f"Rækker i arket {sheet.name}", sheet.count) for sheet in sheets]
+        return Sheet(
+            "Oversigt",
+            [
+                Column("Felt", "text", "Hvad værdien angiver", width=36),
+                Column("Værdi", "text", "Værdien", width=60),
+            ],
+            rows,
+        )
+
+    return build
