@@ -72,11 +72,13 @@ def intervention_new():
 
 
 def _detail_context(intervention: Intervention, **extra):
+    addable = addable_users(intervention)
+    team_form = extra.pop("team_form", None) or _team_form(addable, formdata=None)
     context = {
         "intervention": intervention,
         "team": team_of(intervention),
-        "addable": addable_users(intervention),
-        "team_form": extra.pop("team_form", None) or _team_form(intervention, formdata=None),
+        "addable": addable,
+        "team_form": team_form,
         "action_form": EmptyForm(),
     }
     context.update(extra)
@@ -132,16 +134,16 @@ def intervention_restore(intervention_id: int):
     return redirect(url_for("interventions.intervention_detail", intervention_id=intervention.id))
 
 
-def _team_form(intervention: Intervention, **kwargs) -> TeamMemberForm:
+def _team_form(addable, **kwargs) -> TeamMemberForm:
     form = TeamMemberForm(**kwargs)
-    form.user_id.choices = choices((u.id, u.name) for u in addable_users(intervention))
+    form.user_id.choices = choices((u.id, u.name) for u in addable)
     return form
 
 
 @bp.route("/indsatser/<int:intervention_id>/team", methods=["POST"])
 def team_member_new(intervention_id: int):
     intervention = get_or_404_for_user(Intervention, intervention_id)
-    form = _team_form(intervention)
+    form = _team_form(addable_users(intervention))
     if not form.validate_on_submit():
         return render_htmx(
             DETAIL, "team_section", 422, **_detail_context(intervention, team_form=form)
