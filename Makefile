@@ -8,7 +8,7 @@ MO := $(PO:.po=.mo)
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test install messages lint serve-gunicorn
+.PHONY: run test install messages lint serve-gunicorn bench
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -46,3 +46,11 @@ messages: install
 serve-gunicorn: install
 	$(FLASK) db upgrade
 	$(VENV)/bin/gunicorn --workers 2 --bind $(HOST):$(PORT) wsgi:app
+
+# Benchmark against a synthetic national-size data set (SQLite in instance/ unless
+# DATABASE_URL is set; for PostgreSQL: DATABASE_URL=postgresql://... make bench).
+BENCH_DB ?= sqlite:///$(CURDIR)/instance/bench.sqlite
+bench: install
+	DATABASE_URL=$${DATABASE_URL:-$(BENCH_DB)} $(FLASK) db upgrade
+	DATABASE_URL=$${DATABASE_URL:-$(BENCH_DB)} $(FLASK) seed-scale --size $${SIZE:-national}
+	DATABASE_URL=$${DATABASE_URL:-$(BENCH_DB)} $(PY) bench/run.py

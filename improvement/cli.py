@@ -15,6 +15,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(seed_demo)
     app.cli.add_command(create_user)
     app.cli.add_command(export)
+    app.cli.add_command(seed_scale)
 
 
 @click.command("seed-reference")
@@ -98,3 +99,16 @@ def export(org_name, intervention_id, out_path):
     with open(out_path, "wb") as handle:
         handle.write(build_export(scope).getbuffer())
     click.echo(f"Wrote {out_path}.")
+
+
+@click.command("seed-scale")
+@click.option("--size", type=click.Choice(["small", "medium", "national"]), default="national")
+@click.option("--orgs", type=int, help="Number of organisations (overrides the size's).")
+@click.option("--seed", type=int, default=2026, help="Random seed: same seed, same data.")
+def seed_scale(size, orgs, seed):
+    """Generate synthetic organisations and interventions for benchmarks (bulk inserts)."""
+    from . import scale
+
+    seeding.load_reference()
+    counts = scale.generate(size=size, seed=seed, orgs=orgs)
+    click.echo(", ".join(f"{value} {name}" for name, value in counts.items()))

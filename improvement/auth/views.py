@@ -29,6 +29,13 @@ def _safe_next(target: str | None) -> str:
     return url_for("interventions.intervention_listing")
 
 
+@bp.route("/health")
+@public
+def health():
+    """Liveness check for load balancers, and the benchmark's trivial baseline."""
+    return "ok", 200, {"Content-Type": "text/plain; charset=utf-8"}
+
+
 @bp.route("/login", methods=["GET", "POST"])
 @public
 def login():

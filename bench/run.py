@@ -1,0 +1,254 @@
+"""`make bench`: server time, SQL queries and response size of the main pages and exports.
+
+Run against a database filled by `flask seed-scale` (the Makefile does this on SQLite unless
+DATABASE_URL points elsewhere). Times are measured twice: in-process through the WSGI app,
+and over loopback through gunicorn. A trivial endpoint (/health) is timed in the same run,
+so results can be read as ratios that hold on a noisy machine. Prints one table and writes
+bench/results.json.
+"""
+
+import http.cookiejar
+import json
+import os
+import re
+import resource
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from improvement import create_app
+from improvement.extensions import db
+from improvement.models import Intervention, Membership, TeamMember
+
+ROOT = Path(__file__).resolve().parent.parent
+REPEAT = int(os.environ.get("BENCH_REPEAT", "30"))
+
+
+def _percentile(values, q):
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+def _targets(app):
+    """The largest intervention, its organisation and a leader there."""
+    with app.app_context():
+        size = (
+            select(TeamMember.intervention_id, func.count().label("n"))
+            .group_by(TeamMember.intervention_id)
+            .subquery()
+        )
+        intervention = db.session.scalars(
+            select(Intervention)
+            .join(size, size.c.intervention_id == Intervention.id, isouter=True)
+            .order_by(size.c.n.desc().nulls_last(), Intervention.id)
+        ).first()
+        leader = db.session.scalars(
+            select(Membership).where(
+                Membership.organization_id == intervention.organization_id,
+                Membership.role.in_(["leader", "admin"]),
+            )
+        ).first()
+        return intervention.id, intervention.organization_id, leader.user_id, leader.user.email
+
+
+def pages(intervention_id):
+    return {
+        "trivial (/health)": "/health",
+        "interventions list": "/indsatser",
+        "intervention overview": f"/indsatser/{intervention_id}",
+    }
+
+
+def exports(intervention_id):
+    return {
+        "export: largest intervention": f"/indsatser/{intervention_id}/eksport.xlsx",
+        "export: organisation": "/eksport.xlsx",
+    }
+
+
+def in_process(app, paths, user_id, org_id, repeat):
+    from sqlalchemy import event
+
+    client = app.test_client()
+    with client.session_transaction() as session:
+        session["_user_id"] = str(user_id)
+        session["org_id"] = org_id
+    results = {}
+    with app.app_context():
+        engine = db.engine
+    for name, path in paths.items():
+        client.get(path)  # warm-up
+        times, queries = [], []
+        for _ in range(repeat):
+            statements = []
+
+            def record(*_args, _s=statements):
+                _s.append(1)
+
+            event.listen(engine, "before_cursor_execute", record)
+            start = time.perf_counter()
+            response = client.get(path)
+            times.append((time.perf_counter() - start) * 1000)
+            event.remove(engine, "before_cursor_execute", record)
+            queries.append(len(statements))
+        results[name] = {
+            "path": path,
+            "status": response.status_code,
+            "median_ms": round(statistics.median(times), 2),
+            "p95_ms": round(_percentile(times, 0.95), 2),
+            "queries": max(queries),
+            "bytes": len(response.data),
+        }
+    return results
+
+
+def _free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def over_gunicorn(paths, email, repeat, env):
+    port = _free_port()
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "--workers",
+            "2",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "wsgi:app",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(base + "/health", timeout=1)
+                break
+            except OSError:
+                time.sleep(0.1)
+        jar = http.cookiejar.CookieJar()
+        opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+        page = opener.open(base + "/login").read().decode()
+        token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+        data = urllib.parse.urlencode(
+            {"csrf_token": token, "email": email, "password": os.environ["BENCH_PASSWORD"]}
+        ).encode()
+        opener.open(base + "/login", data=data)
+        results = {}
+        for name, path in paths.items():
+            opener.open(base + path).read()
+            times = []
+            for _ in range(repeat):
+                start = time.perf_counter()
+                opener.open(base + path).read()
+                times.append((time.perf_counter() - start) * 1000)
+            results[name] = {
+                "median_ms": round(statistics.median(times), 2),
+                "p95_ms": round(_percentile(times, 0.95), 2),
+            }
+        return results
+    finally:
+        server.terminate()
+        server.wait(10)
+
+
+def export_memory(org_name, intervention_id, env):
+    """Time and peak memory (max RSS) of `flask export` in a fresh process."""
+    out = {}
+    for name, extra in (
+        ("export: largest intervention", ["--intervention", str(intervention_id)]),
+        ("export: organisation", []),
+    ):
+        start = time.perf_counter()
+        child = subprocess.run(
+            [
+                sys.executable,
+                "-c",
+                "import resource, sys; from flask.cli import main; sys.argv=sys.argv[1:]\n"
+                "try:\n    main()\nexcept SystemExit:\n    pass\n"
+                "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)",
+                "flask",
+                "--app",
+                "improvement",
+                "export",
+                "--org",
+                org_name,
+                "--out",
+                "/tmp/bench-export.xlsx",
+                *extra,
+            ],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        peak_kb = int(child.stderr.strip().splitlines()[-1])
+        out[name] = {
+            "seconds": round(time.perf_counter() - start, 2),
+            "peak_mb": round(peak_kb / 1024, 1),
+        }
+    return out
+
+
+def main():
+    env = dict(os.environ)
+    env.setdefault("BENCH_PASSWORD", "skala-demo-1234")
+    os.environ.setdefault("BENCH_PASSWORD", env["BENCH_PASSWORD"])
+    app = create_app()
+    intervention_id, org_id, user_id, email = _targets(app)
+    with app.app_context():
+        from improvement.models import Organization
+
+        org_name = db.session.get(Organization, org_id).name
+    paths = pages(intervention_id) | exports(intervention_id)
+    local = in_process(app, paths, user_id, org_id, REPEAT)
+    remote = over_gunicorn(pages(intervention_id), email, REPEAT, env)
+    memory = export_memory(org_name, intervention_id, env)
+    baseline = local["trivial (/health)"]["p95_ms"] or 0.01
+    rows = []
+    for name, result in local.items():
+        row = {"page": name, **result, "p95_x_trivial": round(result["p95_ms"] / baseline, 1)}
+        row.update({f"gunicorn_{k}": v for k, v in remote.get(name, {}).items()})
+        row.update(memory.get(name, {}))
+        rows.append(row)
+    report = {
+        "database": app.config["SQLALCHEMY_DATABASE_URI"].split(":")[0],
+        "machine": f"{os.cpu_count()} cores, {os.uname().machine}",
+        "repeat": REPEAT,
+        "rows": rows,
+        "peak_rss_bench_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+    }
+    header = (
+        f"{'page':32} {'median':>8} {'p95':>8} {'x triv':>7} {'gunicorn p95':>13} "
+        f"{'queries':>8} {'bytes':>9}"
+    )
+    print(header)
+    for row in rows:
+        print(
+            f"{row['page']:32} {row['median_ms']:8.1f} {row['p95_ms']:8.1f} "
+            f"{row['p95_x_trivial']:7.1f} {row.get('gunicorn_p95_ms', ''):>13} "
+            f"{row['queries']:8d} {row['bytes']:9d}"
+            + (f"   {row['seconds']} s, peak {row['peak_mb']} MB" if "seconds" in row else "")
+        )
+    (ROOT / "bench" / "results.json").write_text(json.dumps(report, indent=2))
+    print("Written to bench/results.json")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,202 @@
+"""Synthetic data at municipal or national scale, deterministic from a seed, bulk-inserted.
+
+`flask seed-scale --size national` builds 98 organisations and 1,000 interventions with
+teams, phases, core elements and development points; features add their own rows through
+EXTENSIONS (functions taking the generator's context). Rows go in with executemany inserts
+in batches, never one ORM object at a time, so national size takes minutes, not hours.
+"""
+
+import random
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from sqlalchemy import insert, select
+from werkzeug.security import generate_password_hash
+
+from .extensions import db
+from .models import (
+    CoreElement,
+    DevelopmentPoint,
+    Intervention,
+    Membership,
+    Organization,
+    Phase,
+    TeamMember,
+    User,
+)
+
+SIZES = {
+    "small": {"orgs": 3, "interventions": 12, "users_per_org": 8},
+    "medium": {"orgs": 10, "interventions": 100, "users_per_org": 12},
+    "national": {"orgs": 98, "interventions": 1000, "users_per_org": 20},
+}
+BATCH = 5000
+PHASES = ["Opstart", "Forløb", "Afslutning"]
+ROLES = ["leader", "practitioner", "practitioner", "practitioner", "authority", "partner"]
+KINDS = ["organisational", "practice"]
+STATUSES = ["proposed", "prioritised", "in_progress", "in_progress", "done", "dropped"]
+
+
+@dataclass
+class ScaleContext:
+    """What the generator made, for extensions to build on."""
+
+    rng: random.Random
+    size: str
+    org_ids: list[int] = field(default_factory=list)
+    users_by_org: dict[int, list[int]] = field(default_factory=dict)
+    interventions: list[tuple[int, int, float]] = field(default_factory=list)  # id, org, weight
+    phases: dict[int, list[int]] = field(default_factory=dict)
+    core_elements: dict[int, list[int]] = field(default_factory=dict)
+    development_points: dict[int, list[int]] = field(default_factory=dict)
+
+
+# Features register functions here that add their rows: fn(context) -> dict of counts.
+EXTENSIONS: list[Callable[[ScaleContext], dict]] = []
+
+
+def bulk_insert(model, rows: list[dict]) -> list[int]:
+    """Insert rows in batches and return their ids in order."""
+    ids: list[int] = []
+    for start in range(0, len(rows), BATCH):
+        chunk = rows[start : start + BATCH]
+        ids.extend(
+            db.session.scalars(
+                insert(model).returning(model.id, sort_by_parameter_order=True), chunk
+            )
+        )
+    return ids
+
+
+def _weights(rng: random.Random, count: int) -> list[float]:
+    # Most interventions are small; a few are very large (Pareto-shaped case loads).
+    return [min(rng.paretovariate(1.3), 40.0) for _ in range(count)]
+
+
+def generate(size: str = "small", seed: int = 2026, orgs: int | None = None) -> dict[str, int]:
+    """Generate a data set; `orgs` overrides the size's organisation count (interventions
+    scale with it, about ten per organisation as at national size)."""
+    if size not in SIZES:
+        raise ValueError(f"size must be one of {', '.join(SIZES)}")
+    spec = dict(SIZES[size])
+    if orgs:
+        spec["interventions"] = max(1, round(spec["interventions"] * orgs / spec["orgs"]))
+        spec["orgs"] = orgs
+    rng = random.Random(seed)
+    ctx = ScaleContext(rng=rng, size=size)
+    password = generate_password_hash("skala-demo-1234", method="pbkdf2:sha256:1000")
+    taken = set(db.session.scalars(select(Organization.name)))
+    names = [f"Skalakommune {n:03d}" for n in range(1, spec["orgs"] + 1)]
+    names = [n for n in names if n not in taken]
+    ctx.org_ids = bulk_insert(Organization, [{"name": n, "kind": "kommune"} for n in names])
+    if not ctx.org_ids:
+        return {"organisations": 0}
+
+    users, memberships = [], []
+    for org_index in range(len(ctx.org_ids)):
+        for u in range(spec["users_per_org"]):
+            users.append(
+                {
+                    "email": f"u{u:02d}@skala{ctx.org_ids[0]}-{org_index:03d}.test",
+                    "name": f"Medarbejder {u + 1}",
+                    "password_hash": password,
+                    "locale": "da",
+                }
+            )
+    user_ids = bulk_insert(User, users)
+    per = spec["users_per_org"]
+    for org_index, org_id in enumerate(ctx.org_ids):
+        ids = user_ids[org_index * per : (org_index + 1) * per]
+        ctx.users_by_org[org_id] = ids
+        memberships += [
+            {
+                "user_id": uid,
+                "organization_id": org_id,
+                "role": "admin" if i == 0 else ROLES[i % len(ROLES)],
+            }
+            for i, uid in enumerate(ids)
+        ]
+    bulk_insert(Membership, memberships)
+
+    rows, owners = [], []
+    for n in range(spec["interventions"]):
+        org_id = ctx.org_ids[n % len(ctx.org_ids)]
+        owners.append(org_id)
+        rows.append(
+            {
+                "organization_id": org_id,
+                "name": f"Indsats {n + 1:04d}",
+                "target_group": "Familier med børn i alderen 0-17 år",
+                "purpose": "Styrke barnets trivsel og forældrenes omsorgskompetencer.",
+                "status": rng.choice(["description", "testing", "testing", "operation"]),
+                "start_date": date(2023, 1, 1) + timedelta(days=rng.randrange(1000)),
+            }
+        )
+    intervention_ids = bulk_insert(Intervention, rows)
+    weights = _weights(rng, len(intervention_ids))
+    ctx.interventions = list(zip(intervention_ids, owners, weights, strict=True))
+
+    team, phases, elements, points = [], [], [], []
+    for intervention_id, org_id, _weight in ctx.interventions:
+        for uid in rng.sample(ctx.users_by_org[org_id], k=min(6, per)):
+            team.append(
+                {
+                    "organization_id": org_id,
+                    "intervention_id": intervention_id,
+                    "user_id": uid,
+                    "professional_role": rng.choice(
+                        ["leader", "practitioner", "authority_caseworker"]
+                    ),
+                    "in_quality_team": rng.random() < 0.8,
+                }
+            )
+        phases += [
+            {
+                "organization_id": org_id,
+                "intervention_id": intervention_id,
+                "name": name,
+                "position": i,
+            }
+            for i, name in enumerate(PHASES)
+        ]
+        elements += [
+            {
+                "organization_id": org_id,
+                "intervention_id": intervention_id,
+                "name": f"Kerneelement {i + 1}",
+                "position": i,
+            }
+            for i in range(4)
+        ]
+        points += [
+            {
+                "organization_id": org_id,
+                "intervention_id": intervention_id,
+                "title": f"Udviklingspunkt {i + 1}",
+                "kind": rng.choice(KINDS),
+                "status": rng.choice(STATUSES),
+                "position": i,
+            }
+            for i in range(5)
+        ]
+    bulk_insert(TeamMember, team)
+    for model, rows, target, per_item in (
+        (Phase, phases, ctx.phases, len(PHASES)),
+        (CoreElement, elements, ctx.core_elements, 4),
+        (DevelopmentPoint, points, ctx.development_points, 5),
+    ):
+        ids = bulk_insert(model, rows)
+        for index, (intervention_id, _org, _w) in enumerate(ctx.interventions):
+            target[intervention_id] = ids[index * per_item : (index + 1) * per_item]
+
+    counts = {
+        "organisations": len(ctx.org_ids),
+        "users": len(user_ids),
+        "interventions": len(intervention_ids),
+        "team members": len(team),
+    }
+    for extend in EXTENSIONS:
+        counts.update(extend(ctx))
+    db.session.commit()
+    return counts
