@@ -38,7 +38,7 @@ lint: install
 # Re-extract message ids after changing texts in code or templates, then translate the
 # new entries in $(PO) (English ids, Danish strings).
 messages: install
-	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location \
+	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k lazy_ngettext:1,2 --no-location \
 		--sort-output -o improvement/translations/messages.pot improvement templates
 	$(VENV)/bin/pybabel update -i improvement/translations/messages.pot \
 		-d improvement/translations --width 100 --ignore-obsolete

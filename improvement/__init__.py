@@ -42,10 +42,12 @@ def create_app(overrides: dict | None = None) -> Flask:
     from .auth.views import bp as auth_bp
     from .exports.views import bp as exports_bp
     from .interventions.views import bp as interventions_bp
+    from .organisation.views import bp as organisation_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(interventions_bp)
     app.register_blueprint(exports_bp)
+    app.register_blueprint(organisation_bp)
 
     from . import cli
 

@@ -1,6 +1,6 @@
 """Form base classes: CSRF, Danish validation messages and the CPR guard on every text field."""
 
-from flask_babel import gettext, ngettext
+from flask_babel import get_translations, lazy_ngettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectChoice, StringField
@@ -15,8 +15,16 @@ WTFORMS_MESSAGES = (
     _l("Not a valid choice."),
     _l("Not a valid integer value."),
     _l("Invalid email address."),
-    _l("Field must be at least %(min)d characters long."),
-    _l("Field cannot be longer than %(max)d characters."),
+    lazy_ngettext(
+        "Field must be at least %(min)d character long.",
+        "Field must be at least %(min)d characters long.",
+        2,
+    ),
+    lazy_ngettext(
+        "Field cannot be longer than %(max)d character.",
+        "Field cannot be longer than %(max)d characters.",
+        2,
+    ),
     _l("Field must be between %(min)d and %(max)d characters long."),
     _l("Number must be between %(min)s and %(max)s."),
     _l("The CSRF token is missing."),
@@ -32,11 +40,13 @@ def choices(pairs) -> list[SelectChoice]:
 
 
 class _BabelTranslations:
+    # The raw catalogue: WTForms formats its messages itself (e.g. %(min)d), whereas
+    # Flask-Babel's gettext/ngettext would format them again and fail.
     def gettext(self, string):
-        return gettext(string)
+        return get_translations().ugettext(string)
 
     def ngettext(self, singular, plural, n):
-        return ngettext(singular, plural, n)
+        return get_translations().ungettext(singular, plural, n)
 
 
 class BaseForm(FlaskForm):

@@ -11,6 +11,7 @@ from ..access import personal, public
 from ..extensions import db
 from ..forms import EmptyForm, choices
 from ..models import User
+from ..organisation.forms import PasswordChangeForm
 from . import throttle
 from .forms import LoginForm, ProfileForm, SwitchOrgForm
 
@@ -95,4 +96,19 @@ def profile():
         db.session.commit()
         flash(_("Your settings are saved."), "success")
         return redirect(url_for("auth.profile"))
-    return render_template("auth/profile.html", form=form)
+    return render_template("auth/profile.html", form=form, password_form=PasswordChangeForm())
+
+
+@bp.route("/profil/adgangskode", methods=["POST"])
+@personal
+def password_change():
+    form = PasswordChangeForm()
+    if form.validate_on_submit() and not current_user.check_password(form.current.data):
+        form.current.errors.append(_("Wrong password."))
+    elif form.validate_on_submit():
+        current_user.set_password(form.new.data)
+        db.session.commit()
+        flash(_("Your password is changed."), "success")
+        return redirect(url_for("auth.profile"))
+    profile_form = ProfileForm(obj=current_user, formdata=None)
+    return render_template("auth/profile.html", form=profile_form, password_form=form), 422
