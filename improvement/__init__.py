@@ -40,10 +40,12 @@ def create_app(overrides: dict | None = None) -> Flask:
     errors.init_app(app)
 
     from .auth.views import bp as auth_bp
+    from .description.views import bp as description_bp
     from .interventions.views import bp as interventions_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(interventions_bp)
+    app.register_blueprint(description_bp)
 
     from . import cli
 
