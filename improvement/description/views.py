@@ -52,7 +52,7 @@ def _core_context(intervention: Intervention, form=None, **extra):
         "theory": queries.theory(intervention),
         "form": form or _core_form(intervention, formdata=None),
         "action_form": EmptyForm(),
-        "template_name": read("progression_framework.yaml")["name"],
+        "framework_name": read("progression_framework.yaml")["name"],
     }
     context.update(extra)
     return context
