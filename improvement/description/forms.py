@@ -6,7 +6,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import URL, DataRequired, Length, NumberRange, Optional
+from wtforms.validators import URL, DataRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..forms import BaseForm, VersionedForm, choices
@@ -23,6 +23,12 @@ LONG = Length(max=4000)
 class MultiCheckboxField(SelectMultipleField):
     widget = ListWidget(prefix_label=False)
     option_widget = CheckboxInput()
+
+    def pre_validate(self, form):
+        # WTForms' own message is plural-formatted in a way Flask-Babel's ngettext cannot fill.
+        valid = {choice[0] for choice in self.iter_choices()}
+        if any(value not in valid for value in self.data or []):
+            raise ValidationError(self.gettext("Not a valid choice."))
 
 
 class CoreElementForm(VersionedForm):

@@ -13,7 +13,6 @@ from improvement.models import (
     WorkflowStep,
 )
 
-
 EMPTY_SNAPSHOT = {
     "name": "Indsats",
     "target_group": "",
@@ -57,7 +56,14 @@ def gen_phase(intervention, name="Opstart", position=0):
 
 
 def gen_step(phase, step="Opstartsmøde", position=0, **fields):
-    item = WorkflowStep(phase_id=phase.id, step=step, position=position, **_scope(phase), **fields)
+    item = WorkflowStep(
+        phase_id=phase.id,
+        step=step,
+        position=position,
+        organization_id=phase.organization_id,
+        intervention_id=phase.intervention_id,
+        **fields,
+    )
     db.session.add(item)
     db.session.flush()
     return item

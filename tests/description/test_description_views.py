@@ -106,7 +106,10 @@ def test_core_element_archive_reorder_move_and_template(client, login):
     db.session.commit()
     login(user, org)
     url = f"{base(intervention)}/kerneelementer"
-    assert client.post(f"{url}/raekkefoelge", data={"ids": [c.id, a.id, b.id]}, headers=HX).status_code == 200
+    assert (
+        client.post(f"{url}/raekkefoelge", data={"ids": [c.id, a.id, b.id]}, headers=HX).status_code
+        == 200
+    )
     order = [e.name for e in db.session.scalars(select(CoreElement).order_by(CoreElement.position))]
     assert order == ["C", "A", "B"]
     # Ids that are not exactly this intervention's elements are refused.
