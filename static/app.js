@@ -53,7 +53,7 @@
     root.querySelectorAll("[data-sortable]").forEach(function (list) {
       if (list.dataset.sortableReady) return;
       list.dataset.sortableReady = "1";
-      window.Sortable.create(list, { handle: ".drag-handle", animation: 150, draggable: "li" });
+      window.Sortable.create(list, { handle: ".drag-handle", animation: 150, draggable: "li", forceFallback: true });
     });
   }
 

@@ -72,6 +72,13 @@ def _section(intervention: Intervention, status: int = 200, **extra):
     return render_htmx(TOC, "theory", status, **_context(intervention, **extra))
 
 
+def _retarget_section(intervention: Intervention):
+    response = render_fragment(TOC, "theory", **_context(intervention))
+    response.headers["HX-Retarget"] = "#theory"
+    response.headers["HX-Reswap"] = "outerHTML"
+    return response
+
+
 @bp.route("/forandringsteori")
 def theory_of_change(intervention_id: int):
     intervention = load_intervention(intervention_id)
@@ -160,7 +167,8 @@ def theory_item_edit(intervention_id: int, item_id: int):
         return render_fragment(TOC, "item_form", 409, form=form, conflict=True, **ctx)
     item.text = form.text.data
     db.session.commit()
-    return render_fragment(TOC, "item", **ctx)
+    # Labels in the link form and arrow positions depend on the text: refresh the section.
+    return _retarget_section(intervention)
 
 
 @bp.route("/forandringsteori/punkter/<int:item_id>/flyt", methods=["POST"])
@@ -307,7 +315,7 @@ def assumption_edit(intervention_id: int, assumption_id: int):
         return render_fragment(TOC, "assumption_form", 409, form=form, conflict=True, **ctx)
     form.populate_obj(assumption)
     db.session.commit()
-    return render_fragment(TOC, "assumption", **ctx)
+    return _retarget_section(intervention)
 
 
 @bp.route("/forandringsteori/antagelser/<int:assumption_id>/slet", methods=["POST"])
