@@ -10,6 +10,7 @@ from ..models import (
     ChangeTheory,
     ChangeTheoryItem,
     ChangeTheoryLink,
+    CoreElement,
     Intervention,
     Phase,
     WorkflowStep,
@@ -19,15 +20,15 @@ from ..models.theory import THEORY_PREFIX
 KIND_KEYS = {"activity": "activities", "short_term": "short_term", "long_term": "long_term"}
 
 
-def load_description_extras(intervention: Intervention, data: dict, links: dict) -> None:
+def load_description_extras(intervention: Intervention, data: dict, extras: dict) -> None:
     org = {"organization_id": intervention.organization_id, "intervention_id": intervention.id}
     toc = data.get("theory_of_change") or {}
     if toc:
-        _load_theory(intervention, toc, links.get(intervention.name, []), org)
+        _load_theory(intervention, toc, extras.get(intervention.name) or {}, org)
     _load_workflows(intervention, data.get("workflows") or {}, org)
 
 
-def _load_theory(intervention: Intervention, toc: dict, links: list, org: dict) -> None:
+def _load_theory(intervention: Intervention, toc: dict, extras: dict, org: dict) -> None:
     exists = db.session.scalars(
         select(ChangeTheoryItem.id).where(ChangeTheoryItem.intervention_id == intervention.id)
     ).first()
@@ -59,7 +60,7 @@ def _load_theory(intervention: Intervention, toc: dict, links: list, org: dict) 
         db.session.add(assumption)
         assumptions.append(assumption)
     db.session.flush()
-    for source, target, number in links:
+    for source, target, number in extras.get("links") or []:
         if source not in labels or target not in labels:
             continue
         assumption = assumptions[number - 1] if number and number <= len(assumptions) else None
@@ -71,6 +72,13 @@ def _load_theory(intervention: Intervention, toc: dict, links: list, org: dict) 
                 **org,
             )
         )
+    carried = extras.get("core_elements") or {}
+    for element in db.session.scalars(
+        select(CoreElement).where(CoreElement.intervention_id == intervention.id)
+    ):
+        element.activities = [
+            labels[label] for label in carried.get(element.name, []) if label in labels
+        ]
 
 
 def _load_workflows(intervention: Intervention, workflows: dict, org: dict) -> None:

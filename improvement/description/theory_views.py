@@ -157,8 +157,9 @@ def theory_item_edit(intervention_id: int, item_id: int):
     theory = queries.theory(intervention)
     ctx = {"item": item, "intervention": intervention, "theory": theory}
     if request.method == "GET":
-        return render_fragment(TOC, "item_form", form=TheoryItemForm(obj=item), **ctx)
-    form = TheoryItemForm()
+        form = TheoryItemForm(obj=item, prefix=f"item{item.id}")
+        return render_fragment(TOC, "item_form", form=form, **ctx)
+    form = TheoryItemForm(prefix=f"item{item.id}")
     if not form.validate_on_submit():
         return render_fragment(TOC, "item_form", 422, form=form, **ctx)
     if form.is_stale(item):
@@ -305,8 +306,9 @@ def assumption_edit(intervention_id: int, assumption_id: int):
     intervention = load_intervention(intervention_id)
     ctx = _assumption_ctx(assumption, intervention)
     if request.method == "GET":
-        return render_fragment(TOC, "assumption_form", form=AssumptionForm(obj=assumption), **ctx)
-    form = AssumptionForm()
+        form = AssumptionForm(obj=assumption, prefix=f"as{assumption.id}")
+        return render_fragment(TOC, "assumption_form", form=form, **ctx)
+    form = AssumptionForm(prefix=f"as{assumption.id}")
     if not form.validate_on_submit():
         return render_fragment(TOC, "assumption_form", 422, form=form, **ctx)
     if form.is_stale(assumption):

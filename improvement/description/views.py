@@ -118,11 +118,13 @@ def core_element_edit(intervention_id: int, core_element_id: int):
     intervention = element.intervention
     theory = queries.theory(intervention)
     ctx = {"element": element, "intervention": intervention, "theory": theory}
+    # Edit forms are prefixed by their row, so several open editors never share field ids.
+    prefix = f"ce{element.id}"
     if request.method == "GET":
-        form = _core_form(intervention, obj=element)
+        form = _core_form(intervention, obj=element, prefix=prefix)
         form.activities.data = [a.id for a in element.activities]
         return render_fragment(CORE, "card_form", form=form, **ctx)
-    form = _core_form(intervention)
+    form = _core_form(intervention, prefix=prefix)
     if not form.validate_on_submit():
         return render_fragment(CORE, "card_form", 422, form=form, **ctx)
     if form.is_stale(element):
@@ -283,12 +285,13 @@ def development_point_new(intervention_id: int):
 def development_point_edit(intervention_id: int, point_id: int):
     point = load_child(DevelopmentPoint, intervention_id, point_id)
     intervention = point.intervention
+    prefix = f"dp{point.id}"
     if request.method == "GET":
-        form = _point_form(intervention, obj=point)
+        form = _point_form(intervention, obj=point, prefix=prefix)
         form.core_elements.data = [c.id for c in point.core_elements]
         form.practice_elements.data = [e.id for e in point.practice_elements]
         return render_fragment(POINTS, "point_form", form=form, point=point)
-    form = _point_form(intervention)
+    form = _point_form(intervention, prefix=prefix)
     if not form.validate_on_submit():
         return render_fragment(POINTS, "point_form", 422, form=form, point=point)
     if form.is_stale(point):
@@ -326,7 +329,8 @@ def _flows_context(intervention: Intervention, **extra):
         "rows": queries.workflows(intervention),
         "archived_phases": queries.phases(intervention, archived=True),
         "phase_form": extra.pop("phase_form", None) or PhaseForm(formdata=None),
-        "step_form": WorkflowStepForm(formdata=None),
+        "make_step_form": lambda phase_id: WorkflowStepForm(formdata=None, prefix=f"new{phase_id}"),
+        "step_form": None,
     }
     context.update(extra)
     return context
@@ -360,8 +364,9 @@ def phase_new(intervention_id: int):
 def phase_edit(intervention_id: int, phase_id: int):
     phase = load_child(Phase, intervention_id, phase_id)
     if request.method == "GET":
-        return render_fragment(FLOWS, "phase_head_form", phase=phase, form=PhaseForm(obj=phase))
-    form = PhaseForm()
+        form = PhaseForm(obj=phase, prefix=f"phase{phase.id}")
+        return render_fragment(FLOWS, "phase_head_form", phase=phase, form=form)
+    form = PhaseForm(prefix=f"phase{phase.id}")
     if not form.validate_on_submit():
         return render_fragment(FLOWS, "phase_head_form", 422, phase=phase, form=form)
     if form.is_stale(phase):
@@ -411,7 +416,7 @@ def phase_restore(intervention_id: int, phase_id: int):
 def step_new(intervention_id: int, phase_id: int):
     phase = load_child(Phase, intervention_id, phase_id)
     intervention = phase.intervention
-    form = WorkflowStepForm()
+    form = WorkflowStepForm(prefix=f"new{phase.id}")
     if not form.validate_on_submit():
         response = render_fragment(
             FLOWS, "step_new_form", 422, phase=phase, step_form=form, intervention=intervention
@@ -442,8 +447,9 @@ def step_detail(intervention_id: int, step_id: int):
 def step_edit(intervention_id: int, step_id: int):
     step = load_child(WorkflowStep, intervention_id, step_id)
     if request.method == "GET":
-        return render_fragment(FLOWS, "step_form", step=step, form=WorkflowStepForm(obj=step))
-    form = WorkflowStepForm()
+        form = WorkflowStepForm(obj=step, prefix=f"step{step.id}")
+        return render_fragment(FLOWS, "step_form", step=step, form=form)
+    form = WorkflowStepForm(prefix=f"step{step.id}")
     if not form.validate_on_submit():
         return render_fragment(FLOWS, "step_form", 422, step=step, form=form)
     if form.is_stale(step):

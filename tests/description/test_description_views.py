@@ -26,6 +26,11 @@ from tests.helpers import gen_intervention, gen_org, gen_user
 HX = {"HX-Request": "true"}
 
 
+def pre(prefix, data):
+    """Form data for an edit form, whose fields are prefixed by the row (e.g. ce5-name)."""
+    return {f"{prefix}-{key}": value for key, value in data.items()}
+
+
 def setup(role="leader"):
     org = gen_org("Nord")
     user = gen_user(org, role=role, name="Lise Lund")
@@ -57,7 +62,10 @@ def test_core_element_create_edit_and_history(client, login):
 
     response = client.post(
         f"{base(intervention)}/kerneelementer/{element.id}/rediger",
-        data={"name": "Tæt og løbende kontakt", "status": "confirmed", "version": "1"},
+        data=pre(
+            f"ce{element.id}",
+            {"name": "Tæt og løbende kontakt", "status": "confirmed", "version": "1"},
+        ),
         headers=HX,
     )
     assert response.status_code == 200
@@ -87,7 +95,7 @@ def test_core_element_invalid_and_stale(client, login):
     db.session.commit()
     response = client.post(
         f"{base(intervention)}/kerneelementer/{element.id}/rediger",
-        data={"name": "Min version", "status": "potential", "version": "1"},
+        data=pre(f"ce{element.id}", {"name": "Min version", "status": "potential", "version": "1"}),
         headers=HX,
     )
     assert response.status_code == 409
@@ -143,11 +151,13 @@ def test_core_element_links_only_own_activities(client, login):
     login(user, org)
     url = f"{base(intervention)}/kerneelementer/{element.id}/rediger"
     data = {"name": "Tæt kontakt", "status": "potential", "version": "1", "activities": [own.id]}
-    assert client.post(url, data=data, headers=HX).status_code == 200
+    assert client.post(url, data=pre(f"ce{element.id}", data), headers=HX).status_code == 200
     db.session.refresh(element)
     assert [a.id for a in element.activities] == [own.id]
     data = {"name": "X", "status": "potential", "version": "2", "activities": [foreign.id]}
-    assert client.post(url, data=data, headers=HX).status_code == 422  # not a choice
+    response = client.post(url, data=pre(f"ce{element.id}", data), headers=HX)
+    assert response.status_code == 422  # not a choice
+    assert "Ikke et gyldigt valg." in response.get_data(as_text=True)
     db.session.refresh(element)
     assert element.name == "Tæt kontakt"
 
@@ -202,14 +212,15 @@ def test_development_point_refuses_foreign_core_element_and_stale(client, login)
     login(user, org)
     url = f"{base(intervention)}/udviklingspunkter/{point.id}/rediger"
     data = {"title": "Ny", "kind": "practice", "status": "proposed", "owner_id": "", "version": "1"}
-    response = client.post(url, data={**data, "core_elements": [foreign.id]}, headers=HX)
+    p = f"dp{point.id}"
+    response = client.post(url, data=pre(p, {**data, "core_elements": [foreign.id]}), headers=HX)
     assert response.status_code == 422
-    response = client.post(url, data={**data, "title": ""}, headers=HX)
+    response = client.post(url, data=pre(p, {**data, "title": ""}), headers=HX)
     assert response.status_code == 422
     assert "Feltet skal udfyldes." in response.get_data(as_text=True)
     point.title = "Deres"
     db.session.commit()
-    response = client.post(url, data=data, headers=HX)
+    response = client.post(url, data=pre(p, data), headers=HX)
     assert response.status_code == 409
     db.session.refresh(point)
     assert point.title == "Deres" and point.core_elements == []
@@ -226,12 +237,15 @@ def test_phases_and_steps(client, login):
     assert client.post(f"{url}/faser", data={"name": "Opstart"}, headers=HX).status_code == 200
     assert client.post(f"{url}/faser", data={"name": "Forløb"}, headers=HX).status_code == 200
     opstart = db.session.scalars(select(Phase).where(Phase.name == "Opstart")).one()
-    response = client.post(f"{url}/faser/{opstart.id}/trin", data={"step": ""}, headers=HX)
+    new = f"new{opstart.id}"
+    response = client.post(
+        f"{url}/faser/{opstart.id}/trin", data=pre(new, {"step": ""}), headers=HX
+    )
     assert response.status_code == 422
     assert response.headers["HX-Retarget"] == f"#step-new-{opstart.id}"
     response = client.post(
         f"{url}/faser/{opstart.id}/trin",
-        data={"step": "Opstartsmøde", "child": "Barnets behov", "parents": "Fortæller"},
+        data=pre(new, {"step": "Opstartsmøde", "child": "Barnets behov", "parents": "Fortæller"}),
         headers=HX,
     )
     assert response.status_code == 200 and "Opstartsmøde" in response.get_data(as_text=True)
@@ -242,10 +256,12 @@ def test_phases_and_steps(client, login):
     assert order == ["Forløb", "Opstart"]
     response = client.post(
         f"{url}/trin/{step.id}/rediger",
-        data={"step": "Opstart i hjemmet", "version": "1"},
+        data=pre(f"step{step.id}", {"step": "Opstart i hjemmet", "version": "1"}),
         headers=HX,
     )
     assert response.status_code == 200
+    db.session.refresh(step)
+    assert step.step == "Opstart i hjemmet"
     client.post(f"{url}/faser/{opstart.id}/arkiver", headers=HX)
     db.session.refresh(opstart)
     assert opstart.archived
@@ -260,7 +276,8 @@ def test_step_of_another_intervention_is_404(client, login):
     db.session.commit()
     login(user, org)
     url = f"{base(intervention)}/arbejdsgange/trin/{step.id}/rediger"
-    assert client.post(url, data={"step": "X", "version": "1"}, headers=HX).status_code == 404
+    data = pre(f"step{step.id}", {"step": "X", "version": "1"})
+    assert client.post(url, data=data, headers=HX).status_code == 404
 
 
 # ---------------------------------------------------------------- theory of change
@@ -337,12 +354,14 @@ def test_theory_items_links_and_references(client, login):
     item = items["activity"]
     response = client.post(
         f"{url}/punkter/{item.id}/rediger",
-        data={"text": "Intensive besøg", "version": "1"},
+        data=pre(f"item{item.id}", {"text": "Intensive besøg", "version": "1"}),
         headers=HX,
     )
     assert response.status_code == 200
     response = client.post(
-        f"{url}/punkter/{item.id}/rediger", data={"text": "Gammel", "version": "1"}, headers=HX
+        f"{url}/punkter/{item.id}/rediger",
+        data=pre(f"item{item.id}", {"text": "Gammel", "version": "1"}),
+        headers=HX,
     )
     assert response.status_code == 409
     # Deleting an item takes its links with it.
