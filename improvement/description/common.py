@@ -65,6 +65,28 @@ def stale_message() -> str:
     )
 
 
+def _field_labels() -> dict[str, str]:
+    return {
+        "name": _("Name"),
+        "title": _("Title"),
+        "text": _("Text"),
+        "description": _("Description"),
+        "why": _("Why it matters"),
+        "focus": _("What it focuses on"),
+        "practice": _("What it means in practice"),
+        "status": _("Status"),
+        "kind": _("Kind"),
+        "owner_id": _("Owner"),
+        "archived": _("archived"),
+        "knowledge": _("Knowledge"),
+        "step": _("Step"),
+        "child": _("The child or young person"),
+        "parents": _("The parents"),
+        "professionals": _("The professionals"),
+        "phase_id": _("Phase"),
+    }
+
+
 def history(model, obj) -> list[dict]:
     """The item's audit trail, newest first, with who made each change."""
     stmt = (
@@ -79,13 +101,14 @@ def history(model, obj) -> list[dict]:
         if user_ids
         else {}
     )
+    labels = _field_labels()
     rows = []
     for event in events:
         changes = []
         for key, (old, new) in (event.changes or {}).items():
             if key in ("id", "organization_id", "intervention_id", "position"):
                 continue
-            changes.append({"field": key, "old": old, "new": new})
+            changes.append({"field": labels.get(key, key), "old": old, "new": new})
         if event.action == "update" and not changes:
             continue
         rows.append(
