@@ -6,7 +6,15 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import URL, DataRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import (
+    URL,
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..forms import BaseForm, VersionedForm, choices
@@ -118,4 +126,11 @@ class PublishForm(BaseForm):
         _l("Note"),
         validators=[DataRequired(), Length(max=2000)],
         description=_l("What changed, e.g. decided at the quality-team meeting on 12 May."),
+    )
+
+
+class LimitForm(BaseForm):
+    limit = IntegerField(
+        _l("Limit for development points in progress"),
+        validators=[InputRequired(), NumberRange(min=1, max=20)],
     )

@@ -34,8 +34,11 @@ from ..models.theory import THEORY_PREFIX
 DEFAULT_WIP_LIMIT = 3
 
 
-def wip_limit() -> int:
-    """How many development points may be in progress at once before the team is warned."""
+def wip_limit(intervention: Intervention) -> int:
+    """How many development points may be in progress at once before the team is warned:
+    the intervention's own setting, else the app's default."""
+    if intervention.development_points_limit:
+        return intervention.development_points_limit
     return int(current_app.config.get("DEVELOPMENT_POINTS_IN_PROGRESS_LIMIT", DEFAULT_WIP_LIMIT))
 
 

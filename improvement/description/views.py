@@ -20,7 +20,13 @@ from ..rendering import render_fragment, render_htmx
 from ..seeding import read
 from . import queries
 from .common import history, load_child, load_intervention, move, reorder, stale_message
-from .forms import CoreElementForm, DevelopmentPointForm, PhaseForm, WorkflowStepForm
+from .forms import (
+    CoreElementForm,
+    DevelopmentPointForm,
+    LimitForm,
+    PhaseForm,
+    WorkflowStepForm,
+)
 
 bp = Blueprint("description", __name__, url_prefix="/indsatser/<int:intervention_id>")
 
@@ -223,8 +229,10 @@ def _points_context(intervention: Intervention, form=None, **extra):
         "intervention": intervention,
         "points": points,
         "in_progress": in_progress,
-        "limit": queries.wip_limit(),
+        "limit": queries.wip_limit(intervention),
         "form": form or _point_form(intervention, formdata=None),
+        "limit_form": extra.pop("limit_form", None)
+        or LimitForm(formdata=None, limit=queries.wip_limit(intervention)),
     }
     context.update(extra)
     return context
@@ -301,6 +309,18 @@ def development_point_edit(intervention_id: int, point_id: int):
     _fill_point(form, point, intervention)
     db.session.commit()
     # The whole section: the status may have changed the in-progress warning.
+    return render_htmx(POINTS, "section", **_points_context(intervention))
+
+
+@bp.route("/udviklingspunkter/graense", methods=["POST"])
+def development_point_limit(intervention_id: int):
+    """The team's own limit for how many points may be in progress at once."""
+    intervention = load_intervention(intervention_id)
+    form = LimitForm()
+    if not form.validate_on_submit():
+        return render_htmx(POINTS, "section", 422, **_points_context(intervention, limit_form=form))
+    intervention.development_points_limit = form.limit.data
+    db.session.commit()
     return render_htmx(POINTS, "section", **_points_context(intervention))
 
 

@@ -1,4 +1,4 @@
-"""theory of change, workflows, description versions
+"""theory of change, workflows, description versions, limit of points in progress
 
 Revision ID: 0003
 Revises: 0002
@@ -138,6 +138,9 @@ def upgrade():
     sa.ForeignKeyConstraint(['item_id'], ['change_theory_item.id'], name=op.f('fk_core_element_activity_item_id_change_theory_item'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('core_element_id', 'item_id', name=op.f('pk_core_element_activity'))
     )
+    with op.batch_alter_table('intervention', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('development_points_limit', sa.Integer(), nullable=True))
+
     op.create_table('workflow_step',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('intervention_id', sa.Integer(), nullable=False),
@@ -172,6 +175,9 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_workflow_step_intervention_id'))
 
     op.drop_table('workflow_step')
+    with op.batch_alter_table('intervention', schema=None) as batch_op:
+        batch_op.drop_column('development_points_limit')
+
     op.drop_table('core_element_activity')
     with op.batch_alter_table('change_theory_link', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_change_theory_link_target_id'))

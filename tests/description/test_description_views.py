@@ -197,10 +197,21 @@ def test_development_point_with_links_and_wip_warning(client, login, app):
     assert point.core_elements == [element] and point.practice_elements == [pe]
     assert point.owner_id == user.id and point.position == 3
 
-    # The limit is a setting.
+    # The limit is a setting: the app's default, overridden per intervention by the team.
     app.config["DEVELOPMENT_POINTS_IN_PROGRESS_LIMIT"] = 5
     page = client.get(f"{base(intervention)}/udviklingspunkter").get_data(as_text=True)
     assert "I gang: 4 af højst 5." in page
+    url = f"{base(intervention)}/udviklingspunkter/graense"
+    response = client.post(url, data={"limit": "0"}, headers=HX)
+    assert response.status_code == 422
+    assert "Tallet skal være mellem 1 og 20." in response.get_data(as_text=True)
+    response = client.post(url, data={"limit": "2"}, headers=HX)
+    assert response.status_code == 200
+    assert "4 udviklingspunkter er i gang samtidig – teamets grænse er 2." in response.get_data(
+        as_text=True
+    )
+    db.session.refresh(intervention)
+    assert intervention.development_points_limit == 2
 
 
 def test_development_point_refuses_foreign_core_element_and_stale(client, login):
