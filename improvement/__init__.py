@@ -40,6 +40,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     errors.init_app(app)
 
     from .auth.views import bp as auth_bp
+    from .description.views import bp as description_bp
     from .exports.views import bp as exports_bp
     from .interventions.views import bp as interventions_bp
     from .organisation.views import bp as organisation_bp
@@ -48,6 +49,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     app.register_blueprint(interventions_bp)
     app.register_blueprint(exports_bp)
     app.register_blueprint(organisation_bp)
+    app.register_blueprint(description_bp)
 
     from . import cli
 

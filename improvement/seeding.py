@@ -10,6 +10,7 @@ from pathlib import Path
 import yaml
 from sqlalchemy import select
 
+from .description.seed import load_description_extras
 from .extensions import db
 from .models import (
     CoreElement,
@@ -68,6 +69,7 @@ def _membership(user: User, org: Organization, role: str) -> None:
 def load_demo() -> dict[str, int]:
     """Two demo organisations with users for every role, interventions and teams."""
     data = read("demo.yaml")
+    theory_links = read("theory_links.yaml")
     counts = {"organisations": 0, "users": 0, "interventions": 0}
     users: dict[str, User] = {}
     orgs: list[tuple[Organization, dict]] = []
@@ -102,6 +104,8 @@ def load_demo() -> dict[str, int]:
             )
             counts["interventions"] += new
             _load_description(intervention, i_data)
+            db.session.flush()
+            load_description_extras(intervention, i_data, theory_links)
             for t in i_data.get("team", []):
                 _get_or_create(
                     TeamMember,

@@ -76,5 +76,78 @@
         note.remove();
       }
     }, 250);
+// ---------------------------------------------------------------- description (phase 1)
+(function () {
+  "use strict";
+
+  // Drag and drop lists: <ol data-sortable hx-post=... hx-trigger="end" hx-include="this">.
+  // SortableJS fires "end"; htmx posts the hidden ids in their new order. Buttons do the same
+  // for keyboard users.
+  function initSortables(root) {
+    if (!window.Sortable) return;
+    root.querySelectorAll("[data-sortable]").forEach(function (list) {
+      if (list.dataset.sortableReady) return;
+      list.dataset.sortableReady = "1";
+      window.Sortable.create(list, { handle: ".drag-handle", animation: 150, draggable: "li", forceFallback: true });
+    });
+  }
+
+  // Theory of change: draw an arrow from each source card to each target card.
+  var SVG = "http://www.w3.org/2000/svg";
+  function drawArrows(root) {
+    root.querySelectorAll(".toc-diagram").forEach(function (diagram) {
+      var svg = diagram.querySelector("svg.toc-arrows");
+      if (!svg) return;
+      var pairs = [];
+      try { pairs = JSON.parse(diagram.dataset.tocLinks || "[]"); } catch (e) { pairs = []; }
+      while (svg.firstChild) svg.removeChild(svg.firstChild);
+      var box = diagram.getBoundingClientRect();
+      svg.setAttribute("width", box.width);
+      svg.setAttribute("height", box.height);
+      var defs = document.createElementNS(SVG, "defs");
+      var marker = document.createElementNS(SVG, "marker");
+      marker.setAttribute("id", "toc-arrowhead");
+      marker.setAttribute("markerWidth", "8");
+      marker.setAttribute("markerHeight", "8");
+      marker.setAttribute("refX", "7");
+      marker.setAttribute("refY", "4");
+      marker.setAttribute("orient", "auto");
+      var tip = document.createElementNS(SVG, "path");
+      tip.setAttribute("d", "M0,0 L8,4 L0,8 z");
+      tip.setAttribute("class", "toc-arrowhead");
+      marker.appendChild(tip);
+      defs.appendChild(marker);
+      svg.appendChild(defs);
+      pairs.forEach(function (pair) {
+        var a = diagram.querySelector('[data-toc-id="' + pair[0] + '"]');
+        var b = diagram.querySelector('[data-toc-id="' + pair[1] + '"]');
+        if (!a || !b) return;
+        var ra = a.getBoundingClientRect();
+        var rb = b.getBoundingClientRect();
+        var x1 = ra.right - box.left, y1 = ra.top + ra.height / 2 - box.top;
+        var x2 = rb.left - box.left - 2, y2 = rb.top + rb.height / 2 - box.top;
+        var mid = (x1 + x2) / 2;
+        var path = document.createElementNS(SVG, "path");
+        path.setAttribute("d", "M" + x1 + "," + y1 + " C" + mid + "," + y1 + " " + mid + "," + y2 + " " + x2 + "," + y2);
+        path.setAttribute("class", "toc-arrow");
+        path.setAttribute("marker-end", "url(#toc-arrowhead)");
+        svg.appendChild(path);
+      });
+    });
+  }
+
+  function init(root) {
+    initSortables(root);
+    drawArrows(document);
+  }
+
+  document.addEventListener("DOMContentLoaded", function () { init(document); });
+  document.addEventListener("htmx:afterSettle", function (event) { init(event.detail.elt || document); });
+  window.addEventListener("resize", function () { drawArrows(document); });
+  window.addEventListener("beforeprint", function () { drawArrows(document); });
+
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest("[data-print]");
+    if (button) window.print();
   });
 })();

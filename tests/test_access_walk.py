@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 
 from improvement.extensions import db
 from improvement.models import AuditEvent
+from tests.description.factories import gen_description
 from tests.helpers import gen_intervention, gen_member, gen_org, gen_user
 
 SECRET = "Hemmelig indsats hos Syd"
@@ -26,6 +27,7 @@ class World:
     intervention: object
     member: object
     membership: object
+    extra: dict
 
 
 @pytest.fixture
@@ -36,9 +38,10 @@ def world(app):
     leader = gen_user(victim, role="leader")
     intervention = gen_intervention(victim, name=SECRET, target_group="Fortrolig målgruppe")
     member = gen_member(intervention, leader)
+    extra = gen_description(intervention)
     db.session.commit()
     membership = next(m for m in leader.memberships if m.organization_id == victim.id)
-    return World(home, victim, outsider, evaluator, intervention, member, membership)
+    return World(home, victim, outsider, evaluator, intervention, member, membership, extra)
 
 
 # URL parameter → the id of such an object in the victim organisation.
@@ -46,6 +49,17 @@ PARAMS = {
     "intervention_id": lambda w: w.intervention.id,
     "member_id": lambda w: w.member.id,
     "membership_id": lambda w: w.membership.id,
+    "core_element_id": lambda w: w.extra["core_element"].id,
+    "point_id": lambda w: w.extra["point"].id,
+    "phase_id": lambda w: w.extra["phase"].id,
+    "step_id": lambda w: w.extra["step"].id,
+    "item_id": lambda w: w.extra["item"].id,
+    "link_id": lambda w: w.extra["link"].id,
+    "assumption_id": lambda w: w.extra["assumption"].id,
+    "reference_id": lambda w: w.extra["reference"].id,
+    "version_id": lambda w: w.extra["version"].id,
+    "kind": lambda w: "kerneelement",
+    "object_id": lambda w: w.extra["core_element"].id,
 }
 
 # Form data sent with every write, so validation passes wherever it can and only access

@@ -20,8 +20,26 @@ from .organisations import (
     User,
 )
 from .reference import TRACKS, PracticeElement
+from .theory import (
+    THEORY_KINDS,
+    Assumption,
+    AssumptionReference,
+    ChangeTheory,
+    ChangeTheoryItem,
+    ChangeTheoryLink,
+    DescriptionVersion,
+    WorkflowStep,
+)
 
 __all__ = [
+    "THEORY_KINDS",
+    "Assumption",
+    "AssumptionReference",
+    "ChangeTheory",
+    "ChangeTheoryItem",
+    "ChangeTheoryLink",
+    "DescriptionVersion",
+    "WorkflowStep",
     "CORE_ELEMENT_STATUSES",
     "DEVELOPMENT_POINT_KINDS",
     "DEVELOPMENT_POINT_STATUSES",

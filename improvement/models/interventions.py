@@ -38,6 +38,9 @@ class Intervention(OrgScoped, Timestamped, Versioned, db.Model):
     start_date: Mapped[date | None] = mapped_column(Date)
     # What to return to when an archived intervention is reopened.
     previous_status: Mapped[str | None] = mapped_column(String(20))
+    # How many development points may be in progress at once before the team is warned
+    # (None: the app's default, DEVELOPMENT_POINTS_IN_PROGRESS_LIMIT). Added in migration 0003.
+    development_points_limit: Mapped[int | None] = mapped_column()
 
     team: Mapped[list["TeamMember"]] = relationship(
         back_populates="intervention", cascade="all, delete-orphan"

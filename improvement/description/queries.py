@@ -1,0 +1,330 @@
+"""What the description pages show, each as one function returning plain rows.
+
+Every function issues a fixed number of queries however much data there is, and the
+snapshot built from them is what the description page renders, what a published version
+stores, and what versions are compared by – so the Excel export can reuse the same rows.
+"""
+
+from dataclasses import dataclass, field
+
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from ..access import scoped
+from ..extensions import db
+from ..models import (
+    Assumption,
+    ChangeTheory,
+    ChangeTheoryItem,
+    ChangeTheoryLink,
+    CoreElement,
+    DescriptionVersion,
+    DevelopmentPoint,
+    Intervention,
+    Membership,
+    Phase,
+    PracticeElement,
+    User,
+    WorkflowStep,
+)
+from ..models.theory import THEORY_PREFIX
+
+DEFAULT_WIP_LIMIT = 3
+
+
+def wip_limit(intervention: Intervention) -> int:
+    """How many development points may be in progress at once before the team is warned:
+    the intervention's own setting, else the app's default."""
+    if intervention.development_points_limit:
+        return intervention.development_points_limit
+    return int(current_app.config.get("DEVELOPMENT_POINTS_IN_PROGRESS_LIMIT", DEFAULT_WIP_LIMIT))
+
+
+# ---------------------------------------------------------------- core elements
+
+
+def core_elements(intervention: Intervention, archived: bool = False) -> list[CoreElement]:
+    stmt = (
+        scoped(CoreElement)
+        .where(CoreElement.intervention_id == intervention.id, CoreElement.archived.is_(archived))
+        .options(selectinload(CoreElement.activities))
+        .order_by(CoreElement.position, CoreElement.id)
+    )
+    return list(db.session.scalars(stmt))
+
+
+def next_position(model, intervention: Intervention, **filters) -> int:
+    stmt = scoped(model, select(func.coalesce(func.max(model.position), -1) + 1)).where(
+        model.intervention_id == intervention.id
+    )
+    for key, value in filters.items():
+        stmt = stmt.where(getattr(model, key) == value)
+    return db.session.scalar(stmt)
+
+
+# ---------------------------------------------------------------- development points
+
+
+def development_points(intervention: Intervention) -> list[DevelopmentPoint]:
+    stmt = (
+        scoped(DevelopmentPoint)
+        .where(DevelopmentPoint.intervention_id == intervention.id)
+        .options(
+            selectinload(DevelopmentPoint.core_elements),
+            selectinload(DevelopmentPoint.practice_elements),
+            selectinload(DevelopmentPoint.owner),
+        )
+        .order_by(DevelopmentPoint.position, DevelopmentPoint.id)
+    )
+    return list(db.session.scalars(stmt))
+
+
+def practice_elements() -> list[PracticeElement]:
+    return list(db.session.scalars(select(PracticeElement).order_by(PracticeElement.number)))
+
+
+def possible_owners(intervention: Intervention) -> list[User]:
+    stmt = (
+        select(User)
+        .join(Membership, Membership.user_id == User.id)
+        .where(Membership.organization_id == intervention.organization_id, User.active.is_(True))
+        .order_by(User.name)
+    )
+    return list(db.session.scalars(stmt))
+
+
+# ---------------------------------------------------------------- workflows
+
+
+@dataclass
+class PhaseRow:
+    phase: Phase
+    steps: list[WorkflowStep] = field(default_factory=list)
+
+
+def phases(intervention: Intervention, archived: bool = False) -> list[Phase]:
+    stmt = (
+        scoped(Phase)
+        .where(Phase.intervention_id == intervention.id, Phase.archived.is_(archived))
+        .order_by(Phase.position, Phase.id)
+    )
+    return list(db.session.scalars(stmt))
+
+
+def workflows(intervention: Intervention) -> list[PhaseRow]:
+    rows = {p.id: PhaseRow(p) for p in phases(intervention)}
+    steps = db.session.scalars(
+        scoped(WorkflowStep)
+        .where(WorkflowStep.intervention_id == intervention.id)
+        .order_by(WorkflowStep.position, WorkflowStep.id)
+    )
+    for step in steps:
+        if step.phase_id in rows:
+            rows[step.phase_id].steps.append(step)
+    return list(rows.values())
+
+
+# ---------------------------------------------------------------- theory of change
+
+
+@dataclass
+class Theory:
+    record: ChangeTheory | None
+    items: dict[str, list[ChangeTheoryItem]]
+    links: list[ChangeTheoryLink]
+    assumptions: list[Assumption]
+    labels: dict[int, str]  # item id → "A1"; assumption id → "F1"
+    assumption_labels: dict[int, str]
+
+    def outgoing(self, item_id: int) -> list[ChangeTheoryLink]:
+        return [link for link in self.links if link.source_id == item_id]
+
+    def incoming(self, item_id: int) -> list[ChangeTheoryLink]:
+        return [link for link in self.links if link.target_id == item_id]
+
+    def links_of(self, assumption_id: int) -> list[ChangeTheoryLink]:
+        return [link for link in self.links if link.assumption_id == assumption_id]
+
+    def link_label(self, link: ChangeTheoryLink) -> str:
+        return f"{self.labels.get(link.source_id, '?')} → {self.labels.get(link.target_id, '?')}"
+
+    @property
+    def pairs(self) -> list[list[int]]:
+        return [[link.source_id, link.target_id] for link in self.links]
+
+    @property
+    def activities(self) -> list[ChangeTheoryItem]:
+        return self.items["activity"]
+
+    @property
+    def is_empty(self) -> bool:
+        return not any(self.items.values()) and not self.assumptions
+
+
+def theory(intervention: Intervention) -> Theory:
+    record = db.session.scalars(
+        scoped(ChangeTheory).where(ChangeTheory.intervention_id == intervention.id)
+    ).first()
+    items: dict[str, list[ChangeTheoryItem]] = {k: [] for k in THEORY_PREFIX}
+    for item in db.session.scalars(
+        scoped(ChangeTheoryItem)
+        .where(ChangeTheoryItem.intervention_id == intervention.id)
+        .order_by(ChangeTheoryItem.position, ChangeTheoryItem.id)
+    ):
+        items.setdefault(item.kind, []).append(item)
+    labels = {}
+    for kind, prefix in THEORY_PREFIX.items():
+        for number, item in enumerate(items[kind], start=1):
+            labels[item.id] = f"{prefix}{number}"
+    links = list(
+        db.session.scalars(
+            scoped(ChangeTheoryLink)
+            .where(ChangeTheoryLink.intervention_id == intervention.id)
+            .order_by(ChangeTheoryLink.id)
+        )
+    )
+    links.sort(key=lambda link: (_order(labels, link.source_id), _order(labels, link.target_id)))
+    assumptions = list(
+        db.session.scalars(
+            scoped(Assumption)
+            .where(Assumption.intervention_id == intervention.id)
+            .options(selectinload(Assumption.references))
+            .order_by(Assumption.position, Assumption.id)
+        )
+    )
+    assumption_labels = {a.id: f"F{n}" for n, a in enumerate(assumptions, start=1)}
+    return Theory(record, items, links, assumptions, labels, assumption_labels)
+
+
+def _order(labels: dict[int, str], item_id: int) -> tuple[str, int]:
+    label = labels.get(item_id, "Z0")
+    return ("ALK".index(label[0]) if label[0] in "ALK" else 9, int(label[1:] or 0))
+
+
+# ---------------------------------------------------------------- versions
+
+
+def versions(intervention: Intervention) -> list[DescriptionVersion]:
+    stmt = (
+        scoped(DescriptionVersion)
+        .where(DescriptionVersion.intervention_id == intervention.id)
+        .options(selectinload(DescriptionVersion.published_by))
+        .order_by(DescriptionVersion.number.desc())
+    )
+    return list(db.session.scalars(stmt))
+
+
+# ---------------------------------------------------------------- the compiled description
+
+ACTIVE_POINT_STATUSES = ("prioritised", "in_progress", "proposed")
+
+
+def snapshot(intervention: Intervention) -> dict:
+    """The whole description as plain data: rendered as the page, stored as a version."""
+    toc = theory(intervention)
+    cores = core_elements(intervention)
+
+    def items(kind: str) -> list[dict]:
+        return [
+            {
+                "label": toc.labels[item.id],
+                "text": item.text,
+                "leads_to": [toc.labels.get(link.target_id, "?") for link in toc.outgoing(item.id)],
+            }
+            for item in toc.items[kind]
+        ]
+
+    return {
+        "name": intervention.name,
+        "target_group": intervention.target_group,
+        "purpose": intervention.purpose,
+        "theory": {
+            "purpose": toc.record.purpose if toc.record else "",
+            "activities": items("activity"),
+            "short_term": items("short_term"),
+            "long_term": items("long_term"),
+            "assumptions": [
+                {
+                    "label": toc.assumption_labels[a.id],
+                    "text": a.text,
+                    "knowledge": a.knowledge,
+                    "links": [toc.link_label(link) for link in toc.links_of(a.id)],
+                    "references": [
+                        {"author": r.author, "year": r.year, "title": r.title, "url": r.url}
+                        for r in a.references
+                    ],
+                }
+                for a in toc.assumptions
+            ],
+        },
+        "core_elements": [
+            {
+                "name": ce.name,
+                "status": ce.status,
+                "status_label": ce.status_label,
+                "description": ce.description,
+                "why": ce.why,
+                "focus": ce.focus,
+                "practice": ce.practice,
+                "activities": [toc.labels.get(a.id, "?") for a in ce.activities],
+            }
+            for ce in cores
+        ],
+        "workflows": [
+            {
+                "phase": row.phase.name,
+                "description": row.phase.description,
+                "steps": [
+                    {
+                        "step": s.step,
+                        "child": s.child,
+                        "parents": s.parents,
+                        "professionals": s.professionals,
+                    }
+                    for s in row.steps
+                ],
+            }
+            for row in workflows(intervention)
+        ],
+        "development_points": [
+            {
+                "title": dp.title,
+                "description": dp.description,
+                "kind": dp.kind,
+                "kind_label": dp.kind_label,
+                "status": dp.status,
+                "status_label": dp.status_label,
+                "core_elements": [ce.name for ce in dp.core_elements],
+                "elements": [f"{pe.number}. {pe.name}" for pe in dp.practice_elements],
+                "owner": dp.owner.name if dp.owner else "",
+            }
+            for dp in development_points(intervention)
+            if dp.status in ACTIVE_POINT_STATUSES
+        ],
+    }
+
+
+def diff_labels() -> dict[str, str]:
+    """The words of analysis.description_diff's lines, in the user's language."""
+    return {
+        "name": _("Name"),
+        "target_group": _("Target group"),
+        "purpose": _("Purpose"),
+        "aim": _("Overall aim"),
+        "knowledge": _("knowledge"),
+        "applies_to": _("applies to"),
+        "source": _("source"),
+        "description": _("description"),
+        "why": _("why"),
+        "focus": _("focus"),
+        "practice": _("in practice"),
+        "activities": _("activities"),
+        "phase": _("Phase"),
+        "child": _("child/young person"),
+        "parents": _("parents"),
+        "professionals": _("professionals"),
+        "core_elements": _("core elements"),
+        "elements": _("elements"),
+    }

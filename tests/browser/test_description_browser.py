@@ -1,0 +1,76 @@
+import pytest
+from sqlalchemy import select
+
+from improvement.extensions import db
+from improvement.models import ChangeTheoryItem, CoreElement
+from tests.description.factories import gen_core_element, gen_item
+from tests.helpers import PASSWORD, gen_intervention, gen_org, gen_user
+
+pytestmark = pytest.mark.browser
+
+
+def _login(page, live_server, email):
+    page.goto(f"{live_server}/login")
+    page.get_by_label("E-mail").fill(email)
+    page.get_by_label("Adgangskode").fill(PASSWORD)
+    page.get_by_role("button", name="Log ind").click()
+    page.wait_for_url("**/indsatser")
+
+
+def _order():
+    db.session.expire_all()
+    return list(
+        db.session.scalars(select(CoreElement.name).order_by(CoreElement.position, CoreElement.id))
+    )
+
+
+def test_edit_theory_item_in_place_and_reorder_core_elements(browser_page, live_server, tmp_path):
+    org = gen_org("Demo Kommune Nord")
+    gen_user(org, role="leader", email="leder@nord.example", name="Lise Lund")
+    intervention = gen_intervention(org, name="Spædbarnsindsats")
+    activity = gen_item(intervention, "activity", "Hjemmebesøg")
+    gen_item(intervention, "short_term", "Sensitiv omsorg")
+    for n, name in enumerate(["Første", "Anden", "Tredje"]):
+        gen_core_element(intervention, name=name, position=n)
+    db.session.commit()
+    page = browser_page
+    _login(page, live_server, "leder@nord.example")
+
+    # Theory of change: one item edited in place, without a page load.
+    page.goto(f"{live_server}/indsatser/{intervention.id}/forandringsteori")
+    page.evaluate("window.__noReload = true")
+    page.get_by_role("button", name="Hjemmebesøg").click()
+    editor = page.locator(f"#toc-item-{activity.id} textarea")
+    editor.fill("Intensive hjemmebesøg")
+    page.locator(f"#toc-item-{activity.id}").get_by_role("button", name="Gem").click()
+    page.get_by_role("button", name="Intensive hjemmebesøg").wait_for()
+    # A link drawn as an arrow between the columns.
+    page.locator("#source_id").select_option(label="A1: Intensive hjemmebesøg")
+    page.locator("#target_id").select_option(label="K1: Sensitiv omsorg")
+    page.get_by_role("button", name="Tilføj forbindelse").click()
+    page.locator("svg.toc-arrows path.toc-arrow").first.wait_for(state="attached")
+    assert page.evaluate("window.__noReload") is True
+    db.session.expire_all()
+    assert db.session.get(ChangeTheoryItem, activity.id).text == "Intensive hjemmebesøg"
+    page.screenshot(path=str(tmp_path / "theory.png"), full_page=True)
+
+    # Core elements: keyboard alternative, then drag and drop.
+    page.goto(f"{live_server}/indsatser/{intervention.id}/kerneelementer")
+    page.get_by_role("button", name="Flyt Tredje op").click()
+    page.wait_for_function(
+        "document.querySelectorAll('#core-elements .item-title')[1].textContent === 'Tredje'"
+    )
+    assert _order() == ["Første", "Tredje", "Anden"]
+    handles = page.locator("#core-elements .drag-handle")
+    source = handles.nth(2).bounding_box()
+    target = page.locator("#core-elements .item-card").nth(0).bounding_box()
+    page.mouse.move(source["x"] + 5, source["y"] + 5)
+    page.mouse.down()
+    page.mouse.move(target["x"] + 20, target["y"] + 10, steps=20)
+    page.mouse.up()
+    page.wait_for_function(
+        "document.querySelectorAll('#core-elements .item-title')[0].textContent === 'Anden'"
+    )
+    page.wait_for_timeout(300)
+    assert _order() == ["Anden", "Første", "Tredje"]
+    page.screenshot(path=str(tmp_path / "core_elements.png"), full_page=True)
