@@ -41,9 +41,11 @@ def create_app(overrides: dict | None = None) -> Flask:
 
     from .auth.views import bp as auth_bp
     from .interventions.views import bp as interventions_bp
+    from .pdsa.views import bp as pdsa_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(interventions_bp)
+    app.register_blueprint(pdsa_bp)
 
     from . import cli
 

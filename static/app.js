@@ -40,3 +40,53 @@
     }
   });
 })();
+
+// ---- improvement_work: the board (tavle) ----
+// Cards move by drag and drop (SortableJS) as well as by their buttons; a drop becomes the
+// same small HTMX request as a button press. The server answers with the card in the column
+// where it really is (also when the move is refused) plus the column counts.
+(function () {
+  "use strict";
+
+  function filterValues() {
+    var values = {};
+    var form = document.getElementById("board-filters");
+    if (form) {
+      new FormData(form).forEach(function (value, key) { values[key] = value; });
+    }
+    return values;
+  }
+
+  function initBoard(root) {
+    if (!window.Sortable || !root.querySelectorAll) {
+      return;
+    }
+    root.querySelectorAll(".board[data-sortable] .cards").forEach(function (list) {
+      if (list.dataset.sortableReady) {
+        return;
+      }
+      list.dataset.sortableReady = "1";
+      window.Sortable.create(list, {
+        group: "pdsa-board",
+        animation: 120,
+        filter: "button, a, select",
+        preventOnFilter: false,
+        onEnd: function (event) {
+          if (event.from === event.to) {
+            return;
+          }
+          var card = event.item;
+          var values = filterValues();
+          values.to = event.to.dataset.phase;
+          values.version = card.dataset.version;
+          window.htmx.ajax("POST", card.dataset.moveUrl, {
+            source: card, target: card, swap: "outerHTML", values: values
+          });
+        }
+      });
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () { initBoard(document); });
+  document.addEventListener("htmx:afterSettle", function (event) { initBoard(document); });
+})();

@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from improvement.extensions import db
 from improvement.models import AuditEvent
 from tests.helpers import gen_intervention, gen_member, gen_org, gen_user
+from tests.pdsa.factories import gen_action_item, gen_cycle, gen_meeting, gen_point
 
 SECRET = "Hemmelig indsats hos Syd"
 
@@ -25,6 +26,10 @@ class World:
     evaluator: object
     intervention: object
     member: object
+    point: object
+    cycle: object
+    meeting: object
+    item: object
 
 
 @pytest.fixture
@@ -35,14 +40,24 @@ def world(app):
     leader = gen_user(victim, role="leader")
     intervention = gen_intervention(victim, name=SECRET, target_group="Fortrolig målgruppe")
     member = gen_member(intervention, leader)
+    point = gen_point(intervention)
+    cycle = gen_cycle(point, owner=leader)
+    meeting = gen_meeting(intervention)
+    item = gen_action_item(meeting, owner=leader)
     db.session.commit()
-    return World(home, victim, outsider, evaluator, intervention, member)
+    return World(
+        home, victim, outsider, evaluator, intervention, member, point, cycle, meeting, item
+    )
 
 
 # URL parameter → the id of such an object in the victim organisation.
 PARAMS = {
     "intervention_id": lambda w: w.intervention.id,
     "member_id": lambda w: w.member.id,
+    "point_id": lambda w: w.point.id,
+    "cycle_id": lambda w: w.cycle.id,
+    "meeting_id": lambda w: w.meeting.id,
+    "item_id": lambda w: w.item.id,
 }
 
 # Form data sent with every write, so validation passes wherever it can and only access

@@ -10,6 +10,7 @@ from .description import (
     Phase,
 )
 from .interventions import PROFESSIONAL_ROLES, STATUSES, Intervention, TeamMember
+from .meetings import ACTION_STATUSES, MEETING_KINDS, ActionItem, Meeting
 from .organisations import (
     ORG_KINDS_KEYS,
     READ_ONLY_ROLES,
@@ -19,9 +20,18 @@ from .organisations import (
     Organization,
     User,
 )
+from .pdsa import ACT_DECISIONS, PDSA_PHASES, ImprovementPlan, PdsaCycle
 from .reference import TRACKS, PracticeElement
 
 __all__ = [
+    "ACT_DECISIONS",
+    "ACTION_STATUSES",
+    "MEETING_KINDS",
+    "PDSA_PHASES",
+    "ActionItem",
+    "ImprovementPlan",
+    "Meeting",
+    "PdsaCycle",
     "CORE_ELEMENT_STATUSES",
     "DEVELOPMENT_POINT_KINDS",
     "DEVELOPMENT_POINT_STATUSES",

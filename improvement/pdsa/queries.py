@@ -1,0 +1,229 @@
+"""Queries for the improvement pages: each page issues a fixed number of them."""
+
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import case, func, or_, select
+from sqlalchemy.orm import joinedload, selectinload
+
+from ..access import scoped
+from ..extensions import db
+from ..interventions.team import team_of
+from ..models import (
+    ActionItem,
+    AuditEvent,
+    DevelopmentPoint,
+    ImprovementPlan,
+    Intervention,
+    Meeting,
+    PdsaCycle,
+    User,
+)
+from .rules import PHASE_ORDER
+
+DONE_WEEKS = 4
+
+
+def points_of(intervention: Intervention) -> list[DevelopmentPoint]:
+    stmt = (
+        scoped(DevelopmentPoint)
+        .where(DevelopmentPoint.intervention_id == intervention.id)
+        .order_by(DevelopmentPoint.position, DevelopmentPoint.id)
+    )
+    return list(db.session.scalars(stmt))
+
+
+def cycle_counts_by_point(intervention: Intervention) -> dict[int, tuple[int, int]]:
+    """development_point_id → (all cycles, open cycles)."""
+    stmt = scoped(
+        PdsaCycle,
+        select(
+            PdsaCycle.development_point_id,
+            func.count(),
+            func.sum(case((PdsaCycle.phase != "done", 1), else_=0)),
+        ),
+    ).where(PdsaCycle.intervention_id == intervention.id)
+    stmt = stmt.group_by(PdsaCycle.development_point_id)
+    return {pid: (total, int(open_ or 0)) for pid, total, open_ in db.session.execute(stmt)}
+
+
+def plans_by_point(intervention: Intervention) -> dict[int, ImprovementPlan]:
+    stmt = scoped(ImprovementPlan).join(ImprovementPlan.development_point)
+    stmt = stmt.where(DevelopmentPoint.intervention_id == intervention.id)
+    return {p.development_point_id: p for p in db.session.scalars(stmt)}
+
+
+def plan_of(point: DevelopmentPoint) -> ImprovementPlan | None:
+    stmt = scoped(ImprovementPlan).where(ImprovementPlan.development_point_id == point.id)
+    return db.session.scalars(stmt).first()
+
+
+def cycles_of_point(point: DevelopmentPoint) -> list[PdsaCycle]:
+    stmt = (
+        scoped(PdsaCycle)
+        .where(PdsaCycle.development_point_id == point.id)
+        .options(joinedload(PdsaCycle.owner))
+        .order_by(PdsaCycle.id)
+    )
+    return list(db.session.scalars(stmt))
+
+
+def chains(cycles: list[PdsaCycle]) -> list[list[PdsaCycle]]:
+    """Series of linked cycles (first test → its follow-ups), oldest series first.
+
+    A cycle followed up twice (two adaptations of one test) continues in the first and
+    starts its own branch in the second, so every cycle appears exactly once.
+    """
+    by_id = {c.id: c for c in cycles}
+    children: dict[int, list[PdsaCycle]] = {}
+    roots = []
+    for cycle in cycles:
+        if cycle.previous_id in by_id:
+            children.setdefault(cycle.previous_id, []).append(cycle)
+        else:
+            roots.append(cycle)
+    series = []
+    pending = list(roots)
+    while pending:
+        start = pending.pop(0)
+        chain = [start]
+        while children.get(chain[-1].id):
+            first, *rest = children[chain[-1].id]
+            pending.extend(rest)
+            chain.append(first)
+        series.append(chain)
+    return series
+
+
+def followups_of(cycle: PdsaCycle) -> list[PdsaCycle]:
+    stmt = scoped(PdsaCycle).where(PdsaCycle.previous_id == cycle.id).order_by(PdsaCycle.id)
+    return list(db.session.scalars(stmt))
+
+
+def history_of(model_name: str, object_id: int, limit: int = 30) -> list[tuple]:
+    """Audit rows for one object with the acting user's name, newest first."""
+    stmt = (
+        scoped(AuditEvent, select(AuditEvent, User.name))
+        .outerjoin(User, User.id == AuditEvent.user_id)
+        .where(AuditEvent.object_type == model_name, AuditEvent.object_id == object_id)
+        .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+        .limit(limit)
+    )
+    return list(db.session.execute(stmt).all())
+
+
+def team_users(intervention: Intervention) -> list[User]:
+    return [m.user for m in team_of(intervention)]
+
+
+def person_choices(intervention: Intervention, current_id: int | None = None):
+    """(id, name) pairs: the team, plus the current owner if they have left the team."""
+    from flask_babel import gettext as _
+
+    users = team_users(intervention)
+    pairs = [("", _("Nobody yet"))] + [(u.id, u.name) for u in users]
+    if current_id and current_id not in {u.id for u in users}:
+        user = db.session.get(User, current_id)
+        if user is not None:
+            pairs.append((user.id, user.name))
+    return pairs
+
+
+class BoardFilter:
+    """Who and which development point the board shows; parsed from query or form data."""
+
+    def __init__(self, args, weeks: int = DONE_WEEKS):
+        self.owner = _int(args.get("owner"))
+        self.point = _int(args.get("point"))
+        self.weeks = weeks
+
+    def as_args(self) -> dict:
+        return {k: v for k, v in (("owner", self.owner), ("point", self.point)) if v}
+
+    def apply(self, stmt):
+        if self.owner:
+            stmt = stmt.where(PdsaCycle.owner_id == self.owner)
+        if self.point:
+            stmt = stmt.where(PdsaCycle.development_point_id == self.point)
+        return stmt
+
+    @property
+    def done_since(self) -> datetime:
+        return datetime.now(UTC) - timedelta(weeks=self.weeks)
+
+    def visible(self, stmt):
+        return stmt.where(or_(PdsaCycle.phase != "done", PdsaCycle.closed_at >= self.done_since))
+
+
+def _int(value) -> int | None:
+    try:
+        return int(value) if value not in (None, "") else None
+    except ValueError:
+        return None
+
+
+def board_cycles(intervention: Intervention, flt: BoardFilter) -> dict[str, list[PdsaCycle]]:
+    stmt = scoped(PdsaCycle).where(PdsaCycle.intervention_id == intervention.id)
+    stmt = flt.visible(flt.apply(stmt)).options(
+        joinedload(PdsaCycle.owner), joinedload(PdsaCycle.development_point)
+    )
+    stmt = stmt.order_by(PdsaCycle.due_date.is_(None), PdsaCycle.due_date, PdsaCycle.id)
+    columns: dict[str, list[PdsaCycle]] = {phase: [] for phase in PHASE_ORDER}
+    for cycle in db.session.scalars(stmt):
+        columns[cycle.phase].append(cycle)
+    return columns
+
+
+def board_counts(intervention: Intervention, flt: BoardFilter) -> dict[str, int]:
+    stmt = scoped(PdsaCycle, select(PdsaCycle.phase, func.count())).where(
+        PdsaCycle.intervention_id == intervention.id
+    )
+    stmt = flt.visible(flt.apply(stmt)).group_by(PdsaCycle.phase)
+    counts = dict.fromkeys(PHASE_ORDER, 0)
+    counts.update(dict(db.session.execute(stmt).all()))
+    return counts
+
+
+def meetings_of(intervention: Intervention) -> list[Meeting]:
+    stmt = (
+        scoped(Meeting)
+        .where(Meeting.intervention_id == intervention.id)
+        .order_by(Meeting.held_on.desc(), Meeting.id.desc())
+    )
+    return list(db.session.scalars(stmt))
+
+
+def open_item_counts(intervention: Intervention) -> dict[int, int]:
+    stmt = scoped(ActionItem, select(ActionItem.meeting_id, func.count())).where(
+        ActionItem.intervention_id == intervention.id, ActionItem.status == "open"
+    )
+    return dict(db.session.execute(stmt.group_by(ActionItem.meeting_id)).all())
+
+
+def meeting_items(meeting: Meeting) -> list[ActionItem]:
+    stmt = (
+        scoped(ActionItem)
+        .where(ActionItem.meeting_id == meeting.id)
+        .options(joinedload(ActionItem.owner))
+        .order_by(ActionItem.id)
+    )
+    return list(db.session.scalars(stmt))
+
+
+def earlier_open_items(meeting: Meeting) -> list[ActionItem]:
+    """Action items from earlier meetings that were still open, or closed at this meeting."""
+    stmt = (
+        scoped(ActionItem)
+        .join(ActionItem.meeting)
+        .where(
+            ActionItem.intervention_id == meeting.intervention_id,
+            ActionItem.meeting_id != meeting.id,
+            or_(
+                Meeting.held_on < meeting.held_on,
+                (Meeting.held_on == meeting.held_on) & (Meeting.id < meeting.id),
+            ),
+            or_(ActionItem.status == "open", ActionItem.closed_in_meeting_id == meeting.id),
+        )
+        .options(joinedload(ActionItem.owner), selectinload(ActionItem.meeting))
+        .order_by(ActionItem.due_date.is_(None), ActionItem.due_date, ActionItem.id)
+    )
+    return list(db.session.scalars(stmt))
