@@ -166,3 +166,9 @@ def cycle_field_labels() -> dict[str, str]:
         if hasattr(unbound, "field_class") and unbound.args:
             labels[name] = str(unbound.args[0])
     return labels
+
+
+class DecisionForm(BaseForm):
+    text = StringField(
+        _l("Decision"), validators=[DataRequired(), Length(max=1000)], description=NO_NAMES
+    )

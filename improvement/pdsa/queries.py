@@ -227,3 +227,28 @@ def earlier_open_items(meeting: Meeting) -> list[ActionItem]:
         .order_by(ActionItem.due_date.is_(None), ActionItem.due_date, ActionItem.id)
     )
     return list(db.session.scalars(stmt))
+
+
+def todays_standup(intervention: Intervention) -> Meeting | None:
+    from datetime import date
+
+    stmt = scoped(Meeting).where(
+        Meeting.intervention_id == intervention.id,
+        Meeting.kind == "standup",
+        Meeting.held_on == date.today(),
+    )
+    return db.session.scalars(stmt.order_by(Meeting.id)).first()
+
+
+def open_items_for_standup(intervention: Intervention, standup: Meeting | None):
+    """All open action items of the intervention, plus those closed at this standup."""
+    condition = ActionItem.status == "open"
+    if standup is not None:
+        condition = or_(condition, ActionItem.closed_in_meeting_id == standup.id)
+    stmt = (
+        scoped(ActionItem)
+        .where(ActionItem.intervention_id == intervention.id, condition)
+        .options(joinedload(ActionItem.owner), selectinload(ActionItem.meeting))
+        .order_by(ActionItem.due_date.is_(None), ActionItem.due_date, ActionItem.id)
+    )
+    return list(db.session.scalars(stmt))

@@ -27,6 +27,7 @@ from .forms import (
     ActionItemForm,
     CycleForm,
     CycleNewForm,
+    DecisionForm,
     ImprovementPlanForm,
     MeetingForm,
     cycle_field_labels,
@@ -340,13 +341,12 @@ def board(intervention_id: int):
     intervention = _intervention(intervention_id)
     flt = queries.BoardFilter(request.args)
     presenting = request.args.get("visning") == "praesentation"
-    return render_htmx(
-        BOARD,
-        "board",
-        intervention=intervention,
+    editable = not presenting and _can_write()
+    context = _panel_context(intervention) if editable else {"intervention": intervention}
+    context.update(
         flt=flt,
         presenting=presenting,
-        editable=not presenting and _can_write(),
+        editable=editable,
         columns=queries.board_cycles(intervention, flt),
         counts=queries.board_counts(intervention, flt),
         owners=queries.team_users(intervention),
@@ -355,6 +355,67 @@ def board(intervention_id: int):
         today=date.today(),
         now=datetime.now(UTC),
         refreshed_at=datetime.now(UTC),
+    )
+    return render_htmx(BOARD, "board", **context)
+
+
+def _panel_context(intervention: Intervention, **extra) -> dict:
+    """The standup panel beside the board: today's decisions and the open action items."""
+    standup = queries.todays_standup(intervention)
+    context = {
+        "intervention": intervention,
+        "standup": standup,
+        "panel_items": queries.open_items_for_standup(intervention, standup),
+        "panel_item_form": extra.pop("panel_item_form", None)
+        or _item_form(intervention, formdata=None, prefix="panel"),
+        "decision_form": extra.pop("decision_form", None) or DecisionForm(formdata=None),
+        "today": date.today(),
+    }
+    context.update(extra)
+    return context
+
+
+def _panel(intervention: Intervention, status: int = 200, **extra):
+    return render_fragment(BOARD, "standup_panel", status, **_panel_context(intervention, **extra))
+
+
+def _from_board() -> bool:
+    return request.form.get("panel") == "board"
+
+
+@bp.route(f"{PREFIX}/tavle/moede", methods=["POST"])
+def standup_start(intervention_id: int):
+    """Start (or reopen) today's board standup, so decisions can be noted from the board."""
+    intervention = _intervention(intervention_id)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    if queries.todays_standup(intervention) is None:
+        db.session.add(
+            Meeting(
+                organization_id=intervention.organization_id,
+                intervention_id=intervention.id,
+                kind="standup",
+                held_on=date.today(),
+            )
+        )
+        db.session.commit()
+    return _panel(intervention)
+
+
+@bp.route(f"{PREFIX}/moeder/<int:meeting_id>/beslutninger", methods=["POST"])
+def decision_new(intervention_id: int, meeting_id: int):
+    meeting = _child(Meeting, meeting_id, intervention_id)
+    form = DecisionForm()
+    if not form.validate_on_submit():
+        if _from_board():
+            return _panel(meeting.intervention, 422, decision_form=form)
+        abort(400)
+    meeting.decisions = "\n".join([*meeting.decision_list, form.text.data])
+    db.session.commit()
+    if _from_board():
+        return _panel(meeting.intervention)
+    return redirect(
+        url_for("pdsa.meeting_detail", intervention_id=intervention_id, meeting_id=meeting.id)
     )
 
 
@@ -455,8 +516,10 @@ def meeting_edit(intervention_id: int, meeting_id: int):
 @bp.route(f"{PREFIX}/moeder/<int:meeting_id>/handlinger", methods=["POST"])
 def action_item_new(intervention_id: int, meeting_id: int):
     meeting = _child(Meeting, meeting_id, intervention_id)
-    form = _item_form(meeting.intervention)
+    form = _item_form(meeting.intervention, prefix="panel" if _from_board() else "")
     if not form.validate_on_submit():
+        if _from_board():
+            return _panel(meeting.intervention, 422, panel_item_form=form)
         return render_htmx(
             MEETING, "items_section", 422, **_meeting_context(meeting, item_form=form)
         )
@@ -470,6 +533,8 @@ def action_item_new(intervention_id: int, meeting_id: int):
     )
     db.session.add(item)
     db.session.commit()
+    if _from_board():
+        return _panel(meeting.intervention)
     return render_htmx(MEETING, "items_section", **_meeting_context(meeting))
 
 
@@ -493,6 +558,8 @@ def action_item_status(intervention_id: int, meeting_id: int, item_id: int):
         item.closed_at = utcnow() if closing else None
         item.closed_in_meeting_id = meeting.id if closing else None
         db.session.commit()
+    if _from_board():
+        return _panel(meeting.intervention, code, panel_message=message)
     if not wants_fragment():
         return redirect(
             url_for("pdsa.meeting_detail", intervention_id=intervention_id, meeting_id=meeting.id)

@@ -125,3 +125,46 @@ def test_cpr_in_action_item_is_refused(client, login):
     )
     assert response.status_code == 422
     assert db.session.scalars(select(ActionItem)).first() is None
+
+
+def test_standup_panel_on_the_board(client, login):
+    org, user, intervention = meeting_world()
+    earlier = gen_meeting(intervention, held_on=date(2026, 1, 10))
+    old_item = gen_action_item(earlier, what="Udkast til dagsorden")
+    db.session.commit()
+    login(user, org)
+    board = client.get(f"/indsatser/{intervention.id}/tavle").get_data(as_text=True)
+    assert "Start dagens tavlemøde" in board and "Udkast til dagsorden" in board
+    panel = client.post(f"/indsatser/{intervention.id}/tavle/moede", headers=HX)
+    assert panel.status_code == 200
+    standup = db.session.scalars(select(Meeting).where(Meeting.kind == "standup")).one()
+    assert standup.held_on == date.today()
+    # Starting twice reuses today's standup.
+    client.post(f"/indsatser/{intervention.id}/tavle/moede", headers=HX)
+    assert len(db.session.scalars(select(Meeting)).all()) == 2
+
+    base = f"/indsatser/{intervention.id}/moeder/{standup.id}"
+    bad = client.post(f"{base}/beslutninger", data={"panel": "board", "text": ""}, headers=HX)
+    assert bad.status_code == 422 and "Feltet skal udfyldes." in bad.get_data(as_text=True)
+    response = client.post(
+        f"{base}/beslutninger", data={"panel": "board", "text": "Skemaet tages i brug"}, headers=HX
+    )
+    assert "<li>Skemaet tages i brug</li>" in response.get_data(as_text=True)
+    response = client.post(
+        f"{base}/handlinger",
+        data={"panel": "board", "panel-what": "Ring til skolen", "panel-owner_id": str(user.id)},
+        headers=HX,
+    )
+    assert response.status_code == 200
+    body = response.get_data(as_text=True)
+    assert 'id="standup-panel"' in body and "Ring til skolen" in body
+    response = client.post(
+        f"{base}/handlinger/{old_item.id}",
+        data={"panel": "board", "status": "done", "version": str(old_item.version)},
+        headers=HX,
+    )
+    assert response.status_code == 200
+    db.session.refresh(old_item)
+    assert old_item.status == "done" and old_item.closed_in_meeting_id == standup.id
+    db.session.refresh(standup)
+    assert standup.decision_list == ["Skemaet tages i brug"]
