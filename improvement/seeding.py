@@ -243,6 +243,9 @@ def load_improvement_demo() -> int:
                     done_date=_days(c.get("done_days")),
                     phase_changed_at=_moment(c.get("moved_days")),
                     closed_at=_moment(c.get("moved_days")) if phase == "done" else None,
+                    acted_at=_moment(c.get("acted_days", c.get("moved_days")))
+                    if phase in ("act", "done")
+                    else None,
                     **{name: str(c.get(name, "")).strip() for name in _CYCLE_TEXT},
                     **org,
                 )

@@ -91,6 +91,8 @@ class PdsaCycle(OrgScoped, Timestamped, Versioned, db.Model):
     next_step: Mapped[str] = mapped_column(Text, default="")
     # When the card last moved on the board (for "no movement for 14 days"), and when closed.
     phase_changed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # When the test first reached Act (for "median days from plan to act").
+    acted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
 
     intervention: Mapped[Intervention] = relationship()

@@ -252,3 +252,50 @@ def open_items_for_standup(intervention: Intervention, standup: Meeting | None):
         .order_by(ActionItem.due_date.is_(None), ActionItem.due_date, ActionItem.id)
     )
     return list(db.session.scalars(stmt))
+
+
+def cycle_facts(intervention: Intervention):
+    """The plain facts the PDSA key figures are computed from (one query)."""
+    from ..analysis.pdsa import CycleFacts
+
+    stmt = scoped(
+        PdsaCycle,
+        select(
+            PdsaCycle.id,
+            PdsaCycle.previous_id,
+            PdsaCycle.created_at,
+            PdsaCycle.acted_at,
+            PdsaCycle.closed_at,
+            PdsaCycle.act_decision,
+            PdsaCycle.prediction,
+            PdsaCycle.scale,
+            PdsaCycle.data_collection,
+            PdsaCycle.observations,
+        ),
+    ).where(PdsaCycle.intervention_id == intervention.id)
+
+    def day(value):
+        return value.date() if value is not None else None
+
+    return [
+        CycleFacts(
+            id=row.id,
+            previous_id=row.previous_id,
+            created=day(row.created_at),
+            acted=day(row.acted_at),
+            closed=day(row.closed_at),
+            act_decision=row.act_decision,
+            prediction=row.prediction,
+            scale=row.scale,
+            data_collection=row.data_collection,
+            observations=row.observations,
+        )
+        for row in db.session.execute(stmt)
+    ]
+
+
+def open_action_count(intervention: Intervention) -> int:
+    stmt = scoped(ActionItem, select(func.count())).where(
+        ActionItem.intervention_id == intervention.id, ActionItem.status == "open"
+    )
+    return db.session.scalar(stmt) or 0

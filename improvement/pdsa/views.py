@@ -6,6 +6,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, request, url_f
 from flask_babel import gettext as _
 
 from ..access import get_or_404_for_user
+from ..analysis.pdsa import summarise
 from ..extensions import db
 from ..forms import EmptyForm, choices
 from ..models import (
@@ -73,13 +74,18 @@ def _child(model, object_id: int, intervention_id: int):
 @bp.route(f"{PREFIX}/udvikling")
 def point_listing(intervention_id: int):
     intervention = _intervention(intervention_id)
+    points = queries.points_of(intervention)
+    counts = queries.cycle_counts_by_point(intervention)
     return render_htmx(
         POINTS,
         "points",
         intervention=intervention,
-        points=queries.points_of(intervention),
-        counts=queries.cycle_counts_by_point(intervention),
+        points=points,
+        counts=counts,
         plans=queries.plans_by_point(intervention),
+        summary=summarise(queries.cycle_facts(intervention)),
+        open_actions=queries.open_action_count(intervention),
+        untested=[p for p in points if p.id not in counts and p.status != "dropped"],
     )
 
 
@@ -256,6 +262,8 @@ def _move(cycle: PdsaCycle, target: str, version: str | None) -> tuple[int, str]
     cycle.phase = target
     cycle.phase_changed_at = utcnow()
     cycle.closed_at = utcnow() if target == "done" else None
+    if target in ("act", "done") and cycle.acted_at is None:
+        cycle.acted_at = utcnow()
     db.session.commit()
     return 200, _("“%(title)s” moved to %(phase)s.", title=cycle.title, phase=cycle.phase_label)
 

@@ -110,6 +110,7 @@ def upgrade():
     sa.Column('act_decision', sa.String(length=10), nullable=False),
     sa.Column('next_step', sa.Text(), nullable=False),
     sa.Column('phase_changed_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('acted_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('closed_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('organization_id', sa.Integer(), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),

@@ -307,3 +307,17 @@ def test_evaluator_reads_but_cannot_move(client, login):
     assert response.status_code == 403
     db.session.refresh(cycle)
     assert cycle.phase == "plan"
+
+
+def test_overview_shows_key_figures_and_fidelity(client, login):
+    org, user, intervention, point = world()
+    untested = gen_point(intervention, title="Visitation i graviditeten")
+    first = gen_cycle(point, title="A", prediction="p", scale="Én familie")
+    gen_cycle(point, title="B", previous_id=first.id, scale="Tre familier")
+    db.session.commit()
+    login(user, org)
+    body = client.get(f"/indsatser/{intervention.id}/udvikling").get_data(as_text=True)
+    assert "Nøgletal" in body and "PDSA-troskab" in body
+    assert "Visitation i graviditeten" in body and untested.title in body
+    # Both tests are in one series that scaled up; one of two states a prediction.
+    assert "2 af 2" in body and "1 af 2" in body and "50 %" in body
