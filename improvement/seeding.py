@@ -232,6 +232,9 @@ def load_improvement_demo() -> int:
                 }
                 owner = users.get(c.get("owner", ""))
                 phase = c.get("phase", "plan")
+                # Created a few days before anything else happened to it.
+                offsets = [c[k] for k in ("started_days", "moved_days", "acted_days") if k in c]
+                created_days = min(offsets, default=0) - 3
                 cycle, new = _get_or_create(
                     PdsaCycle,
                     lookup,
@@ -242,6 +245,7 @@ def load_improvement_demo() -> int:
                     due_date=_days(c.get("due_days")),
                     done_date=_days(c.get("done_days")),
                     phase_changed_at=_moment(c.get("moved_days")),
+                    created_at=_moment(created_days),
                     closed_at=_moment(c.get("moved_days")) if phase == "done" else None,
                     acted_at=_moment(c.get("acted_days", c.get("moved_days")))
                     if phase in ("act", "done")
