@@ -24,6 +24,7 @@ from .models import (
     PdsaCycle,
     Phase,
     PracticeElement,
+    ProgressScore,
     TeamMember,
     User,
 )
@@ -255,6 +256,17 @@ def load_improvement_demo() -> int:
                 )
                 created += new
                 by_title[c["title"]] = cycle
+        for score in i_data.get("progress", []):
+            _get_or_create(
+                ProgressScore,
+                {
+                    "intervention_id": intervention.id,
+                    "assessed_on": _days(score["days"]),
+                    "score_tenths": round(score["score"] * 10),
+                },
+                note=score.get("note", ""),
+                **org,
+            )
         for m in i_data.get("meetings", []):
             meeting, _new = _get_or_create(
                 Meeting,

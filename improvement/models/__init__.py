@@ -20,7 +20,14 @@ from .organisations import (
     Organization,
     User,
 )
-from .pdsa import ACT_DECISIONS, PDSA_PHASES, ImprovementPlan, PdsaCycle
+from .pdsa import (
+    ACT_DECISIONS,
+    PDSA_PHASES,
+    PROGRESS_SCALE,
+    ImprovementPlan,
+    PdsaCycle,
+    ProgressScore,
+)
 from .reference import TRACKS, PracticeElement
 
 __all__ = [
@@ -28,6 +35,8 @@ __all__ = [
     "ACTION_STATUSES",
     "MEETING_KINDS",
     "PDSA_PHASES",
+    "PROGRESS_SCALE",
+    "ProgressScore",
     "ActionItem",
     "ImprovementPlan",
     "Meeting",

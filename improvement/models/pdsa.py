@@ -111,3 +111,89 @@ class PdsaCycle(OrgScoped, Timestamped, Versioned, db.Model):
     @property
     def is_abandoned(self) -> bool:
         return self.act_decision == "abandon" and self.phase in ("act", "done")
+
+
+# The IHI Breakthrough Series progress scale (Institute for Healthcare Improvement), in
+# tenths so the database holds integers: 5 = 0.5 … 50 = 5.0. Labels and definitions are
+# paraphrased for a social intervention.
+PROGRESS_SCALE = {
+    5: (_l("Intent to participate"), _l("The team has signed up; no work has begun yet.")),
+    10: (
+        _l("Forming team"),
+        _l(
+            "The quality team is formed, the target group and the aim are set, and baseline "
+            "measurement has begun."
+        ),
+    ),
+    15: (
+        _l("Planning has begun"),
+        _l("The team meets, discusses and has made plans for its improvement work."),
+    ),
+    20: (
+        _l("Activity, but no changes"),
+        _l("The team is actively developing and discussing, but no change has been tested."),
+    ),
+    25: (
+        _l("Changes tested, but no improvement"),
+        _l(
+            "Changes are being tested and data on key measures are reported, but the "
+            "measures do not improve yet."
+        ),
+    ),
+    30: (
+        _l("Modest improvement"),
+        _l(
+            "First test cycles are completed and several changes are being implemented; "
+            "process measures improve moderately."
+        ),
+    ),
+    35: (
+        _l("Improvement"),
+        _l(
+            "Some improvement in outcome measures; process measures keep improving; tests "
+            "run on all the changes the team works on."
+        ),
+    ),
+    40: (
+        _l("Significant improvement"),
+        _l(
+            "Most changes are implemented, and outcome measures show sustained improvement, "
+            "about half-way to the goals."
+        ),
+    ),
+    45: (
+        _l("Sustainable improvement"),
+        _l(
+            "Improvement is sustained over time and most goals are reached; the practice is "
+            "being spread."
+        ),
+    ),
+    50: (
+        _l("Outstanding sustainable results"),
+        _l("All changes are implemented, all goals are reached and the results hold."),
+    ),
+}
+
+
+class ProgressScore(OrgScoped, Timestamped, db.Model):
+    """The team's own assessment of its progress on the IHI scale; every rating is kept."""
+
+    __audited__ = True
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    intervention_id: Mapped[int] = mapped_column(ForeignKey("intervention.id"), index=True)
+    score_tenths: Mapped[int] = mapped_column()
+    assessed_on: Mapped[date] = mapped_column(Date)
+    note: Mapped[str] = mapped_column(Text, default="")
+    set_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+
+    intervention: Mapped[Intervention] = relationship()
+    set_by: Mapped[User | None] = relationship()
+
+    @property
+    def score(self) -> float:
+        return self.score_tenths / 10
+
+    @property
+    def label(self) -> str:
+        return str(PROGRESS_SCALE.get(self.score_tenths, ("",))[0])

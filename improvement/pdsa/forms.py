@@ -1,12 +1,12 @@
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from wtforms import DateField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms import DateField, RadioField, SelectField, StringField, TextAreaField, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from ..forms import BaseForm, VersionedForm, choices
 from ..interventions.forms import NO_NAMES
-from ..models import ACT_DECISIONS, MEETING_KINDS
+from ..models import ACT_DECISIONS, MEETING_KINDS, PROGRESS_SCALE
 from .rules import missing_labels
 
 TEXT = [Length(max=5000)]
@@ -172,3 +172,18 @@ class DecisionForm(BaseForm):
     text = StringField(
         _l("Decision"), validators=[DataRequired(), Length(max=1000)], description=NO_NAMES
     )
+
+
+class ProgressScoreForm(BaseForm):
+    score_tenths = RadioField(
+        _l("Progress score"),
+        coerce=int,
+        choices=choices((k, f"{k / 10:.1f}") for k in PROGRESS_SCALE),
+        validators=[InputRequired()],
+    )
+    assessed_on = DateField(_l("Date"), validators=[DataRequired()], default=date.today)
+    note = TextAreaField(_l("Why this score?"), validators=[Length(max=2000)], description=NO_NAMES)
+
+    def validate_assessed_on(self, field):
+        if field.data and field.data > date.today():
+            raise ValidationError(_l("The date cannot be in the future."))

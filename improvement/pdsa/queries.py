@@ -299,3 +299,47 @@ def open_action_count(intervention: Intervention) -> int:
         ActionItem.intervention_id == intervention.id, ActionItem.status == "open"
     )
     return db.session.scalar(stmt) or 0
+
+
+def progress_history(intervention: Intervention) -> list:
+    from ..models import ProgressScore
+
+    stmt = (
+        scoped(ProgressScore)
+        .where(ProgressScore.intervention_id == intervention.id)
+        .options(joinedload(ProgressScore.set_by))
+        .order_by(ProgressScore.assessed_on.desc(), ProgressScore.id.desc())
+    )
+    return list(db.session.scalars(stmt))
+
+
+def latest_scores() -> list[tuple]:
+    """Every intervention of the organisation with its latest score (or None), by name."""
+    from ..models import ProgressScore
+
+    ranked = (
+        scoped(
+            ProgressScore,
+            select(
+                ProgressScore.id,
+                func.row_number()
+                .over(
+                    partition_by=ProgressScore.intervention_id,
+                    order_by=(ProgressScore.assessed_on.desc(), ProgressScore.id.desc()),
+                )
+                .label("rank"),
+            ),
+        )
+    ).subquery()
+    latest = {
+        s.intervention_id: s
+        for s in db.session.scalars(
+            select(ProgressScore)
+            .join(ranked, ranked.c.id == ProgressScore.id)
+            .where(ranked.c.rank == 1)
+        )
+    }
+    interventions = db.session.scalars(
+        scoped(Intervention).where(Intervention.status != "archived").order_by(Intervention.name)
+    )
+    return [(i, latest.get(i.id)) for i in interventions]

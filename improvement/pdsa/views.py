@@ -4,6 +4,7 @@ from datetime import UTC, date, datetime
 
 from flask import Blueprint, abort, current_app, flash, redirect, request, url_for
 from flask_babel import gettext as _
+from flask_login import current_user
 
 from ..access import get_or_404_for_user
 from ..analysis.pdsa import summarise
@@ -14,12 +15,14 @@ from ..models import (
     ACTION_STATUSES,
     MEETING_KINDS,
     PDSA_PHASES,
+    PROGRESS_SCALE,
     ActionItem,
     DevelopmentPoint,
     ImprovementPlan,
     Intervention,
     Meeting,
     PdsaCycle,
+    ProgressScore,
 )
 from ..models.base import utcnow
 from ..rendering import render_fragment, render_htmx, wants_fragment
@@ -31,6 +34,7 @@ from .forms import (
     DecisionForm,
     ImprovementPlanForm,
     MeetingForm,
+    ProgressScoreForm,
     cycle_field_labels,
 )
 from .rules import PHASE_ORDER, is_overdue, is_stuck, missing_labels, neighbours
@@ -52,6 +56,8 @@ BOARD = "pdsa/board.html"
 MEETINGS = "pdsa/meetings.html"
 MEETING = "pdsa/meeting.html"
 MEETING_EDIT = "pdsa/meeting_edit.html"
+PROGRESS = "pdsa/progress.html"
+PROGRESS_ALL = "pdsa/progress_all.html"
 
 PREFIX = "/indsatser/<int:intervention_id>"
 
@@ -573,3 +579,48 @@ def action_item_status(intervention_id: int, meeting_id: int, item_id: int):
             url_for("pdsa.meeting_detail", intervention_id=intervention_id, meeting_id=meeting.id)
         )
     return render_htmx(MEETING, "items_section", code, **_meeting_context(meeting, message=message))
+
+
+# ---------------------------------------------------------------- progress score (IHI scale)
+
+
+def _progress_context(intervention: Intervention, form: ProgressScoreForm | None = None):
+    return {
+        "intervention": intervention,
+        "history": queries.progress_history(intervention),
+        "form": form or ProgressScoreForm(formdata=None),
+        "scale": PROGRESS_SCALE,
+    }
+
+
+@bp.route(f"{PREFIX}/fremdrift")
+def progress(intervention_id: int):
+    intervention = _intervention(intervention_id)
+    return render_htmx(PROGRESS, "progress", **_progress_context(intervention))
+
+
+@bp.route(f"{PREFIX}/fremdrift", methods=["POST"])
+def progress_new(intervention_id: int):
+    intervention = _intervention(intervention_id)
+    form = ProgressScoreForm()
+    if not form.validate_on_submit():
+        return render_htmx(PROGRESS, "progress", 422, **_progress_context(intervention, form))
+    db.session.add(
+        ProgressScore(
+            organization_id=intervention.organization_id,
+            intervention_id=intervention.id,
+            score_tenths=form.score_tenths.data,
+            assessed_on=form.assessed_on.data,
+            note=form.note.data,
+            set_by_id=current_user.id,
+        )
+    )
+    db.session.commit()
+    flash(_("The progress score is saved."), "success")
+    return redirect(url_for("pdsa.progress", intervention_id=intervention.id))
+
+
+@bp.route("/fremdrift")
+def progress_overview():
+    """All the organisation's interventions with their latest progress score."""
+    return render_htmx(PROGRESS_ALL, "scores", rows=queries.latest_scores(), scale=PROGRESS_SCALE)
