@@ -265,6 +265,7 @@ def load_improvement_demo() -> int:
                     "score_tenths": round(score["score"] * 10),
                 },
                 note=score.get("note", ""),
+                set_by_id=users[score["by"]].id if score.get("by") in users else None,
                 **org,
             )
         for m in i_data.get("meetings", []):
