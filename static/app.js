@@ -87,6 +87,36 @@
     });
   }
 
+  // After a move, keyboard users keep their place: focus goes to the moved card's button
+  // in the same direction (or its other button, or its title).
+  var lastDirection = null;
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    var elt = event.detail.elt;
+    lastDirection = elt && elt.closest && elt.closest(".card-moves") ?
+      (elt.classList.contains("outline") ? "back" : "forward") : null;
+  });
+
+  function focusMovedCard() {
+    var card = document.querySelector(".card[data-just-moved]");
+    if (!card) {
+      return;
+    }
+    card.removeAttribute("data-just-moved");
+    if (!lastDirection) {
+      return;
+    }
+    var buttons = card.querySelectorAll(".card-moves button");
+    var preferred = lastDirection === "back" ? card.querySelector(".card-moves button.outline") :
+      card.querySelector(".card-moves button:not(.outline)");
+    var target = preferred || buttons[0] || card.querySelector(".card-title a");
+    if (target) {
+      target.focus();
+    }
+  }
+
   document.addEventListener("DOMContentLoaded", function () { initBoard(document); });
-  document.addEventListener("htmx:afterSettle", function (event) { initBoard(document); });
+  document.addEventListener("htmx:afterSettle", function () {
+    initBoard(document);
+    focusMovedCard();
+  });
 })();

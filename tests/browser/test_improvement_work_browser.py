@@ -63,6 +63,12 @@ def test_drag_card_between_columns_and_refused_move(browser_page, live_server, t
     page.get_by_role("button", name="Flyt Fælles gennemgang tilbage til Planlæg").click()
     page.locator(f"#cards-plan #card-{ready.id}").wait_for()
     assert page.locator("#count-do").inner_text() == "0"
+    # Focus stays on the moved card, so the keyboard can move it on.
+    page.wait_for_function(
+        f"document.activeElement && document.activeElement.closest('#card-{ready.id}')"
+    )
+    page.keyboard.press("Enter")
+    page.locator(f"#cards-do #card-{ready.id}").wait_for()
     assert page.evaluate("window.__noReload") is True
     page.screenshot(path=str(tmp_path / "board.png"), full_page=True)
 
