@@ -21,6 +21,7 @@ from ..models import (
 from .rules import PHASE_ORDER
 
 DONE_WEEKS = 4
+DONE_WEEK_CHOICES = (2, 4, 8, 13)
 
 
 def points_of(intervention: Intervention) -> list[DevelopmentPoint]:
@@ -131,13 +132,17 @@ def person_choices(intervention: Intervention, current_id: int | None = None):
 class BoardFilter:
     """Who and which development point the board shows; parsed from query or form data."""
 
-    def __init__(self, args, weeks: int = DONE_WEEKS):
+    def __init__(self, args):
         self.owner = _int(args.get("owner"))
         self.point = _int(args.get("point"))
-        self.weeks = weeks
+        weeks = _int(args.get("uger"))
+        self.weeks = weeks if weeks in DONE_WEEK_CHOICES else DONE_WEEKS
 
     def as_args(self) -> dict:
-        return {k: v for k, v in (("owner", self.owner), ("point", self.point)) if v}
+        args = {k: v for k, v in (("owner", self.owner), ("point", self.point)) if v}
+        if self.weeks != DONE_WEEKS:
+            args["uger"] = self.weeks
+        return args
 
     def apply(self, stmt):
         if self.owner:

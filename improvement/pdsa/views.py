@@ -47,6 +47,7 @@ bp.add_app_template_global(ACTION_STATUSES, "action_statuses")
 bp.add_app_template_global(is_overdue, "pdsa_overdue")
 bp.add_app_template_global(is_stuck, "pdsa_stuck")
 bp.add_app_template_global(neighbours, "pdsa_neighbours")
+bp.add_app_template_global(queries.DONE_WEEK_CHOICES, "done_week_choices")
 
 POINTS = "pdsa/points.html"
 POINT = "pdsa/point.html"

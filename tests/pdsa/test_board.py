@@ -161,3 +161,16 @@ def test_empty_board_offers_first_step(client, login):
     login(user, org)
     body = client.get(f"/indsatser/{intervention.id}/tavle").get_data(as_text=True)
     assert "Tavlen er tom" in body and "Gå til udviklingspunkterne" in body
+
+
+def test_done_window_can_be_widened_and_is_kept_in_presentation(client, login):
+    org, lise, bo, intervention, *_ = board_world()
+    login(lise, org)
+    url = f"/indsatser/{intervention.id}/tavle"
+    assert "Gammel afsluttet" not in client.get(url).get_data(as_text=True)
+    body = client.get(url, query_string={"uger": 13}).get_data(as_text=True)
+    assert "Gammel afsluttet" in body
+    assert "visning=praesentation&amp;uger=13" in body
+    # Unknown windows fall back to the default.
+    body = client.get(url, query_string={"uger": 999}).get_data(as_text=True)
+    assert "Gammel afsluttet" not in body
