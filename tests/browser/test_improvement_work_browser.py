@@ -102,3 +102,22 @@ def test_presentation_mode_refreshes_keeping_filters_and_scroll(
     assert page.locator(f"#card-{empty.id}").is_visible()
     page.set_viewport_size({"width": 1920, "height": 1080})
     page.screenshot(path=str(tmp_path / "presentation.png"))
+
+
+def test_standup_panel_records_without_leaving_the_board(browser_page, live_server):
+    intervention, ready, empty, bo = _setup()
+    page = browser_page
+    _login(page, live_server)
+    page.goto(f"{live_server}/indsatser/{intervention.id}/tavle")
+    page.evaluate("window.__noReload = true")
+    page.get_by_role("button", name="Start dagens tavlemøde").click()
+    page.get_by_label("Beslutning").fill("Skemaet tages i brug")
+    page.get_by_role("button", name="Tilføj beslutning").click()
+    page.locator("#standup-panel li", has_text="Skemaet tages i brug").wait_for()
+    page.get_by_label("Hvad").fill("Ring til skolen")
+    page.get_by_label("Hvem").select_option(label="Bo Bach")
+    page.get_by_role("button", name="Tilføj opgave").click()
+    page.locator("#standup-panel", has_text="Ring til skolen").wait_for()
+    page.get_by_label("Status for Ring til skolen").select_option(label="Færdig")
+    page.locator("#standup-panel .item-done", has_text="Ring til skolen").wait_for()
+    assert page.evaluate("window.__noReload") is True
