@@ -7,7 +7,7 @@ from sqlalchemy import select
 from improvement.extensions import db
 from improvement.models import AuditEvent, ImprovementPlan, PdsaCycle
 from tests.helpers import gen_intervention, gen_member, gen_org, gen_user
-from tests.pdsa.factories import gen_cycle, gen_point
+from tests.pdsa.factories import gen_action_item, gen_cycle, gen_meeting, gen_point
 
 HX = {"HX-Request": "true"}
 
@@ -273,20 +273,28 @@ def test_point_page_queries_do_not_grow_with_cycles(app, client, login):
         event.listen(db.engine, "before_cursor_execute", record)
         try:
             client.get(f"/indsatser/{intervention.id}/udvikling/{point.id}")
+            client.get(f"/indsatser/{intervention.id}/udvikling")
             client.get(f"/indsatser/{intervention.id}/tavle")
+            client.get(f"/indsatser/{intervention.id}/moeder/{meeting.id}")
         finally:
             event.remove(db.engine, "before_cursor_execute", record)
         return len(statements)
 
     previous = None
+    meeting = gen_meeting(intervention, held_on=date(2026, 2, 1))
+    earlier = gen_meeting(intervention, held_on=date(2026, 1, 1))
     for _ in range(3):
         gen_cycle(point, owner=user, phase="do", objective="o", prediction="p")
+        gen_action_item(earlier, owner=user)
+        gen_action_item(meeting, owner=user)
     db.session.commit()
     few = count_queries()
     for _ in range(8):
         previous = gen_cycle(
             point, owner=user, previous_id=previous.id if previous else None, phase="study"
         )
+        gen_action_item(earlier, owner=gen_user(org))
+        gen_action_item(meeting, owner=user)
     db.session.commit()
     assert count_queries() == few
 
