@@ -44,12 +44,17 @@ def create_app(overrides: dict | None = None) -> Flask:
     from .exports.views import bp as exports_bp
     from .interventions.views import bp as interventions_bp
     from .organisation.views import bp as organisation_bp
+    from .pdsa.views import bp as pdsa_bp
 
-    app.register_blueprint(auth_bp)
-    app.register_blueprint(interventions_bp)
-    app.register_blueprint(exports_bp)
-    app.register_blueprint(organisation_bp)
-    app.register_blueprint(description_bp)
+    for blueprint in (
+        auth_bp,
+        interventions_bp,
+        organisation_bp,
+        description_bp,
+        pdsa_bp,
+        exports_bp,
+    ):
+        app.register_blueprint(blueprint)
 
     from . import cli
 

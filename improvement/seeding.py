@@ -5,6 +5,7 @@ name within its organisation), created when missing and otherwise left as they a
 a team's own edits to demo data survive a re-run of `make run`.
 """
 
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import yaml
@@ -13,13 +14,18 @@ from sqlalchemy import select
 from .description.seed import load_description_extras
 from .extensions import db
 from .models import (
+    ActionItem,
     CoreElement,
     DevelopmentPoint,
+    ImprovementPlan,
     Intervention,
+    Meeting,
     Membership,
     Organization,
+    PdsaCycle,
     Phase,
     PracticeElement,
+    ProgressScore,
     TeamMember,
     User,
 )
@@ -115,6 +121,7 @@ def load_demo() -> dict[str, int]:
                     in_quality_team=t.get("in_quality_team", True),
                 )
     db.session.commit()
+    load_improvement_demo()
     return counts
 
 
@@ -154,3 +161,143 @@ def _load_description(intervention: Intervention, data: dict) -> None:
             point.core_elements = [
                 elements[n] for n in dp.get("core_elements", []) if n in elements
             ]
+
+
+# ---------------------------------------------------------------- improvement work (PDSA)
+
+
+def _days(value) -> date | None:
+    return date.today() + timedelta(days=value) if value is not None else None
+
+
+def _moment(value) -> datetime:
+    return datetime.now(UTC) + timedelta(days=value or 0)
+
+
+_CYCLE_TEXT = [
+    "objective",
+    "questions",
+    "prediction",
+    "plan_details",
+    "scale",
+    "data_collection",
+    "do_description",
+    "observations",
+    "problems",
+    "study_result",
+    "learning",
+    "act_decision",
+    "next_step",
+]
+
+
+def load_improvement_demo() -> int:
+    """Model for Improvement, PDSA cycles and meetings from seeds/improvement.yaml.
+
+    Matched on (development point, title) for cycles and (intervention, date, kind) for
+    meetings, so running it again adds nothing. Returns the number of cycles created.
+    """
+    data = read("improvement.yaml")
+    users = {u.email: u for u in db.session.scalars(select(User))}
+    created = 0
+    for i_data in data["interventions"]:
+        intervention = db.session.scalars(
+            select(Intervention)
+            .join(Organization, Organization.id == Intervention.organization_id)
+            .where(Organization.name == i_data["organization"])
+            .where(Intervention.name == i_data["name"])
+        ).first()
+        if intervention is None:
+            continue
+        org = {"organization_id": intervention.organization_id}
+        for p_data in i_data.get("development_points", []):
+            point = db.session.scalars(
+                select(DevelopmentPoint).where(
+                    DevelopmentPoint.intervention_id == intervention.id,
+                    DevelopmentPoint.title == p_data["title"],
+                )
+            ).first()
+            if point is None:
+                continue
+            _get_or_create(
+                ImprovementPlan,
+                {"development_point_id": point.id},
+                aim=p_data.get("aim", ""),
+                measure=p_data.get("measure", ""),
+                change_ideas=p_data.get("change_ideas", "").strip(),
+                **org,
+            )
+            by_title: dict[str, PdsaCycle] = {}
+            for c in p_data.get("cycles", []):
+                previous = by_title.get(c.get("after", ""))
+                lookup = {
+                    "development_point_id": point.id,
+                    "title": c["title"],
+                    "previous_id": previous.id if previous else None,
+                }
+                owner = users.get(c.get("owner", ""))
+                phase = c.get("phase", "plan")
+                # Created a few days before anything else happened to it.
+                offsets = [c[k] for k in ("started_days", "moved_days", "acted_days") if k in c]
+                created_days = min(offsets, default=0) - 3
+                cycle, new = _get_or_create(
+                    PdsaCycle,
+                    lookup,
+                    intervention_id=intervention.id,
+                    owner_id=owner.id if owner else None,
+                    phase=phase,
+                    planned_start=_days(c.get("started_days")),
+                    due_date=_days(c.get("due_days")),
+                    done_date=_days(c.get("done_days")),
+                    phase_changed_at=_moment(c.get("moved_days")),
+                    created_at=_moment(created_days),
+                    closed_at=_moment(c.get("moved_days")) if phase == "done" else None,
+                    acted_at=_moment(c.get("acted_days", c.get("moved_days")))
+                    if phase in ("act", "done")
+                    else None,
+                    **{name: str(c.get(name, "")).strip() for name in _CYCLE_TEXT},
+                    **org,
+                )
+                created += new
+                by_title[c["title"]] = cycle
+        for score in i_data.get("progress", []):
+            _get_or_create(
+                ProgressScore,
+                {
+                    "intervention_id": intervention.id,
+                    "assessed_on": _days(score["days"]),
+                    "score_tenths": round(score["score"] * 10),
+                },
+                note=score.get("note", ""),
+                set_by_id=users[score["by"]].id if score.get("by") in users else None,
+                **org,
+            )
+        for m in i_data.get("meetings", []):
+            meeting, _new = _get_or_create(
+                Meeting,
+                {
+                    "intervention_id": intervention.id,
+                    "held_on": _days(m["held_days"]),
+                    "kind": m.get("kind", "quality_team"),
+                },
+                participants=m.get("participants", ""),
+                agenda=m.get("agenda", ""),
+                notes=m.get("notes", ""),
+                decisions=m.get("decisions", "").strip(),
+                **org,
+            )
+            for a in m.get("action_items", []):
+                owner = users.get(a.get("owner", ""))
+                status = a.get("status", "open")
+                _get_or_create(
+                    ActionItem,
+                    {"meeting_id": meeting.id, "what": a["what"]},
+                    intervention_id=intervention.id,
+                    owner_id=owner.id if owner else None,
+                    due_date=_days(a.get("due_days")),
+                    status=status,
+                    closed_at=datetime.now(UTC) if status != "open" else None,
+                    **org,
+                )
+    db.session.commit()
+    return created

@@ -14,6 +14,7 @@ from improvement.extensions import db
 from improvement.models import AuditEvent
 from tests.description.factories import gen_description
 from tests.helpers import gen_intervention, gen_member, gen_org, gen_user
+from tests.pdsa.factories import gen_action_item, gen_cycle, gen_meeting
 
 SECRET = "Hemmelig indsats hos Syd"
 
@@ -39,6 +40,9 @@ def world(app):
     intervention = gen_intervention(victim, name=SECRET, target_group="Fortrolig målgruppe")
     member = gen_member(intervention, leader)
     extra = gen_description(intervention)
+    extra["cycle"] = gen_cycle(extra["point"], owner=leader)
+    extra["meeting"] = gen_meeting(intervention)
+    extra["action_item"] = gen_action_item(extra["meeting"], owner=leader)
     db.session.commit()
     membership = next(m for m in leader.memberships if m.organization_id == victim.id)
     return World(home, victim, outsider, evaluator, intervention, member, membership, extra)
@@ -60,6 +64,9 @@ PARAMS = {
     "version_id": lambda w: w.extra["version"].id,
     "kind": lambda w: "kerneelement",
     "object_id": lambda w: w.extra["core_element"].id,
+    "cycle_id": lambda w: w.extra["cycle"].id,
+    "meeting_id": lambda w: w.extra["meeting"].id,
+    "action_item_id": lambda w: w.extra["action_item"].id,
 }
 
 # Form data sent with every write, so validation passes wherever it can and only access

@@ -10,6 +10,7 @@ from .description import (
     Phase,
 )
 from .interventions import PROFESSIONAL_ROLES, STATUSES, Intervention, TeamMember
+from .meetings import ACTION_STATUSES, MEETING_KINDS, ActionItem, Meeting
 from .organisations import (
     ORG_KINDS_KEYS,
     READ_ONLY_ROLES,
@@ -18,6 +19,14 @@ from .organisations import (
     Membership,
     Organization,
     User,
+)
+from .pdsa import (
+    ACT_DECISIONS,
+    PDSA_PHASES,
+    PROGRESS_SCALE,
+    ImprovementPlan,
+    PdsaCycle,
+    ProgressScore,
 )
 from .reference import TRACKS, PracticeElement
 from .theory import (
@@ -40,6 +49,16 @@ __all__ = [
     "ChangeTheoryLink",
     "DescriptionVersion",
     "WorkflowStep",
+    "ACT_DECISIONS",
+    "ACTION_STATUSES",
+    "MEETING_KINDS",
+    "PDSA_PHASES",
+    "PROGRESS_SCALE",
+    "ProgressScore",
+    "ActionItem",
+    "ImprovementPlan",
+    "Meeting",
+    "PdsaCycle",
     "CORE_ELEMENT_STATUSES",
     "DEVELOPMENT_POINT_KINDS",
     "DEVELOPMENT_POINT_STATUSES",

@@ -22,6 +22,7 @@ sys.modules["improvement"] = package
 import improvement.analysis.assessment
 import improvement.analysis.followup
 import improvement.analysis.outcomes
+import improvement.analysis.pdsa
 import improvement.analysis.ratings
 forbidden = ("flask", "flask_sqlalchemy", "sqlalchemy", "werkzeug", "jinja2")
 loaded = sorted(m for m in sys.modules if m.split(".")[0] in forbidden)

@@ -1,0 +1,78 @@
+"""Quality-team meetings with their decisions and action items (opfølgning).
+
+Action items stay open across meetings until someone closes them, so the next meeting
+shows what was decided last time and has not been done yet.
+"""
+
+from datetime import date, datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import Date, DateTime, ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from .base import OrgScoped, Timestamped, Versioned
+from .interventions import Intervention
+from .organisations import User
+
+MEETING_KINDS = {
+    "quality_team": _l("Quality-team meeting"),
+    "standup": _l("Board standup"),
+    "reflection": _l("Reflection meeting"),
+}
+ACTION_STATUSES = {"open": _l("Open"), "done": _l("Done"), "dropped": _l("Dropped")}
+
+
+class Meeting(OrgScoped, Timestamped, Versioned, db.Model):
+    __audited__ = True
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    intervention_id: Mapped[int] = mapped_column(ForeignKey("intervention.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(20), default="quality_team")
+    held_on: Mapped[date] = mapped_column(Date, index=True)
+    participants: Mapped[str] = mapped_column(Text, default="")
+    agenda: Mapped[str] = mapped_column(Text, default="")
+    notes: Mapped[str] = mapped_column(Text, default="")
+    # One decision per line.
+    decisions: Mapped[str] = mapped_column(Text, default="")
+
+    intervention: Mapped[Intervention] = relationship()
+    action_items: Mapped[list["ActionItem"]] = relationship(
+        back_populates="meeting",
+        foreign_keys="ActionItem.meeting_id",
+        order_by="ActionItem.id",
+    )
+
+    @property
+    def kind_label(self) -> str:
+        return str(MEETING_KINDS.get(self.kind, self.kind))
+
+    @property
+    def decision_list(self) -> list[str]:
+        return [line.strip() for line in self.decisions.splitlines() if line.strip()]
+
+
+class ActionItem(OrgScoped, Timestamped, Versioned, db.Model):
+    """What, who, by when – followed up at every meeting until closed."""
+
+    __audited__ = True
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    intervention_id: Mapped[int] = mapped_column(ForeignKey("intervention.id"), index=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meeting.id"), index=True)
+    what: Mapped[str] = mapped_column(Text)
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    due_date: Mapped[date | None] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(10), default="open", index=True)
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # The meeting at which it was followed up and closed.
+    closed_in_meeting_id: Mapped[int | None] = mapped_column(ForeignKey("meeting.id"))
+
+    meeting: Mapped[Meeting] = relationship(
+        back_populates="action_items", foreign_keys=[meeting_id]
+    )
+    owner: Mapped[User | None] = relationship()
+
+    @property
+    def status_label(self) -> str:
+        return str(ACTION_STATUSES.get(self.status, self.status))

@@ -1,0 +1,1 @@
+"""Improvement work: Model for Improvement, PDSA cycles, the board (tavle) and meetings."""

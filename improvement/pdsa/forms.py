@@ -1,0 +1,189 @@
+from datetime import date
+
+from flask_babel import lazy_gettext as _l
+from wtforms import DateField, RadioField, SelectField, StringField, TextAreaField, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
+
+from ..forms import BaseForm, VersionedForm, choices
+from ..interventions.forms import NO_NAMES
+from ..models import ACT_DECISIONS, MEETING_KINDS, PROGRESS_SCALE
+from .rules import missing_labels
+
+TEXT = [Length(max=5000)]
+
+
+def optional_int(value):
+    """Coerce for person selects where "nobody" (empty) is a valid choice."""
+    return int(value) if value not in ("", None, "None") else None
+
+
+class ImprovementPlanForm(VersionedForm):
+    aim = TextAreaField(
+        _l("What are we trying to accomplish?"),
+        validators=TEXT,
+        description=_l("The aim: ideally how much, by when. Write no names or CPR numbers."),
+    )
+    measure = TextAreaField(
+        _l("How will we know that a change is an improvement?"),
+        validators=TEXT,
+        description=_l("The measure, in words for now."),
+    )
+    change_ideas = TextAreaField(
+        _l("What changes can we make that will result in improvement?"),
+        validators=TEXT,
+        description=_l("One change idea per line."),
+    )
+
+
+class CycleNewForm(BaseForm):
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
+    owner_id = SelectField(_l("Owner"), coerce=optional_int)
+    due_date = DateField(_l("Due date"), validators=[Optional()])
+
+
+def _check_dates(form) -> bool:
+    ok = True
+    start, due = form.planned_start.data, form.due_date.data
+    if start and due and due < start:
+        form.due_date.errors.append(_l("The due date cannot be before the planned start."))
+        ok = False
+    if form.done_date.data and form.done_date.data > date.today():
+        form.done_date.errors.append(_l("The date done cannot be in the future."))
+        ok = False
+    return ok
+
+
+class CycleForm(VersionedForm):
+    """The whole PDSA worksheet. Saving never changes the phase; moving does."""
+
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
+    owner_id = SelectField(_l("Owner"), coerce=optional_int)
+    planned_start = DateField(_l("Planned start"), validators=[Optional()])
+    due_date = DateField(_l("Due date"), validators=[Optional()])
+    # Plan
+    objective = TextAreaField(_l("Objective of this test"), validators=TEXT, description=NO_NAMES)
+    questions = TextAreaField(
+        _l("Questions this test answers"), validators=TEXT, description=NO_NAMES
+    )
+    prediction = TextAreaField(
+        _l("Prediction"),
+        validators=TEXT,
+        description=_l("What do we expect to happen? Write it before the test."),
+    )
+    plan_details = TextAreaField(
+        _l("Who, what, when, where"), validators=TEXT, description=NO_NAMES
+    )
+    scale = StringField(
+        _l("Scale"),
+        validators=[Length(max=200)],
+        description=_l("Start small, e.g. one practitioner with one family."),
+    )
+    data_collection = TextAreaField(
+        _l("Data collected, and by whom"), validators=TEXT, description=NO_NAMES
+    )
+    # Do
+    do_description = TextAreaField(
+        _l("What was actually done"), validators=TEXT, description=NO_NAMES
+    )
+    observations = TextAreaField(_l("Observations"), validators=TEXT, description=NO_NAMES)
+    problems = TextAreaField(_l("Problems and surprises"), validators=TEXT, description=NO_NAMES)
+    done_date = DateField(_l("Date done"), validators=[Optional()])
+    # Study
+    study_result = TextAreaField(
+        _l("Result compared with the prediction"), validators=TEXT, description=NO_NAMES
+    )
+    learning = TextAreaField(_l("What we learned"), validators=TEXT, description=NO_NAMES)
+    # Act
+    act_decision = SelectField(
+        _l("Adopt, adapt or abandon"),
+        choices=choices([("", _l("Not decided yet")), *ACT_DECISIONS.items()]),
+        validators=[Optional()],
+        default="",
+    )
+    next_step = TextAreaField(_l("Next step"), validators=TEXT, description=NO_NAMES)
+
+    def __init__(self, *args, phase: str = "plan", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.phase = phase
+
+    def validate(self, extra_validators=None):
+        ok = super().validate(extra_validators)
+        ok = _check_dates(self) and ok
+        if ok:
+            # A cycle that is already in Do cannot lose its objective, and so on.
+            values = {name: f.data for name, f in self._fields.items()}
+            missing = missing_labels(values, self.phase)
+            if missing:
+                self.form_errors.append(
+                    str(
+                        _l(
+                            "This test is in %(phase)s and needs: %(fields)s.",
+                            phase=self.phase_label,
+                            fields=", ".join(missing),
+                        )
+                    )
+                )
+                ok = False
+        return ok
+
+    @property
+    def phase_label(self) -> str:
+        from ..models import PDSA_PHASES
+
+        return str(PDSA_PHASES.get(self.phase, self.phase))
+
+
+class MeetingForm(VersionedForm):
+    kind = SelectField(
+        _l("Kind of meeting"), choices=choices(MEETING_KINDS), default="quality_team"
+    )
+    held_on = DateField(_l("Date"), validators=[DataRequired()], default=date.today)
+    participants = TextAreaField(
+        _l("Participants"), validators=TEXT, description=_l("Names of the staff present.")
+    )
+    agenda = TextAreaField(_l("Agenda"), validators=TEXT, description=NO_NAMES)
+    notes = TextAreaField(_l("Notes"), validators=TEXT, description=NO_NAMES)
+    decisions = TextAreaField(
+        _l("Decisions"),
+        validators=TEXT,
+        description=_l("One decision per line. Write no names or CPR numbers of citizens."),
+    )
+
+
+class ActionItemForm(BaseForm):
+    what = StringField(
+        _l("What"), validators=[DataRequired(), Length(max=1000)], description=NO_NAMES
+    )
+    owner_id = SelectField(_l("Who"), coerce=optional_int)
+    due_date = DateField(_l("By when"), validators=[Optional()])
+
+
+def cycle_field_labels() -> dict[str, str]:
+    """Field name → its label, for showing the history of a test in words."""
+    labels = {}
+    for name in dir(CycleForm):
+        unbound = getattr(CycleForm, name)
+        if hasattr(unbound, "field_class") and unbound.args:
+            labels[name] = str(unbound.args[0])
+    return labels
+
+
+class DecisionForm(BaseForm):
+    text = StringField(
+        _l("Decision"), validators=[DataRequired(), Length(max=1000)], description=NO_NAMES
+    )
+
+
+class ProgressScoreForm(BaseForm):
+    score_tenths = RadioField(
+        _l("Progress score"),
+        coerce=int,
+        choices=choices((k, f"{k / 10:.1f}") for k in PROGRESS_SCALE),
+        validators=[InputRequired()],
+    )
+    assessed_on = DateField(_l("Date"), validators=[DataRequired()], default=date.today)
+    note = TextAreaField(_l("Why this score?"), validators=[Length(max=2000)], description=NO_NAMES)
+
+    def validate_assessed_on(self, field):
+        if field.data and field.data > date.today():
+            raise ValidationError(_l("The date cannot be in the future."))

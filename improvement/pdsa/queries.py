@@ -1,0 +1,350 @@
+"""Queries for the improvement pages: each page issues a fixed number of them."""
+
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import case, func, or_, select
+from sqlalchemy.orm import joinedload, selectinload
+
+from ..access import scoped
+from ..extensions import db
+from ..interventions.team import team_of
+from ..models import (
+    ActionItem,
+    AuditEvent,
+    DevelopmentPoint,
+    ImprovementPlan,
+    Intervention,
+    Meeting,
+    PdsaCycle,
+    User,
+)
+from .rules import PHASE_ORDER
+
+DONE_WEEKS = 4
+DONE_WEEK_CHOICES = (2, 4, 8, 13)
+
+
+def points_of(intervention: Intervention) -> list[DevelopmentPoint]:
+    stmt = (
+        scoped(DevelopmentPoint)
+        .where(DevelopmentPoint.intervention_id == intervention.id)
+        .order_by(DevelopmentPoint.position, DevelopmentPoint.id)
+    )
+    return list(db.session.scalars(stmt))
+
+
+def cycle_counts_by_point(intervention: Intervention) -> dict[int, tuple[int, int]]:
+    """development_point_id → (all cycles, open cycles)."""
+    stmt = scoped(
+        PdsaCycle,
+        select(
+            PdsaCycle.development_point_id,
+            func.count(),
+            func.sum(case((PdsaCycle.phase != "done", 1), else_=0)),
+        ),
+    ).where(PdsaCycle.intervention_id == intervention.id)
+    stmt = stmt.group_by(PdsaCycle.development_point_id)
+    return {pid: (total, int(open_ or 0)) for pid, total, open_ in db.session.execute(stmt)}
+
+
+def plans_by_point(intervention: Intervention) -> dict[int, ImprovementPlan]:
+    stmt = scoped(ImprovementPlan).join(ImprovementPlan.development_point)
+    stmt = stmt.where(DevelopmentPoint.intervention_id == intervention.id)
+    return {p.development_point_id: p for p in db.session.scalars(stmt)}
+
+
+def plan_of(point: DevelopmentPoint) -> ImprovementPlan | None:
+    stmt = scoped(ImprovementPlan).where(ImprovementPlan.development_point_id == point.id)
+    return db.session.scalars(stmt).first()
+
+
+def cycles_of_point(point: DevelopmentPoint) -> list[PdsaCycle]:
+    stmt = (
+        scoped(PdsaCycle)
+        .where(PdsaCycle.development_point_id == point.id)
+        .options(joinedload(PdsaCycle.owner))
+        .order_by(PdsaCycle.id)
+    )
+    return list(db.session.scalars(stmt))
+
+
+def chains(cycles: list[PdsaCycle]) -> list[list[PdsaCycle]]:
+    """Series of linked cycles (first test → its follow-ups), oldest series first.
+
+    A cycle followed up twice (two adaptations of one test) continues in the first and
+    starts its own branch in the second, so every cycle appears exactly once.
+    """
+    by_id = {c.id: c for c in cycles}
+    children: dict[int, list[PdsaCycle]] = {}
+    roots = []
+    for cycle in cycles:
+        if cycle.previous_id in by_id:
+            children.setdefault(cycle.previous_id, []).append(cycle)
+        else:
+            roots.append(cycle)
+    series = []
+    pending = list(roots)
+    while pending:
+        start = pending.pop(0)
+        chain = [start]
+        while children.get(chain[-1].id):
+            first, *rest = children[chain[-1].id]
+            pending.extend(rest)
+            chain.append(first)
+        series.append(chain)
+    return series
+
+
+def followups_of(cycle: PdsaCycle) -> list[PdsaCycle]:
+    stmt = scoped(PdsaCycle).where(PdsaCycle.previous_id == cycle.id).order_by(PdsaCycle.id)
+    return list(db.session.scalars(stmt))
+
+
+def history_of(model_name: str, object_id: int, limit: int = 30) -> list[tuple]:
+    """Audit rows for one object with the acting user's name, newest first."""
+    stmt = (
+        scoped(AuditEvent, select(AuditEvent, User.name))
+        .outerjoin(User, User.id == AuditEvent.user_id)
+        .where(AuditEvent.object_type == model_name, AuditEvent.object_id == object_id)
+        .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+        .limit(limit)
+    )
+    return list(db.session.execute(stmt).all())
+
+
+def team_users(intervention: Intervention) -> list[User]:
+    return [m.user for m in team_of(intervention)]
+
+
+def person_choices(intervention: Intervention, current_id: int | None = None):
+    """(id, name) pairs: the team, plus the current owner if they have left the team."""
+    from flask_babel import gettext as _
+
+    users = team_users(intervention)
+    pairs = [("", _("Nobody yet"))] + [(u.id, u.name) for u in users]
+    if current_id and current_id not in {u.id for u in users}:
+        user = db.session.get(User, current_id)
+        if user is not None:
+            pairs.append((user.id, user.name))
+    return pairs
+
+
+class BoardFilter:
+    """Who and which development point the board shows; parsed from query or form data."""
+
+    def __init__(self, args):
+        self.owner = _int(args.get("owner"))
+        self.point = _int(args.get("point"))
+        weeks = _int(args.get("uger"))
+        self.weeks = weeks if weeks in DONE_WEEK_CHOICES else DONE_WEEKS
+
+    def as_args(self) -> dict:
+        args = {k: v for k, v in (("owner", self.owner), ("point", self.point)) if v}
+        if self.weeks != DONE_WEEKS:
+            args["uger"] = self.weeks
+        return args
+
+    def apply(self, stmt):
+        if self.owner:
+            stmt = stmt.where(PdsaCycle.owner_id == self.owner)
+        if self.point:
+            stmt = stmt.where(PdsaCycle.development_point_id == self.point)
+        return stmt
+
+    @property
+    def done_since(self) -> datetime:
+        return datetime.now(UTC) - timedelta(weeks=self.weeks)
+
+    def visible(self, stmt):
+        return stmt.where(or_(PdsaCycle.phase != "done", PdsaCycle.closed_at >= self.done_since))
+
+
+def _int(value) -> int | None:
+    try:
+        return int(value) if value not in (None, "") else None
+    except ValueError:
+        return None
+
+
+def board_cycles(intervention: Intervention, flt: BoardFilter) -> dict[str, list[PdsaCycle]]:
+    stmt = scoped(PdsaCycle).where(PdsaCycle.intervention_id == intervention.id)
+    stmt = flt.visible(flt.apply(stmt)).options(
+        joinedload(PdsaCycle.owner), joinedload(PdsaCycle.development_point)
+    )
+    stmt = stmt.order_by(PdsaCycle.due_date.is_(None), PdsaCycle.due_date, PdsaCycle.id)
+    columns: dict[str, list[PdsaCycle]] = {phase: [] for phase in PHASE_ORDER}
+    for cycle in db.session.scalars(stmt):
+        columns[cycle.phase].append(cycle)
+    return columns
+
+
+def board_counts(intervention: Intervention, flt: BoardFilter) -> dict[str, int]:
+    stmt = scoped(PdsaCycle, select(PdsaCycle.phase, func.count())).where(
+        PdsaCycle.intervention_id == intervention.id
+    )
+    stmt = flt.visible(flt.apply(stmt)).group_by(PdsaCycle.phase)
+    counts = dict.fromkeys(PHASE_ORDER, 0)
+    counts.update(dict(db.session.execute(stmt).all()))
+    return counts
+
+
+def meetings_of(intervention: Intervention) -> list[Meeting]:
+    stmt = (
+        scoped(Meeting)
+        .where(Meeting.intervention_id == intervention.id)
+        .order_by(Meeting.held_on.desc(), Meeting.id.desc())
+    )
+    return list(db.session.scalars(stmt))
+
+
+def open_item_counts(intervention: Intervention) -> dict[int, int]:
+    stmt = scoped(ActionItem, select(ActionItem.meeting_id, func.count())).where(
+        ActionItem.intervention_id == intervention.id, ActionItem.status == "open"
+    )
+    return dict(db.session.execute(stmt.group_by(ActionItem.meeting_id)).all())
+
+
+def meeting_items(meeting: Meeting) -> list[ActionItem]:
+    stmt = (
+        scoped(ActionItem)
+        .where(ActionItem.meeting_id == meeting.id)
+        .options(joinedload(ActionItem.owner))
+        .order_by(ActionItem.id)
+    )
+    return list(db.session.scalars(stmt))
+
+
+def earlier_open_items(meeting: Meeting) -> list[ActionItem]:
+    """Action items from earlier meetings that were still open, or closed at this meeting."""
+    stmt = (
+        scoped(ActionItem)
+        .join(ActionItem.meeting)
+        .where(
+            ActionItem.intervention_id == meeting.intervention_id,
+            ActionItem.meeting_id != meeting.id,
+            or_(
+                Meeting.held_on < meeting.held_on,
+                (Meeting.held_on == meeting.held_on) & (Meeting.id < meeting.id),
+            ),
+            or_(ActionItem.status == "open", ActionItem.closed_in_meeting_id == meeting.id),
+        )
+        .options(joinedload(ActionItem.owner), selectinload(ActionItem.meeting))
+        .order_by(ActionItem.due_date.is_(None), ActionItem.due_date, ActionItem.id)
+    )
+    return list(db.session.scalars(stmt))
+
+
+def todays_standup(intervention: Intervention) -> Meeting | None:
+    from datetime import date
+
+    stmt = scoped(Meeting).where(
+        Meeting.intervention_id == intervention.id,
+        Meeting.kind == "standup",
+        Meeting.held_on == date.today(),
+    )
+    return db.session.scalars(stmt.order_by(Meeting.id)).first()
+
+
+def open_items_for_standup(intervention: Intervention, standup: Meeting | None):
+    """All open action items of the intervention, plus those closed at this standup."""
+    condition = ActionItem.status == "open"
+    if standup is not None:
+        condition = or_(condition, ActionItem.closed_in_meeting_id == standup.id)
+    stmt = (
+        scoped(ActionItem)
+        .where(ActionItem.intervention_id == intervention.id, condition)
+        .options(joinedload(ActionItem.owner), selectinload(ActionItem.meeting))
+        .order_by(ActionItem.due_date.is_(None), ActionItem.due_date, ActionItem.id)
+    )
+    return list(db.session.scalars(stmt))
+
+
+def cycle_facts(intervention: Intervention):
+    """The plain facts the PDSA key figures are computed from (one query)."""
+    from ..analysis.pdsa import CycleFacts
+
+    stmt = scoped(
+        PdsaCycle,
+        select(
+            PdsaCycle.id,
+            PdsaCycle.previous_id,
+            PdsaCycle.created_at,
+            PdsaCycle.acted_at,
+            PdsaCycle.closed_at,
+            PdsaCycle.act_decision,
+            PdsaCycle.prediction,
+            PdsaCycle.scale,
+            PdsaCycle.data_collection,
+            PdsaCycle.observations,
+        ),
+    ).where(PdsaCycle.intervention_id == intervention.id)
+
+    def day(value):
+        return value.date() if value is not None else None
+
+    return [
+        CycleFacts(
+            id=row.id,
+            previous_id=row.previous_id,
+            created=day(row.created_at),
+            acted=day(row.acted_at),
+            closed=day(row.closed_at),
+            act_decision=row.act_decision,
+            prediction=row.prediction,
+            scale=row.scale,
+            data_collection=row.data_collection,
+            observations=row.observations,
+        )
+        for row in db.session.execute(stmt)
+    ]
+
+
+def open_action_count(intervention: Intervention) -> int:
+    stmt = scoped(ActionItem, select(func.count())).where(
+        ActionItem.intervention_id == intervention.id, ActionItem.status == "open"
+    )
+    return db.session.scalar(stmt) or 0
+
+
+def progress_history(intervention: Intervention) -> list:
+    from ..models import ProgressScore
+
+    stmt = (
+        scoped(ProgressScore)
+        .where(ProgressScore.intervention_id == intervention.id)
+        .options(joinedload(ProgressScore.set_by))
+        .order_by(ProgressScore.assessed_on.desc(), ProgressScore.id.desc())
+    )
+    return list(db.session.scalars(stmt))
+
+
+def latest_scores() -> list[tuple]:
+    """Every intervention of the organisation with its latest score (or None), by name."""
+    from ..models import ProgressScore
+
+    ranked = (
+        scoped(
+            ProgressScore,
+            select(
+                ProgressScore.id,
+                func.row_number()
+                .over(
+                    partition_by=ProgressScore.intervention_id,
+                    order_by=(ProgressScore.assessed_on.desc(), ProgressScore.id.desc()),
+                )
+                .label("rank"),
+            ),
+        )
+    ).subquery()
+    latest = {
+        s.intervention_id: s
+        for s in db.session.scalars(
+            select(ProgressScore)
+            .join(ranked, ranked.c.id == ProgressScore.id)
+            .where(ranked.c.rank == 1)
+        )
+    }
+    interventions = db.session.scalars(
+        scoped(Intervention).where(Intervention.status != "archived").order_by(Intervention.name)
+    )
+    return [(i, latest.get(i.id)) for i in interventions]

@@ -1,0 +1,77 @@
+"""The PDSA discipline, as plain functions of a cycle's values (no Flask, no database).
+
+A cycle may only enter a phase when the fields that phase builds on are filled in: no Do
+without an objective and a prediction, no Act without Study compared with the prediction,
+and no closing without Study and Act. Moving back is always allowed.
+"""
+
+from datetime import UTC, date, datetime, timedelta
+
+from flask_babel import lazy_gettext as _l
+
+PHASE_ORDER = ("plan", "do", "study", "act", "done")
+
+FIELD_LABELS = {
+    "objective": _l("Objective of this test"),
+    "prediction": _l("Prediction"),
+    "do_description": _l("What was actually done"),
+    "study_result": _l("Result compared with the prediction"),
+    "learning": _l("What we learned"),
+    "act_decision": _l("Adopt, adapt or abandon"),
+    "next_step": _l("Next step"),
+}
+
+# The fields that must be filled before a cycle may ENTER the phase (cumulative).
+REQUIRED_TO_ENTER = {
+    "plan": (),
+    "do": ("objective", "prediction"),
+    "study": ("objective", "prediction", "do_description"),
+    "act": ("objective", "prediction", "do_description", "study_result", "learning"),
+    "done": (
+        "objective",
+        "prediction",
+        "do_description",
+        "study_result",
+        "learning",
+        "act_decision",
+        "next_step",
+    ),
+}
+
+STALE_AFTER = timedelta(days=14)
+
+
+def missing_fields(values, phase: str) -> list[str]:
+    """Names of the fields `phase` needs that are empty in `values` (an object or a dict)."""
+
+    def get(name):
+        if isinstance(values, dict):
+            return values.get(name)
+        return getattr(values, name, None)
+
+    return [name for name in REQUIRED_TO_ENTER[phase] if not (get(name) or "").strip()]
+
+
+def missing_labels(values, phase: str) -> list[str]:
+    return [str(FIELD_LABELS[name]) for name in missing_fields(values, phase)]
+
+
+def neighbours(phase: str) -> tuple[str | None, str | None]:
+    """The phases one step back and one step forward (for the move buttons)."""
+    i = PHASE_ORDER.index(phase)
+    back = PHASE_ORDER[i - 1] if i > 0 else None
+    forward = PHASE_ORDER[i + 1] if i < len(PHASE_ORDER) - 1 else None
+    return back, forward
+
+
+def is_overdue(due: date | None, phase: str, today: date) -> bool:
+    return due is not None and phase != "done" and due < today
+
+
+def is_stuck(phase_changed_at: datetime | None, phase: str, now: datetime) -> bool:
+    """No movement for 14 days (open cycles only)."""
+    if phase == "done" or phase_changed_at is None:
+        return False
+    if phase_changed_at.tzinfo is None:  # SQLite returns naive UTC datetimes
+        phase_changed_at = phase_changed_at.replace(tzinfo=UTC)
+    return now - phase_changed_at >= STALE_AFTER

@@ -1,0 +1,627 @@
+"""Improvement work: development points' Model for Improvement, PDSA cycles, board, meetings."""
+
+from datetime import UTC, date, datetime
+
+from flask import Blueprint, abort, current_app, flash, redirect, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from ..access import get_or_404_for_user
+from ..analysis.pdsa import summarise
+from ..extensions import db
+from ..forms import EmptyForm, choices
+from ..models import (
+    ACT_DECISIONS,
+    ACTION_STATUSES,
+    MEETING_KINDS,
+    PDSA_PHASES,
+    PROGRESS_SCALE,
+    ActionItem,
+    DevelopmentPoint,
+    ImprovementPlan,
+    Intervention,
+    Meeting,
+    PdsaCycle,
+    ProgressScore,
+)
+from ..models.base import utcnow
+from ..rendering import render_fragment, render_htmx, wants_fragment
+from . import queries
+from .forms import (
+    ActionItemForm,
+    CycleForm,
+    CycleNewForm,
+    DecisionForm,
+    ImprovementPlanForm,
+    MeetingForm,
+    ProgressScoreForm,
+    cycle_field_labels,
+)
+from .rules import PHASE_ORDER, is_overdue, is_stuck, missing_labels, neighbours
+
+bp = Blueprint("pdsa", __name__)
+bp.add_app_template_global(PDSA_PHASES, "pdsa_phases")
+bp.add_app_template_global(ACT_DECISIONS, "act_decisions")
+bp.add_app_template_global(MEETING_KINDS, "meeting_kinds")
+bp.add_app_template_global(ACTION_STATUSES, "action_statuses")
+bp.add_app_template_global(is_overdue, "pdsa_overdue")
+bp.add_app_template_global(is_stuck, "pdsa_stuck")
+bp.add_app_template_global(neighbours, "pdsa_neighbours")
+bp.add_app_template_global(queries.DONE_WEEK_CHOICES, "done_week_choices")
+
+POINTS = "pdsa/points.html"
+POINT = "pdsa/point.html"
+CYCLE = "pdsa/cycle.html"
+CYCLE_EDIT = "pdsa/cycle_edit.html"
+BOARD = "pdsa/board.html"
+MEETINGS = "pdsa/meetings.html"
+MEETING = "pdsa/meeting.html"
+MEETING_EDIT = "pdsa/meeting_edit.html"
+PROGRESS = "pdsa/progress.html"
+PROGRESS_ALL = "pdsa/progress_all.html"
+
+PREFIX = "/indsatser/<int:intervention_id>"
+
+
+def _intervention(intervention_id: int) -> Intervention:
+    return get_or_404_for_user(Intervention, intervention_id)
+
+
+def _child(model, object_id: int, intervention_id: int):
+    """An object of the intervention; the right object under the wrong parent is a 404."""
+    obj = get_or_404_for_user(model, object_id)
+    if obj.intervention_id != intervention_id:
+        abort(404)
+    return obj
+
+
+# ---------------------------------------------------------------- development points
+
+
+@bp.route(f"{PREFIX}/udvikling")
+def point_listing(intervention_id: int):
+    intervention = _intervention(intervention_id)
+    points = queries.points_of(intervention)
+    counts = queries.cycle_counts_by_point(intervention)
+    return render_htmx(
+        POINTS,
+        "points",
+        intervention=intervention,
+        points=points,
+        counts=counts,
+        plans=queries.plans_by_point(intervention),
+        summary=summarise(queries.cycle_facts(intervention)),
+        open_actions=queries.open_action_count(intervention),
+        untested=[p for p in points if p.id not in counts and p.status != "dropped"],
+    )
+
+
+def _point_context(point: DevelopmentPoint, **extra):
+    intervention = point.intervention
+    cycles = queries.cycles_of_point(point)
+    context = {
+        "intervention": intervention,
+        "point": point,
+        "plan": queries.plan_of(point),
+        "series": queries.chains(cycles),
+        "cycle_count": len(cycles),
+        "new_form": extra.pop("new_form", None) or _new_form(intervention, formdata=None),
+    }
+    context.update(extra)
+    return context
+
+
+def _new_form(intervention: Intervention, **kwargs) -> CycleNewForm:
+    form = CycleNewForm(**kwargs)
+    form.owner_id.choices = choices(queries.person_choices(intervention))
+    return form
+
+
+@bp.route(f"{PREFIX}/udvikling/<int:point_id>")
+def point_detail(intervention_id: int, point_id: int):
+    point = _child(DevelopmentPoint, point_id, intervention_id)
+    return render_htmx(POINT, "plan_section", **_point_context(point))
+
+
+@bp.route(f"{PREFIX}/udvikling/<int:point_id>/model", methods=["GET", "POST"])
+def plan_edit(intervention_id: int, point_id: int):
+    point = _child(DevelopmentPoint, point_id, intervention_id)
+    plan = queries.plan_of(point)
+    if request.method == "GET":
+        form = ImprovementPlanForm(obj=plan)
+        if plan is None:
+            form.version.data = "0"
+        return render_fragment(POINT, "plan_form", point=point, form=form)
+    form = ImprovementPlanForm()
+    if not form.validate_on_submit():
+        return render_fragment(POINT, "plan_form", 422, point=point, form=form)
+    if plan is None and form.version.data != "0" or plan is not None and form.is_stale(plan):
+        form.form_errors.append(
+            _(
+                "Someone else changed the Model for Improvement while you were editing. "
+                "Your text is kept below; reload to see their version."
+            )
+        )
+        return render_fragment(POINT, "plan_form", 409, point=point, form=form)
+    if plan is None:
+        plan = ImprovementPlan(organization_id=point.organization_id, development_point_id=point.id)
+        db.session.add(plan)
+    form.populate_obj(plan)
+    db.session.commit()
+    return render_fragment(POINT, "plan_section", point=point, plan=plan)
+
+
+@bp.route(f"{PREFIX}/udvikling/<int:point_id>/proevehandlinger", methods=["POST"])
+def cycle_new(intervention_id: int, point_id: int):
+    point = _child(DevelopmentPoint, point_id, intervention_id)
+    form = _new_form(point.intervention)
+    if not form.validate_on_submit():
+        return render_htmx(POINT, "new_cycle", 422, **_point_context(point, new_form=form))
+    cycle = PdsaCycle(
+        organization_id=point.organization_id,
+        intervention_id=point.intervention_id,
+        development_point_id=point.id,
+        title=form.title.data,
+        owner_id=form.owner_id.data,
+        due_date=form.due_date.data,
+        phase="plan",
+    )
+    db.session.add(cycle)
+    db.session.commit()
+    flash(
+        _("The test is created. Fill in the plan: objective, question and prediction."), "success"
+    )
+    target = url_for("pdsa.cycle_edit", intervention_id=intervention_id, cycle_id=cycle.id)
+    if wants_fragment():
+        from flask_htmx import make_response as htmx_response
+
+        return htmx_response(redirect=target)
+    return redirect(target)
+
+
+# ---------------------------------------------------------------- PDSA cycles
+
+
+def _cycle_context(cycle: PdsaCycle, **extra):
+    context = {
+        "intervention": cycle.intervention,
+        "cycle": cycle,
+        "point": cycle.development_point,
+        "followups": queries.followups_of(cycle),
+        "history": queries.history_of("PdsaCycle", cycle.id),
+        "field_labels": cycle_field_labels(),
+        "action_form": EmptyForm(),
+        "today": date.today(),
+        "now": datetime.now(UTC),
+        "missing_next": {
+            phase: missing_labels(cycle, phase) for phase in PHASE_ORDER if phase != "plan"
+        },
+    }
+    context.update(extra)
+    return context
+
+
+@bp.route(f"{PREFIX}/proevehandlinger/<int:cycle_id>")
+def cycle_detail(intervention_id: int, cycle_id: int):
+    cycle = _child(PdsaCycle, cycle_id, intervention_id)
+    return render_htmx(CYCLE, "cycle_view", **_cycle_context(cycle))
+
+
+def _cycle_form(cycle: PdsaCycle, **kwargs) -> CycleForm:
+    form = CycleForm(phase=cycle.phase, **kwargs)
+    form.owner_id.choices = choices(queries.person_choices(cycle.intervention, cycle.owner_id))
+    return form
+
+
+@bp.route(f"{PREFIX}/proevehandlinger/<int:cycle_id>/rediger", methods=["GET", "POST"])
+def cycle_edit(intervention_id: int, cycle_id: int):
+    cycle = _child(PdsaCycle, cycle_id, intervention_id)
+    if request.method == "GET":
+        form = _cycle_form(cycle, obj=cycle)
+        return render_htmx(
+            CYCLE_EDIT,
+            "worksheet",
+            cycle=cycle,
+            form=form,
+            point=cycle.development_point,
+            intervention=cycle.intervention,
+        )
+    form = _cycle_form(cycle)
+    ctx = {"cycle": cycle, "point": cycle.development_point, "intervention": cycle.intervention}
+    if not form.validate_on_submit():
+        return render_htmx(CYCLE_EDIT, "worksheet", 422, form=form, **ctx)
+    if form.is_stale(cycle):
+        form.form_errors.append(
+            _(
+                "Someone else changed this test while you were editing. "
+                "Your text is kept below; reload to see their version."
+            )
+        )
+        return render_htmx(CYCLE_EDIT, "worksheet", 409, form=form, **ctx)
+    form.populate_obj(cycle)
+    db.session.commit()
+    flash(_("The worksheet is saved."), "success")
+    return redirect(
+        url_for("pdsa.cycle_detail", intervention_id=intervention_id, cycle_id=cycle.id)
+    )
+
+
+def _move(cycle: PdsaCycle, target: str, version: str | None) -> tuple[int, str]:
+    """Apply one move; returns (HTTP status, message for the user)."""
+    if str(cycle.version) != (version or ""):
+        return 409, _(
+            "Someone else moved or changed “%(title)s” a moment ago. It now shows where it "
+            "really is (%(phase)s); check before moving it again.",
+            title=cycle.title,
+            phase=cycle.phase_label,
+        )
+    if target == cycle.phase:
+        return 200, ""
+    forward = PHASE_ORDER.index(target) > PHASE_ORDER.index(cycle.phase)
+    missing = missing_labels(cycle, target) if forward else []
+    if missing:
+        return 422, _(
+            "“%(title)s” cannot move to %(phase)s yet. Fill in first: %(fields)s.",
+            title=cycle.title,
+            phase=PDSA_PHASES[target],
+            fields=", ".join(missing),
+        )
+    cycle.phase = target
+    cycle.phase_changed_at = utcnow()
+    cycle.closed_at = utcnow() if target == "done" else None
+    if target in ("act", "done") and cycle.acted_at is None:
+        cycle.acted_at = utcnow()
+    db.session.commit()
+    return 200, _("“%(title)s” moved to %(phase)s.", title=cycle.title, phase=cycle.phase_label)
+
+
+@bp.route(f"{PREFIX}/proevehandlinger/<int:cycle_id>/flyt", methods=["POST"])
+def cycle_move(intervention_id: int, cycle_id: int):
+    cycle = _child(PdsaCycle, cycle_id, intervention_id)
+    target = request.form.get("to", "")
+    if target not in PHASE_ORDER or not EmptyForm().validate_on_submit():
+        abort(400)
+    status, message = _move(cycle, target, request.form.get("version"))
+    if not wants_fragment():
+        if message:
+            flash(message, "success" if status == 200 else "error")
+        return redirect(
+            url_for("pdsa.cycle_detail", intervention_id=intervention_id, cycle_id=cycle.id)
+        )
+    flt = queries.BoardFilter(request.form)
+    return render_fragment(
+        BOARD,
+        "moved",
+        status,
+        cycle=cycle,
+        intervention=cycle.intervention,
+        counts=queries.board_counts(cycle.intervention, flt),
+        flt=flt,
+        message=message,
+        ok=status == 200,
+        editable=True,
+        today=date.today(),
+        now=datetime.now(UTC),
+    )
+
+
+@bp.route(f"{PREFIX}/proevehandlinger/<int:cycle_id>/naeste", methods=["POST"])
+def cycle_next(intervention_id: int, cycle_id: int):
+    """Adopt or adapt: start the next test pre-filled from this one and linked to it."""
+    cycle = _child(PdsaCycle, cycle_id, intervention_id)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    if cycle.act_decision not in ("adopt", "adapt"):
+        flash(_("Only a test that is adopted or adapted continues in a next test."), "error")
+        return redirect(
+            url_for("pdsa.cycle_detail", intervention_id=intervention_id, cycle_id=cycle.id)
+        )
+    existing = queries.followups_of(cycle)
+    if existing:
+        nxt = existing[0]
+    else:
+        nxt = PdsaCycle(
+            organization_id=cycle.organization_id,
+            intervention_id=cycle.intervention_id,
+            development_point_id=cycle.development_point_id,
+            previous_id=cycle.id,
+            title=cycle.title,
+            owner_id=cycle.owner_id,
+            phase="plan",
+            objective=cycle.objective,
+            questions=cycle.questions,
+            prediction=cycle.prediction,
+            plan_details=cycle.plan_details,
+            scale=cycle.scale,
+            data_collection=cycle.data_collection,
+        )
+        db.session.add(nxt)
+        db.session.commit()
+        flash(
+            _(
+                "The next test is started from “%(title)s”. Adjust the plan – and the scale, "
+                "if it is time to test with more.",
+                title=cycle.title,
+            ),
+            "success",
+        )
+    return redirect(url_for("pdsa.cycle_edit", intervention_id=intervention_id, cycle_id=nxt.id))
+
+
+# ---------------------------------------------------------------- board (tavle)
+
+
+@bp.route(f"{PREFIX}/tavle")
+def board(intervention_id: int):
+    intervention = _intervention(intervention_id)
+    flt = queries.BoardFilter(request.args)
+    presenting = request.args.get("visning") == "praesentation"
+    editable = not presenting and _can_write()
+    context = _panel_context(intervention) if editable else {"intervention": intervention}
+    context.update(
+        flt=flt,
+        presenting=presenting,
+        editable=editable,
+        columns=queries.board_cycles(intervention, flt),
+        counts=queries.board_counts(intervention, flt),
+        owners=queries.team_users(intervention),
+        points=queries.points_of(intervention),
+        refresh_seconds=current_app.config.get("BOARD_REFRESH_SECONDS", 45),
+        today=date.today(),
+        now=datetime.now(UTC),
+        refreshed_at=datetime.now(UTC),
+    )
+    return render_htmx(BOARD, "board", **context)
+
+
+def _panel_context(intervention: Intervention, **extra) -> dict:
+    """The standup panel beside the board: today's decisions and the open action items."""
+    standup = queries.todays_standup(intervention)
+    context = {
+        "intervention": intervention,
+        "standup": standup,
+        "panel_items": queries.open_items_for_standup(intervention, standup),
+        "panel_item_form": extra.pop("panel_item_form", None)
+        or _item_form(intervention, formdata=None, prefix="panel"),
+        "decision_form": extra.pop("decision_form", None) or DecisionForm(formdata=None),
+        "today": date.today(),
+    }
+    context.update(extra)
+    return context
+
+
+def _panel(intervention: Intervention, status: int = 200, **extra):
+    return render_fragment(BOARD, "standup_panel", status, **_panel_context(intervention, **extra))
+
+
+def _from_board() -> bool:
+    return request.form.get("panel") == "board"
+
+
+@bp.route(f"{PREFIX}/tavle/moede", methods=["POST"])
+def standup_start(intervention_id: int):
+    """Start (or reopen) today's board standup, so decisions can be noted from the board."""
+    intervention = _intervention(intervention_id)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    if queries.todays_standup(intervention) is None:
+        db.session.add(
+            Meeting(
+                organization_id=intervention.organization_id,
+                intervention_id=intervention.id,
+                kind="standup",
+                held_on=date.today(),
+            )
+        )
+        db.session.commit()
+    return _panel(intervention)
+
+
+@bp.route(f"{PREFIX}/moeder/<int:meeting_id>/beslutninger", methods=["POST"])
+def decision_new(intervention_id: int, meeting_id: int):
+    meeting = _child(Meeting, meeting_id, intervention_id)
+    form = DecisionForm()
+    if not form.validate_on_submit():
+        if _from_board():
+            return _panel(meeting.intervention, 422, decision_form=form)
+        abort(400)
+    meeting.decisions = "\n".join([*meeting.decision_list, form.text.data])
+    db.session.commit()
+    if _from_board():
+        return _panel(meeting.intervention)
+    return redirect(
+        url_for("pdsa.meeting_detail", intervention_id=intervention_id, meeting_id=meeting.id)
+    )
+
+
+def _can_write() -> bool:
+    from ..access import can_write
+
+    return can_write()
+
+
+# ---------------------------------------------------------------- meetings
+
+
+def _meeting_listing(intervention: Intervention, form: MeetingForm):
+    return {
+        "intervention": intervention,
+        "meetings": queries.meetings_of(intervention),
+        "open_counts": queries.open_item_counts(intervention),
+        "form": form,
+    }
+
+
+@bp.route(f"{PREFIX}/moeder")
+def meeting_listing(intervention_id: int):
+    intervention = _intervention(intervention_id)
+    return render_htmx(MEETINGS, "meetings", **_meeting_listing(intervention, MeetingForm()))
+
+
+@bp.route(f"{PREFIX}/moeder", methods=["POST"])
+def meeting_new(intervention_id: int):
+    intervention = _intervention(intervention_id)
+    form = MeetingForm()
+    if not form.validate_on_submit():
+        return render_htmx(MEETINGS, "meetings", 422, **_meeting_listing(intervention, form))
+    meeting = Meeting(organization_id=intervention.organization_id, intervention_id=intervention.id)
+    form.populate_obj(meeting)
+    db.session.add(meeting)
+    db.session.commit()
+    flash(_("The meeting is created. Follow up on open action items below."), "success")
+    target = url_for("pdsa.meeting_detail", intervention_id=intervention_id, meeting_id=meeting.id)
+    if wants_fragment():
+        from flask_htmx import make_response as htmx_response
+
+        return htmx_response(redirect=target)
+    return redirect(target)
+
+
+def _item_form(intervention: Intervention, **kwargs) -> ActionItemForm:
+    form = ActionItemForm(**kwargs)
+    form.owner_id.choices = choices(queries.person_choices(intervention))
+    return form
+
+
+def _meeting_context(meeting: Meeting, **extra):
+    context = {
+        "intervention": meeting.intervention,
+        "meeting": meeting,
+        "items": queries.meeting_items(meeting),
+        "earlier": queries.earlier_open_items(meeting),
+        "item_form": extra.pop("item_form", None)
+        or _item_form(meeting.intervention, formdata=None),
+        "today": date.today(),
+    }
+    context.update(extra)
+    return context
+
+
+@bp.route(f"{PREFIX}/moeder/<int:meeting_id>")
+def meeting_detail(intervention_id: int, meeting_id: int):
+    meeting = _child(Meeting, meeting_id, intervention_id)
+    return render_htmx(MEETING, "items_section", **_meeting_context(meeting))
+
+
+@bp.route(f"{PREFIX}/moeder/<int:meeting_id>/rediger", methods=["GET", "POST"])
+def meeting_edit(intervention_id: int, meeting_id: int):
+    meeting = _child(Meeting, meeting_id, intervention_id)
+    ctx = {"meeting": meeting, "intervention": meeting.intervention}
+    if request.method == "GET":
+        return render_htmx(MEETING_EDIT, "meeting_form", form=MeetingForm(obj=meeting), **ctx)
+    form = MeetingForm()
+    if not form.validate_on_submit():
+        return render_htmx(MEETING_EDIT, "meeting_form", 422, form=form, **ctx)
+    if form.is_stale(meeting):
+        form.form_errors.append(
+            _(
+                "Someone else changed this meeting while you were editing. "
+                "Your text is kept below; reload to see their version."
+            )
+        )
+        return render_htmx(MEETING_EDIT, "meeting_form", 409, form=form, **ctx)
+    form.populate_obj(meeting)
+    db.session.commit()
+    flash(_("The meeting is saved."), "success")
+    return redirect(
+        url_for("pdsa.meeting_detail", intervention_id=intervention_id, meeting_id=meeting.id)
+    )
+
+
+@bp.route(f"{PREFIX}/moeder/<int:meeting_id>/handlinger", methods=["POST"])
+def action_item_new(intervention_id: int, meeting_id: int):
+    meeting = _child(Meeting, meeting_id, intervention_id)
+    form = _item_form(meeting.intervention, prefix="panel" if _from_board() else "")
+    if not form.validate_on_submit():
+        if _from_board():
+            return _panel(meeting.intervention, 422, panel_item_form=form)
+        return render_htmx(
+            MEETING, "items_section", 422, **_meeting_context(meeting, item_form=form)
+        )
+    item = ActionItem(
+        organization_id=meeting.organization_id,
+        intervention_id=meeting.intervention_id,
+        meeting_id=meeting.id,
+        what=form.what.data,
+        owner_id=form.owner_id.data,
+        due_date=form.due_date.data,
+    )
+    db.session.add(item)
+    db.session.commit()
+    if _from_board():
+        return _panel(meeting.intervention)
+    return render_htmx(MEETING, "items_section", **_meeting_context(meeting))
+
+
+@bp.route(f"{PREFIX}/moeder/<int:meeting_id>/handlinger/<int:action_item_id>", methods=["POST"])
+def action_item_status(intervention_id: int, meeting_id: int, action_item_id: int):
+    """Follow up on an action item at this meeting: done, dropped or open again."""
+    meeting = _child(Meeting, meeting_id, intervention_id)
+    item = _child(ActionItem, action_item_id, intervention_id)
+    status = request.form.get("status", "")
+    if status not in ACTION_STATUSES or not EmptyForm().validate_on_submit():
+        abort(400)
+    code, message = 200, ""
+    if str(item.version) != request.form.get("version", ""):
+        message = _(
+            "Someone else updated this action item a moment ago. It shows their change now."
+        )
+        code = 409
+    else:
+        item.status = status
+        closing = status != "open"
+        item.closed_at = utcnow() if closing else None
+        item.closed_in_meeting_id = meeting.id if closing else None
+        db.session.commit()
+    if _from_board():
+        return _panel(meeting.intervention, code, panel_message=message)
+    if not wants_fragment():
+        return redirect(
+            url_for("pdsa.meeting_detail", intervention_id=intervention_id, meeting_id=meeting.id)
+        )
+    return render_htmx(MEETING, "items_section", code, **_meeting_context(meeting, message=message))
+
+
+# ---------------------------------------------------------------- progress score (IHI scale)
+
+
+def _progress_context(intervention: Intervention, form: ProgressScoreForm | None = None):
+    return {
+        "intervention": intervention,
+        "history": queries.progress_history(intervention),
+        "form": form or ProgressScoreForm(formdata=None),
+        "scale": PROGRESS_SCALE,
+    }
+
+
+@bp.route(f"{PREFIX}/fremdrift")
+def progress(intervention_id: int):
+    intervention = _intervention(intervention_id)
+    return render_htmx(PROGRESS, "progress", **_progress_context(intervention))
+
+
+@bp.route(f"{PREFIX}/fremdrift", methods=["POST"])
+def progress_new(intervention_id: int):
+    intervention = _intervention(intervention_id)
+    form = ProgressScoreForm()
+    if not form.validate_on_submit():
+        return render_htmx(PROGRESS, "progress", 422, **_progress_context(intervention, form))
+    db.session.add(
+        ProgressScore(
+            organization_id=intervention.organization_id,
+            intervention_id=intervention.id,
+            score_tenths=form.score_tenths.data,
+            assessed_on=form.assessed_on.data,
+            note=form.note.data,
+            set_by_id=current_user.id,
+        )
+    )
+    db.session.commit()
+    flash(_("The progress score is saved."), "success")
+    return redirect(url_for("pdsa.progress", intervention_id=intervention.id))
+
+
+@bp.route("/fremdrift")
+def progress_overview():
+    """All the organisation's interventions with their latest progress score."""
+    return render_htmx(PROGRESS_ALL, "scores", rows=queries.latest_scores(), scale=PROGRESS_SCALE)

@@ -1,0 +1,123 @@
+"""The board in a real browser: drag and drop, buttons, refused moves, presentation mode."""
+
+import pytest
+
+from improvement.extensions import db
+from tests.helpers import PASSWORD, gen_intervention, gen_member, gen_org, gen_user
+from tests.pdsa.factories import gen_cycle, gen_point
+
+pytestmark = pytest.mark.browser
+
+
+def _setup():
+    org = gen_org("Demo Kommune Nord")
+    lise = gen_user(org, role="leader", email="leder@nord.example", name="Lise Lund")
+    bo = gen_user(org, role="practitioner", name="Bo Bach")
+    intervention = gen_intervention(org, name="Spædbarnsindsats")
+    gen_member(intervention, lise, "leader")
+    gen_member(intervention, bo)
+    point = gen_point(intervention, title="Fælles forståelse")
+    ready = gen_cycle(
+        point, title="Fælles gennemgang", owner=lise, objective="Mål", prediction="Gæt"
+    )
+    empty = gen_cycle(point, title="Tom plan", owner=bo)
+    db.session.commit()
+    return intervention, ready, empty, bo
+
+
+def _login(page, live_server):
+    page.goto(f"{live_server}/login")
+    page.get_by_label("E-mail").fill("leder@nord.example")
+    page.get_by_label("Adgangskode").fill(PASSWORD)
+    page.get_by_role("button", name="Log ind").click()
+    page.wait_for_url("**/indsatser")
+
+
+def test_drag_card_between_columns_and_refused_move(browser_page, live_server, tmp_path):
+    intervention, ready, empty, _ = _setup()
+    page = browser_page
+    page.set_viewport_size({"width": 1920, "height": 1080})
+    _login(page, live_server)
+    page.goto(f"{live_server}/indsatser/{intervention.id}/tavle")
+    page.evaluate("window.__noReload = true")
+
+    # Drag "Fælles gennemgang" from Plan to Do.
+    page.locator(f"#card-{ready.id} .card-point").drag_to(page.locator("#cards-do"))
+    page.locator(f"#cards-do #card-{ready.id}").wait_for()
+    page.get_by_text("“Fælles gennemgang” er flyttet til Afprøv.").wait_for()
+    assert page.locator("#count-do").inner_text() == "1"
+    assert page.locator("#count-plan").inner_text() == "1"
+    assert page.locator(f"#card-{ready.id}").count() == 1
+    db.session.expire_all()
+    db.session.refresh(ready)
+    assert ready.phase == "do"
+
+    # The plan without objective and prediction is refused and returns to Plan.
+    page.locator(f"#card-{empty.id} .card-point").drag_to(page.locator("#cards-study"))
+    page.get_by_text("Udfyld først: Formål med prøvehandlingen, Forudsigelse").wait_for()
+    page.locator(f"#cards-plan #card-{empty.id}").wait_for()
+    assert page.locator(f"#card-{empty.id}").count() == 1
+    assert page.locator("#count-study").inner_text() == "0"
+
+    # The buttons do the same without a mouse.
+    page.get_by_role("button", name="Flyt Fælles gennemgang tilbage til Planlæg").click()
+    page.locator(f"#cards-plan #card-{ready.id}").wait_for()
+    assert page.locator("#count-do").inner_text() == "0"
+    # Focus stays on the moved card, so the keyboard can move it on.
+    page.wait_for_function(
+        f"document.activeElement && document.activeElement.closest('#card-{ready.id}')"
+    )
+    page.keyboard.press("Enter")
+    page.locator(f"#cards-do #card-{ready.id}").wait_for()
+    assert page.evaluate("window.__noReload") is True
+    page.screenshot(path=str(tmp_path / "board.png"), full_page=True)
+
+
+def test_presentation_mode_refreshes_keeping_filters_and_scroll(
+    app, browser_page, live_server, tmp_path
+):
+    intervention, ready, empty, bo = _setup()
+    app.config["BOARD_REFRESH_SECONDS"] = 1
+    page = browser_page
+    _login(page, live_server)
+    page.goto(f"{live_server}/indsatser/{intervention.id}/tavle")
+    page.get_by_label("Ansvarlig").select_option(label="Bo Bach")
+    page.wait_for_url(f"**owner={bo.id}**")
+    page.locator(f"#card-{ready.id}").wait_for(state="detached")
+    page.get_by_role("button", name="Præsentationsvisning").click()
+    page.wait_for_url("**visning=praesentation**")
+    assert page.locator(".app-header").is_hidden()
+    assert page.locator("#board button, #board select").count() == 0  # no editing chrome
+    page.evaluate("window.__noReload = true")
+    page.evaluate("document.body.style.minHeight = '3000px'; window.scrollTo(0, 200)")
+    first = page.locator(".board-refreshed").inner_text()
+
+    # A change made elsewhere shows up at the next refresh; the filter still holds.
+    ready.owner_id = bo.id
+    db.session.commit()
+    page.locator(f"#card-{ready.id}").wait_for(timeout=5000)
+    assert page.locator(".board-refreshed").inner_text() != first
+    assert page.evaluate("window.__noReload") is True
+    assert page.evaluate("window.scrollY") == 200
+    assert page.locator(f"#card-{empty.id}").is_visible()
+    page.set_viewport_size({"width": 1920, "height": 1080})
+    page.screenshot(path=str(tmp_path / "presentation.png"))
+
+
+def test_standup_panel_records_without_leaving_the_board(browser_page, live_server):
+    intervention, ready, empty, bo = _setup()
+    page = browser_page
+    _login(page, live_server)
+    page.goto(f"{live_server}/indsatser/{intervention.id}/tavle")
+    page.evaluate("window.__noReload = true")
+    page.get_by_role("button", name="Start dagens tavlemøde").click()
+    page.get_by_label("Beslutning").fill("Skemaet tages i brug")
+    page.get_by_role("button", name="Tilføj beslutning").click()
+    page.locator("#standup-panel li", has_text="Skemaet tages i brug").wait_for()
+    page.get_by_label("Hvad").fill("Ring til skolen")
+    page.get_by_label("Hvem").select_option(label="Bo Bach")
+    page.get_by_role("button", name="Tilføj opgave").click()
+    page.locator("#standup-panel", has_text="Ring til skolen").wait_for()
+    page.get_by_label("Status for Ring til skolen").select_option(label="Færdig")
+    page.locator("#standup-panel .item-done", has_text="Ring til skolen").wait_for()
+    assert page.evaluate("window.__noReload") is True

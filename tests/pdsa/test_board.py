@@ -1,0 +1,176 @@
+"""The board (tavle): columns, filters, markers, presentation mode and the move endpoint."""
+
+from datetime import UTC, date, datetime, timedelta
+
+from improvement.extensions import db
+from tests.helpers import gen_intervention, gen_member, gen_org, gen_user
+from tests.pdsa.factories import gen_cycle, gen_point
+
+HX = {"HX-Request": "true"}
+
+
+def board_world():
+    org = gen_org("Nord")
+    lise = gen_user(org, role="leader", name="Lise Lund")
+    bo = gen_user(org, role="practitioner", name="Bo Bach")
+    intervention = gen_intervention(org, name="Spædbarnsindsats")
+    gen_member(intervention, lise, "leader")
+    gen_member(intervention, bo)
+    visits = gen_point(intervention, title="Hjemmebesøg")
+    meetings = gen_point(intervention, title="Konferencer")
+    ready = gen_cycle(
+        visits, title="Klar til afprøvning", owner=lise, objective="Mål", prediction="Gæt"
+    )
+    empty = gen_cycle(visits, title="Tom plan", owner=bo)
+    late = gen_cycle(
+        meetings,
+        title="Fast dagsorden",
+        owner=bo,
+        phase="do",
+        objective="o",
+        prediction="p",
+        due_date=date.today() - timedelta(days=2),
+        phase_changed_at=datetime.now(UTC) - timedelta(days=20),
+    )
+    old_done = gen_cycle(
+        visits,
+        title="Gammel afsluttet",
+        phase="done",
+        closed_at=datetime.now(UTC) - timedelta(weeks=10),
+    )
+    recent_done = gen_cycle(
+        visits, title="Nyligt afsluttet", phase="done", closed_at=datetime.now(UTC)
+    )
+    db.session.commit()
+    return org, lise, bo, intervention, visits, ready, empty, late, old_done, recent_done
+
+
+def test_board_columns_markers_and_done_window(client, login):
+    org, lise, bo, intervention, *_ = board_world()
+    login(lise, org)
+    body = client.get(f"/indsatser/{intervention.id}/tavle").get_data(as_text=True)
+    assert "Klar til afprøvning" in body and "Tom plan" in body
+    assert "Nyligt afsluttet" in body
+    assert "Gammel afsluttet" not in body  # done longer ago than the window
+    assert "Over frist" in body and "Ingen bevægelse i 14 dage" in body
+    assert 'id="count-plan"' in body and "Sortable.min.js" in body
+
+
+def test_board_filters_by_owner_and_point(client, login):
+    org, lise, bo, intervention, visits, *_ = board_world()
+    login(lise, org)
+    url = f"/indsatser/{intervention.id}/tavle"
+    body = client.get(url, query_string={"owner": bo.id}, headers=HX).get_data(as_text=True)
+    assert "<html" not in body
+    assert "Tom plan" in body and "Fast dagsorden" in body
+    assert "Klar til afprøvning" not in body
+    body = client.get(url, query_string={"point": visits.id}).get_data(as_text=True)
+    assert "Fast dagsorden" not in body and "Klar til afprøvning" in body
+
+
+def test_presentation_mode_has_no_editing_chrome_and_refreshes_with_filters(client, login):
+    org, lise, bo, intervention, *_ = board_world()
+    login(lise, org)
+    body = client.get(
+        f"/indsatser/{intervention.id}/tavle",
+        query_string={"visning": "praesentation", "owner": bo.id},
+    ).get_data(as_text=True)
+    assert 'class="board-page presenting"' in body
+    assert "hx-post" not in body and "data-sortable" not in body
+    assert f"owner={bo.id}" in body and 'hx-trigger="every 45s"' in body
+    assert "Klar til afprøvning" not in body
+
+
+def test_move_returns_only_the_card_and_the_counts(client, login):
+    org, lise, bo, intervention, visits, ready, *_ = board_world()
+    login(lise, org)
+    response = client.post(
+        f"/indsatser/{intervention.id}/proevehandlinger/{ready.id}/flyt",
+        data={"to": "do", "version": str(ready.version)},
+        headers=HX,
+    )
+    assert response.status_code == 200
+    body = response.get_data(as_text=True)
+    assert "<html" not in body
+    assert 'hx-swap-oob="afterbegin:#cards-do"' in body
+    assert f'id="card-{ready.id}"' in body
+    assert '<span class="count" id="count-do" hx-swap-oob="true"' in body
+    assert "er flyttet til Afprøv" in body
+    db.session.refresh(ready)
+    assert ready.phase == "do"
+
+
+def test_refused_move_puts_the_card_back_and_says_what_is_missing(client, login):
+    org, lise, bo, intervention, visits, ready, empty, *_ = board_world()
+    login(lise, org)
+    response = client.post(
+        f"/indsatser/{intervention.id}/proevehandlinger/{empty.id}/flyt",
+        data={"to": "do", "version": str(empty.version)},
+        headers=HX,
+    )
+    assert response.status_code == 422
+    body = response.get_data(as_text=True)
+    assert 'hx-swap-oob="afterbegin:#cards-plan"' in body
+    assert "Udfyld først: Formål med prøvehandlingen, Forudsigelse" in body
+    db.session.refresh(empty)
+    assert empty.phase == "plan"
+
+
+def test_concurrent_moves_the_later_one_is_told(client, login):
+    org, lise, bo, intervention, visits, ready, *_ = board_world()
+    login(lise, org)
+    url = f"/indsatser/{intervention.id}/proevehandlinger/{ready.id}/flyt"
+    seen = str(ready.version)  # both browsers show this version
+    first = client.post(url, data={"to": "do", "version": seen}, headers=HX)
+    assert first.status_code == 200
+    second = client.post(url, data={"to": "plan", "version": seen}, headers=HX)
+    assert second.status_code == 409
+    body = second.get_data(as_text=True)
+    assert "En anden har lige flyttet eller ændret" in body
+    # The later browser gets the card where it really is.
+    assert 'hx-swap-oob="afterbegin:#cards-do"' in body
+    db.session.refresh(ready)
+    assert ready.phase == "do"
+
+
+def test_move_to_unknown_phase_is_a_bad_request(client, login):
+    org, lise, bo, intervention, visits, ready, *_ = board_world()
+    login(lise, org)
+    response = client.post(
+        f"/indsatser/{intervention.id}/proevehandlinger/{ready.id}/flyt",
+        data={"to": "elsewhere", "version": str(ready.version)},
+        headers=HX,
+    )
+    assert response.status_code == 400
+
+
+def test_cycle_under_another_intervention_is_404(client, login):
+    org, lise, bo, intervention, visits, ready, *_ = board_world()
+    other = gen_intervention(org, name="Anden indsats")
+    db.session.commit()
+    login(lise, org)
+    response = client.get(f"/indsatser/{other.id}/proevehandlinger/{ready.id}")
+    assert response.status_code == 404
+
+
+def test_empty_board_offers_first_step(client, login):
+    org = gen_org("Nord")
+    user = gen_user(org)
+    intervention = gen_intervention(org)
+    db.session.commit()
+    login(user, org)
+    body = client.get(f"/indsatser/{intervention.id}/tavle").get_data(as_text=True)
+    assert "Tavlen er tom" in body and "Gå til udviklingspunkterne" in body
+
+
+def test_done_window_can_be_widened_and_is_kept_in_presentation(client, login):
+    org, lise, bo, intervention, *_ = board_world()
+    login(lise, org)
+    url = f"/indsatser/{intervention.id}/tavle"
+    assert "Gammel afsluttet" not in client.get(url).get_data(as_text=True)
+    body = client.get(url, query_string={"uger": 13}).get_data(as_text=True)
+    assert "Gammel afsluttet" in body
+    assert "visning=praesentation&amp;uger=13" in body
+    # Unknown windows fall back to the default.
+    body = client.get(url, query_string={"uger": 999}).get_data(as_text=True)
+    assert "Gammel afsluttet" not in body

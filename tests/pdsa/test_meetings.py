@@ -1,0 +1,170 @@
+"""Meetings: decisions, action items and their follow-up at the next meeting."""
+
+from datetime import date
+
+from sqlalchemy import select
+
+from improvement.extensions import db
+from improvement.models import ActionItem, Meeting
+from tests.helpers import gen_intervention, gen_member, gen_org, gen_user
+from tests.pdsa.factories import gen_action_item, gen_meeting
+
+HX = {"HX-Request": "true"}
+
+
+def meeting_world():
+    org = gen_org("Nord")
+    user = gen_user(org, role="leader", name="Lise Lund")
+    intervention = gen_intervention(org, name="Spædbarnsindsats")
+    gen_member(intervention, user, "leader")
+    db.session.commit()
+    return org, user, intervention
+
+
+def test_create_meeting_and_invalid_input(client, login):
+    org, user, intervention = meeting_world()
+    login(user, org)
+    url = f"/indsatser/{intervention.id}/moeder"
+    assert "Ingen møder endnu – registrér det første" in client.get(url).get_data(as_text=True)
+    bad = client.post(url, data={"held_on": "", "kind": "standup"}, headers=HX)
+    assert bad.status_code == 422
+    assert "Feltet skal udfyldes." in bad.get_data(as_text=True)
+    assert db.session.scalars(select(Meeting)).first() is None
+    response = client.post(
+        url,
+        data={"held_on": "2026-02-01", "kind": "quality_team", "participants": "Lise, Bo"},
+        headers=HX,
+    )
+    meeting = db.session.scalars(select(Meeting)).one()
+    assert response.headers["HX-Redirect"].endswith(f"/moeder/{meeting.id}")
+    assert meeting.organization_id == org.id
+
+
+def test_open_items_follow_up_at_the_next_meeting_until_closed(client, login):
+    org, user, intervention = meeting_world()
+    first = gen_meeting(intervention, held_on=date(2026, 1, 10), decisions="A\nB")
+    second = gen_meeting(intervention, held_on=date(2026, 2, 10))
+    db.session.commit()
+    login(user, org)
+    response = client.post(
+        f"/indsatser/{intervention.id}/moeder/{first.id}/handlinger",
+        data={"what": "Udkast til dagsorden", "owner_id": str(user.id), "due_date": "2026-01-31"},
+        headers=HX,
+    )
+    assert response.status_code == 200
+    assert "Udkast til dagsorden" in response.get_data(as_text=True)
+    item = db.session.scalars(select(ActionItem)).one()
+    # Shown at the next meeting as open follow-up.
+    page = client.get(f"/indsatser/{intervention.id}/moeder/{second.id}").get_data(as_text=True)
+    assert "Opfølgning på opgaver fra tidligere møder" in page
+    assert "Udkast til dagsorden" in page
+    # Closed at the second meeting; a third meeting no longer shows it.
+    response = client.post(
+        f"/indsatser/{intervention.id}/moeder/{second.id}/handlinger/{item.id}",
+        data={"status": "done", "version": str(item.version)},
+        headers=HX,
+    )
+    assert response.status_code == 200
+    db.session.refresh(item)
+    assert item.status == "done" and item.closed_in_meeting_id == second.id
+    third = gen_meeting(intervention, held_on=date(2026, 3, 10))
+    db.session.commit()
+    page = client.get(f"/indsatser/{intervention.id}/moeder/{third.id}").get_data(as_text=True)
+    assert "Udkast til dagsorden" not in page
+    # The first meeting's decisions are listed.
+    page = client.get(f"/indsatser/{intervention.id}/moeder/{first.id}").get_data(as_text=True)
+    assert "<li>A</li>" in page and "<li>B</li>" in page
+
+
+def test_stale_item_status_is_a_conflict(client, login):
+    org, user, intervention = meeting_world()
+    meeting = gen_meeting(intervention)
+    item = gen_action_item(meeting, what="Ring til skolen")
+    db.session.commit()
+    login(user, org)
+    response = client.post(
+        f"/indsatser/{intervention.id}/moeder/{meeting.id}/handlinger/{item.id}",
+        data={"status": "done", "version": str(item.version + 1)},
+        headers=HX,
+    )
+    assert response.status_code == 409
+    assert "En anden har lige opdateret denne opgave" in response.get_data(as_text=True)
+    db.session.refresh(item)
+    assert item.status == "open"
+
+
+def test_edit_meeting_decisions_and_stale_edit(client, login):
+    org, user, intervention = meeting_world()
+    meeting = gen_meeting(intervention)
+    db.session.commit()
+    login(user, org)
+    url = f"/indsatser/{intervention.id}/moeder/{meeting.id}/rediger"
+    data = {
+        "held_on": "2026-01-15",
+        "kind": "standup",
+        "decisions": "Dagsorden afprøves",
+        "version": str(meeting.version),
+    }
+    assert client.post(url, data=data).status_code == 302
+    db.session.refresh(meeting)
+    assert meeting.kind == "standup" and meeting.decision_list == ["Dagsorden afprøves"]
+    stale = client.post(url, data={**data, "decisions": "Min ændring"})
+    assert stale.status_code == 409
+    assert "Min ændring" in stale.get_data(as_text=True)
+
+
+def test_cpr_in_action_item_is_refused(client, login):
+    org, user, intervention = meeting_world()
+    meeting = gen_meeting(intervention)
+    db.session.commit()
+    login(user, org)
+    response = client.post(
+        f"/indsatser/{intervention.id}/moeder/{meeting.id}/handlinger",
+        data={"what": "Ring om 010203-1234"},
+        headers=HX,
+    )
+    assert response.status_code == 422
+    assert db.session.scalars(select(ActionItem)).first() is None
+
+
+def test_standup_panel_on_the_board(client, login):
+    org, user, intervention = meeting_world()
+    earlier = gen_meeting(intervention, held_on=date(2026, 1, 10))
+    old_item = gen_action_item(earlier, what="Udkast til dagsorden")
+    db.session.commit()
+    login(user, org)
+    board = client.get(f"/indsatser/{intervention.id}/tavle").get_data(as_text=True)
+    assert "Start dagens tavlemøde" in board and "Udkast til dagsorden" in board
+    panel = client.post(f"/indsatser/{intervention.id}/tavle/moede", headers=HX)
+    assert panel.status_code == 200
+    standup = db.session.scalars(select(Meeting).where(Meeting.kind == "standup")).one()
+    assert standup.held_on == date.today()
+    # Starting twice reuses today's standup.
+    client.post(f"/indsatser/{intervention.id}/tavle/moede", headers=HX)
+    assert len(db.session.scalars(select(Meeting)).all()) == 2
+
+    base = f"/indsatser/{intervention.id}/moeder/{standup.id}"
+    bad = client.post(f"{base}/beslutninger", data={"panel": "board", "text": ""}, headers=HX)
+    assert bad.status_code == 422 and "Feltet skal udfyldes." in bad.get_data(as_text=True)
+    response = client.post(
+        f"{base}/beslutninger", data={"panel": "board", "text": "Skemaet tages i brug"}, headers=HX
+    )
+    assert "<li>Skemaet tages i brug</li>" in response.get_data(as_text=True)
+    response = client.post(
+        f"{base}/handlinger",
+        data={"panel": "board", "panel-what": "Ring til skolen", "panel-owner_id": str(user.id)},
+        headers=HX,
+    )
+    assert response.status_code == 200
+    body = response.get_data(as_text=True)
+    assert 'id="standup-panel"' in body and "Ring til skolen" in body
+    response = client.post(
+        f"{base}/handlinger/{old_item.id}",
+        data={"panel": "board", "status": "done", "version": str(old_item.version)},
+        headers=HX,
+    )
+    assert response.status_code == 200
+    db.session.refresh(old_item)
+    assert old_item.status == "done" and old_item.closed_in_meeting_id == standup.id
+    db.session.refresh(standup)
+    assert standup.decision_list == ["Skemaet tages i brug"]
