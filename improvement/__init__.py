@@ -39,11 +39,13 @@ def create_app(overrides: dict | None = None) -> Flask:
     formatting.init_app(app)
     errors.init_app(app)
 
+    from .assessments.views import bp as assessments_bp
     from .auth.views import bp as auth_bp
     from .interventions.views import bp as interventions_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(interventions_bp)
+    app.register_blueprint(assessments_bp)
 
     from . import cli
 
