@@ -87,7 +87,7 @@
         r: {
           min: 0, max: 100, ticks: { stepSize: 25, backdropColor: "rgba(255,255,255,0.8)" },
           pointLabels: {
-            font: { size: 13, weight: "600" },
+            font: { size: 12, weight: "600" },
             color: function (ctx) {
               var track = spec.tracks && spec.tracks[ctx.index];
               return TRACK_COLOURS[track] || "#2b3a45";
@@ -96,7 +96,7 @@
         }
       };
     } else {
-      options.scales = { y: { min: 0, max: 100, ticks: { stepSize: 25 } } };
+      options.scales = { x: { offset: true }, y: { min: 0, max: 100, ticks: { stepSize: 25 } } };
     }
     return { type: spec.type, data: { labels: spec.labels, datasets: datasets }, options: options };
   }

@@ -10,8 +10,10 @@ from dataclasses import dataclass
 import pytest
 from sqlalchemy import func, select
 
+from improvement import seeding
+from improvement.assessments import service as assessment_service
 from improvement.extensions import db
-from improvement.models import AuditEvent
+from improvement.models import AssessmentRespondent, AssessmentRound, AuditEvent
 from tests.helpers import gen_intervention, gen_member, gen_org, gen_user
 
 SECRET = "Hemmelig indsats hos Syd"
@@ -25,6 +27,9 @@ class World:
     evaluator: object
     intervention: object
     member: object
+    instrument: object
+    round: object
+    respondent: object
 
 
 @pytest.fixture
@@ -35,14 +40,39 @@ def world(app):
     leader = gen_user(victim, role="leader")
     intervention = gen_intervention(victim, name=SECRET, target_group="Fortrolig målgruppe")
     member = gen_member(intervention, leader)
+    # Self-assessment: the 11 elements, an own instrument version and a round with a respondent.
+    seeding.load_reference()
+    data = seeding.read("assessment_instrument.yaml")
+    instrument = assessment_service.build_instrument(data, victim.id)
+    db.session.add(instrument)
+    db.session.flush()
+    round_ = AssessmentRound(
+        organization_id=victim.id,
+        intervention_id=intervention.id,
+        instrument_id=instrument.id,
+        name="Baseline",
+    )
+    db.session.add(round_)
+    db.session.flush()
+    respondent = AssessmentRespondent(
+        organization_id=victim.id, round_id=round_.id, user_id=leader.id, role="leader"
+    )
+    db.session.add(respondent)
     db.session.commit()
-    return World(home, victim, outsider, evaluator, intervention, member)
+    return World(
+        home, victim, outsider, evaluator, intervention, member, instrument, round_, respondent
+    )
 
 
 # URL parameter → the id of such an object in the victim organisation.
 PARAMS = {
     "intervention_id": lambda w: w.intervention.id,
     "member_id": lambda w: w.member.id,
+    "round_id": lambda w: w.round.id,
+    "respondent_id": lambda w: w.respondent.id,
+    "statement_id": lambda w: w.instrument.statements[0].id,
+    "element_number": lambda w: 1,
+    "instrument_id": lambda w: w.instrument.id,
 }
 
 # Form data sent with every write, so validation passes wherever it can and only access
