@@ -31,7 +31,7 @@ from ..models import (
     AssessmentStatement,
     PracticeElement,
 )
-from ..validators import contains_cpr
+from ..validators import CPR_MESSAGE, contains_cpr
 
 # Closing a round with fewer respondents who answered asks for confirmation first.
 MIN_RESPONDENTS = 3
@@ -140,7 +140,7 @@ def parse_instrument(text: str) -> tuple[dict | None, list[str]]:
                 _("Statements are missing for element %(numbers)s.", numbers=", ".join(missing))
             )
     if not errors and contains_cpr(text):
-        errors.append(_("That looks like a CPR number. Never write CPR numbers here."))
+        errors.append(str(CPR_MESSAGE))
     return (None, errors) if errors else (data, [])
 
 

@@ -91,7 +91,7 @@ def _my_respondent(round_: AssessmentRound) -> AssessmentRespondent | None:
 def _round_form(**kwargs) -> RoundForm:
     form = RoundForm(**kwargs)
     form.instrument_id.choices = choices(
-        (i.id, i.name + ("" if i.is_shared else f" ({_('own')})"))
+        (i.id, i.name if i.is_shared else _("%(name)s (own)", name=i.name))
         for i in service.available_instruments()
     )
     return form
@@ -445,7 +445,7 @@ def justification_save(intervention_id: int, round_id: int, element_number: int)
             "text_state",
             422,
             number=element_number,
-            error=" ".join(form.text.errors),
+            error=" ".join(str(e) for e in form.text.errors),
         )
     row = db.session.scalars(
         select(AssessmentJustification).where(
