@@ -133,6 +133,12 @@ class AssessmentRespondent(OrgScoped, Timestamped, db.Model):
 
     round: Mapped[AssessmentRound] = relationship(back_populates="respondents")
     user: Mapped[User] = relationship()
+    # Removing a respondent removes their answers (also on SQLite, where foreign keys are
+    # not enforced, so the ORM deletes them rather than relying on ON DELETE CASCADE).
+    answers: Mapped[list["AssessmentAnswer"]] = relationship(cascade="all, delete-orphan")
+    justifications: Mapped[list["AssessmentJustification"]] = relationship(
+        cascade="all, delete-orphan"
+    )
 
     @property
     def role_label(self) -> str:

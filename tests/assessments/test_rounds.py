@@ -275,3 +275,28 @@ def test_closing_with_enough_respondents_closes_at_once(client, login):
         f"{base(intervention)}/{round_.id}/respondenter", data={"member_id": "1"}, headers=HX
     )
     assert response.status_code == 409
+
+
+def test_removing_a_respondent_removes_their_answers(client, login):
+    org, intervention, instrument, users, _ = setup_team()
+    round_ = gen_round(intervention, instrument)
+    respondent = gen_respondent(round_, users["p1"])
+    keep = gen_respondent(round_, users["p2"])
+    answer_all(respondent, instrument, {1: "high"})
+    answer_all(keep, instrument, {1: "some"})
+    db.session.add(
+        AssessmentJustification(
+            organization_id=org.id, respondent_id=respondent.id, element=1, text="Fordi"
+        )
+    )
+    db.session.commit()
+    login(users["leader"], org)
+    response = client.post(
+        f"{base(intervention)}/{round_.id}/respondenter/{respondent.id}/fjern", headers=HX
+    )
+    assert response.status_code == 200
+    assert 'id="invite-' in response.get_data(as_text=True)  # Bo can be invited again
+    assert set(db.session.scalars(select(AssessmentRespondent.id))) == {keep.id}
+    respondent_ids = set(db.session.scalars(select(AssessmentAnswer.respondent_id)))
+    assert respondent_ids == {keep.id}
+    assert db.session.scalar(select(func.count()).select_from(AssessmentJustification)) == 0
