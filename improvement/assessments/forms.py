@@ -2,7 +2,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
-from ..forms import BaseForm, choices
+from ..forms import BaseForm, VersionedForm, choices
 from ..interventions.forms import NO_NAMES
 from ..models import DEVELOPMENT_POINT_KINDS
 
@@ -14,6 +14,10 @@ class RoundForm(BaseForm):
         description=_l('E.g. "Baseline 2026" or "Midway".'),
     )
     instrument_id = SelectField(_l("Instrument version"), coerce=int, validators=[DataRequired()])
+
+
+class RoundNameForm(VersionedForm):
+    name = StringField(_l("Name of the round"), validators=[DataRequired(), Length(max=120)])
 
 
 class AnswerForm(BaseForm):

@@ -42,6 +42,7 @@ from .forms import (
     InstrumentForm,
     JustificationForm,
     RoundForm,
+    RoundNameForm,
 )
 
 bp = Blueprint("assessments", __name__)
@@ -229,6 +230,37 @@ def _result_context(round_: AssessmentRound) -> dict:
 def round_detail(intervention_id: int, round_id: int):
     round_ = _round(intervention_id, round_id)
     return render_htmx(ROUND, "respondents", **_round_context(round_))
+
+
+@bp.route(BASE + "/<int:round_id>/navn", methods=["GET", "POST"])
+def round_rename(intervention_id: int, round_id: int):
+    round_ = _round(intervention_id, round_id)
+    if request.method == "GET":
+        if request.args.get("annuller"):
+            return render_fragment(ROUND, "round_title", round=round_)
+        form = RoundNameForm(obj=round_)
+        return render_fragment(ROUND, "round_title_form", round=round_, form=form)
+    form = RoundNameForm()
+    status = 422
+    if form.validate_on_submit():
+        if form.is_stale(round_):
+            form.form_errors.append(
+                _("Someone else changed this round while you were editing. Reload to see it.")
+            )
+            status = 409
+        elif db.session.scalar(
+            select(func.count()).where(
+                AssessmentRound.intervention_id == round_.intervention_id,
+                AssessmentRound.name == form.name.data,
+                AssessmentRound.id != round_.id,
+            )
+        ):
+            form.name.errors.append(_("A round with this name exists already."))
+        else:
+            form.populate_obj(round_)
+            db.session.commit()
+            return render_fragment(ROUND, "round_title", round=round_)
+    return render_fragment(ROUND, "round_title_form", status, round=round_, form=form)
 
 
 @bp.route(BASE + "/<int:round_id>/respondenter", methods=["POST"])

@@ -300,3 +300,30 @@ def test_removing_a_respondent_removes_their_answers(client, login):
     respondent_ids = set(db.session.scalars(select(AssessmentAnswer.respondent_id)))
     assert respondent_ids == {keep.id}
     assert db.session.scalar(select(func.count()).select_from(AssessmentJustification)) == 0
+
+
+def test_rename_round_inline_and_stale_edit_is_409(client, login):
+    org, intervention, instrument, users, _ = setup_team()
+    round_ = gen_round(intervention, instrument, name="Basline")
+    gen_round(intervention, instrument, name="Midtvejs")
+    db.session.commit()
+    login(users["leader"], org)
+    url = f"{base(intervention)}/{round_.id}/navn"
+    form = client.get(url, headers=HX).get_data(as_text=True)
+    assert 'value="Basline"' in form
+    version = round_.version
+    response = client.post(url, data={"name": "Baseline", "version": version}, headers=HX)
+    assert response.status_code == 200 and "Baseline" in response.get_data(as_text=True)
+    # Someone else saved meanwhile: the old version is refused, the input kept.
+    response = client.post(url, data={"name": "Baseline 2026", "version": version}, headers=HX)
+    assert response.status_code == 409
+    body = response.get_data(as_text=True)
+    assert "Baseline 2026" in body and "Genindlæs" in body
+    db.session.refresh(round_)
+    assert round_.name == "Baseline"
+    response = client.post(url, data={"name": "Midtvejs", "version": round_.version}, headers=HX)
+    assert response.status_code == 422
+    response = client.post(url, data={"name": "", "version": round_.version}, headers=HX)
+    assert response.status_code == 422 and "Feltet skal udfyldes." in response.get_data(
+        as_text=True
+    )
