@@ -563,7 +563,22 @@ def _element_context(intervention: Intervention, number: int, form=None, created
     closed = [r for r in service.rounds_of(intervention.id) if not r.is_open]
     results = service.results_for(closed)
     history = [(r, results[r.id].by_element()[number]) for r in closed]
+    reasons: dict[int, list[str]] = defaultdict(list)
+    if closed:
+        stmt = (
+            select(AssessmentRespondent.round_id, AssessmentJustification.text)
+            .join(AssessmentRespondent)
+            .where(
+                AssessmentRespondent.round_id.in_([r.id for r in closed]),
+                AssessmentJustification.element == number,
+                AssessmentJustification.text != "",
+            )
+            .order_by(AssessmentJustification.id)
+        )
+        for round_id, text in db.session.execute(stmt):
+            reasons[round_id].append(text)
     return {
+        "reasons": reasons,
         "intervention": intervention,
         "element": element,
         "history": history,

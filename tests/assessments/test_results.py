@@ -6,7 +6,7 @@ import re
 from sqlalchemy import event, func, select
 
 from improvement.extensions import db
-from improvement.models import DevelopmentPoint
+from improvement.models import AssessmentJustification, DevelopmentPoint
 from tests.assessments.helpers import (
     HX,
     answer_all,
@@ -134,13 +134,21 @@ def test_print_page_has_radar_and_table(client, login):
 
 def test_development_point_from_an_element(client, login):
     org, intervention, instrument, users, _ = setup_team()
-    closed_round(intervention, instrument, users)
+    round_ = closed_round(intervention, instrument, users)
+    p2 = next(r for r in round_.respondents if r.user_id == users["p2"].id)
+    db.session.add(
+        AssessmentJustification(
+            organization_id=org.id, respondent_id=p2.id, element=2, text="Ingen måling endnu."
+        )
+    )
+    db.session.commit()
     login(users["leader"], org)
     url = f"{base(intervention)}/elementer/2"
     page = client.get(url).get_data(as_text=True)
     assert "Virkning" in page
     assert "Intet udviklingspunkt er knyttet til dette element endnu." in page
     assert "50,0" in page  # the element's score in the closed round
+    assert "Ingen måling endnu." in page  # p2's justification, without a name
     response = client.post(
         url + "/udviklingspunkter",
         data={"title": "Før- og eftermåling med SDQ", "kind": "practice", "description": ""},

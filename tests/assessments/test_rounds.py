@@ -2,6 +2,8 @@
 
 from sqlalchemy import func, select
 
+from improvement import seeding
+from improvement.assessments.service import build_instrument
 from improvement.extensions import db
 from improvement.models import (
     AssessmentAnswer,
@@ -76,6 +78,16 @@ def test_open_round_invalid_input_is_422_and_writes_nothing(client, login):
     )
     assert response.status_code == 422
     assert "En runde med dette navn findes allerede." in response.get_data(as_text=True)
+    # Another organisation's instrument version is not a choice.
+    other = gen_org("Syd")
+    foreign = build_instrument(seeding.read("assessment_instrument.yaml"), other.id)
+    db.session.add(foreign)
+    db.session.commit()
+    response = client.post(
+        base(intervention), data={"name": "Ny", "instrument_id": foreign.id}, headers=HX
+    )
+    assert response.status_code == 422
+    assert "Ikke et gyldigt valg" in response.get_data(as_text=True)
     assert db.session.scalar(select(func.count()).select_from(AssessmentRound)) == 1
 
 
