@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from flask_htmx import make_response as htmx_response
 from flask_login import current_user
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
 from ..access import current_org, get_or_404_for_user, require_roles
@@ -415,6 +416,25 @@ def _refusal(round_: AssessmentRound, block: str, **context):
     return respondent, None
 
 
+def _upsert(model, key: dict, organization_id: int, **values) -> None:
+    """Insert or update the row with `key`; a simultaneous insert (double click) is retried
+    as an update instead of failing on the unique constraint."""
+    for attempt in range(2):
+        row = db.session.scalars(select(model).filter_by(**key)).first()
+        if row is None:
+            row = model(organization_id=organization_id, **key)
+            db.session.add(row)
+        for name, value in values.items():
+            setattr(row, name, value)
+        try:
+            db.session.commit()
+            return
+        except IntegrityError:
+            db.session.rollback()
+            if attempt:
+                raise
+
+
 @bp.route(BASE + "/<int:round_id>/svar/<int:statement_id>", methods=["POST"])
 def answer_save(intervention_id: int, round_id: int, statement_id: int):
     round_ = _round(intervention_id, round_id)
@@ -433,21 +453,12 @@ def answer_save(intervention_id: int, round_id: int, statement_id: int):
             statement=statement,
             error=_("Choose one of the answers on the scale."),
         )
-    answer = db.session.scalars(
-        select(AssessmentAnswer).where(
-            AssessmentAnswer.respondent_id == respondent.id,
-            AssessmentAnswer.statement_id == statement.id,
-        )
-    ).first()
-    if answer is None:
-        answer = AssessmentAnswer(
-            organization_id=round_.organization_id,
-            respondent_id=respondent.id,
-            statement_id=statement.id,
-        )
-        db.session.add(answer)
-    answer.value = form.value.data
-    db.session.commit()
+    _upsert(
+        AssessmentAnswer,
+        {"respondent_id": respondent.id, "statement_id": statement.id},
+        organization_id=round_.organization_id,
+        value=form.value.data,
+    )
     answered = db.session.scalar(
         select(func.count()).where(AssessmentAnswer.respondent_id == respondent.id)
     )
@@ -479,21 +490,12 @@ def justification_save(intervention_id: int, round_id: int, element_number: int)
             number=element_number,
             error=" ".join(str(e) for e in form.text.errors),
         )
-    row = db.session.scalars(
-        select(AssessmentJustification).where(
-            AssessmentJustification.respondent_id == respondent.id,
-            AssessmentJustification.element == element_number,
-        )
-    ).first()
-    if row is None:
-        row = AssessmentJustification(
-            organization_id=round_.organization_id,
-            respondent_id=respondent.id,
-            element=element_number,
-        )
-        db.session.add(row)
-    row.text = form.text.data
-    db.session.commit()
+    _upsert(
+        AssessmentJustification,
+        {"respondent_id": respondent.id, "element": element_number},
+        organization_id=round_.organization_id,
+        text=form.text.data,
+    )
     return render_fragment(ANSWER, "text_state", number=element_number, saved=True)
 
 
