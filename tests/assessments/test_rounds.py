@@ -1,5 +1,8 @@
 """Rounds: opening, inviting, answering alone with HTMX saves, refusals, closing."""
 
+import re
+
+import pytest
 from sqlalchemy import func, select
 
 from improvement import seeding
@@ -339,3 +342,19 @@ def test_rename_round_inline_and_stale_edit_is_409(client, login):
     assert response.status_code == 422 and "Feltet skal udfyldes." in response.get_data(
         as_text=True
     )
+
+
+@pytest.mark.csrf
+def test_answers_need_the_csrf_token_htmx_sends(client, login):
+    org, intervention, instrument, users, _ = setup_team()
+    round_ = gen_round(intervention, instrument)
+    gen_respondent(round_, users["p1"])
+    db.session.commit()
+    login(users["p1"], org)
+    page = client.get(f"{base(intervention)}/{round_.id}/besvar").get_data(as_text=True)
+    token = re.search(r'"X-CSRFToken": "([^"]+)"', page).group(1)
+    url = f"{base(intervention)}/{round_.id}/svar/{instrument.statements[0].id}"
+    assert client.post(url, data={"value": "high"}, headers=HX).status_code == 400
+    response = client.post(url, data={"value": "high"}, headers={**HX, "X-CSRFToken": token})
+    assert response.status_code == 200
+    assert db.session.scalar(select(func.count()).select_from(AssessmentAnswer)) == 1
