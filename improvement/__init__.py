@@ -39,6 +39,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     formatting.init_app(app)
     errors.init_app(app)
 
+    from .assessments.views import bp as assessments_bp
     from .auth.views import bp as auth_bp
     from .description.views import bp as description_bp
     from .exports.views import bp as exports_bp
@@ -52,6 +53,7 @@ def create_app(overrides: dict | None = None) -> Flask:
         organisation_bp,
         description_bp,
         pdsa_bp,
+        assessments_bp,
         exports_bp,
     ):
         app.register_blueprint(blueprint)

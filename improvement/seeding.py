@@ -54,6 +54,9 @@ def load_reference() -> int:
             )
         )
         created += 1
+    from .assessments.seeding import load_instrument
+
+    load_instrument()
     db.session.commit()
     return created
 
@@ -120,6 +123,9 @@ def load_demo() -> dict[str, int]:
                     professional_role=t["professional_role"],
                     in_quality_team=t.get("in_quality_team", True),
                 )
+    from .assessments.seeding import load_demo_rounds
+
+    load_demo_rounds()
     db.session.commit()
     load_improvement_demo()
     return counts

@@ -10,8 +10,10 @@ from dataclasses import dataclass
 import pytest
 from sqlalchemy import func, select
 
+from improvement import seeding
+from improvement.assessments import service as assessment_service
 from improvement.extensions import db
-from improvement.models import AuditEvent
+from improvement.models import AssessmentRespondent, AssessmentRound, AuditEvent
 from tests.description.factories import gen_description
 from tests.helpers import gen_intervention, gen_member, gen_org, gen_user
 from tests.pdsa.factories import gen_action_item, gen_cycle, gen_meeting
@@ -43,6 +45,26 @@ def world(app):
     extra["cycle"] = gen_cycle(extra["point"], owner=leader)
     extra["meeting"] = gen_meeting(intervention)
     extra["action_item"] = gen_action_item(extra["meeting"], owner=leader)
+    # Self-assessment: the 11 elements, an own instrument version and a round with a respondent.
+    seeding.load_reference()
+    data = seeding.read("assessment_instrument.yaml")
+    instrument = assessment_service.build_instrument(data, victim.id)
+    db.session.add(instrument)
+    db.session.flush()
+    round_ = AssessmentRound(
+        organization_id=victim.id,
+        intervention_id=intervention.id,
+        instrument_id=instrument.id,
+        name="Baseline",
+    )
+    db.session.add(round_)
+    db.session.flush()
+    extra["instrument"] = instrument
+    extra["round"] = round_
+    extra["respondent"] = AssessmentRespondent(
+        organization_id=victim.id, round_id=round_.id, user_id=leader.id, role="leader"
+    )
+    db.session.add(extra["respondent"])
     db.session.commit()
     membership = next(m for m in leader.memberships if m.organization_id == victim.id)
     return World(home, victim, outsider, evaluator, intervention, member, membership, extra)
@@ -67,6 +89,11 @@ PARAMS = {
     "cycle_id": lambda w: w.extra["cycle"].id,
     "meeting_id": lambda w: w.extra["meeting"].id,
     "action_item_id": lambda w: w.extra["action_item"].id,
+    "round_id": lambda w: w.extra["round"].id,
+    "respondent_id": lambda w: w.extra["respondent"].id,
+    "statement_id": lambda w: w.extra["instrument"].statements[0].id,
+    "element_number": lambda w: 1,
+    "instrument_id": lambda w: w.extra["instrument"].id,
 }
 
 # Form data sent with every write, so validation passes wherever it can and only access

@@ -1,5 +1,16 @@
 """All models, imported here so Alembic and the app see every table."""
 
+from .assessments import (
+    RESPONDENT_ROLES,
+    ROLE_OF_PROFESSIONAL_ROLE,
+    ROUND_STATUSES,
+    AssessmentAnswer,
+    AssessmentInstrument,
+    AssessmentJustification,
+    AssessmentRespondent,
+    AssessmentRound,
+    AssessmentStatement,
+)
 from .audit import AuditEvent
 from .description import (
     CORE_ELEMENT_STATUSES,
@@ -59,6 +70,15 @@ __all__ = [
     "ImprovementPlan",
     "Meeting",
     "PdsaCycle",
+    "RESPONDENT_ROLES",
+    "ROLE_OF_PROFESSIONAL_ROLE",
+    "ROUND_STATUSES",
+    "AssessmentAnswer",
+    "AssessmentInstrument",
+    "AssessmentJustification",
+    "AssessmentRespondent",
+    "AssessmentRound",
+    "AssessmentStatement",
     "CORE_ELEMENT_STATUSES",
     "DEVELOPMENT_POINT_KINDS",
     "DEVELOPMENT_POINT_STATUSES",

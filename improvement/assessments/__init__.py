@@ -1,0 +1,1 @@
+"""Self-assessment against the 11 elements of promising practice (selvevaluering)."""

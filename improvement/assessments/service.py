@@ -1,0 +1,327 @@
+"""Queries and rules of the self-assessment: instruments, rounds and their results.
+
+Computation is done by the pure functions in improvement/analysis/assessment.py; this
+module only fetches rows (a constant number of queries however many rounds or answers)
+and hands them over.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+import yaml
+from flask import abort
+from flask_babel import gettext as _
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import selectinload
+
+from ..access import current_membership
+from ..analysis.assessment import (
+    ELEMENT_NUMBERS,
+    INTERVENTION_ELEMENTS,
+    ElementResult,
+    element_results,
+    respondent_element_scores,
+)
+from ..extensions import db
+from ..models import (
+    AssessmentAnswer,
+    AssessmentInstrument,
+    AssessmentRespondent,
+    AssessmentRound,
+    AssessmentStatement,
+    PracticeElement,
+)
+from ..validators import CPR_MESSAGE, contains_cpr
+
+# Closing a round with fewer respondents who answered asks for confirmation first.
+MIN_RESPONDENTS = 3
+# How many of the weakest elements a result page highlights.
+WEAKEST = 3
+
+
+# --- Instruments ------------------------------------------------------------------------
+
+
+def instruments_stmt():
+    """Instrument versions the current organisation may use: the shared ones and its own."""
+    membership = current_membership()
+    org_id = membership.organization_id if membership else None
+    return select(AssessmentInstrument).where(
+        or_(
+            AssessmentInstrument.organization_id.is_(None),
+            AssessmentInstrument.organization_id == org_id,
+        )
+    )
+
+
+def available_instruments() -> list[AssessmentInstrument]:
+    stmt = instruments_stmt().order_by(AssessmentInstrument.created_at.desc())
+    return list(db.session.scalars(stmt))
+
+
+def get_instrument_or_404(instrument_id: int) -> AssessmentInstrument:
+    stmt = (
+        instruments_stmt()
+        .where(AssessmentInstrument.id == instrument_id)
+        .options(selectinload(AssessmentInstrument.statements))
+    )
+    instrument = db.session.scalars(stmt).first()
+    if instrument is None:
+        abort(404)
+    return instrument
+
+
+def parse_instrument(text: str) -> tuple[dict | None, list[str]]:
+    """Read an instrument version from YAML (the format of seeds/assessment_instrument.yaml).
+
+    Returns (data, []) when it is usable, or (None, messages) saying what is wrong.
+    """
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        line = mark.line + 1 if mark else "?"
+        return None, [_("The text is not valid YAML (line %(line)s).", line=line)]
+    if not isinstance(data, dict):
+        return None, [_("The text must have the fields version, scale and statements.")]
+    errors: list[str] = []
+    name = data.get("version")
+    if not isinstance(name, str) or not name.strip():
+        errors.append(_("Give the version a name (version: ...)."))
+    elif len(name) > 200:
+        errors.append(_("The version name can be at most 200 characters."))
+    scale = data.get("scale")
+    keys: set[str] = set()
+    if not isinstance(scale, list) or len(scale) < 2:
+        errors.append(_("The scale needs at least two steps (scale: ...)."))
+    else:
+        scored = 0
+        for step in scale:
+            if not isinstance(step, dict) or not {"key", "label"} <= step.keys():
+                errors.append(_("Every step of the scale needs key, label and value."))
+                break
+            key, value = str(step["key"]), step.get("value")
+            if key in keys or len(key) > 30:
+                errors.append(
+                    _("The keys of the scale must be different and short: %(key)s.", key=key)
+                )
+            keys.add(key)
+            if value is not None:
+                number = isinstance(value, int | float) and not isinstance(value, bool)
+                if not number or not 0 <= value <= 100:
+                    errors.append(_("The value of a step must be a number 0-100 or empty."))
+                else:
+                    scored += 1
+        if scored < 2:
+            errors.append(_("At least two steps of the scale must have a value."))
+    statements = data.get("statements")
+    seen: set[int] = set()
+    if not isinstance(statements, list):
+        errors.append(_("List the statements per element (statements: ...)."))
+    else:
+        for group in statements:
+            element = group.get("element") if isinstance(group, dict) else None
+            items = group.get("items") if isinstance(group, dict) else None
+            if element not in ELEMENT_NUMBERS or isinstance(element, bool):
+                errors.append(_("Every group of statements needs an element number 1-11."))
+                continue
+            if element in seen:
+                errors.append(_("Element %(number)s is listed twice.", number=element))
+            seen.add(element)
+            if (
+                not isinstance(items, list)
+                or not items
+                or not all(isinstance(i, str) and i.strip() for i in items)
+            ):
+                errors.append(_("Element %(number)s needs at least one statement.", number=element))
+        missing = [str(n) for n in ELEMENT_NUMBERS if n not in seen]
+        if missing:
+            errors.append(
+                _("Statements are missing for element %(numbers)s.", numbers=", ".join(missing))
+            )
+    if not errors and contains_cpr(text):
+        errors.append(str(CPR_MESSAGE))
+    return (None, errors) if errors else (data, [])
+
+
+def build_instrument(data: dict, organization_id: int | None, created_by_id: int | None = None):
+    instrument = AssessmentInstrument(
+        organization_id=organization_id,
+        name=data["version"].strip(),
+        description=str(data.get("description") or ""),
+        scale=[
+            {
+                "key": str(step["key"]),
+                "label": str(step["label"]),
+                "value": step.get("value"),
+            }
+            for step in data["scale"]
+        ],
+        created_by_id=created_by_id,
+    )
+    for group in data["statements"]:
+        for position, text in enumerate(group["items"]):
+            instrument.statements.append(
+                AssessmentStatement(element=group["element"], position=position, text=text.strip())
+            )
+    return instrument
+
+
+def instrument_yaml(instrument: AssessmentInstrument) -> str:
+    """An instrument written back in the upload format: a starting point for a new version."""
+    grouped: dict[int, list[str]] = defaultdict(list)
+    for statement in instrument.statements:
+        grouped[statement.element].append(statement.text)
+    data = {
+        "version": instrument.name + " (ny)",
+        "scale": instrument.scale,
+        "statements": [{"element": n, "items": grouped[n]} for n in sorted(grouped)],
+    }
+    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100)
+
+
+# --- Elements ---------------------------------------------------------------------------
+
+
+def practice_elements() -> dict[int, PracticeElement]:
+    return {e.number: e for e in db.session.scalars(select(PracticeElement))}
+
+
+def element_label(element: PracticeElement | None, number: int) -> str:
+    return f"{number}. {element.name}" if element else str(number)
+
+
+# --- Rounds and results -----------------------------------------------------------------
+
+
+def rounds_of(intervention_id: int) -> list[AssessmentRound]:
+    stmt = (
+        select(AssessmentRound)
+        .where(AssessmentRound.intervention_id == intervention_id)
+        .options(selectinload(AssessmentRound.instrument))
+        .order_by(AssessmentRound.created_at, AssessmentRound.id)
+    )
+    return list(db.session.scalars(stmt))
+
+
+def progress_of(round_ids: list[int]) -> dict[int, dict[int, int]]:
+    """Answers given per respondent, per round: {round_id: {respondent_id: count}}."""
+    if not round_ids:
+        return {}
+    stmt = (
+        select(AssessmentRespondent.round_id, AssessmentRespondent.id, func.count())
+        .join(AssessmentAnswer, AssessmentAnswer.respondent_id == AssessmentRespondent.id)
+        .where(AssessmentRespondent.round_id.in_(round_ids))
+        .group_by(AssessmentRespondent.round_id, AssessmentRespondent.id)
+    )
+    progress: dict[int, dict[int, int]] = defaultdict(dict)
+    for round_id, respondent_id, count in db.session.execute(stmt):
+        progress[round_id][respondent_id] = count
+    return progress
+
+
+def statement_counts(instrument_ids: set[int]) -> dict[int, int]:
+    if not instrument_ids:
+        return {}
+    stmt = (
+        select(AssessmentStatement.instrument_id, func.count())
+        .where(AssessmentStatement.instrument_id.in_(instrument_ids))
+        .group_by(AssessmentStatement.instrument_id)
+    )
+    return dict(db.session.execute(stmt).all())
+
+
+@dataclass(frozen=True)
+class RoundResult:
+    round: AssessmentRound
+    elements: list[ElementResult]
+    respondents: int  # respondents with at least one answer
+
+    def by_element(self) -> dict[int, ElementResult]:
+        return {r.element: r for r in self.elements}
+
+
+def results_for(rounds: list[AssessmentRound]) -> dict[int, RoundResult]:
+    """Results of several rounds in three queries, each scored with its own instrument."""
+    if not rounds:
+        return {}
+    ids = [r.id for r in rounds]
+    instrument_ids = {r.instrument_id for r in rounds}
+    instruments = {
+        i.id: i
+        for i in db.session.scalars(
+            select(AssessmentInstrument).where(AssessmentInstrument.id.in_(instrument_ids))
+        )
+    }
+    elements_of = dict(
+        db.session.execute(
+            select(AssessmentStatement.id, AssessmentStatement.element).where(
+                AssessmentStatement.instrument_id.in_(instrument_ids)
+            )
+        ).all()
+    )
+    stmt = (
+        select(
+            AssessmentRespondent.round_id,
+            AssessmentRespondent.id,
+            AssessmentRespondent.role,
+            AssessmentAnswer.statement_id,
+            AssessmentAnswer.value,
+        )
+        .join(AssessmentAnswer, AssessmentAnswer.respondent_id == AssessmentRespondent.id)
+        .where(AssessmentRespondent.round_id.in_(ids))
+        .order_by(AssessmentRespondent.id, AssessmentAnswer.statement_id)
+    )
+    answers: dict[int, list[dict]] = defaultdict(list)
+    for round_id, respondent_id, role, statement_id, value in db.session.execute(stmt):
+        answers[round_id].append(
+            {
+                "respondent_id": respondent_id,
+                "role": role,
+                "element": elements_of[statement_id],
+                "statement_id": statement_id,
+                "value": value,
+            }
+        )
+    results = {}
+    for round_ in rounds:
+        rows = answers.get(round_.id, [])
+        scores = respondent_element_scores(rows, instruments[round_.instrument_id].weights)
+        results[round_.id] = RoundResult(
+            round=round_,
+            elements=element_results(scores),
+            respondents=len({row["respondent_id"] for row in rows}),
+        )
+    return results
+
+
+def chart_labels(elements: dict[int, PracticeElement]) -> list[str]:
+    return [element_label(elements.get(n), n) for n in ELEMENT_NUMBERS]
+
+
+def radar_data(results: list[RoundResult], elements: dict[int, PracticeElement]) -> dict:
+    """Chart.js data for a radar of one or more rounds (missing scores are gaps)."""
+    return {
+        "type": "radar",
+        "labels": chart_labels(elements),
+        "tracks": [
+            "intervention" if n in INTERVENTION_ELEMENTS else "organisation"
+            for n in ELEMENT_NUMBERS
+        ],
+        "datasets": [
+            {"label": r.round.name, "data": [e.mean for e in r.elements]} for r in results
+        ],
+    }
+
+
+def line_data(results: list[RoundResult], elements: dict[int, PracticeElement]) -> dict:
+    """Chart.js data for a line per element across rounds."""
+    labels = chart_labels(elements)
+    return {
+        "type": "line",
+        "labels": [r.round.name for r in results],
+        "datasets": [
+            {"label": labels[i], "data": [r.elements[i].mean for r in results]}
+            for i in range(len(ELEMENT_NUMBERS))
+        ],
+    }
