@@ -40,10 +40,12 @@ def create_app(overrides: dict | None = None) -> Flask:
     errors.init_app(app)
 
     from .auth.views import bp as auth_bp
+    from .cases.views import bp as cases_bp
     from .interventions.views import bp as interventions_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(interventions_bp)
+    app.register_blueprint(cases_bp)
 
     from . import cli
 

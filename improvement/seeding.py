@@ -111,6 +111,9 @@ def load_demo() -> dict[str, int]:
                     in_quality_team=t.get("in_quality_team", True),
                 )
     db.session.commit()
+    from .cases.demo import load_demo_cases
+
+    counts["cases"] = load_demo_cases([org.id for org, _ in orgs])
     return counts
 
 

@@ -40,3 +40,117 @@
     }
   });
 })();
+
+// ---- cases: the keyboard-first rating grid (kvalitet i kerneelementer) ----
+(function () {
+  "use strict";
+
+  function grid(el) {
+    return el.closest && el.closest("[data-rating-grid]");
+  }
+
+  function cellInput(table, row, col) {
+    return table.querySelector('.rating-input[data-row="' + row + '"][data-col="' + col + '"]');
+  }
+
+  function setState(input, state, text) {
+    var box = document.getElementById("state-" + input.dataset.phase + "-" + input.dataset.element);
+    if (!box) {
+      return;
+    }
+    box.className = "cell-state " + state;
+    box.textContent = text;
+    if (state === "failed") {
+      box.setAttribute("role", "alert");
+    } else {
+      box.removeAttribute("role");
+    }
+  }
+
+  function paint(input) {
+    var td = input.closest("td");
+    var value = input.value;
+    td.className = td.className.replace(/\bscore-\S+/g, "").trim() + " score-" + (/^[1-5]$/.test(value) ? value : "none");
+  }
+
+  function openComment(input) {
+    var form = document.getElementById("comment-form");
+    if (!form) {
+      return;
+    }
+    form.querySelector("[name=phase_id]").value = input.dataset.phase;
+    form.querySelector("[name=core_element_id]").value = input.dataset.element;
+    form.querySelector("[name=score]").value = "";
+    var text = form.querySelector("textarea[name=comment]");
+    text.value = input.dataset.comment || "";
+    text.focus();
+  }
+
+  document.addEventListener("keydown", function (event) {
+    var input = event.target;
+    if (!input.classList || !input.classList.contains("rating-input")) {
+      return;
+    }
+    var table = grid(input);
+    var row = parseInt(input.dataset.row, 10);
+    var col = parseInt(input.dataset.col, 10);
+    var moves = { ArrowLeft: [0, -1], ArrowRight: [0, 1], ArrowUp: [-1, 0], ArrowDown: [1, 0] };
+    if (moves[event.key]) {
+      var next = cellInput(table, row + moves[event.key][0], col + moves[event.key][1]);
+      event.preventDefault();
+      if (next) {
+        next.focus();
+        next.select();
+      }
+      return;
+    }
+    if (/^[1-5]$/.test(event.key)) {
+      event.preventDefault();
+      if (input.value !== event.key) {
+        input.value = event.key;
+        paint(input);
+        input.dispatchEvent(new Event("change", { bubbles: true }));
+      }
+      input.select();
+      return;
+    }
+    if (event.key === "c" || event.key === "C") {
+      event.preventDefault();
+      openComment(input);
+      return;
+    }
+    // Anything else that would type a character is not a rating: say so, change nothing.
+    if (event.key.length === 1 && !event.ctrlKey && !event.metaKey && !event.altKey) {
+      event.preventDefault();
+      setState(input, "failed", input.closest("table").dataset.scaleHint || "1–5");
+    }
+  });
+
+  // Focus selects the cell's digit, so typing replaces it.
+  document.addEventListener("focusin", function (event) {
+    if (event.target.classList && event.target.classList.contains("rating-input")) {
+      event.target.select();
+    }
+  });
+
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    var input = event.detail.elt;
+    if (input.classList && input.classList.contains("rating-input")) {
+      setState(input, "saving", input.closest("table").dataset.savingText || "…");
+    }
+  });
+
+  // A failed request that was not answered with the cell's own state (403, network) marks the cell.
+  document.addEventListener("htmx:afterRequest", function (event) {
+    var input = event.detail.elt;
+    if (!input.classList || !input.classList.contains("rating-input")) {
+      return;
+    }
+    var box = document.getElementById("state-" + input.dataset.phase + "-" + input.dataset.element);
+    var xhr = event.detail.xhr;
+    var bad = !event.detail.successful || !xhr || xhr.status === 0 || xhr.status >= 400;
+    if (bad && box && !box.classList.contains("failed")) {
+      setState(input, "failed", input.closest("table").dataset.failedText || "✗");
+    }
+  });
+})();

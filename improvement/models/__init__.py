@@ -1,6 +1,15 @@
 """All models, imported here so Alembic and the app see every table."""
 
 from .audit import AuditEvent
+from .cases import (
+    GOAL_ATTAINMENT,
+    PROBLEM_GRADES,
+    REFLECTED_ADJUSTMENT,
+    Case,
+    CaseFollowUp,
+    CoreElementRating,
+    ProblemCategory,
+)
 from .description import (
     CORE_ELEMENT_STATUSES,
     DEVELOPMENT_POINT_KINDS,
@@ -22,6 +31,13 @@ from .organisations import (
 from .reference import TRACKS, PracticeElement
 
 __all__ = [
+    "GOAL_ATTAINMENT",
+    "PROBLEM_GRADES",
+    "REFLECTED_ADJUSTMENT",
+    "Case",
+    "CaseFollowUp",
+    "CoreElementRating",
+    "ProblemCategory",
     "CORE_ELEMENT_STATUSES",
     "DEVELOPMENT_POINT_KINDS",
     "DEVELOPMENT_POINT_STATUSES",
