@@ -432,6 +432,10 @@ def quality_overview(intervention_id: int):
         }
         for r in low_ratings(rows)
     ]
+    include_closed = request.args.get("lukkede") == "1"
+    closed_low = sum(1 for item in low_items if item["case"].is_closed)
+    if not include_closed:
+        low_items = [item for item in low_items if not item["case"].is_closed]
     return render_htmx(
         QUALITY,
         "content",
@@ -448,6 +452,8 @@ def quality_overview(intervention_id: int):
         quarters=quarters,
         trend_cells=trend_cells,
         low_items=low_items,
+        include_closed=include_closed,
+        closed_low=closed_low,
         scale=service.rating_scale(),
         rating_count=len(rows),
         can_see_others=current_role() in PATTERN_VIEWERS,
