@@ -25,6 +25,7 @@ class World:
     evaluator: object
     intervention: object
     member: object
+    case: object = None
 
 
 @pytest.fixture
@@ -35,14 +36,18 @@ def world(app):
     leader = gen_user(victim, role="leader")
     intervention = gen_intervention(victim, name=SECRET, target_group="Fortrolig målgruppe")
     member = gen_member(intervention, leader)
+    from tests.cases.helpers import gen_case
+
+    case = gen_case(intervention, "SYD-2026-1")
     db.session.commit()
-    return World(home, victim, outsider, evaluator, intervention, member)
+    return World(home, victim, outsider, evaluator, intervention, member, case=case)
 
 
 # URL parameter → the id of such an object in the victim organisation.
 PARAMS = {
     "intervention_id": lambda w: w.intervention.id,
     "member_id": lambda w: w.member.id,
+    "case_id": lambda w: w.case.id,
 }
 
 # Form data sent with every write, so validation passes wherever it can and only access

@@ -381,7 +381,7 @@ def rating_comment(intervention_id: int, case_id: int):
     else:
         status, message, rating = _save_rating(case, form)
         if status == 200:
-            context = _detail_context(case, comment_saved=rating)
+            context = _detail_context(case, comment_saved=rating, oob=True)
             return render_fragment(DETAIL, ["comment_panel", "grid"], **context)
         form.form_errors.append(message)
     return render_fragment(
