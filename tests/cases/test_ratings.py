@@ -3,7 +3,7 @@
 from datetime import date
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from improvement.extensions import db
 from improvement.models import Case, CoreElementRating
