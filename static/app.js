@@ -140,17 +140,26 @@
     }
   });
 
-  // A failed request that was not answered with the cell's own state (403, network) marks the cell.
+  // Did the server answer into the cell's own state box (saved, or refused with a reason)?
+  document.addEventListener("htmx:afterSwap", function (event) {
+    var input = event.detail.requestConfig ? event.detail.requestConfig.elt : event.detail.elt;
+    var target = event.detail.target;
+    if (input.classList && input.classList.contains("rating-input") && target && target.classList && target.classList.contains("cell-state")) {
+      input.dataset.answered = "1";
+    }
+  });
+
+  // A failed request that was not answered into the cell (403, 500, no network) marks the cell.
   document.addEventListener("htmx:afterRequest", function (event) {
     var input = event.detail.elt;
     if (!input.classList || !input.classList.contains("rating-input")) {
       return;
     }
-    var box = document.getElementById("state-" + input.dataset.phase + "-" + input.dataset.element);
     var xhr = event.detail.xhr;
     var bad = !event.detail.successful || !xhr || xhr.status === 0 || xhr.status >= 400;
-    if (bad && box && !box.classList.contains("failed")) {
+    if (bad && input.dataset.answered !== "1") {
       setState(input, "failed", input.closest("table").dataset.failedText || "✗");
     }
+    delete input.dataset.answered;
   });
 })();

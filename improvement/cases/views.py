@@ -367,7 +367,21 @@ def rating_save(intervention_id: int, case_id: int):
             422, " ".join(messages), form.phase_id.data, form.core_element_id.data
         )
     status, message, _rating = _save_rating(case, form)
-    return _cell_response(status, message, form.phase_id.data, form.core_element_id.data)
+    if status != 200:
+        return _cell_response(status, message, form.phase_id.data, form.core_element_id.data)
+    # The history below the grid gains the new row out of band.
+    return render_fragment(
+        DETAIL,
+        ["cell_state", "history"],
+        **_detail_context(
+            case,
+            oob=True,
+            state="saved",
+            message=message,
+            phase_id=form.phase_id.data,
+            element_id=form.core_element_id.data,
+        ),
+    )
 
 
 @bp.route("/indsatser/<int:intervention_id>/forloeb/<int:case_id>/kommentar", methods=["POST"])
@@ -382,7 +396,7 @@ def rating_comment(intervention_id: int, case_id: int):
         status, message, rating = _save_rating(case, form)
         if status == 200:
             context = _detail_context(case, comment_saved=rating, oob=True)
-            return render_fragment(DETAIL, ["comment_panel", "grid"], **context)
+            return render_fragment(DETAIL, ["comment_panel", "grid", "history"], **context)
         form.form_errors.append(message)
     return render_fragment(
         DETAIL, "comment_panel", status, **_detail_context(case, comment_form=form)
