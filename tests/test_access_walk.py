@@ -26,6 +26,7 @@ class World:
     intervention: object
     member: object
     case: object = None
+    category: object = None
 
 
 @pytest.fixture
@@ -39,8 +40,13 @@ def world(app):
     from tests.cases.helpers import gen_case
 
     case = gen_case(intervention, "SYD-2026-1")
+    from improvement.cases.service import categories_of
+
+    category = categories_of(victim.id)[0]
     db.session.commit()
-    return World(home, victim, outsider, evaluator, intervention, member, case=case)
+    return World(
+        home, victim, outsider, evaluator, intervention, member, case=case, category=category
+    )
 
 
 # URL parameter → the id of such an object in the victim organisation.
@@ -48,6 +54,7 @@ PARAMS = {
     "intervention_id": lambda w: w.intervention.id,
     "member_id": lambda w: w.member.id,
     "case_id": lambda w: w.case.id,
+    "category_id": lambda w: w.category.id,
 }
 
 # Form data sent with every write, so validation passes wherever it can and only access

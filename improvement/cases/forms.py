@@ -154,3 +154,17 @@ class RatingForm(BaseForm):
     comment = TextAreaField(
         _l("Comment: why did we deviate?"), validators=[Length(max=2000)], description=NO_NAMES
     )
+
+
+class ProblemCategoryForm(VersionedForm):
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
+    description = TextAreaField(
+        _l("Description"), validators=[Length(max=1000)], description=NO_NAMES
+    )
+
+
+class NewProblemCategoryForm(BaseForm):
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
+    description = TextAreaField(
+        _l("Description"), validators=[Length(max=1000)], description=NO_NAMES
+    )

@@ -1,5 +1,6 @@
 """Cases, the core element rating grid, the reflection views, outcomes and follow-up."""
 
+import uuid
 from datetime import UTC, date, datetime
 
 from flask import Blueprint, abort, flash, redirect, request, url_for
@@ -7,7 +8,7 @@ from flask_babel import gettext as _
 from flask_htmx import make_response as htmx_response
 from sqlalchemy import select
 
-from ..access import current_role, get_or_404_for_user
+from ..access import current_org, current_role, get_or_404_for_user, require_roles
 from ..analysis import outcomes as outcome_tables
 from ..analysis.ratings import (
     heat_map,
@@ -18,7 +19,7 @@ from ..analysis.ratings import (
 )
 from ..analysis.rounding import percent
 from ..extensions import db, htmx
-from ..forms import choices
+from ..forms import EmptyForm, choices
 from ..models import (
     GOAL_ATTAINMENT,
     PROBLEM_GRADES,
@@ -31,7 +32,14 @@ from ..models import (
 )
 from ..rendering import render_fragment, render_htmx
 from . import service
-from .forms import CaseEditForm, CaseForm, FollowUpForm, RatingForm
+from .forms import (
+    CaseEditForm,
+    CaseForm,
+    FollowUpForm,
+    NewProblemCategoryForm,
+    ProblemCategoryForm,
+    RatingForm,
+)
 
 bp = Blueprint("cases", __name__)
 bp.add_app_template_global(percent, "percent")
@@ -545,4 +553,103 @@ def outcome_listing(intervention_id: int):
         goal_labels=GOAL_ATTAINMENT,
         grade_labels=PROBLEM_GRADES,
         adjustment_labels=REFLECTED_ADJUSTMENT,
+    )
+
+
+# --- problem categories: the organisation's own list ------------------------------------
+
+CATEGORIES = "cases/categories.html"
+CATEGORY_EDITORS = ("admin", "leader")
+
+
+def _categories_context(new_form=None, **extra):
+    org = current_org()
+    context = {
+        "categories": service.categories_of(org.id, include_archived=True),
+        "new_form": new_form or NewProblemCategoryForm(formdata=None),
+        "action_form": EmptyForm(),
+        "can_edit_categories": current_role() in CATEGORY_EDITORS,
+    }
+    context.update(extra)
+    return context
+
+
+@bp.route("/problemkategorier")
+def category_listing():
+    return render_htmx(CATEGORIES, "categories", **_categories_context())
+
+
+@bp.route("/problemkategorier", methods=["POST"])
+@require_roles(*CATEGORY_EDITORS)
+def category_new():
+    form = NewProblemCategoryForm()
+    if not form.validate_on_submit():
+        return render_htmx(CATEGORIES, "categories", 422, **_categories_context(form))
+    org = current_org()
+    service.ensure_categories(org.id)
+    position = len(service.categories_of(org.id, include_archived=True))
+    db.session.add(
+        ProblemCategory(
+            organization_id=org.id,
+            key=f"own_{uuid.uuid4().hex[:12]}",
+            name=form.name.data,
+            description=form.description.data,
+            position=position,
+        )
+    )
+    db.session.commit()
+    return render_htmx(CATEGORIES, "categories", **_categories_context())
+
+
+@bp.route("/problemkategorier/standard", methods=["POST"])
+@require_roles(*CATEGORY_EDITORS)
+def category_defaults():
+    if EmptyForm().validate_on_submit():
+        service.ensure_categories(current_org().id)
+        db.session.commit()
+    return render_htmx(CATEGORIES, "categories", **_categories_context())
+
+
+@bp.route("/problemkategorier/<int:category_id>", methods=["POST"])
+@require_roles(*CATEGORY_EDITORS)
+def category_edit(category_id: int):
+    category = get_or_404_for_user(ProblemCategory, category_id)
+    form = ProblemCategoryForm()
+    status = 200
+    if not form.validate_on_submit():
+        status = 422
+    elif form.is_stale(category):
+        form.form_errors.append(
+            _("Someone else changed this category. Reload to see their change.")
+        )
+        status = 409
+    else:
+        form.populate_obj(category)
+        db.session.commit()
+        form = None
+    return render_fragment(
+        CATEGORIES,
+        "category_row",
+        status,
+        category=category,
+        row_form=form,
+        can_edit_categories=True,
+        action_form=EmptyForm(),
+    )
+
+
+@bp.route("/problemkategorier/<int:category_id>/arkiver", methods=["POST"])
+@require_roles(*CATEGORY_EDITORS)
+def category_archive(category_id: int):
+    category = get_or_404_for_user(ProblemCategory, category_id)
+    if EmptyForm().validate_on_submit():
+        category.archived = not category.archived
+        db.session.commit()
+    return render_fragment(
+        CATEGORIES,
+        "category_row",
+        category=category,
+        row_form=None,
+        can_edit_categories=True,
+        action_form=EmptyForm(),
     )
