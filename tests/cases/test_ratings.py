@@ -241,3 +241,19 @@ def test_query_counts_of_the_analysis_pages_do_not_grow(app, client, login, team
             gen_rating(case, phase, team.elements[0], 1 + n % 5, rater=team.practitioner)
     db.session.commit()
     assert [count(u) for u in urls] == before
+
+
+@pytest.mark.csrf
+def test_grid_saves_with_the_csrf_header_and_refuses_without(client, login, team):
+    import re
+
+    login(team.practitioner, team.org)
+    page = client.get(f"/indsatser/{team.intervention.id}/forloeb/{team.case.id}")
+    token = re.search(r'"X-CSRFToken": "([^"]+)"', page.get_data(as_text=True)).group(1)
+    url = f"/indsatser/{team.intervention.id}/forloeb/{team.case.id}/vurdering"
+    data = {"phase_id": team.phases[0].id, "core_element_id": team.elements[0].id, "score": 4}
+    assert client.post(url, data=data, headers=HX).status_code == 400
+    assert _rows() == []
+    response = client.post(url, data=data, headers={**HX, "X-CSRFToken": token})
+    assert response.status_code == 200
+    assert [r.score for r in _rows()] == [4]
