@@ -163,3 +163,45 @@
     delete input.dataset.answered;
   });
 })();
+
+// ---- cases: trend per quarter as a line chart (data in data-trend-chart, numbers also in a table) ----
+(function () {
+  "use strict";
+  var COLOURS = ["#1f5f8b", "#b5541c", "#2e7d4f", "#7b3f9e", "#8a6d00", "#4d565e"];
+  var DASHES = [[], [6, 4], [2, 3], [10, 3, 2, 3], [1, 1], [12, 6]];
+
+  function draw(root) {
+    if (typeof window.Chart === "undefined") {
+      return;
+    }
+    (root.querySelectorAll ? root : document).querySelectorAll("canvas[data-trend-chart]").forEach(function (canvas) {
+      if (canvas.dataset.drawn) {
+        return;
+      }
+      canvas.dataset.drawn = "1";
+      var spec = JSON.parse(canvas.dataset.trendChart);
+      spec.datasets.forEach(function (set, i) {
+        // Colour and dash pattern together, so the lines differ without colour vision too.
+        set.borderColor = COLOURS[i % COLOURS.length];
+        set.backgroundColor = COLOURS[i % COLOURS.length];
+        set.borderDash = DASHES[i % DASHES.length];
+        set.spanGaps = false;
+        set.tension = 0;
+        set.pointRadius = 4;
+      });
+      new window.Chart(canvas, {
+        type: "line",
+        data: { labels: spec.labels, datasets: spec.datasets },
+        options: {
+          animation: false,
+          maintainAspectRatio: false,
+          scales: { y: { min: 1, max: 5, ticks: { stepSize: 1 }, title: { display: true, text: spec.yLabel } } },
+          plugins: { legend: { position: "bottom" } }
+        }
+      });
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () { draw(document); });
+  document.addEventListener("htmx:afterSwap", function (event) { draw(event.detail.target); });
+})();

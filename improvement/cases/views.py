@@ -440,6 +440,22 @@ def quality_overview(intervention_id: int):
     trend_cells = {
         (row.core_element, row.quarter): (row.mean, row.count) for row in trend.itertuples()
     }
+    trend_chart = {
+        "labels": quarters,
+        "datasets": [
+            {
+                "label": e.name,
+                "data": [
+                    None
+                    if trend_cells.get((e.id, q), (None,))[0] is None
+                    else float(trend_cells[(e.id, q)][0])
+                    for q in quarters
+                ],
+            }
+            for e in elements
+        ],
+        "yLabel": _("Mean rating (1–5)"),
+    }
     latest_rows = service.latest_by_case_cell(ratings)
     cases = {c.id: c for c in service.cases_of(intervention)}
     phase_by_id = {p.id: p for p in phases}
@@ -473,6 +489,7 @@ def quality_overview(intervention_id: int):
         },
         quarters=quarters,
         trend_cells=trend_cells,
+        trend_chart=trend_chart,
         low_items=low_items,
         include_closed=include_closed,
         closed_low=closed_low,
