@@ -6,6 +6,7 @@ from datetime import UTC, date, datetime
 from flask import Blueprint, abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_htmx import make_response as htmx_response
+from flask_login import current_user
 from sqlalchemy import select
 
 from ..access import current_org, current_role, get_or_404_for_user, require_roles
@@ -26,8 +27,10 @@ from ..models import (
     REFLECTED_ADJUSTMENT,
     Case,
     CaseFollowUp,
+    CoreElement,
     CoreElementRating,
     Intervention,
+    Phase,
     ProblemCategory,
 )
 from ..rendering import render_fragment, render_htmx
@@ -280,8 +283,6 @@ def _cell_response(status: int, message: str, phase_id=None, element_id=None, **
 
 def _rating_target(case: Case, form: RatingForm):
     """The phase and core element of a cell, or a 404 when they are not this case's."""
-    from ..models import CoreElement, Phase
-
     phase = db.session.get(Phase, form.phase_id.data or 0)
     element = db.session.get(CoreElement, form.core_element_id.data or 0)
     if (
@@ -321,7 +322,9 @@ def _save_rating(case: Case, form: RatingForm):
     ).first()
     raw = form.score.data
     values = service.scale_values()
-    if raw == "" and previous is not None and "comment" in request.form:
+    if raw == "" and "comment" in request.form:
+        if previous is None:
+            return 422, _("Rate the cell (1–5) before commenting on it."), None
         score = previous.score
     else:
         try:
@@ -350,18 +353,12 @@ def _save_rating(case: Case, form: RatingForm):
         core_element_id=element.id,
         score=score,
         comment=comment,
-        rater_id=_current_user_id(),
+        rater_id=current_user.id,
         rated_at=datetime.now(UTC),
     )
     db.session.add(rating)
     db.session.commit()
     return 200, _("Saved"), rating
-
-
-def _current_user_id():
-    from flask_login import current_user
-
-    return current_user.id
 
 
 @bp.route("/indsatser/<int:intervention_id>/forloeb/<int:case_id>/vurdering", methods=["POST"])
@@ -502,8 +499,6 @@ def quality_overview(intervention_id: int):
 @bp.route("/indsatser/<int:intervention_id>/kvalitet/moenster")
 def quality_pattern(intervention_id: int):
     """A practitioner's own pattern against the team's: for them and for leaders only."""
-    from flask_login import current_user
-
     intervention = _intervention(intervention_id)
     raters = service.team_users(intervention)
     try:

@@ -155,6 +155,7 @@ def test_comment_keeps_the_score_and_grid_keeps_the_comment(client, login, team)
     # Nothing to comment on yet without a score.
     response = _comment(client, team, "Familien aflyste")
     assert response.status_code == 422
+    assert "Vurdér cellen (1–5), før du kommenterer den." in response.get_data(as_text=True)
     assert _rows() == []
 
     _rate(client, team, 2)
