@@ -81,9 +81,13 @@ def _case_form_choices(form, intervention: Intervention) -> None:
 # --- cases --------------------------------------------------------------------------
 
 
-def _listing_context(intervention: Intervention, form: CaseForm, created: Case | None = None):
+def _listing_context(
+    intervention: Intervention, form: CaseForm, created: Case | None = None, mine: bool = False
+):
     today = date.today()
-    cases = service.cases_of(intervention)
+    all_cases = service.cases_of(intervention)
+    # "Mine" narrows the list and its key figures to the cases one is responsible for.
+    cases = [c for c in all_cases if c.practitioner_id == current_user.id] if mine else all_cases
     statuses = {c.id: service.followup_of(c, today) for c in cases}
     overdue = sorted(
         (c for c in cases if statuses[c.id].overdue),
@@ -98,6 +102,8 @@ def _listing_context(intervention: Intervention, form: CaseForm, created: Case |
         "open_count": sum(1 for c in cases if not c.is_closed),
         "form": form,
         "created": created,
+        "mine": mine,
+        "all_count": len(all_cases),
     }
 
 
@@ -106,7 +112,8 @@ def case_listing(intervention_id: int):
     intervention = _intervention(intervention_id)
     form = CaseForm(formdata=None)
     _case_form_choices(form, intervention)
-    return render_htmx(LISTING, "listing", **_listing_context(intervention, form))
+    mine = request.args.get("mine") == "1"
+    return render_htmx(LISTING, "listing", **_listing_context(intervention, form, mine=mine))
 
 
 @bp.route("/indsatser/<int:intervention_id>/forloeb", methods=["POST"])

@@ -243,3 +243,18 @@ def test_overdue_list_and_share_on_time(client, login, team):
     assert "SP-2025-050" in overdue_section.split("</section>")[0]
     assert "SP-2026-060" not in overdue_section.split("</section>")[0]
     assert 'id="followup-share"' in body
+
+
+def test_only_my_cases(client, login, team):
+    gen_case(team.intervention, "SP-2026-077", practitioner_id=team.colleague.id)
+    db.session.commit()
+    login(team.colleague, team.org)
+    mine = client.get(_url(team) + "?mine=1").get_data(as_text=True)
+    assert "SP-2026-077" in mine and "SP-2026-001" not in mine
+    assert "Vis alle 2 forløb" in mine
+    everything = client.get(_url(team)).get_data(as_text=True)
+    assert "SP-2026-077" in everything and "SP-2026-001" in everything
+    login(team.leader, team.org)
+    assert "Du er ikke ansvarlig for nogen forløb her" in client.get(
+        _url(team) + "?mine=1"
+    ).get_data(as_text=True)
