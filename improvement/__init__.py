@@ -41,6 +41,7 @@ def create_app(overrides: dict | None = None) -> Flask:
 
     from .assessments.views import bp as assessments_bp
     from .auth.views import bp as auth_bp
+    from .cases.views import bp as cases_bp
     from .description.views import bp as description_bp
     from .exports.views import bp as exports_bp
     from .interventions.views import bp as interventions_bp
@@ -54,6 +55,7 @@ def create_app(overrides: dict | None = None) -> Flask:
         description_bp,
         pdsa_bp,
         assessments_bp,
+        cases_bp,
         exports_bp,
     ):
         app.register_blueprint(blueprint)

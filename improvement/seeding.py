@@ -128,6 +128,10 @@ def load_demo() -> dict[str, int]:
     load_demo_rounds()
     db.session.commit()
     load_improvement_demo()
+    from .cases.demo import load_demo_cases
+
+    counts["cases"] = load_demo_cases([org.id for org, _ in orgs])
+    db.session.commit()
     return counts
 
 

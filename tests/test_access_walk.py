@@ -12,8 +12,10 @@ from sqlalchemy import func, select
 
 from improvement import seeding
 from improvement.assessments import service as assessment_service
+from improvement.cases.service import categories_of
 from improvement.extensions import db
 from improvement.models import AssessmentRespondent, AssessmentRound, AuditEvent
+from tests.cases.helpers import gen_case
 from tests.description.factories import gen_description
 from tests.helpers import gen_intervention, gen_member, gen_org, gen_user
 from tests.pdsa.factories import gen_action_item, gen_cycle, gen_meeting
@@ -65,6 +67,8 @@ def world(app):
         organization_id=victim.id, round_id=round_.id, user_id=leader.id, role="leader"
     )
     db.session.add(extra["respondent"])
+    extra["case"] = gen_case(intervention, "SYD-2026-1")
+    extra["category"] = categories_of(victim.id)[0]
     db.session.commit()
     membership = next(m for m in leader.memberships if m.organization_id == victim.id)
     return World(home, victim, outsider, evaluator, intervention, member, membership, extra)
@@ -94,6 +98,8 @@ PARAMS = {
     "statement_id": lambda w: w.extra["instrument"].statements[0].id,
     "element_number": lambda w: 1,
     "instrument_id": lambda w: w.extra["instrument"].id,
+    "case_id": lambda w: w.extra["case"].id,
+    "category_id": lambda w: w.extra["category"].id,
 }
 
 # Form data sent with every write, so validation passes wherever it can and only access

@@ -12,6 +12,15 @@ from .assessments import (
     AssessmentStatement,
 )
 from .audit import AuditEvent
+from .cases import (
+    GOAL_ATTAINMENT,
+    PROBLEM_GRADES,
+    REFLECTED_ADJUSTMENT,
+    Case,
+    CaseFollowUp,
+    CoreElementRating,
+    ProblemCategory,
+)
 from .description import (
     CORE_ELEMENT_STATUSES,
     DEVELOPMENT_POINT_KINDS,
@@ -79,6 +88,13 @@ __all__ = [
     "AssessmentRespondent",
     "AssessmentRound",
     "AssessmentStatement",
+    "GOAL_ATTAINMENT",
+    "PROBLEM_GRADES",
+    "REFLECTED_ADJUSTMENT",
+    "Case",
+    "CaseFollowUp",
+    "CoreElementRating",
+    "ProblemCategory",
     "CORE_ELEMENT_STATUSES",
     "DEVELOPMENT_POINT_KINDS",
     "DEVELOPMENT_POINT_STATUSES",

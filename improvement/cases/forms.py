@@ -1,0 +1,170 @@
+"""Forms for cases, their outcome, follow-ups and core element ratings."""
+
+import re
+from datetime import date
+
+from flask_babel import lazy_gettext as _l
+from wtforms import (
+    DateField,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+    ValidationError,
+)
+from wtforms.validators import DataRequired, Length, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from ..forms import BaseForm, VersionedForm, choices
+from ..interventions.forms import NO_NAMES
+from ..models import GOAL_ATTAINMENT, PROBLEM_GRADES, REFLECTED_ADJUSTMENT
+
+# A case code looks like a code, never like a name, a birth date or a CPR number.
+CODE_PATTERN = re.compile(r"^[A-Z0-9-]{2,20}$")
+CODE_RULE = _l(
+    "2-20 characters: capital letters A-Z, digits and dashes, with at least one digit, "
+    "at most 3 letters in a row and at most 4 digits in a row, e.g. SP-2025-014. "
+    "So a code can never be a name, a birth date or a CPR number."
+)
+
+
+def case_code(_form, field) -> None:
+    code = field.data or ""
+    if not code:
+        return
+    if (
+        not CODE_PATTERN.match(code)
+        or not re.search(r"\d", code)
+        or re.search(r"[A-Z]{4}", code)
+        or re.search(r"\d{5}", code)
+    ):
+        raise ValidationError(_l("The code does not follow the rule: %(rule)s", rule=CODE_RULE))
+
+
+def _upper(value):
+    return value.strip().upper() if isinstance(value, str) else value
+
+
+def _int_or_none(value):
+    if value in (None, "", "None"):
+        return None
+    return int(value)
+
+
+def _str_or_none(value):
+    return value or None
+
+
+NOT_CODED = [("", _l("Not coded yet"))]
+CADENCES = [("", _l("Legal minimum: first within 3 months, then every 6 months"))] + [
+    (str(n), _l("Every %(num)d months (first within %(first)d)", num=n, first=min(3, n)))
+    for n in range(1, 6)
+]
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class CaseForm(BaseForm):
+    """A new case: who, when, where in the course."""
+
+    code = StringField(
+        _l("Case code"),
+        validators=[DataRequired(), Length(max=20), case_code],
+        filters=[_upper],
+        description=CODE_RULE,
+    )
+    practitioner_id = SelectField(_l("Responsible practitioner"), coerce=_int_or_none)
+    start_date = DateField(_l("Start date"), validators=[DataRequired()])
+    phase_id = SelectField(_l("Current phase"), coerce=_int_or_none)
+    followup_cadence_months = SelectField(
+        _l("Follow-up cadence"), coerce=_int_or_none, choices=choices(CADENCES), default=""
+    )
+
+    def validate_start_date(self, field) -> None:
+        if field.data and field.data > date.today():
+            raise ValidationError(_l("The start date cannot be in the future."))
+
+
+class CaseEditForm(VersionedForm, CaseForm):
+    """Editing a case, including its end and its outcome."""
+
+    end_date = DateField(_l("End date"), validators=[Optional()])
+    goal_attainment = SelectField(
+        _l("Goal attainment"),
+        coerce=_str_or_none,
+        choices=choices(NOT_CODED + list(GOAL_ATTAINMENT.items())),
+    )
+    problem_grade = SelectField(
+        _l("Problem grade"),
+        coerce=_str_or_none,
+        choices=choices(NOT_CODED + list(PROBLEM_GRADES.items())),
+    )
+    reflected_adjustment = SelectField(
+        _l("Did professional doubt lead to an adjustment of the intervention?"),
+        coerce=_str_or_none,
+        choices=choices(NOT_CODED + list(REFLECTED_ADJUSTMENT.items())),
+    )
+    problem_categories = MultiCheckboxField(_l("Problem categories"), coerce=int)
+
+    # Set by the view: the follow-ups already held, which start and end must enclose.
+    followup_days: list[date] = []
+
+    def validate_start_date(self, field) -> None:
+        super().validate_start_date(field)
+        if field.data and self.followup_days and field.data > min(self.followup_days):
+            raise ValidationError(_l("The start date cannot be after the first follow-up held."))
+
+    def validate_end_date(self, field) -> None:
+        if not field.data:
+            return
+        if field.data > date.today():
+            raise ValidationError(_l("The end date cannot be in the future."))
+        if self.start_date.data and field.data < self.start_date.data:
+            raise ValidationError(_l("The end date cannot be before the start date."))
+        if self.followup_days and field.data < max(self.followup_days):
+            raise ValidationError(_l("The end date cannot be before the last follow-up held."))
+
+    def validate_goal_attainment(self, field) -> None:
+        outcome = (
+            field.data,
+            self.problem_grade.data,
+            self.reflected_adjustment.data,
+            self.problem_categories.data,
+        )
+        if any(outcome) and not self.end_date.data:
+            raise ValidationError(
+                _l("The outcome is coded when the case ends: set the end date first.")
+            )
+
+
+class FollowUpForm(BaseForm):
+    held_on = DateField(_l("Follow-up held on"), validators=[DataRequired()])
+
+
+class RatingForm(BaseForm):
+    """One cell of the grid. Without `comment` the cell's comment is kept."""
+
+    phase_id = IntegerField(validators=[DataRequired()])
+    core_element_id = IntegerField(validators=[DataRequired()])
+    score = StringField(_l("Rating"))
+    comment = TextAreaField(
+        _l("Comment: why did we deviate?"), validators=[Length(max=2000)], description=NO_NAMES
+    )
+
+
+class ProblemCategoryForm(VersionedForm):
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
+    description = TextAreaField(
+        _l("Description"), validators=[Length(max=1000)], description=NO_NAMES
+    )
+
+
+class NewProblemCategoryForm(BaseForm):
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
+    description = TextAreaField(
+        _l("Description"), validators=[Length(max=1000)], description=NO_NAMES
+    )

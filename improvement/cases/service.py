@@ -1,0 +1,198 @@
+"""Queries and small services for cases: every page issues a fixed number of queries."""
+
+from dataclasses import dataclass
+from datetime import date
+from functools import cache
+
+import yaml
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload, selectinload
+
+from ..analysis.followup import FollowUpStatus, followup_status, share_on_time
+from ..extensions import db
+from ..models import (
+    Case,
+    CoreElement,
+    CoreElementRating,
+    Intervention,
+    Phase,
+    ProblemCategory,
+    TeamMember,
+    User,
+)
+from ..seeding import SEEDS
+
+
+@dataclass(frozen=True)
+class ScaleStep:
+    value: int
+    label: str
+    description: str
+
+
+@cache
+def rating_scale() -> tuple[ScaleStep, ...]:
+    """The 1-5 scale with its labels (seeds/rating_scale.yaml: the scale is data)."""
+    with (SEEDS / "rating_scale.yaml").open(encoding="utf-8") as handle:
+        data = yaml.safe_load(handle)
+    return tuple(ScaleStep(s["value"], s["label"], s.get("description", "")) for s in data["scale"])
+
+
+def scale_values() -> tuple[int, ...]:
+    return tuple(step.value for step in rating_scale())
+
+
+def phases_of(intervention: Intervention) -> list[Phase]:
+    stmt = (
+        select(Phase)
+        .where(Phase.intervention_id == intervention.id)
+        .order_by(Phase.position, Phase.id)
+    )
+    return list(db.session.scalars(stmt))
+
+
+def core_elements_of(intervention: Intervention) -> list[CoreElement]:
+    stmt = (
+        select(CoreElement)
+        .where(CoreElement.intervention_id == intervention.id)
+        .order_by(CoreElement.position, CoreElement.id)
+    )
+    return list(db.session.scalars(stmt))
+
+
+def team_users(intervention: Intervention) -> list[User]:
+    stmt = (
+        select(User)
+        .join(TeamMember, TeamMember.user_id == User.id)
+        .where(TeamMember.intervention_id == intervention.id)
+        .order_by(User.name)
+    )
+    return list(db.session.scalars(stmt))
+
+
+def categories_of(organization_id: int, include_archived: bool = False) -> list[ProblemCategory]:
+    stmt = (
+        select(ProblemCategory)
+        .where(ProblemCategory.organization_id == organization_id)
+        .order_by(ProblemCategory.position, ProblemCategory.id)
+    )
+    if not include_archived:
+        stmt = stmt.where(ProblemCategory.archived.is_(False))
+    return list(db.session.scalars(stmt))
+
+
+def ensure_categories(organization_id: int) -> None:
+    """Give an organisation seed 002's six problem categories, once; then they are its own."""
+    exists = db.session.scalar(
+        select(ProblemCategory.id).where(ProblemCategory.organization_id == organization_id)
+    )
+    if exists:
+        return
+    with (SEEDS / "problem_categories.yaml").open(encoding="utf-8") as handle:
+        data = yaml.safe_load(handle)
+    for position, item in enumerate(data["categories"]):
+        db.session.add(
+            ProblemCategory(
+                organization_id=organization_id,
+                key=item["key"],
+                name=item["name"],
+                description=item.get("description", ""),
+                position=position,
+            )
+        )
+    db.session.flush()
+
+
+def cases_of(intervention: Intervention) -> list[Case]:
+    stmt = (
+        select(Case)
+        .where(Case.intervention_id == intervention.id)
+        .options(
+            joinedload(Case.practitioner),
+            joinedload(Case.phase),
+            selectinload(Case.followups),
+            selectinload(Case.problem_categories),
+        )
+        .order_by(Case.end_date.is_not(None), Case.code)
+    )
+    return list(db.session.scalars(stmt).unique())
+
+
+def ratings_of_intervention(intervention: Intervention) -> list[CoreElementRating]:
+    stmt = (
+        select(CoreElementRating)
+        .join(Case, Case.id == CoreElementRating.case_id)
+        .where(Case.intervention_id == intervention.id)
+        .order_by(CoreElementRating.id)
+    )
+    return list(db.session.scalars(stmt))
+
+
+def ratings_of_case(case: Case) -> list[CoreElementRating]:
+    stmt = (
+        select(CoreElementRating)
+        .where(CoreElementRating.case_id == case.id)
+        .options(joinedload(CoreElementRating.rater))
+        .order_by(CoreElementRating.id)
+    )
+    return list(db.session.scalars(stmt))
+
+
+def latest_by_cell(ratings: list[CoreElementRating]) -> dict[tuple[int, int], CoreElementRating]:
+    """(phase id, core element id) -> the cell's latest rating (rows come ordered by id)."""
+    latest: dict[tuple[int, int], CoreElementRating] = {}
+    for rating in ratings:
+        latest[(rating.phase_id, rating.core_element_id)] = rating
+    return latest
+
+
+def latest_by_case_cell(
+    ratings: list[CoreElementRating],
+) -> dict[tuple[int, int, int], CoreElementRating]:
+    """(case id, phase id, core element id) -> the cell's latest rating."""
+    return {(r.case_id, r.phase_id, r.core_element_id): r for r in ratings}
+
+
+def analysis_rows(ratings: list[CoreElementRating]) -> list[dict]:
+    """Rows for improvement.analysis.ratings, in the order they were saved."""
+    return [
+        {
+            "case_id": r.case_id,
+            "phase": r.phase_id,
+            "core_element": r.core_element_id,
+            "score": r.score,
+            "rated_at": r.rated_at,
+            "rater_id": r.rater_id,
+        }
+        for r in ratings
+    ]
+
+
+def _held(case: Case, today: date) -> list[date]:
+    end = min(today, case.end_date) if case.end_date else today
+    return [f.held_on for f in case.followups if case.start_date <= f.held_on <= end]
+
+
+def followup_of(case: Case, today: date) -> FollowUpStatus:
+    return followup_status(
+        case.start_date,
+        _held(case, today),
+        today,
+        case.followup_cadence_months,
+        case.end_date if case.end_date and case.end_date >= case.start_date else None,
+    )
+
+
+def followup_key_figure(cases: list[Case], today: date):
+    return share_on_time(
+        [
+            {
+                "start": c.start_date,
+                "followups": _held(c, today),
+                "cadence_months": c.followup_cadence_months,
+                "closed_on": c.end_date if c.end_date and c.end_date >= c.start_date else None,
+            }
+            for c in cases
+        ],
+        today,
+    )

@@ -1,0 +1,674 @@
+"""Cases, the core element rating grid, the reflection views, outcomes and follow-up."""
+
+import uuid
+from datetime import UTC, date, datetime
+
+from flask import Blueprint, abort, flash, redirect, request, url_for
+from flask_babel import gettext as _
+from flask_htmx import make_response as htmx_response
+from flask_login import current_user
+from sqlalchemy import select
+
+from ..access import current_org, current_role, get_or_404_for_user, require_roles
+from ..analysis import outcomes as outcome_tables
+from ..analysis.ratings import (
+    heat_map,
+    low_ratings,
+    quarterly_trend,
+    rater_vs_team,
+    score_distribution,
+)
+from ..analysis.rounding import percent
+from ..extensions import db, htmx
+from ..forms import EmptyForm, choices
+from ..models import (
+    GOAL_ATTAINMENT,
+    PROBLEM_GRADES,
+    REFLECTED_ADJUSTMENT,
+    Case,
+    CaseFollowUp,
+    CoreElement,
+    CoreElementRating,
+    Intervention,
+    Phase,
+    ProblemCategory,
+)
+from ..rendering import render_fragment, render_htmx
+from . import service
+from .forms import (
+    CaseEditForm,
+    CaseForm,
+    FollowUpForm,
+    NewProblemCategoryForm,
+    ProblemCategoryForm,
+    RatingForm,
+)
+
+bp = Blueprint("cases", __name__)
+bp.add_app_template_global(percent, "percent")
+
+LISTING = "cases/cases.html"
+DETAIL = "cases/detail.html"
+EDIT = "cases/edit.html"
+QUALITY = "cases/quality.html"
+PATTERN = "cases/pattern.html"
+OUTCOMES = "cases/outcomes.html"
+
+# Who may see another practitioner's pattern.
+PATTERN_VIEWERS = frozenset({"leader", "admin"})
+
+
+def _intervention(intervention_id: int) -> Intervention:
+    return get_or_404_for_user(Intervention, intervention_id)
+
+
+def _case(intervention_id: int, case_id: int) -> Case:
+    case = get_or_404_for_user(Case, case_id)
+    if case.intervention_id != intervention_id:
+        abort(404)
+    return case
+
+
+def _case_form_choices(form, intervention: Intervention) -> None:
+    users = service.team_users(intervention)
+    form.practitioner_id.choices = choices(
+        [("", _("Not chosen"))] + [(u.id, u.name) for u in users]
+    )
+    phases = [p for p in service.phases_of(intervention) if not p.archived]
+    form.phase_id.choices = choices([("", _("Not chosen"))] + [(p.id, p.name) for p in phases])
+
+
+# --- cases --------------------------------------------------------------------------
+
+
+def _listing_context(
+    intervention: Intervention, form: CaseForm, created: Case | None = None, mine: bool = False
+):
+    today = date.today()
+    all_cases = service.cases_of(intervention)
+    # "Mine" narrows the list and its key figures to the cases one is responsible for.
+    cases = [c for c in all_cases if c.practitioner_id == current_user.id] if mine else all_cases
+    statuses = {c.id: service.followup_of(c, today) for c in cases}
+    overdue = sorted(
+        (c for c in cases if statuses[c.id].overdue),
+        key=lambda c: -statuses[c.id].days_overdue,
+    )
+    return {
+        "intervention": intervention,
+        "cases": cases,
+        "statuses": statuses,
+        "overdue": overdue,
+        "timeliness": service.followup_key_figure(cases, today),
+        "open_count": sum(1 for c in cases if not c.is_closed),
+        "form": form,
+        "created": created,
+        "mine": mine,
+        "all_count": len(all_cases),
+    }
+
+
+@bp.route("/indsatser/<int:intervention_id>/forloeb")
+def case_listing(intervention_id: int):
+    intervention = _intervention(intervention_id)
+    form = CaseForm(formdata=None)
+    _case_form_choices(form, intervention)
+    mine = request.args.get("mine") == "1"
+    return render_htmx(LISTING, "listing", **_listing_context(intervention, form, mine=mine))
+
+
+@bp.route("/indsatser/<int:intervention_id>/forloeb", methods=["POST"])
+def case_new(intervention_id: int):
+    intervention = _intervention(intervention_id)
+    form = CaseForm()
+    _case_form_choices(form, intervention)
+    valid = form.validate_on_submit()
+    if valid and _code_taken(intervention, form.code.data):
+        form.code.errors.append(_("Another case in this intervention already has this code."))
+        valid = False
+    if not valid:
+        return render_htmx(LISTING, "listing", 422, **_listing_context(intervention, form))
+    service.ensure_categories(intervention.organization_id)
+    case = Case(organization_id=intervention.organization_id, intervention_id=intervention.id)
+    form.populate_obj(case)
+    db.session.add(case)
+    db.session.commit()
+    fresh = CaseForm(formdata=None)
+    _case_form_choices(fresh, intervention)
+    return render_htmx(LISTING, "listing", **_listing_context(intervention, fresh, case))
+
+
+def _code_taken(intervention: Intervention, code: str, case_id: int | None = None) -> bool:
+    stmt = select(Case.id).where(Case.intervention_id == intervention.id, Case.code == code)
+    if case_id is not None:
+        stmt = stmt.where(Case.id != case_id)
+    return db.session.scalar(stmt) is not None
+
+
+def _detail_context(case: Case, **extra):
+    intervention = case.intervention
+    today = date.today()
+    phases = service.phases_of(intervention)
+    elements = service.core_elements_of(intervention)
+    ratings = service.ratings_of_case(case)
+    latest = service.latest_by_cell(ratings)
+    rated_phase_ids = {p for p, _ in latest}
+    rated_element_ids = {e for _, e in latest}
+    # Archived phases and core elements stay visible where they were rated.
+    phases = [p for p in phases if not p.archived or p.id in rated_phase_ids]
+    elements = [e for e in elements if not e.archived or e.id in rated_element_ids]
+    context = {
+        "intervention": intervention,
+        "case": case,
+        "phases": phases,
+        "elements": elements,
+        "latest": latest,
+        "history": list(reversed(ratings)),
+        "scale": service.rating_scale(),
+        "followup": service.followup_of(case, today),
+        "followup_form": FollowUpForm(formdata=None),
+        "comment_form": RatingForm(formdata=None),
+        "editable": not case.is_closed,
+        "today": today,
+    }
+    context.update(extra)
+    return context
+
+
+@bp.route("/indsatser/<int:intervention_id>/forloeb/<int:case_id>")
+def case_detail(intervention_id: int, case_id: int):
+    case = _case(intervention_id, case_id)
+    return render_htmx(DETAIL, "content", **_detail_context(case))
+
+
+def _edit_form(case: Case, **kwargs) -> CaseEditForm:
+    form = CaseEditForm(**kwargs)
+    _case_form_choices(form, case.intervention)
+    categories = service.categories_of(case.organization_id)
+    chosen = {c.id for c in case.problem_categories}
+    # An archived category stays selectable on the cases that already carry it.
+    extra = [c for c in case.problem_categories if c.archived]
+    form.problem_categories.choices = choices([(c.id, c.name) for c in categories + extra])
+    if kwargs.get("obj") is not None:
+        form.problem_categories.data = sorted(chosen)
+    form.followup_days = [f.held_on for f in case.followups]
+    return form
+
+
+@bp.route("/indsatser/<int:intervention_id>/forloeb/<int:case_id>/rediger", methods=["GET", "POST"])
+def case_edit(intervention_id: int, case_id: int):
+    case = _case(intervention_id, case_id)
+    if request.method == "GET":
+        form = _edit_form(case, obj=case)
+        return render_htmx(EDIT, "edit_form", intervention=case.intervention, case=case, form=form)
+    form = _edit_form(case)
+    status = 200
+    if not form.validate_on_submit():
+        status = 422
+    elif _code_taken(case.intervention, form.code.data, case.id):
+        form.code.errors.append(_("Another case in this intervention already has this code."))
+        status = 422
+    elif form.is_stale(case):
+        form.form_errors.append(
+            _(
+                "Someone else changed this case while you were editing. "
+                "Your input is kept below; reload to see their version."
+            )
+        )
+        status = 409
+    if status != 200:
+        return render_htmx(
+            EDIT, "edit_form", status, intervention=case.intervention, case=case, form=form
+        )
+    ids = set(form.problem_categories.data or [])
+    form.problem_categories.data = None
+    for name in (
+        "code",
+        "practitioner_id",
+        "start_date",
+        "phase_id",
+        "followup_cadence_months",
+        "end_date",
+        "goal_attainment",
+        "problem_grade",
+        "reflected_adjustment",
+    ):
+        setattr(case, name, form[name].data)
+    categories = db.session.scalars(
+        select(ProblemCategory).where(
+            ProblemCategory.organization_id == case.organization_id, ProblemCategory.id.in_(ids)
+        )
+    )
+    case.problem_categories = list(categories)
+    db.session.commit()
+    flash(_("The case %(code)s is saved.", code=case.code), "success")
+    target = url_for("cases.case_detail", intervention_id=intervention_id, case_id=case.id)
+    if htmx:
+        return htmx_response(redirect=target)
+    return redirect(target)
+
+
+@bp.route("/indsatser/<int:intervention_id>/forloeb/<int:case_id>/opfoelgning", methods=["POST"])
+def followup_new(intervention_id: int, case_id: int):
+    case = _case(intervention_id, case_id)
+    form = FollowUpForm()
+    status = 200
+    if not form.validate_on_submit():
+        status = 422
+    else:
+        day = form.held_on.data
+        if day > date.today():
+            form.held_on.errors.append(_("A follow-up is registered when it has been held."))
+        elif day < case.start_date:
+            form.held_on.errors.append(_("The follow-up cannot be before the case started."))
+        elif case.end_date and day > case.end_date:
+            form.held_on.errors.append(_("The follow-up cannot be after the case ended."))
+        if form.held_on.errors:
+            status = 422
+    if status == 200:
+        if day not in {f.held_on for f in case.followups}:
+            case.followups.append(CaseFollowUp(organization_id=case.organization_id, held_on=day))
+        db.session.commit()
+        form = FollowUpForm(formdata=None)
+    return render_fragment(DETAIL, "followups", status, **_detail_context(case, followup_form=form))
+
+
+# --- ratings ------------------------------------------------------------------------
+
+
+def _cell_response(status: int, message: str, phase_id=None, element_id=None, **extra):
+    return render_fragment(
+        DETAIL,
+        "cell_state",
+        status,
+        state="saved" if status == 200 else "failed",
+        message=message,
+        phase_id=phase_id,
+        element_id=element_id,
+        **extra,
+    )
+
+
+def _rating_target(case: Case, form: RatingForm):
+    """The phase and core element of a cell, or a 404 when they are not this case's."""
+    phase = db.session.get(Phase, form.phase_id.data or 0)
+    element = db.session.get(CoreElement, form.core_element_id.data or 0)
+    if (
+        phase is None
+        or element is None
+        or phase.intervention_id != case.intervention_id
+        or element.intervention_id != case.intervention_id
+    ):
+        return None, None
+    return phase, element
+
+
+def _save_rating(case: Case, form: RatingForm):
+    """Validate and append a rating row. Returns (status, message, rating)."""
+    phase, element = _rating_target(case, form)
+    if phase is None:
+        return (
+            404,
+            _("This phase or core element does not belong to the case's intervention."),
+            None,
+        )
+    if case.is_closed:
+        return 422, _("The case is closed; its ratings can no longer be changed."), None
+    if element.archived:
+        return 422, _("The core element is archived; it cannot be rated any more."), None
+    if phase.archived:
+        return 422, _("The phase is archived; it cannot be rated any more."), None
+    previous = db.session.scalars(
+        select(CoreElementRating)
+        .where(
+            CoreElementRating.case_id == case.id,
+            CoreElementRating.phase_id == phase.id,
+            CoreElementRating.core_element_id == element.id,
+        )
+        .order_by(CoreElementRating.id.desc())
+        .limit(1)
+    ).first()
+    raw = form.score.data
+    values = service.scale_values()
+    if raw == "" and "comment" in request.form:
+        if previous is None:
+            return 422, _("Rate the cell (1–5) before commenting on it."), None
+        score = previous.score
+    else:
+        try:
+            score = int(raw)
+        except (TypeError, ValueError):
+            score = None
+        if score not in values:
+            return (
+                422,
+                _(
+                    "Use a whole number from %(low)d to %(high)d.",
+                    low=min(values),
+                    high=max(values),
+                ),
+                None,
+            )
+    comment = (
+        form.comment.data if "comment" in request.form else (previous.comment if previous else "")
+    )
+    if previous is not None and previous.score == score and previous.comment == comment:
+        return 200, _("Saved"), previous
+    rating = CoreElementRating(
+        organization_id=case.organization_id,
+        case_id=case.id,
+        phase_id=phase.id,
+        core_element_id=element.id,
+        score=score,
+        comment=comment,
+        rater_id=current_user.id,
+        rated_at=datetime.now(UTC),
+    )
+    db.session.add(rating)
+    db.session.commit()
+    return 200, _("Saved"), rating
+
+
+@bp.route("/indsatser/<int:intervention_id>/forloeb/<int:case_id>/vurdering", methods=["POST"])
+def rating_save(intervention_id: int, case_id: int):
+    """One grid cell, saved on change. Answers with the cell's saved/failed state."""
+    case = _case(intervention_id, case_id)
+    form = RatingForm()
+    if not form.validate_on_submit():
+        messages = [m for errors in form.errors.values() for m in errors]
+        return _cell_response(
+            422, " ".join(messages), form.phase_id.data, form.core_element_id.data
+        )
+    status, message, _rating = _save_rating(case, form)
+    if status != 200:
+        return _cell_response(status, message, form.phase_id.data, form.core_element_id.data)
+    # The history below the grid gains the new row out of band.
+    return render_fragment(
+        DETAIL,
+        ["cell_state", "history"],
+        **_detail_context(
+            case,
+            oob=True,
+            state="saved",
+            message=message,
+            phase_id=form.phase_id.data,
+            element_id=form.core_element_id.data,
+        ),
+    )
+
+
+@bp.route("/indsatser/<int:intervention_id>/forloeb/<int:case_id>/kommentar", methods=["POST"])
+def rating_comment(intervention_id: int, case_id: int):
+    """The comment of a cell, from the form under the grid."""
+    case = _case(intervention_id, case_id)
+    form = RatingForm()
+    status = 200
+    if not form.validate_on_submit():
+        status = 422
+    else:
+        status, message, rating = _save_rating(case, form)
+        if status == 200:
+            context = _detail_context(case, comment_saved=rating, oob=True)
+            return render_fragment(DETAIL, ["comment_panel", "grid", "history"], **context)
+        form.form_errors.append(message)
+    return render_fragment(
+        DETAIL, "comment_panel", status, **_detail_context(case, comment_form=form)
+    )
+
+
+# --- reflection views ---------------------------------------------------------------
+
+
+def _analysis_keys(intervention: Intervention, ratings):
+    """Phases and core elements to show: active ones, and archived ones that were rated."""
+    rated_phases = {r.phase_id for r in ratings}
+    rated_elements = {r.core_element_id for r in ratings}
+    phases = [p for p in service.phases_of(intervention) if not p.archived or p.id in rated_phases]
+    elements = [
+        e
+        for e in service.core_elements_of(intervention)
+        if not e.archived or e.id in rated_elements
+    ]
+    return phases, elements
+
+
+@bp.route("/indsatser/<int:intervention_id>/kvalitet")
+def quality_overview(intervention_id: int):
+    intervention = _intervention(intervention_id)
+    ratings = service.ratings_of_intervention(intervention)
+    rows = service.analysis_rows(ratings)
+    phases, elements = _analysis_keys(intervention, ratings)
+    phase_ids, element_ids = [p.id for p in phases], [e.id for e in elements]
+    hm = heat_map(rows, phases=phase_ids, core_elements=element_ids)
+    trend = quarterly_trend(rows, core_elements=element_ids)
+    quarters = list(dict.fromkeys(trend["quarter"])) if len(trend) else []
+    trend_cells = {
+        (row.core_element, row.quarter): (row.mean, row.count) for row in trend.itertuples()
+    }
+    trend_chart = {
+        "labels": quarters,
+        "datasets": [
+            {
+                "label": e.name,
+                "data": [
+                    None
+                    if trend_cells.get((e.id, q), (None,))[0] is None
+                    else float(trend_cells[(e.id, q)][0])
+                    for q in quarters
+                ],
+            }
+            for e in elements
+        ],
+        "yLabel": _("Mean rating (1–5)"),
+    }
+    latest_rows = service.latest_by_case_cell(ratings)
+    cases = {c.id: c for c in service.cases_of(intervention)}
+    phase_by_id = {p.id: p for p in phases}
+    element_by_id = {e.id: e for e in elements}
+    low_items = [
+        {
+            "case": cases[r.case_id],
+            "phase": phase_by_id[r.phase],
+            "element": element_by_id[r.core_element],
+            "score": r.score,
+            "rating": latest_rows[(r.case_id, r.phase, r.core_element)],
+        }
+        for r in low_ratings(rows)
+    ]
+    include_closed = request.args.get("lukkede") == "1"
+    closed_low = sum(1 for item in low_items if item["case"].is_closed)
+    if not include_closed:
+        low_items = [item for item in low_items if not item["case"].is_closed]
+    return render_htmx(
+        QUALITY,
+        "content",
+        intervention=intervention,
+        phases=phases,
+        elements=elements,
+        heat=hm,
+        distribution={
+            element: {column: int(value) for column, value in counts.items()}
+            for element, counts in score_distribution(rows, core_elements=element_ids)
+            .to_dict("index")
+            .items()
+        },
+        quarters=quarters,
+        trend_cells=trend_cells,
+        trend_chart=trend_chart,
+        low_items=low_items,
+        include_closed=include_closed,
+        closed_low=closed_low,
+        scale=service.rating_scale(),
+        rating_count=len(rows),
+        can_see_others=current_role() in PATTERN_VIEWERS,
+    )
+
+
+@bp.route("/indsatser/<int:intervention_id>/kvalitet/moenster")
+def quality_pattern(intervention_id: int):
+    """A practitioner's own pattern against the team's: for them and for leaders only."""
+    intervention = _intervention(intervention_id)
+    raters = service.team_users(intervention)
+    try:
+        rater_id = int(request.args.get("behandler", current_user.id))
+    except ValueError:
+        abort(404)
+    if rater_id != current_user.id and current_role() not in PATTERN_VIEWERS:
+        abort(403)
+    rater = next((u for u in raters if u.id == rater_id), None)
+    if rater is None and rater_id != current_user.id:
+        abort(404)
+    ratings = service.ratings_of_intervention(intervention)
+    rows = service.analysis_rows(ratings)
+    _phases, elements = _analysis_keys(intervention, ratings)
+    table = rater_vs_team(rows, rater_id, core_elements=[e.id for e in elements])
+    return render_htmx(
+        PATTERN,
+        "content",
+        intervention=intervention,
+        elements=elements,
+        table=table,
+        rater=rater or current_user,
+        raters=raters,
+        own=rater_id == current_user.id,
+        can_see_others=current_role() in PATTERN_VIEWERS,
+    )
+
+
+# --- outcomes -----------------------------------------------------------------------
+
+
+@bp.route("/indsatser/<int:intervention_id>/resultater")
+def outcome_listing(intervention_id: int):
+    intervention = _intervention(intervention_id)
+    cases = service.cases_of(intervention)
+    closed = [c for c in cases if c.is_closed]
+    categories = service.categories_of(intervention.organization_id, include_archived=True)
+    category_keys = {c.id: c.key for c in categories}
+    coded = [
+        {
+            "case_id": c.id,
+            "goal_attainment": c.goal_attainment,
+            "problem_grade": c.problem_grade,
+            "reflected_adjustment": c.reflected_adjustment,
+            "codes": frozenset(category_keys[p.id] for p in c.problem_categories),
+        }
+        for c in closed
+    ]
+    used = {k for row in coded for k in row["codes"]}
+    shown_categories = [c for c in categories if not c.archived or c.key in used]
+    return render_htmx(
+        OUTCOMES,
+        "content",
+        intervention=intervention,
+        open_count=len(cases) - len(closed),
+        closed_count=len(closed),
+        goal=outcome_tables.goal_attainment_distribution(coded),
+        grade=outcome_tables.problem_grade_by_goal(coded),
+        adjustment=outcome_tables.reflected_adjustment_by_goal(coded),
+        category_table=outcome_tables.code_presence_by_goal(
+            coded, [c.key for c in shown_categories]
+        ),
+        category_names={c.key: c.name for c in shown_categories},
+        goal_labels=GOAL_ATTAINMENT,
+        grade_labels=PROBLEM_GRADES,
+        adjustment_labels=REFLECTED_ADJUSTMENT,
+    )
+
+
+# --- problem categories: the organisation's own list ------------------------------------
+
+CATEGORIES = "cases/categories.html"
+CATEGORY_EDITORS = ("admin", "leader")
+
+
+def _categories_context(new_form=None, **extra):
+    org = current_org()
+    context = {
+        "categories": service.categories_of(org.id, include_archived=True),
+        "new_form": new_form or NewProblemCategoryForm(formdata=None),
+        "action_form": EmptyForm(),
+        "can_edit_categories": current_role() in CATEGORY_EDITORS,
+    }
+    context.update(extra)
+    return context
+
+
+@bp.route("/problemkategorier")
+def category_listing():
+    return render_htmx(CATEGORIES, "categories", **_categories_context())
+
+
+@bp.route("/problemkategorier", methods=["POST"])
+@require_roles(*CATEGORY_EDITORS)
+def category_new():
+    form = NewProblemCategoryForm()
+    if not form.validate_on_submit():
+        return render_htmx(CATEGORIES, "categories", 422, **_categories_context(form))
+    org = current_org()
+    service.ensure_categories(org.id)
+    position = len(service.categories_of(org.id, include_archived=True))
+    db.session.add(
+        ProblemCategory(
+            organization_id=org.id,
+            key=f"own_{uuid.uuid4().hex[:12]}",
+            name=form.name.data,
+            description=form.description.data,
+            position=position,
+        )
+    )
+    db.session.commit()
+    return render_htmx(CATEGORIES, "categories", **_categories_context())
+
+
+@bp.route("/problemkategorier/standard", methods=["POST"])
+@require_roles(*CATEGORY_EDITORS)
+def category_defaults():
+    if EmptyForm().validate_on_submit():
+        service.ensure_categories(current_org().id)
+        db.session.commit()
+    return render_htmx(CATEGORIES, "categories", **_categories_context())
+
+
+@bp.route("/problemkategorier/<int:category_id>", methods=["POST"])
+@require_roles(*CATEGORY_EDITORS)
+def category_edit(category_id: int):
+    category = get_or_404_for_user(ProblemCategory, category_id)
+    form = ProblemCategoryForm()
+    status = 200
+    if not form.validate_on_submit():
+        status = 422
+    elif form.is_stale(category):
+        form.form_errors.append(
+            _("Someone else changed this category. Reload to see their change.")
+        )
+        status = 409
+    else:
+        form.populate_obj(category)
+        db.session.commit()
+        form = None
+    return render_fragment(
+        CATEGORIES,
+        "category_row",
+        status,
+        category=category,
+        row_form=form,
+        can_edit_categories=True,
+        action_form=EmptyForm(),
+    )
+
+
+@bp.route("/problemkategorier/<int:category_id>/arkiver", methods=["POST"])
+@require_roles(*CATEGORY_EDITORS)
+def category_archive(category_id: int):
+    category = get_or_404_for_user(ProblemCategory, category_id)
+    if EmptyForm().validate_on_submit():
+        category.archived = not category.archived
+        db.session.commit()
+    return render_fragment(
+        CATEGORIES,
+        "category_row",
+        category=category,
+        row_form=None,
+        can_edit_categories=True,
+        action_form=EmptyForm(),
+    )

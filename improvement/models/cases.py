@@ -1,0 +1,157 @@
+"""Cases (borgerforløb), their follow-ups, outcomes and per-phase quality ratings.
+
+A case carries only a pseudonymous code chosen by the team. Ratings of the core elements
+("kvalitet i kerneelementer") are append-only: a revision is a new row, the latest row of
+a (case, phase, core element) cell counts, and the earlier rows are the cell's history.
+"""
+
+from datetime import date, datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import (
+    Column,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from .base import OrgScoped, Timestamped, Versioned, utcnow
+from .description import CoreElement, Phase
+from .interventions import Intervention
+from .organisations import User
+
+# Seed 002's codes, in the seed's order. Keys match improvement/analysis/outcomes.py.
+GOAL_ATTAINMENT = {
+    "achieved": _l("Goal reached"),
+    "progressing": _l("On the way"),
+    "not_achieved": _l("Goal not reached"),
+}
+PROBLEM_GRADES = {"mild": _l("Mild"), "moderate": _l("Moderate"), "severe": _l("Severe")}
+REFLECTED_ADJUSTMENT = {
+    "yes": _l("Yes"),
+    "no": _l("No"),
+    "not_described": _l("Not described"),
+}
+
+
+class ProblemCategory(OrgScoped, Timestamped, Versioned, db.Model):
+    """A problem category for coding cases (seed 002's six); the list is per organisation."""
+
+    __audited__ = True
+    __table_args__ = (UniqueConstraint("organization_id", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(40))
+    name: Mapped[str] = mapped_column(String(120))
+    description: Mapped[str] = mapped_column(Text, default="")
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    archived: Mapped[bool] = mapped_column(default=False)
+
+
+case_problem_category = Table(
+    "case_problem_category",
+    db.metadata,
+    Column("case_id", ForeignKey("citizen_case.id", ondelete="CASCADE"), primary_key=True),
+    Column("problem_category_id", ForeignKey("problem_category.id"), primary_key=True),
+)
+
+
+class Case(OrgScoped, Timestamped, Versioned, db.Model):
+    """A citizen's course in an intervention, known only by a pseudonymous code."""
+
+    __tablename__ = "citizen_case"
+    __audited__ = True
+    __table_args__ = (UniqueConstraint("intervention_id", "code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    intervention_id: Mapped[int] = mapped_column(ForeignKey("intervention.id"), index=True)
+    code: Mapped[str] = mapped_column(String(20))
+    practitioner_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
+    start_date: Mapped[date] = mapped_column(Date)
+    phase_id: Mapped[int | None] = mapped_column(ForeignKey("phase.id"))
+    end_date: Mapped[date | None] = mapped_column(Date)
+    # § 70 cadence the team has committed to (1-5 months); None is the legal 3 + 6 months.
+    followup_cadence_months: Mapped[int | None] = mapped_column(Integer)
+    # Outcome, coded at the end as in seed 002; None is "not coded yet".
+    goal_attainment: Mapped[str | None] = mapped_column(String(20))
+    problem_grade: Mapped[str | None] = mapped_column(String(20))
+    reflected_adjustment: Mapped[str | None] = mapped_column(String(20))
+
+    intervention: Mapped[Intervention] = relationship()
+    practitioner: Mapped[User | None] = relationship()
+    phase: Mapped[Phase | None] = relationship()
+    problem_categories: Mapped[list[ProblemCategory]] = relationship(
+        secondary=case_problem_category, order_by=ProblemCategory.position
+    )
+    followups: Mapped[list["CaseFollowUp"]] = relationship(
+        back_populates="case", cascade="all, delete-orphan", order_by="CaseFollowUp.held_on"
+    )
+
+    @property
+    def is_closed(self) -> bool:
+        return self.end_date is not None
+
+    @property
+    def has_outcome(self) -> bool:
+        return self.goal_attainment is not None
+
+    @property
+    def goal_label(self) -> str:
+        return str(GOAL_ATTAINMENT.get(self.goal_attainment, "")) if self.goal_attainment else ""
+
+    @property
+    def grade_label(self) -> str:
+        return str(PROBLEM_GRADES.get(self.problem_grade, "")) if self.problem_grade else ""
+
+    @property
+    def adjustment_label(self) -> str:
+        if not self.reflected_adjustment:
+            return ""
+        return str(REFLECTED_ADJUSTMENT.get(self.reflected_adjustment, ""))
+
+
+class CaseFollowUp(OrgScoped, Timestamped, db.Model):
+    """A follow-up held in a case (Serviceloven § 70): the day it took place."""
+
+    __audited__ = True
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(
+        ForeignKey("citizen_case.id", ondelete="CASCADE"), index=True
+    )
+    held_on: Mapped[date] = mapped_column(Date)
+
+    case: Mapped[Case] = relationship(back_populates="followups")
+
+
+class CoreElementRating(OrgScoped, db.Model):
+    """How far a core element was worked with in one phase of one case (1-5).
+
+    Append-only: a revision is a new row; the latest row of a cell counts.
+    """
+
+    __table_args__ = (
+        Index("ix_core_element_rating_cell", "case_id", "phase_id", "core_element_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("citizen_case.id", ondelete="CASCADE"))
+    phase_id: Mapped[int] = mapped_column(ForeignKey("phase.id"), index=True)
+    core_element_id: Mapped[int] = mapped_column(ForeignKey("core_element.id"), index=True)
+    score: Mapped[int] = mapped_column(Integer)
+    comment: Mapped[str] = mapped_column(Text, default="")
+    rater_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
+    rated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    case: Mapped[Case] = relationship()
+    phase: Mapped[Phase] = relationship()
+    core_element: Mapped[CoreElement] = relationship()
+    rater: Mapped[User | None] = relationship()

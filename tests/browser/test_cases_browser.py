@@ -1,0 +1,109 @@
+"""The rating grid in a real browser: filled with the keyboard only, every cell saved."""
+
+import pytest
+from sqlalchemy import select
+
+from improvement.extensions import db
+from improvement.models import CoreElementRating
+from tests.cases.helpers import gen_case, gen_core_element, gen_phase
+from tests.helpers import PASSWORD, gen_intervention, gen_member, gen_org, gen_user
+
+pytestmark = pytest.mark.browser
+
+
+def _login(page, live_server, email):
+    page.goto(f"{live_server}/login")
+    page.get_by_label("E-mail").fill(email)
+    page.get_by_label("Adgangskode").fill(PASSWORD)
+    page.get_by_role("button", name="Log ind").click()
+    page.wait_for_url("**/indsatser")
+
+
+def test_fill_the_grid_with_the_keyboard_only(browser_page, live_server, tmp_path):
+    org = gen_org("Demo Kommune Nord")
+    user = gen_user(org, role="practitioner", email="behandler@nord.example", name="Bo Bach")
+    intervention = gen_intervention(org, name="Intensiv spædbarnsindsats")
+    gen_member(intervention, user)
+    phases = [
+        gen_phase(intervention, n, i) for i, n in enumerate(["Opstart", "Forløb", "Afslutning"])
+    ]
+    elements = [
+        gen_core_element(intervention, n, i)
+        for i, n in enumerate(["Tidlig tilstedeværelse", "Samspil i centrum", "Makkerpar"])
+    ]
+    case = gen_case(intervention, "SP-2026-001", practitioner_id=user.id)
+    db.session.commit()
+    page = browser_page
+    _login(page, live_server, "behandler@nord.example")
+    page.goto(f"{live_server}/indsatser/{intervention.id}/forloeb/{case.id}")
+    page.evaluate("window.__noReload = true")
+
+    # Focus the first cell once; from there only keys: digits rate, arrows move.
+    page.locator(".rating-input").first.focus()
+    expected = {}
+    for row, element in enumerate(elements):
+        for col, phase in enumerate(phases):
+            score = (row + col) % 5 + 1
+            page.keyboard.press(str(score))
+            expected[(phase.id, element.id)] = score
+            state = page.locator(f"#state-{phase.id}-{element.id}")
+            state.filter(has_text="Gemt").wait_for()
+            if col < len(phases) - 1:
+                page.keyboard.press("ArrowRight")
+        if row < len(elements) - 1:
+            page.keyboard.press("ArrowDown")
+            for _ in range(len(phases) - 1):
+                page.keyboard.press("ArrowLeft")
+
+    # A key that is not on the scale changes nothing and says why.
+    page.keyboard.press("7")
+    last = f"#state-{phases[-1].id}-{elements[-1].id}"
+    assert "Tast 1–5" in page.locator(last).inner_text()
+    # Revise the current cell (last phase, last row): the history keeps both.
+    assert expected[(phases[-1].id, elements[-1].id)] == 5
+    page.keyboard.press("1")
+    page.locator(last).filter(has_text="Gemt").wait_for()
+    expected[(phases[-1].id, elements[-1].id)] = 1
+
+    # C opens the comment form for the focused cell; Tab reaches the save button.
+    page.keyboard.press("c")
+    assert page.evaluate("document.activeElement.name") == "comment"
+    page.keyboard.type("Familien aflyste et besøg.")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+    page.get_by_text("Kommentaren er gemt.").wait_for()
+    assert page.evaluate("window.__noReload") is True
+    page.screenshot(path=str(tmp_path / "grid.png"), full_page=True)
+
+    db.session.expire_all()
+    rows = list(db.session.scalars(select(CoreElementRating).order_by(CoreElementRating.id)))
+    latest = {}
+    for r in rows:
+        latest[(r.phase_id, r.core_element_id)] = r
+    assert {key: r.score for key, r in latest.items()} == expected
+    assert latest[(phases[-1].id, elements[-1].id)].comment == "Familien aflyste et besøg."
+    assert len(rows) == len(expected) + 2  # one revision and one comment row
+
+
+def test_refused_cell_shows_why(browser_page, live_server, tmp_path):
+    org = gen_org("Demo Kommune Nord")
+    user = gen_user(org, role="practitioner", email="behandler@nord.example")
+    intervention = gen_intervention(org)
+    gen_member(intervention, user)
+    phase = gen_phase(intervention, "Opstart")
+    element = gen_core_element(intervention, "Samspil")
+    case = gen_case(intervention, "SP-1")
+    db.session.commit()
+    page = browser_page
+    _login(page, live_server, "behandler@nord.example")
+    page.goto(f"{live_server}/indsatser/{intervention.id}/forloeb/{case.id}")
+    # The element is archived by someone else while the page is open.
+    element.archived = True
+    db.session.commit()
+    page.locator(".rating-input").first.focus()
+    page.keyboard.press("3")
+    state = page.locator(f"#state-{phase.id}-{element.id}")
+    state.filter(has_text="arkiveret").wait_for()
+    # Marked as failed once htmx has settled the swap (not by colour alone: the text says why).
+    page.locator(f"#state-{phase.id}-{element.id}.failed").wait_for()
+    page.screenshot(path=str(tmp_path / "refused.png"))

@@ -1,0 +1,260 @@
+"""Cases: creation with pseudonymous codes, editing with outcome, follow-ups."""
+
+from datetime import date, timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from improvement.extensions import db
+from improvement.models import Case, CaseFollowUp
+from tests.cases.helpers import gen_case
+
+HX = {"HX-Request": "true"}
+CPR_DA = "Det ligner et CPR-nummer"
+
+
+def _url(team, suffix=""):
+    return f"/indsatser/{team.intervention.id}/forloeb{suffix}"
+
+
+def _count(model=Case):
+    return db.session.scalar(select(func.count()).select_from(model))
+
+
+def test_listing_shows_cases_and_empty_state(client, login, team):
+    login(team.leader, team.org)
+    response = client.get(_url(team))
+    body = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "SP-2026-001" in body
+    assert "Birgitte Bach" in body
+
+
+def test_create_case(client, login, team):
+    login(team.practitioner, team.org)
+    response = client.post(
+        _url(team),
+        data={
+            "code": "sp-2026-002",
+            "practitioner_id": str(team.practitioner.id),
+            "start_date": "2026-03-01",
+            "phase_id": str(team.phases[0].id),
+            "followup_cadence_months": "4",
+        },
+        headers=HX,
+    )
+    assert response.status_code == 200
+    case = db.session.scalars(select(Case).where(Case.code == "SP-2026-002")).one()
+    assert case.phase_id == team.phases[0].id
+    assert case.followup_cadence_months == 4
+    assert "Forløbet SP-2026-002 er oprettet." in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    ("code", "message"),
+    [
+        ("010203-1234", CPR_DA),  # CPR-shaped
+        ("0102031234", CPR_DA),
+        ("Anna", "Koden følger ikke reglen"),  # a name: no digit
+        ("ANNA-1", "Koden følger ikke reglen"),  # four letters in a row
+        ("SP-010203", "Koden følger ikke reglen"),  # a birth date: six digits in a row
+        ("SP 12", "Koden følger ikke reglen"),  # space
+        ("SP-2026-001", "har allerede denne kode"),  # taken in this intervention
+        ("", "Feltet skal udfyldes."),
+    ],
+)
+def test_case_code_is_refused(client, login, team, code, message):
+    login(team.practitioner, team.org)
+    before = _count()
+    response = client.post(_url(team), data={"code": code, "start_date": "2026-03-01"}, headers=HX)
+    assert response.status_code == 422
+    assert message in response.get_data(as_text=True)
+    assert _count() == before
+
+
+def test_same_code_allowed_in_another_intervention(client, login, team):
+    from tests.helpers import gen_intervention
+
+    other = gen_intervention(team.org, name="Anden indsats")
+    db.session.commit()
+    login(team.practitioner, team.org)
+    response = client.post(
+        f"/indsatser/{other.id}/forloeb",
+        data={"code": "SP-2026-001", "start_date": "2026-03-01"},
+        headers=HX,
+    )
+    assert response.status_code == 200
+    assert _count() == 2
+
+
+def test_practitioner_must_be_on_the_team(client, login, team):
+    from tests.helpers import gen_user
+
+    outsider = gen_user(team.org, role="practitioner")
+    db.session.commit()
+    login(team.practitioner, team.org)
+    response = client.post(
+        _url(team),
+        data={"code": "SP-7", "start_date": "2026-03-01", "practitioner_id": str(outsider.id)},
+        headers=HX,
+    )
+    assert response.status_code == 422
+    assert _count() == 1
+
+
+def _edit_data(team, **overrides):
+    data = {
+        "code": "SP-2026-001",
+        "practitioner_id": str(team.practitioner.id),
+        "start_date": "2026-01-05",
+        "phase_id": str(team.phases[2].id),
+        "followup_cadence_months": "",
+        "end_date": "",
+        "goal_attainment": "",
+        "problem_grade": "",
+        "reflected_adjustment": "",
+        "version": str(team.case.version),
+    }
+    data.update(overrides)
+    return data
+
+
+def test_edit_case_codes_outcome(client, login, team):
+    login(team.practitioner, team.org)
+    edit = _url(team, f"/{team.case.id}/rediger")
+    assert client.get(edit).status_code == 200
+    categories = client.get(edit).get_data(as_text=True)
+    assert "Forældrestruktur" in categories  # seed 002's categories, the organisation's own
+    from improvement.cases.service import categories_of
+
+    first = categories_of(team.org.id)[0]
+    data = _edit_data(
+        team,
+        end_date="2026-06-30",
+        goal_attainment="achieved",
+        problem_grade="severe",
+        reflected_adjustment="yes",
+        problem_categories=str(first.id),
+    )
+    response = client.post(edit, data=data, headers=HX)
+    assert response.status_code == 200
+    assert response.headers["HX-Redirect"].endswith(f"/forloeb/{team.case.id}")
+    case = db.session.get(Case, team.case.id)
+    assert (case.end_date, case.goal_attainment, case.problem_grade) == (
+        date(2026, 6, 30),
+        "achieved",
+        "severe",
+    )
+    assert [c.name for c in case.problem_categories] == [first.name]
+    page = client.get(_url(team, f"/{case.id}")).get_data(as_text=True)
+    assert "I mål" in page and "Svær" in page
+
+
+def test_outcome_needs_end_date_and_dates_must_fit(client, login, team):
+    login(team.practitioner, team.org)
+    edit = _url(team, f"/{team.case.id}/rediger")
+    response = client.post(edit, data=_edit_data(team, goal_attainment="achieved"), headers=HX)
+    assert response.status_code == 422
+    assert "sæt slutdatoen først" in response.get_data(as_text=True)
+    response = client.post(edit, data=_edit_data(team, end_date="2025-12-01"), headers=HX)
+    assert response.status_code == 422
+    assert "Slutdatoen kan ikke ligge før startdatoen." in response.get_data(as_text=True)
+    future = (date.today() + timedelta(days=3)).isoformat()
+    response = client.post(edit, data=_edit_data(team, end_date=future), headers=HX)
+    assert response.status_code == 422
+    assert db.session.get(Case, team.case.id).end_date is None
+
+
+def test_stale_edit_is_refused_and_input_kept(client, login, team):
+    login(team.practitioner, team.org)
+    case = db.session.get(Case, team.case.id)
+    case.followup_cadence_months = 2  # someone else saves first
+    db.session.commit()
+    response = client.post(
+        _url(team, f"/{team.case.id}/rediger"),
+        data=_edit_data(team, code="SP-2026-099", version="1"),
+        headers=HX,
+    )
+    assert response.status_code == 409
+    body = response.get_data(as_text=True)
+    assert "SP-2026-099" in body
+    assert db.session.get(Case, team.case.id).code == "SP-2026-001"
+
+
+def test_evaluator_reads_but_cannot_create(client, login, team):
+    login(team.evaluator, team.org)
+    assert client.get(_url(team)).status_code == 200
+    response = client.post(_url(team), data={"code": "SP-9", "start_date": "2026-03-01"})
+    assert response.status_code == 403
+    assert _count() == 1
+
+
+# --- follow-up (§ 70) ----------------------------------------------------------------
+
+
+def test_register_followup_and_next_due(client, login, team):
+    login(team.practitioner, team.org)
+    url = _url(team, f"/{team.case.id}/opfoelgning")
+    response = client.post(url, data={"held_on": "2026-03-20"}, headers=HX)
+    assert response.status_code == 200
+    # Held 20 March; next due 6 months later: 20 September 2026.
+    assert "20. september 2026" in response.get_data(as_text=True)
+    assert _count(CaseFollowUp) == 1
+    # The same day twice is one follow-up.
+    client.post(url, data={"held_on": "2026-03-20"}, headers=HX)
+    assert _count(CaseFollowUp) == 1
+
+
+@pytest.mark.parametrize(
+    ("day", "message"),
+    [
+        ("2025-12-31", "før forløbet startede"),
+        ((date.today() + timedelta(days=1)).isoformat(), "når den er holdt"),
+        ("", "Feltet skal udfyldes."),
+    ],
+)
+def test_followup_refused(client, login, team, day, message):
+    login(team.practitioner, team.org)
+    response = client.post(
+        _url(team, f"/{team.case.id}/opfoelgning"), data={"held_on": day}, headers=HX
+    )
+    assert response.status_code == 422
+    assert message in response.get_data(as_text=True)
+    assert _count(CaseFollowUp) == 0
+
+
+def test_overdue_list_and_share_on_time(client, login, team):
+    today = date.today()
+    # Started 8 months ago, followed up on time after 2 months, then nothing: the next was
+    # due 6 months after that, i.e. today - 0 months... make it clearly overdue instead.
+    gen_case(
+        team.intervention,
+        "SP-2025-050",
+        start=today - timedelta(days=300),
+        followups=[today - timedelta(days=250)],
+    )
+    # Started a month ago: the first follow-up is not due yet.
+    gen_case(team.intervention, "SP-2026-060", start=today - timedelta(days=30))
+    db.session.commit()
+    login(team.leader, team.org)
+    body = client.get(_url(team)).get_data(as_text=True)
+    assert "Forsinkede opfølgninger" in body
+    overdue_section = body[body.index("Forsinkede opfølgninger") :]
+    assert "SP-2025-050" in overdue_section.split("</section>")[0]
+    assert "SP-2026-060" not in overdue_section.split("</section>")[0]
+    assert 'id="followup-share"' in body
+
+
+def test_only_my_cases(client, login, team):
+    gen_case(team.intervention, "SP-2026-077", practitioner_id=team.colleague.id)
+    db.session.commit()
+    login(team.colleague, team.org)
+    mine = client.get(_url(team) + "?mine=1").get_data(as_text=True)
+    assert "SP-2026-077" in mine and "SP-2026-001" not in mine
+    assert "Vis alle 2 forløb" in mine
+    everything = client.get(_url(team)).get_data(as_text=True)
+    assert "SP-2026-077" in everything and "SP-2026-001" in everything
+    login(team.leader, team.org)
+    assert "Du er ikke ansvarlig for nogen forløb her" in client.get(
+        _url(team) + "?mine=1"
+    ).get_data(as_text=True)

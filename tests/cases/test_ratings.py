@@ -1,0 +1,260 @@
+"""The rating grid: one cell saved per request, refused outside the rules, history kept."""
+
+from datetime import date
+
+import pytest
+from sqlalchemy import select
+
+from improvement.extensions import db
+from improvement.models import Case, CoreElementRating
+from tests.cases.helpers import gen_case, gen_core_element, gen_phase
+from tests.helpers import gen_intervention
+
+HX = {"HX-Request": "true"}
+
+
+def _rate(client, team, score, phase=None, element=None, case=None, **extra):
+    case = case or team.case
+    data = {
+        "phase_id": str((phase or team.phases[0]).id),
+        "core_element_id": str((element or team.elements[0]).id),
+        "score": str(score),
+        **extra,
+    }
+    return client.post(
+        f"/indsatser/{case.intervention_id}/forloeb/{case.id}/vurdering", data=data, headers=HX
+    )
+
+
+def _rows():
+    return list(db.session.scalars(select(CoreElementRating).order_by(CoreElementRating.id)))
+
+
+def test_grid_shows_an_input_per_active_cell(client, login, team):
+    login(team.practitioner, team.org)
+    body = client.get(f"/indsatser/{team.intervention.id}/forloeb/{team.case.id}").get_data(
+        as_text=True
+    )
+    assert body.count('class="rating-input"') == 3 * 2  # 3 phases x 2 core elements
+    assert "Slet ikke arbejdet med" in body  # the scale's labels come from the seed file
+
+
+def test_save_a_cell_and_revise_it_keeping_history(client, login, team):
+    login(team.practitioner, team.org)
+    response = _rate(client, team, 3)
+    assert response.status_code == 200
+    body = response.get_data(as_text=True)
+    assert "Gemt" in body and 'class="cell-state saved"' in body
+    assert f'id="state-{team.phases[0].id}-{team.elements[0].id}"' in body
+
+    assert _rate(client, team, 5).status_code == 200
+    rows = _rows()
+    assert [r.score for r in rows] == [3, 5]  # append-only: the revision is a new row
+    assert all(r.rater_id == team.practitioner.id for r in rows)
+
+    # Saving the same value again writes nothing new.
+    assert _rate(client, team, 5).status_code == 200
+    assert len(_rows()) == 2
+
+    page = client.get(f"/indsatser/{team.intervention.id}/forloeb/{team.case.id}")
+    html = page.get_data(as_text=True)
+    assert 'value="5"' in html  # the latest counts in the grid
+    assert "2 gemte vurderinger, nyeste først" in html  # both kept in the history
+
+
+@pytest.mark.parametrize("score", ["0", "6", "x", "", "2.5", "-1"])
+def test_score_outside_the_scale_is_refused(client, login, team, score):
+    login(team.practitioner, team.org)
+    response = _rate(client, team, score)
+    assert response.status_code == 422
+    body = response.get_data(as_text=True)
+    assert "Brug et helt tal fra 1 til 5." in body
+    assert 'class="cell-state failed"' in body
+    assert _rows() == []
+
+
+def test_archived_core_element_is_refused_but_kept_in_history(client, login, team):
+    login(team.practitioner, team.org)
+    assert _rate(client, team, 4).status_code == 200
+    element = team.elements[0]
+    element.archived = True
+    db.session.commit()
+    response = _rate(client, team, 2)
+    assert response.status_code == 422
+    assert "Kerneelementet er arkiveret" in response.get_data(as_text=True)
+    assert [r.score for r in _rows()] == [4]
+    # Still shown, read-only, where it was rated; and still in the intervention's analysis.
+    page = client.get(f"/indsatser/{team.intervention.id}/forloeb/{team.case.id}")
+    html = page.get_data(as_text=True)
+    assert "Tidlig tilstedeværelse <small>(arkiveret)</small>" in html
+    quality = client.get(f"/indsatser/{team.intervention.id}/kvalitet").get_data(as_text=True)
+    assert "Tidlig tilstedeværelse <small>(arkiveret)</small>" in quality
+
+
+def test_phase_or_element_of_another_intervention_is_404(client, login, team):
+    other = gen_intervention(team.org, name="Anden indsats")
+    foreign_phase = gen_phase(other, "Fremmed fase")
+    foreign_element = gen_core_element(other, "Fremmed kerneelement")
+    db.session.commit()
+    login(team.practitioner, team.org)
+    assert _rate(client, team, 3, phase=foreign_phase).status_code == 404
+    assert _rate(client, team, 3, element=foreign_element).status_code == 404
+    assert _rows() == []
+
+
+def test_closed_case_is_refused(client, login, team):
+    case = db.session.get(Case, team.case.id)
+    case.end_date = date(2026, 3, 1)
+    db.session.commit()
+    login(team.practitioner, team.org)
+    response = _rate(client, team, 3)
+    assert response.status_code == 422
+    assert "Forløbet er afsluttet" in response.get_data(as_text=True)
+    assert _rows() == []
+    page = client.get(f"/indsatser/{team.intervention.id}/forloeb/{team.case.id}")
+    assert 'class="rating-input"' not in page.get_data(as_text=True)
+
+
+def test_evaluator_cannot_rate(client, login, team):
+    login(team.evaluator, team.org)
+    assert _rate(client, team, 3).status_code == 403
+    assert _rows() == []
+    page = client.get(f"/indsatser/{team.intervention.id}/forloeb/{team.case.id}")
+    assert page.status_code == 200
+    assert 'class="rating-input"' not in page.get_data(as_text=True)
+
+
+def test_case_under_the_wrong_intervention_is_404(client, login, team):
+    other = gen_intervention(team.org, name="Anden indsats")
+    db.session.commit()
+    login(team.practitioner, team.org)
+    response = client.post(
+        f"/indsatser/{other.id}/forloeb/{team.case.id}/vurdering",
+        data={"phase_id": team.phases[0].id, "core_element_id": team.elements[0].id, "score": 3},
+        headers=HX,
+    )
+    assert response.status_code == 404
+    assert _rows() == []
+
+
+def _comment(client, team, comment, score=""):
+    return client.post(
+        f"/indsatser/{team.intervention.id}/forloeb/{team.case.id}/kommentar",
+        data={
+            "phase_id": str(team.phases[0].id),
+            "core_element_id": str(team.elements[0].id),
+            "score": score,
+            "comment": comment,
+        },
+        headers=HX,
+    )
+
+
+def test_comment_keeps_the_score_and_grid_keeps_the_comment(client, login, team):
+    login(team.practitioner, team.org)
+    # Nothing to comment on yet without a score.
+    response = _comment(client, team, "Familien aflyste")
+    assert response.status_code == 422
+    assert "Vurdér cellen (1–5), før du kommenterer den." in response.get_data(as_text=True)
+    assert _rows() == []
+
+    _rate(client, team, 2)
+    response = _comment(client, team, "Familien aflyste to besøg.")
+    assert response.status_code == 200
+    body = response.get_data(as_text=True)
+    assert "Kommentaren er gemt." in body
+    assert 'id="rating-grid"' in body and 'hx-swap-oob="true"' in body  # grid updated too
+    assert [(r.score, r.comment) for r in _rows()] == [(2, ""), (2, "Familien aflyste to besøg.")]
+
+    # A later score from the grid keeps the comment.
+    _rate(client, team, 3)
+    assert _rows()[-1].comment == "Familien aflyste to besøg."
+
+
+def test_cpr_in_a_comment_is_refused(client, login, team):
+    login(team.practitioner, team.org)
+    _rate(client, team, 2)
+    response = _comment(client, team, "Barnet 010203-1234 var syg")
+    assert response.status_code == 422
+    assert "Det ligner et CPR-nummer" in response.get_data(as_text=True)
+    assert len(_rows()) == 1
+
+
+def test_case_page_queries_do_not_grow_with_ratings(app, client, login, team):
+    from sqlalchemy import event
+
+    login(team.practitioner, team.org)
+    url = f"/indsatser/{team.intervention.id}/forloeb/{team.case.id}"
+
+    def count_queries():
+        seen = []
+
+        def listener(*_args):
+            seen.append(1)
+
+        event.listen(db.engine, "before_cursor_execute", listener)
+        try:
+            assert client.get(url).status_code == 200
+        finally:
+            event.remove(db.engine, "before_cursor_execute", listener)
+        return len(seen)
+
+    _rate(client, team, 3)
+    few = count_queries()
+    for phase in team.phases:
+        for element in team.elements:
+            for score in (1, 4):
+                _rate(client, team, score, phase=phase, element=element, comment="ok")
+    assert count_queries() == few
+
+
+def test_query_counts_of_the_analysis_pages_do_not_grow(app, client, login, team):
+    from sqlalchemy import event
+
+    login(team.leader, team.org)
+    base = f"/indsatser/{team.intervention.id}"
+
+    def count(url):
+        seen = []
+
+        def listener(*_args):
+            seen.append(1)
+
+        event.listen(db.engine, "before_cursor_execute", listener)
+        try:
+            assert client.get(url).status_code == 200
+        finally:
+            event.remove(db.engine, "before_cursor_execute", listener)
+        return len(seen)
+
+    urls = [
+        f"{base}/forloeb",
+        f"{base}/kvalitet",
+        f"{base}/resultater",
+        f"{base}/kvalitet/moenster",
+    ]
+    before = [count(u) for u in urls]
+    for n in range(5):
+        case = gen_case(team.intervention, f"SP-{n}", followups=[date(2026, 3, 1)])
+        from tests.cases.helpers import gen_rating
+
+        for phase in team.phases:
+            gen_rating(case, phase, team.elements[0], 1 + n % 5, rater=team.practitioner)
+    db.session.commit()
+    assert [count(u) for u in urls] == before
+
+
+@pytest.mark.csrf
+def test_grid_saves_with_the_csrf_header_and_refuses_without(client, login, team):
+    import re
+
+    login(team.practitioner, team.org)
+    page = client.get(f"/indsatser/{team.intervention.id}/forloeb/{team.case.id}")
+    token = re.search(r'"X-CSRFToken": "([^"]+)"', page.get_data(as_text=True)).group(1)
+    url = f"/indsatser/{team.intervention.id}/forloeb/{team.case.id}/vurdering"
+    data = {"phase_id": team.phases[0].id, "core_element_id": team.elements[0].id, "score": 4}
+    assert client.post(url, data=data, headers=HX).status_code == 400
+    assert _rows() == []
+    response = client.post(url, data=data, headers={**HX, "X-CSRFToken": token})
+    assert response.status_code == 200
+    assert [r.score for r in _rows()] == [4]

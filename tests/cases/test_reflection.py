@@ -1,0 +1,179 @@
+"""The reflection views: heat map, low ratings, practitioner pattern, outcome tables."""
+
+import re
+from datetime import date
+
+from improvement.extensions import db
+from tests.analysis.test_outcomes import SEED_002_CELLS
+from tests.cases.helpers import gen_case, gen_rating
+
+
+def _text(html: str) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)).strip()
+
+
+def _table(html: str, table_id: str) -> str:
+    start = html.index(f'id="{table_id}"')
+    return _text(html[start : html.index("</table>", start)])
+
+
+def test_heat_map_low_list_and_trend_from_hand_computed_ratings(client, login, team):
+    opstart, forloeb, _ = team.phases
+    contact, interplay = team.elements
+    other = gen_case(team.intervention, "SP-2026-002", practitioner_id=team.colleague.id)
+    case = team.case
+    # Contact x Opstart: case 1 rated 2 then revised to 4 (only 4 counts), case 2 rated 3
+    # -> mean (4 + 3) / 2 = 3.5, n = 2.
+    gen_rating(case, opstart, contact, 2, date(2026, 1, 10), team.practitioner)
+    gen_rating(case, opstart, contact, 4, date(2026, 4, 2), team.practitioner)
+    gen_rating(other, opstart, contact, 3, date(2026, 2, 1), team.colleague)
+    # Interplay x Opstart: 1 and 2 -> mean 1.5; both low.
+    gen_rating(case, opstart, interplay, 1, date(2026, 1, 10), team.practitioner, "Aflyst")
+    gen_rating(other, opstart, interplay, 2, date(2026, 2, 1), team.colleague)
+    # Contact x Forløb: 5.
+    gen_rating(case, forloeb, contact, 5, date(2026, 5, 20), team.practitioner)
+    db.session.commit()
+    login(team.leader, team.org)
+    html = client.get(f"/indsatser/{team.intervention.id}/kvalitet").get_data(as_text=True)
+    heat = _text(
+        html[
+            html.index('class="heat-map"') : html.index("</table>", html.index('class="heat-map"'))
+        ]
+    )
+    assert "Tidlig tilstedeværelse 3,5 n = 2 5,0 n = 1 – n = 0" in heat
+    assert "Samspil i centrum 1,5 n = 2 – n = 0 – n = 0" in heat
+    low = _text(html[html.index('class="striped low-list"') :].split("</table>")[0])
+    # The revised 2 is gone; the two low interplay cells are listed, with the comment.
+    assert "SP-2026-001 Opstart Samspil i centrum 1 Aflyst" in low
+    assert "SP-2026-002 Opstart Samspil i centrum 2" in low
+    assert "Tidlig tilstedeværelse" not in low
+    # Trend per quarter: the revised cell counts in 2026 K2 (its latest rating).
+    trend = _text(html[html.index('class="trend"') :].split("</table>")[0])
+    assert "2026 K1 2026 K2" in trend
+    assert "Tidlig tilstedeværelse 3,0 (1) 4,5 (2)" in trend
+    # Distribution: contact has one each of 3, 4, 5.
+    dist = _text(html[html.index('class="distribution"') :].split("</table>")[0])
+    assert "Tidlig tilstedeværelse 0 0 1 1 1 3 0 %" in dist
+    assert "Samspil i centrum 1 1 0 0 0 2 100 %" in dist
+
+
+def test_low_list_leaves_out_closed_cases_unless_asked(client, login, team):
+    closed = gen_case(team.intervention, "SP-2025-009", end_date=date(2026, 3, 1))
+    gen_rating(closed, team.phases[0], team.elements[0], 1, date(2026, 2, 1))
+    db.session.commit()
+    login(team.leader, team.org)
+    url = f"/indsatser/{team.intervention.id}/kvalitet"
+    html = client.get(url).get_data(as_text=True)
+    assert "SP-2025-009" not in html
+    assert "Vis også 1 lav vurdering i afsluttede forløb" in html
+    assert "SP-2025-009" in client.get(url + "?lukkede=1").get_data(as_text=True)
+
+
+def test_empty_quality_page_explains_itself(client, login, team):
+    login(team.leader, team.org)
+    html = client.get(f"/indsatser/{team.intervention.id}/kvalitet").get_data(as_text=True)
+    assert "Ingen vurderinger endnu" in html
+
+
+def _pattern(client, team, rater=None):
+    url = f"/indsatser/{team.intervention.id}/kvalitet/moenster"
+    return client.get(url if rater is None else f"{url}?behandler={rater.id}")
+
+
+def test_practitioner_sees_own_pattern_against_the_team(client, login, team):
+    other = gen_case(team.intervention, "SP-2026-002")
+    gen_rating(team.case, team.phases[0], team.elements[0], 2, rater=team.practitioner)
+    gen_rating(team.case, team.phases[1], team.elements[0], 3, rater=team.practitioner)
+    gen_rating(other, team.phases[0], team.elements[0], 5, rater=team.colleague)
+    db.session.commit()
+    login(team.practitioner, team.org)
+    response = _pattern(client, team)
+    assert response.status_code == 200
+    row = _text(response.get_data(as_text=True)).split("Tidlig tilstedeværelse", 2)[-1]
+    # Own: (2 + 3) / 2 = 2.5 over 2 cells; team (2 + 3 + 5) / 3 = 3.3 over 3 -> -0.8.
+    assert row.strip().startswith("2,5 2 3,3 3 −0,8")
+    # Another practitioner's pattern is not theirs to see.
+    assert _pattern(client, team, team.colleague).status_code == 403
+
+
+def test_leader_sees_each_practitioners_pattern(client, login, team):
+    gen_rating(team.case, team.phases[0], team.elements[0], 4, rater=team.colleague)
+    db.session.commit()
+    login(team.leader, team.org)
+    response = _pattern(client, team, team.colleague)
+    assert response.status_code == 200
+    assert "Frederik Friiss mønster" in response.get_data(as_text=True)
+    from tests.helpers import gen_user
+
+    stranger = gen_user(team.org, role="practitioner")
+    db.session.commit()
+    assert _pattern(client, team, stranger).status_code == 404
+
+
+def _seed_002_cases(team):
+    """Seed 002's 51 coded cases and 95 closed without a discharge report, as case records."""
+    n = 0
+    for goal, grade, yes, no, not_described in SEED_002_CELLS:
+        for reflection, times in (("yes", yes), ("no", no), ("not_described", not_described)):
+            for _ in range(times):
+                n += 1
+                gen_case(
+                    team.intervention,
+                    f"RA-{n:03}",
+                    start=date(2019, 1, 1),
+                    end_date=date(2019, 12, 1),
+                    goal_attainment=goal,
+                    problem_grade=grade,
+                    reflected_adjustment=reflection,
+                )
+    for _ in range(95):
+        n += 1
+        gen_case(
+            team.intervention, f"RA-{n:03}", start=date(2019, 1, 1), end_date=date(2019, 12, 1)
+        )
+    db.session.commit()
+
+
+def test_outcomes_reproduce_seed_002_table_3(client, login, team):
+    _seed_002_cases(team)
+    login(team.leader, team.org)
+    html = client.get(f"/indsatser/{team.intervention.id}/resultater").get_data(as_text=True)
+    table_3 = _table(html, "grade-table")
+    # Seed 002, table 3 (problem grade x goal attainment, column percentages, half up).
+    assert "I mål På vej Ikke i mål I alt" in table_3
+    assert "Svær 6 (30%) 5 (36%) 7 (41%) 18 (35%)" in table_3
+    assert "Mellem 4 (20%) 8 (57%) 7 (41%) 19 (37%)" in table_3
+    assert "Let 10 (50%) 1 (7%) 3 (18%) 14 (27%)" in table_3
+    assert "I alt 20 (100%) 14 (100%) 17 (100%) 51 (100%)" in table_3
+    # Table 2: goal attainment, with the cases without an outcome counted separately.
+    table_2 = _table(html, "goal-table")
+    assert "I mål 20 39%" in table_2
+    assert "På vej 14 27%" in table_2
+    assert "Ikke i mål 17 33%" in table_2
+    assert "I alt 51 100%" in table_2
+    assert "Afsluttet uden kodet resultat (indgår ikke i procenterne) 95" in table_2
+    # The open case of the fixture is counted apart, never silently dropped.
+    assert "1 åbne forløb (indgår ikke i tabellerne)" in _text(html)
+    adjustment = _table(html, "adjustment-table")
+    assert "I alt 20 (100%) 14 (100%) 17 (100%) 51 (100%)" in adjustment
+
+
+def test_outcome_categories_table(client, login, team):
+    from improvement.cases.service import categories_of
+    from improvement.models import Case
+
+    _seed_002_cases(team)
+    first = categories_of(team.org.id)[0]
+    coded = db.session.query(Case).filter(Case.goal_attainment == "achieved").first()
+    coded.problem_categories = [first]
+    db.session.commit()
+    login(team.leader, team.org)
+    html = client.get(f"/indsatser/{team.intervention.id}/resultater").get_data(as_text=True)
+    # 1 of the 20 achieved cases has the category: 5 %; 1 of 51 overall: 2 %.
+    assert f"{first.name} 1 (5%) 0 (0%) 0 (0%) 1 (2%)" in _table(html, "category-table")
+
+
+def test_outcomes_empty_state(client, login, team):
+    login(team.leader, team.org)
+    html = client.get(f"/indsatser/{team.intervention.id}/resultater").get_data(as_text=True)
+    assert "Ingen afsluttede forløb endnu" in html
