@@ -8,8 +8,31 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..models import Intervention, Organization
-from .sheets import BUILDERS, Scope, definitions_sheet, overview_sheet
+from . import feature_sheets as f
+from .sheets import (
+    Scope,
+    core_elements_sheet,
+    definitions_sheet,
+    development_points_sheet,
+    interventions_sheet,
+    overview_sheet,
+)
 from .workbook import write_workbook
+
+# The workbook's sheets in order, after Oversigt and before Datadefinitioner.
+BUILDERS = [
+    interventions_sheet,
+    f.theory_sheet,
+    core_elements_sheet,
+    f.workflows_sheet,
+    development_points_sheet,
+    f.cycles_sheet,
+    f.meetings_sheet,
+    f.assessment_sheet,
+    f.assessment_elements_sheet,
+    f.ratings_sheet,
+    f.cases_sheet,
+]
 
 
 def scope_for(

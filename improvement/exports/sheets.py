@@ -215,10 +215,6 @@ def development_points_sheet(scope: Scope) -> Sheet:
     )
 
 
-# The workbook's sheets in order (after Oversigt, before Datadefinitioner).
-BUILDERS = [interventions_sheet, core_elements_sheet, development_points_sheet]
-
-
 def definitions_sheet(sheets: Sequence[Sheet]) -> Sheet:
     rows = [
         (sheet.name, column.header, column.meaning, TYPES[column.kind][0], column.allowed)

@@ -1,0 +1,600 @@
+"""Workbook sheets for the features built on the foundation: theory of change, workflows,
+PDSA cycles, meetings, self-assessment and quality in core elements with case outcomes.
+
+Each function takes the export Scope and returns a Sheet; rows come from one query (or a
+fixed handful), streamed, never one query per row. Respondents appear only by role, and a
+role with a single respondent in a round is not named (as on screen).
+"""
+
+from collections import Counter, defaultdict
+
+from openpyxl.chart import RadarChart, Reference
+from openpyxl.formatting.rule import ColorScaleRule
+from sqlalchemy import select
+from sqlalchemy.orm import aliased
+
+from ..assessments.service import results_for
+from ..extensions import db
+from ..models import (
+    ACT_DECISIONS,
+    ACTION_STATUSES,
+    GOAL_ATTAINMENT,
+    MEETING_KINDS,
+    PDSA_PHASES,
+    PROBLEM_GRADES,
+    PROFESSIONAL_ROLES,
+    REFLECTED_ADJUSTMENT,
+    RESPONDENT_ROLES,
+    THEORY_KINDS,
+    ActionItem,
+    AssessmentAnswer,
+    AssessmentInstrument,
+    AssessmentRespondent,
+    AssessmentRound,
+    AssessmentStatement,
+    Assumption,
+    Case,
+    ChangeTheoryItem,
+    ChangeTheoryLink,
+    CoreElement,
+    CoreElementRating,
+    DevelopmentPoint,
+    Intervention,
+    Meeting,
+    PdsaCycle,
+    Phase,
+    PracticeElement,
+    ProblemCategory,
+    TeamMember,
+    User,
+    WorkflowStep,
+)
+from ..models.cases import case_problem_category
+from .sheets import INTERVENTION, Scope, _labels, _stream
+from .workbook import Column, Sheet
+
+HIDDEN_ROLE = "(skjult: én respondent i rollen)"
+
+
+def _label(mapping, key):
+    return str(mapping.get(key, key)) if key else None
+
+
+def _in_scope(model, scope: Scope):
+    return (
+        model.organization_id == scope.organization.id,
+        model.intervention_id.in_(scope.intervention_ids),
+    )
+
+
+def theory_sheet(scope: Scope) -> Sheet:
+    """One row per link of the logic model (items without links get a row of their own)."""
+    source, target = aliased(ChangeTheoryItem), aliased(ChangeTheoryItem)
+    links = (
+        select(
+            Intervention.name,
+            source.kind,
+            source.text,
+            target.kind,
+            target.text,
+            Assumption.text,
+            Assumption.knowledge,
+        )
+        .select_from(ChangeTheoryLink)
+        .join(Intervention, ChangeTheoryLink.intervention_id == Intervention.id)
+        .join(source, ChangeTheoryLink.source_id == source.id)
+        .join(target, ChangeTheoryLink.target_id == target.id)
+        .outerjoin(Assumption, ChangeTheoryLink.assumption_id == Assumption.id)
+        .where(*_in_scope(ChangeTheoryLink, scope))
+        .order_by(Intervention.name, source.kind, source.position, target.position)
+    )
+    linked = select(ChangeTheoryLink.source_id).union(select(ChangeTheoryLink.target_id))
+    lonely = (
+        select(Intervention.name, ChangeTheoryItem.kind, ChangeTheoryItem.text)
+        .join(Intervention, ChangeTheoryItem.intervention_id == Intervention.id)
+        .where(*_in_scope(ChangeTheoryItem, scope), ChangeTheoryItem.id.not_in(linked))
+        .order_by(Intervention.name, ChangeTheoryItem.kind, ChangeTheoryItem.position)
+    )
+
+    def rows():
+        for name, skind, stext, tkind, ttext, assumption, knowledge in _stream(links):
+            yield (
+                name,
+                _label(THEORY_KINDS, skind),
+                stext,
+                _label(THEORY_KINDS, tkind),
+                ttext,
+                assumption,
+                knowledge,
+            )
+        for name, kind, text in _stream(lonely):
+            yield (name, _label(THEORY_KINDS, kind), text, None, None, None, None)
+
+    return Sheet(
+        "Forandringsteori",
+        [
+            INTERVENTION,
+            Column("Fra (niveau)", "text", "Niveauet i forandringsteorien", _labels(THEORY_KINDS)),
+            Column("Fra", "long_text", "Aktiviteten eller resultatet, pilen går fra"),
+            Column("Til (niveau)", "text", "Niveauet, pilen peger på", _labels(THEORY_KINDS)),
+            Column("Til", "long_text", "Resultatet, pilen peger på (tom: uden forbindelse)"),
+            Column("Antagelse", "long_text", "Antagelsen bag forbindelsen"),
+            Column("Viden", "long_text", "Den viden, antagelsen hviler på"),
+        ],
+        rows(),
+    )
+
+
+def workflows_sheet(scope: Scope) -> Sheet:
+    stmt = (
+        select(
+            Intervention.name,
+            Phase.position,
+            Phase.name,
+            WorkflowStep.position,
+            WorkflowStep.step,
+            WorkflowStep.child,
+            WorkflowStep.parents,
+            WorkflowStep.professionals,
+        )
+        .join(Intervention, WorkflowStep.intervention_id == Intervention.id)
+        .join(Phase, WorkflowStep.phase_id == Phase.id)
+        .where(*_in_scope(WorkflowStep, scope))
+        .order_by(Intervention.name, Phase.position, WorkflowStep.position)
+    )
+    rows = (
+        (name, ppos + 1, phase, spos + 1, step, child, parents, pros)
+        for name, ppos, phase, spos, step, child, parents, pros in _stream(stmt)
+    )
+    return Sheet(
+        "Arbejdsgange",
+        [
+            INTERVENTION,
+            Column("Fase nr.", "int", "Fasens plads i forløbet"),
+            Column("Fase", "text", "Forløbets fase, fx opstart, forløb, afslutning"),
+            Column("Trin nr.", "int", "Trinnets plads i fasen"),
+            Column("Trin", "text", "Hvad der sker"),
+            Column("Barnet/den unge", "long_text", "Barnets eller den unges rolle og opgaver"),
+            Column("Forældre", "long_text", "Forældrenes rolle og opgaver"),
+            Column("Fagpersoner", "long_text", "Fagpersonernes rolle og opgaver"),
+        ],
+        rows,
+    )
+
+
+def cycles_sheet(scope: Scope) -> Sheet:
+    previous = aliased(PdsaCycle)
+    stmt = (
+        select(
+            Intervention.name,
+            DevelopmentPoint.title,
+            PdsaCycle.id,
+            previous.id,
+            PdsaCycle.title,
+            PdsaCycle.phase,
+            User.name,
+            PdsaCycle.planned_start,
+            PdsaCycle.due_date,
+            PdsaCycle.objective,
+            PdsaCycle.questions,
+            PdsaCycle.prediction,
+            PdsaCycle.plan_details,
+            PdsaCycle.scale,
+            PdsaCycle.data_collection,
+            PdsaCycle.do_description,
+            PdsaCycle.observations,
+            PdsaCycle.problems,
+            PdsaCycle.done_date,
+            PdsaCycle.study_result,
+            PdsaCycle.learning,
+            PdsaCycle.act_decision,
+            PdsaCycle.next_step,
+            PdsaCycle.closed_at,
+        )
+        .join(Intervention, PdsaCycle.intervention_id == Intervention.id)
+        .join(DevelopmentPoint, PdsaCycle.development_point_id == DevelopmentPoint.id)
+        .outerjoin(User, PdsaCycle.owner_id == User.id)
+        .outerjoin(previous, PdsaCycle.previous_id == previous.id)
+        .where(*_in_scope(PdsaCycle, scope))
+        .order_by(Intervention.name, DevelopmentPoint.position, PdsaCycle.id)
+    )
+
+    def rows():
+        for row in _stream(stmt):
+            values = list(row)
+            values[5] = _label(PDSA_PHASES, values[5])
+            values[21] = _label(ACT_DECISIONS, values[21])
+            yield values
+
+    text = "long_text"
+    return Sheet(
+        "Prøvehandlinger",
+        [
+            INTERVENTION,
+            Column("Udviklingspunkt", "text", "Udviklingspunktet, testen hører under"),
+            Column("Cyklus-id", "int", "Prøvehandlingens nummer (entydigt)"),
+            Column("Bygger på cyklus", "int", "Den cyklus, denne er en tilpasning/udvidelse af"),
+            Column("Titel", "text", "Prøvehandlingens titel"),
+            Column("Fase", "text", "Hvor i PDSA-cyklussen testen er", _labels(PDSA_PHASES)),
+            Column("Ansvarlig", "text", "Den, der driver testen"),
+            Column("Planlagt start", "date", "Hvornår testen skal begynde"),
+            Column("Frist", "date", "Hvornår testen skal være gennemført"),
+            Column("Plan: formål", text, "Hvad testen skal afklare"),
+            Column("Plan: spørgsmål", text, "De spørgsmål, testen besvarer"),
+            Column("Plan: forudsigelse", text, "Hvad teamet forventer sker"),
+            Column("Plan: hvem/hvad/hvornår/hvor", text, "Testens praktiske plan"),
+            Column("Plan: skala", "text", "Fx én fagperson med én familie"),
+            Column("Plan: dataindsamling", text, "Hvilke data, indsamlet af hvem"),
+            Column("Do: hvad blev gjort", text, "Hvad der faktisk skete"),
+            Column("Do: observationer", text, "Observationer undervejs"),
+            Column("Do: problemer og overraskelser", text, "Det uventede"),
+            Column("Do: udført dato", "date", "Hvornår testen blev udført"),
+            Column(
+                "Study: resultat mod forudsigelse", text, "Resultatet sammenholdt med forudsigelsen"
+            ),
+            Column("Study: læring", text, "Hvad teamet lærte"),
+            Column("Act: beslutning", "text", "Indfør, tilpas eller opgiv", _labels(ACT_DECISIONS)),
+            Column("Act: næste skridt", text, "Hvad der sker nu"),
+            Column("Afsluttet", "datetime", "Hvornår cyklussen blev lukket"),
+        ],
+        rows(),
+    )
+
+
+def meetings_sheet(scope: Scope) -> Sheet:
+    """Meetings with their decisions, and one row per action item agreed at them."""
+    owner = aliased(User)
+    stmt = (
+        select(
+            Intervention.name,
+            Meeting.held_on,
+            Meeting.kind,
+            Meeting.participants,
+            Meeting.decisions,
+            ActionItem.what,
+            owner.name,
+            ActionItem.due_date,
+            ActionItem.status,
+        )
+        .join(Intervention, Meeting.intervention_id == Intervention.id)
+        .outerjoin(ActionItem, ActionItem.meeting_id == Meeting.id)
+        .outerjoin(owner, ActionItem.owner_id == owner.id)
+        .where(*_in_scope(Meeting, scope))
+        .order_by(Intervention.name, Meeting.held_on, ActionItem.id)
+    )
+    rows = (
+        (
+            name,
+            held,
+            _label(MEETING_KINDS, kind),
+            people,
+            decisions,
+            what,
+            who,
+            due,
+            _label(ACTION_STATUSES, status),
+        )
+        for name, held, kind, people, decisions, what, who, due, status in _stream(stmt)
+    )
+    return Sheet(
+        "Møder og beslutninger",
+        [
+            INTERVENTION,
+            Column("Dato", "date", "Mødets dato"),
+            Column("Mødeforum", "text", "Hvilket møde", _labels(MEETING_KINDS)),
+            Column("Deltagere", "long_text", "Hvem deltog"),
+            Column("Beslutninger", "long_text", "Hvad mødet besluttede"),
+            Column("Opfølgningspunkt", "long_text", "Aftalt handling (tom: ingen)"),
+            Column("Ansvarlig", "text", "Den, der har handlingen"),
+            Column("Frist", "date", "Hvornår handlingen skal være gjort"),
+            Column("Status", "text", "Handlingens status", _labels(ACTION_STATUSES)),
+        ],
+        rows,
+    )
+
+
+def _rounds(scope: Scope) -> list[AssessmentRound]:
+    return list(
+        db.session.scalars(
+            select(AssessmentRound)
+            .where(*_in_scope(AssessmentRound, scope), AssessmentRound.status == "closed")
+            .order_by(AssessmentRound.intervention_id, AssessmentRound.closed_at)
+        )
+    )
+
+
+def assessment_sheet(scope: Scope) -> Sheet:
+    """Long form: one row per answer of a closed round (open rounds are still private)."""
+    rounds = _rounds(scope)
+    round_ids = [r.id for r in rounds]
+    results = results_for(rounds)
+    answered = (
+        select(AssessmentRespondent.round_id, AssessmentRespondent.role)
+        .join(AssessmentAnswer, AssessmentAnswer.respondent_id == AssessmentRespondent.id)
+        .where(AssessmentRespondent.round_id.in_(round_ids))
+        .group_by(AssessmentRespondent.round_id, AssessmentRespondent.role, AssessmentRespondent.id)
+    )
+    # Respondents with at least one answer, per round and role.
+    role_counts = Counter(tuple(row) for row in db.session.execute(answered))
+    labels = {
+        i.id: i.labels
+        for i in db.session.scalars(
+            select(AssessmentInstrument).where(
+                AssessmentInstrument.id.in_({r.instrument_id for r in rounds})
+            )
+        )
+    }
+    stmt = (
+        select(
+            Intervention.name,
+            AssessmentRound.id,
+            AssessmentRound.name,
+            AssessmentRound.instrument_id,
+            AssessmentRespondent.role,
+            AssessmentStatement.element,
+            PracticeElement.name,
+            AssessmentStatement.text,
+            AssessmentAnswer.value,
+        )
+        .join(AssessmentRespondent, AssessmentAnswer.respondent_id == AssessmentRespondent.id)
+        .join(AssessmentRound, AssessmentRespondent.round_id == AssessmentRound.id)
+        .join(Intervention, AssessmentRound.intervention_id == Intervention.id)
+        .join(AssessmentStatement, AssessmentAnswer.statement_id == AssessmentStatement.id)
+        .outerjoin(PracticeElement, PracticeElement.number == AssessmentStatement.element)
+        .where(AssessmentRound.id.in_(round_ids))
+        .order_by(
+            Intervention.name,
+            AssessmentRound.id,
+            AssessmentRespondent.id,
+            AssessmentStatement.element,
+            AssessmentStatement.position,
+        )
+    )
+
+    def rows():
+        for name, rid, rname, iid, role, number, element, text, value in _stream(stmt):
+            shown = role if role_counts[(rid, role)] > 1 else None
+            mean = results[rid].by_element()[number].mean
+            yield (
+                name,
+                rname,
+                _label(RESPONDENT_ROLES, shown) if shown else HIDDEN_ROLE,
+                number,
+                element,
+                text,
+                labels[iid].get(value, value),
+                mean,
+            )
+
+    return Sheet(
+        "Selvevaluering",
+        [
+            INTERVENTION,
+            Column("Runde", "text", "Selvevalueringsrunden (kun lukkede runder)"),
+            Column(
+                "Respondentens rolle",
+                "text",
+                "Rollen; skjult hvor kun én i rollen svarede",
+                _labels(RESPONDENT_ROLES),
+            ),
+            Column(
+                "Element nr.", "int", "Elementets nummer blandt de 11 i lovende praksis", "1–11"
+            ),
+            Column("Element", "text", "Elementets navn"),
+            Column("Udsagn", "long_text", "Det udsagn, der blev vurderet"),
+            Column("Svar", "text", "Svaret på skalaen; 'Ved ikke' tæller som manglende"),
+            Column(
+                "Elementets score",
+                "number",
+                "Rundens gennemsnitlige score for elementet, 0–100 (tom: ingen svar)",
+                "0–100",
+            ),
+        ],
+        rows(),
+    )
+
+
+def assessment_elements_sheet(scope: Scope) -> Sheet:
+    """Element × round: the mean per element in each closed round, with a radar chart."""
+    rounds = _rounds(scope)
+    results = results_for(rounds)
+    names = dict(
+        db.session.execute(
+            select(Intervention.id, Intervention.name).where(
+                Intervention.id.in_({r.intervention_id for r in rounds})
+            )
+        ).all()
+    )
+    elements = dict(db.session.execute(select(PracticeElement.number, PracticeElement.name)).all())
+    columns = [
+        Column("Element nr.", "int", "Elementets nummer", "1–11"),
+        Column("Element", "text", "Elementets navn"),
+    ]
+    columns += [
+        Column(
+            f"{names[r.intervention_id]}: {r.name}"[:60],
+            "number",
+            "Gennemsnitlig score i runden, 0–100",
+            "0–100",
+            22,
+        )
+        for r in rounds
+    ]
+    rows = [
+        [number, elements.get(number)] + [results[r.id].by_element()[number].mean for r in rounds]
+        for number in range(1, 12)
+    ]
+
+    def radar(ws, count):
+        if not rounds:
+            return
+        chart = RadarChart()
+        chart.title = "Selvevaluering: de 11 elementer"
+        chart.style = 26
+        data = Reference(ws, min_col=3, max_col=2 + len(rounds), min_row=1, max_row=count + 1)
+        chart.add_data(data, titles_from_data=True)
+        chart.set_categories(Reference(ws, min_col=1, min_row=2, max_row=count + 1))
+        chart.y_axis.scaling.min = 0
+        chart.y_axis.scaling.max = 100
+        chart.height, chart.width = 12, 18
+        ws.add_chart(chart, f"{chr(ord('C') + len(rounds) + 1)}2")
+
+    return Sheet("Selvevaluering pr. element", columns, rows, finish=radar)
+
+
+def ratings_sheet(scope: Scope) -> Sheet:
+    """Long form of every rating, revisions included (the latest per cell counts)."""
+    stmt = (
+        select(
+            Intervention.name,
+            Case.intervention_id,
+            Case.code,
+            Phase.name,
+            CoreElement.name,
+            CoreElementRating.score,
+            CoreElementRating.rated_at,
+            CoreElementRating.rater_id,
+            CoreElementRating.comment,
+        )
+        .join(Case, CoreElementRating.case_id == Case.id)
+        .join(Intervention, Case.intervention_id == Intervention.id)
+        .join(Phase, CoreElementRating.phase_id == Phase.id)
+        .join(CoreElement, CoreElementRating.core_element_id == CoreElement.id)
+        .where(
+            CoreElementRating.organization_id == scope.organization.id,
+            Case.intervention_id.in_(scope.intervention_ids),
+        )
+        .order_by(
+            Intervention.name,
+            Case.code,
+            Phase.position,
+            CoreElement.position,
+            CoreElementRating.rated_at,
+        )
+    )
+    roles = _team_roles(scope)
+
+    def rows():
+        for name, iid, code, phase, element, score, at, rater, comment in _stream(stmt):
+            yield (
+                name,
+                code,
+                phase,
+                element,
+                score,
+                at.date() if at else None,
+                roles.get((iid, rater)),
+                comment,
+            )
+
+    def heat(ws, count):
+        if count:
+            ws.conditional_formatting.add(
+                f"E2:E{count + 1}",
+                ColorScaleRule(
+                    start_type="num",
+                    start_value=1,
+                    start_color="F8696B",
+                    mid_type="num",
+                    mid_value=3,
+                    mid_color="FFEB84",
+                    end_type="num",
+                    end_value=5,
+                    end_color="63BE7B",
+                ),
+            )
+
+    return Sheet(
+        "Kvalitet i kerneelementer",
+        [
+            INTERVENTION,
+            Column("Forløbskode", "text", "Forløbets pseudonyme kode"),
+            Column("Fase", "text", "Forløbets fase"),
+            Column("Kerneelement", "text", "Det kerneelement, der er vurderet"),
+            Column("Score", "int", "I hvilken grad der er arbejdet med kerneelementet", "1–5"),
+            Column("Dato", "date", "Hvornår vurderingen blev givet"),
+            Column("Vurderet af (rolle)", "text", "Vurderingsgiverens faglige rolle i indsatsen"),
+            Column("Kommentar", "long_text", "Hvorfor der blev afveget, hvis relevant"),
+        ],
+        rows(),
+        finish=heat,
+    )
+
+
+def _team_roles(scope: Scope) -> dict:
+    """(intervention id, user id) → professional role, so raters appear only by role."""
+    return {
+        (intervention_id, user_id): str(PROFESSIONAL_ROLES.get(role, role))
+        for intervention_id, user_id, role in db.session.execute(
+            select(
+                TeamMember.intervention_id, TeamMember.user_id, TeamMember.professional_role
+            ).where(*_in_scope(TeamMember, scope))
+        )
+    }
+
+
+def cases_sheet(scope: Scope) -> Sheet:
+    categories = defaultdict(list)
+    for case_id, name in _case_categories(scope):
+        categories[case_id].append(name)
+    stmt = (
+        select(
+            Intervention.name,
+            Case.id,
+            Case.code,
+            Case.start_date,
+            Phase.name,
+            Case.end_date,
+            Case.goal_attainment,
+            Case.problem_grade,
+            Case.reflected_adjustment,
+        )
+        .join(Intervention, Case.intervention_id == Intervention.id)
+        .outerjoin(Phase, Case.phase_id == Phase.id)
+        .where(*_in_scope(Case, scope))
+        .order_by(Intervention.name, Case.code)
+    )
+    rows = (
+        (
+            name,
+            code,
+            start,
+            phase,
+            end,
+            _label(GOAL_ATTAINMENT, goal),
+            _label(PROBLEM_GRADES, grade),
+            "; ".join(categories[case_id]),
+            _label(REFLECTED_ADJUSTMENT, adjusted),
+        )
+        for name, case_id, code, start, phase, end, goal, grade, adjusted in _stream(stmt)
+    )
+    return Sheet(
+        "Forløb",
+        [
+            INTERVENTION,
+            Column("Forløbskode", "text", "Pseudonym kode valgt af teamet (aldrig CPR eller navn)"),
+            Column("Startdato", "date", "Forløbets start"),
+            Column("Aktuel fase", "text", "Den fase, forløbet er i"),
+            Column("Slutdato", "date", "Forløbets afslutning (tom: i gang)"),
+            Column("Målopnåelse", "text", "Vurderet ved afslutning", _labels(GOAL_ATTAINMENT)),
+            Column("Problemgrad", "text", "Familiens problemgrad", _labels(PROBLEM_GRADES)),
+            Column("Problemkategorier", "text", "Kategorier (adskilt af ;)"),
+            Column(
+                "Refleksiv tilpasning",
+                "text",
+                "Førte faglig tvivl til en tilpasning af indsatsen?",
+                _labels(REFLECTED_ADJUSTMENT),
+            ),
+        ],
+        rows,
+    )
+
+
+def _case_categories(scope: Scope):
+    return db.session.execute(
+        select(case_problem_category.c.case_id, ProblemCategory.name)
+        .join(ProblemCategory, ProblemCategory.id == case_problem_category.c.problem_category_id)
+        .join(Case, Case.id == case_problem_category.c.case_id)
+        .where(*_in_scope(Case, scope))
+        .order_by(ProblemCategory.position)
+    )

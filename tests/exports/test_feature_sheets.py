@@ -1,0 +1,99 @@
+"""The full workbook on the demo data: every feature's sheet, typed, and no identities."""
+
+from io import BytesIO
+
+from openpyxl import load_workbook
+from sqlalchemy import func, select
+
+from improvement.exports.feature_sheets import HIDDEN_ROLE
+from improvement.exports.service import build_export, scope_for
+from improvement.extensions import db
+from improvement.models import (
+    RESPONDENT_ROLES,
+    Case,
+    CoreElementRating,
+    Organization,
+    PdsaCycle,
+    User,
+)
+
+SHEETS = [
+    "Oversigt",
+    "Indsatser",
+    "Forandringsteori",
+    "Kerneelementer",
+    "Arbejdsgange",
+    "Udviklingspunkter",
+    "Prøvehandlinger",
+    "Møder og beslutninger",
+    "Selvevaluering",
+    "Selvevaluering pr. element",
+    "Kvalitet i kerneelementer",
+    "Forløb",
+    "Datadefinitioner",
+]
+
+
+def _export(org):
+    return load_workbook(BytesIO(build_export(scope_for(org, "test")).read()))
+
+
+def _org(runner, name="Demo Kommune Nord"):
+    result = runner.invoke(args=["seed-demo"])
+    assert result.exit_code == 0, result.output
+    return db.session.scalars(select(Organization).where(Organization.name == name)).one()
+
+
+def _count(stmt):
+    return db.session.scalar(stmt)
+
+
+def test_workbook_has_every_sheet_in_order_with_counts(runner):
+    org = _org(runner)
+    wb = _export(org)
+    assert wb.sheetnames == SHEETS
+    overview = {row[0]: row[1] for row in wb["Oversigt"].iter_rows(min_row=2, values_only=True)}
+    cases = _count(select(func.count()).select_from(Case).where(Case.organization_id == org.id))
+    assert overview["Rækker i arket Forløb"] == cases == wb["Forløb"].max_row - 1
+    ratings = _count(
+        select(func.count())
+        .select_from(CoreElementRating)
+        .where(CoreElementRating.organization_id == org.id)
+    )
+    assert overview["Rækker i arket Kvalitet i kerneelementer"] == ratings
+    cycles = _count(
+        select(func.count()).select_from(PdsaCycle).where(PdsaCycle.organization_id == org.id)
+    )
+    assert overview["Rækker i arket Prøvehandlinger"] == cycles
+
+
+def test_ratings_are_numbers_and_dates_with_heat_map(runner):
+    wb = _export(_org(runner))
+    sheet = wb["Kvalitet i kerneelementer"]
+    score, day = sheet["E2"], sheet["F2"]
+    assert isinstance(score.value, int) and 1 <= score.value <= 5
+    assert day.is_date
+    assert len(sheet.conditional_formatting) == 1
+
+
+def test_assessment_sheets_name_roles_not_people(runner):
+    org = _org(runner)
+    wb = _export(org)
+    names = set(db.session.scalars(select(User.name))) | set(db.session.scalars(select(User.email)))
+    for title in ("Selvevaluering", "Selvevaluering pr. element", "Kvalitet i kerneelementer"):
+        values = {v for row in wb[title].iter_rows(values_only=True) for v in row}
+        assert not values & names, title
+    roles = {row[2] for row in wb["Selvevaluering"].iter_rows(min_row=2, values_only=True)}
+    allowed = {str(label) for label in RESPONDENT_ROLES.values()} | {HIDDEN_ROLE}
+    assert roles <= allowed
+    per_element = wb["Selvevaluering pr. element"]
+    assert per_element.max_row == 12  # header + 11 elements
+    assert len(per_element._charts) == 1  # the radar chart
+
+
+def test_every_column_is_defined(runner):
+    wb = _export(_org(runner))
+    defined = {(r[0], r[1]) for r in wb["Datadefinitioner"].iter_rows(min_row=2, values_only=True)}
+    for title in SHEETS[1:-1]:
+        headers = [c.value for c in wb[title][1]]
+        assert {(title, h) for h in headers} <= defined, title
