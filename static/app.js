@@ -76,6 +76,9 @@
         note.remove();
       }
     }, 250);
+  });
+})();
+
 // ---------------------------------------------------------------- description (phase 1)
 (function () {
   "use strict";
@@ -132,6 +135,26 @@
         path.setAttribute("class", "toc-arrow");
         path.setAttribute("marker-end", "url(#toc-arrowhead)");
         svg.appendChild(path);
+      });
+    });
+  }
+
+  function init(root) {
+    initSortables(root);
+    drawArrows(document);
+  }
+
+  document.addEventListener("DOMContentLoaded", function () { init(document); });
+  document.addEventListener("htmx:afterSettle", function (event) { init(event.detail.elt || document); });
+  window.addEventListener("resize", function () { drawArrows(document); });
+  window.addEventListener("beforeprint", function () { drawArrows(document); });
+
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest("[data-print]");
+    if (button) window.print();
+  });
+})();
+
 // ---- improvement_work: the board (tavle) ----
 // Cards move by drag and drop (SortableJS) as well as by their buttons; a drop becomes the
 // same small HTMX request as a button press. The server answers with the card in the column
@@ -178,19 +201,6 @@
     });
   }
 
-  function init(root) {
-    initSortables(root);
-    drawArrows(document);
-  }
-
-  document.addEventListener("DOMContentLoaded", function () { init(document); });
-  document.addEventListener("htmx:afterSettle", function (event) { init(event.detail.elt || document); });
-  window.addEventListener("resize", function () { drawArrows(document); });
-  window.addEventListener("beforeprint", function () { drawArrows(document); });
-
-  document.addEventListener("click", function (event) {
-    var button = event.target.closest && event.target.closest("[data-print]");
-    if (button) window.print();
   // After a move, keyboard users keep their place: focus goes to the moved card's button
   // in the same direction (or its other button, or its title).
   var lastDirection = null;
@@ -222,6 +232,9 @@
   document.addEventListener("htmx:afterSettle", function () {
     initBoard(document);
     focusMovedCard();
+  });
+})();
+
 // --- assessments: radar and line charts of the self-assessment --------------------------
 // A <canvas data-chart='{"type": "radar"|"line", "labels": [...], "datasets": [...]}'>
 // is drawn with Chart.js (loaded by the page). Colours and point shapes differ per series,
@@ -281,6 +294,35 @@
     }
     return { type: spec.type, data: { labels: spec.labels, datasets: datasets }, options: options };
   }
+
+  function draw(root) {
+    if (typeof window.Chart === "undefined") {
+      return;
+    }
+    root.querySelectorAll("canvas[data-chart]").forEach(function (canvas) {
+      if (canvas.dataset.drawn) {
+        return;
+      }
+      canvas.dataset.drawn = "1";
+      new window.Chart(canvas, config(JSON.parse(canvas.dataset.chart)));
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () { draw(document); });
+  document.addEventListener("htmx:afterSettle", function (event) { draw(event.detail.elt || document); });
+  // Charts redraw at the paper's size when printed.
+  window.addEventListener("beforeprint", function () {
+    if (window.Chart) {
+      Object.values(window.Chart.instances).forEach(function (chart) { chart.resize(); });
+    }
+  });
+  document.addEventListener("click", function (event) {
+    if (event.target.closest && event.target.closest("[data-print]")) {
+      window.print();
+    }
+  });
+})();
+
 // ---- cases: the keyboard-first rating grid (kvalitet i kerneelementer) ----
 (function () {
   "use strict";
@@ -414,13 +456,11 @@
     if (typeof window.Chart === "undefined") {
       return;
     }
-    root.querySelectorAll("canvas[data-chart]").forEach(function (canvas) {
     (root.querySelectorAll ? root : document).querySelectorAll("canvas[data-trend-chart]").forEach(function (canvas) {
       if (canvas.dataset.drawn) {
         return;
       }
       canvas.dataset.drawn = "1";
-      new window.Chart(canvas, config(JSON.parse(canvas.dataset.chart)));
       var spec = JSON.parse(canvas.dataset.trendChart);
       spec.datasets.forEach(function (set, i) {
         // Colour and dash pattern together, so the lines differ without colour vision too.
@@ -445,17 +485,5 @@
   }
 
   document.addEventListener("DOMContentLoaded", function () { draw(document); });
-  document.addEventListener("htmx:afterSettle", function (event) { draw(event.detail.elt || document); });
-  // Charts redraw at the paper's size when printed.
-  window.addEventListener("beforeprint", function () {
-    if (window.Chart) {
-      Object.values(window.Chart.instances).forEach(function (chart) { chart.resize(); });
-    }
-  });
-  document.addEventListener("click", function (event) {
-    if (event.target.closest && event.target.closest("[data-print]")) {
-      window.print();
-    }
-  });
   document.addEventListener("htmx:afterSwap", function (event) { draw(event.detail.target); });
 })();
