@@ -150,3 +150,21 @@ def test_unknown_object_gets_friendly_404(client, login):
     body = response.get_data(as_text=True)
     assert "Siden findes ikke" in body
     assert "Praksisløft" in body  # inside the app's layout
+
+
+def test_overview_shows_case_key_figures(client, login):
+    from datetime import date, timedelta
+
+    from tests.cases.helpers import gen_case
+
+    org, user = setup_user()
+    intervention = gen_intervention(org)
+    # Started four months ago with no follow-up: the first (due within 3 months) is overdue.
+    gen_case(intervention, "IS-2026-1", start=date.today() - timedelta(days=120))
+    gen_case(intervention, "IS-2026-2", start=date.today() - timedelta(days=10))
+    db.session.commit()
+    login(user, org)
+    body = client.get(f"/indsatser/{intervention.id}").get_data(as_text=True)
+    figures = body.split('class="key-figures overview-figures"')[1].split("</section>")[0]
+    values = [part.split("</span>")[0] for part in figures.split('class="key-value">')[1:]]
+    assert values == ["2", "0 %", "1"]

@@ -196,3 +196,21 @@ def followup_key_figure(cases: list[Case], today: date):
         ],
         today,
     )
+
+
+@dataclass(frozen=True)
+class CaseFigures:
+    """The case key figures shown on the intervention's overview."""
+
+    open_count: int
+    overdue_count: int
+    timeliness: object  # analysis.followup.Timeliness
+
+
+def case_figures(intervention: Intervention, today: date) -> CaseFigures:
+    cases = cases_of(intervention)
+    return CaseFigures(
+        open_count=sum(1 for c in cases if not c.is_closed),
+        overdue_count=sum(1 for c in cases if followup_of(c, today).overdue),
+        timeliness=followup_key_figure(cases, today),
+    )

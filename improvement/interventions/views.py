@@ -1,10 +1,13 @@
 """Interventions: listing, creation, inline editing, archiving, and the quality team."""
 
+from datetime import date
+
 from flask import Blueprint, abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from ..access import current_org, get_or_404_for_user, scoped
+from ..cases.service import case_figures
 from ..extensions import db
 from ..forms import EmptyForm, choices
 from ..models import PROFESSIONAL_ROLES, Intervention, TeamMember
@@ -80,6 +83,7 @@ def _detail_context(intervention: Intervention, **extra):
         "addable": addable,
         "team_form": team_form,
         "action_form": EmptyForm(),
+        "figures": case_figures(intervention, date.today()),
     }
     context.update(extra)
     return context
