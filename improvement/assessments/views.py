@@ -32,6 +32,7 @@ from ..models import (
     AssessmentStatement,
     DevelopmentPoint,
     Intervention,
+    PdsaCycle,
     PracticeElement,
 )
 from ..rendering import render_fragment, render_htmx
@@ -557,6 +558,20 @@ def _points_for(intervention_id: int, number: int) -> list[DevelopmentPoint]:
     return list(db.session.scalars(stmt))
 
 
+def _cycles_of(points: list[DevelopmentPoint]) -> dict[int, list[PdsaCycle]]:
+    """The PDSA tests under each development point, in one query: what the team is doing."""
+    cycles: dict[int, list[PdsaCycle]] = defaultdict(list)
+    if points:
+        stmt = (
+            select(PdsaCycle)
+            .where(PdsaCycle.development_point_id.in_([p.id for p in points]))
+            .order_by(PdsaCycle.id)
+        )
+        for cycle in db.session.scalars(stmt):
+            cycles[cycle.development_point_id].append(cycle)
+    return cycles
+
+
 def _element_context(intervention: Intervention, number: int, form=None, created=None):
     elements = service.practice_elements()
     element = elements.get(number)
@@ -579,12 +594,14 @@ def _element_context(intervention: Intervention, number: int, form=None, created
         )
         for round_id, text in db.session.execute(stmt):
             reasons[round_id].append(text)
+    points = _points_for(intervention.id, number)
     return {
         "reasons": reasons,
         "intervention": intervention,
         "element": element,
         "history": history,
-        "points": _points_for(intervention.id, number),
+        "points": points,
+        "cycles": _cycles_of(points),
         "form": form or DevelopmentPointForm(formdata=None),
         "created": created,
     }

@@ -14,6 +14,7 @@ from tests.assessments.helpers import (
     gen_round,
     setup_team,
 )
+from tests.pdsa.factories import gen_cycle
 
 
 def base(intervention):
@@ -167,6 +168,13 @@ def test_development_point_from_an_element(client, login):
     assert "Før- og eftermåling med SDQ" in client.get(url).get_data(as_text=True)
     other = client.get(f"{base(intervention)}/elementer/3").get_data(as_text=True)
     assert "Før- og eftermåling med SDQ" not in other
+    # What the team is doing about the weakness: the tests under the point are listed too.
+    assert "Ingen prøvehandling under dette udviklingspunkt endnu." in client.get(url).get_data(
+        as_text=True
+    )
+    gen_cycle(point, title="SDQ med to familier")
+    db.session.commit()
+    assert "SDQ med to familier" in client.get(url).get_data(as_text=True)
 
 
 def test_development_point_invalid_is_422(client, login):
