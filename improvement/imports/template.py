@@ -91,7 +91,7 @@ def _dropdown(ws, column: int, source: str | None, title: str, message: str):
     if source is None:
         return
     letter = get_column_letter(column)
-    validation = DataValidation(type="list", formula1=f"={source}", allow_blank=True)
+    validation = DataValidation(type="list", formula1=source, allow_blank=True)
     validation.error = message
     validation.errorTitle = title
     validation.showErrorMessage = True

@@ -22,6 +22,10 @@ class UploadForm(BaseForm):
     """Only for the CSRF token; the file is read from request.files."""
 
 
+def _size(limit: int) -> str:
+    return f"{limit / 1_000_000:g} MB" if limit >= 1_000_000 else f"{limit / 1000:g} kB"
+
+
 def _page(intervention, status=200, **context):
     context.setdefault("errors", [])
     return render_htmx(
@@ -30,7 +34,7 @@ def _page(intervention, status=200, **context):
         status,
         intervention=intervention,
         form=UploadForm(),
-        max_mb=current_app.config["IMPORT_MAX_BYTES"] / 1_000_000,
+        max_size=_size(current_app.config["IMPORT_MAX_BYTES"]),
         **context,
     )
 
@@ -43,7 +47,7 @@ def import_page(intervention_id: int):
         "content",
         intervention=intervention,
         form=UploadForm(),
-        max_mb=current_app.config["IMPORT_MAX_BYTES"] / 1_000_000,
+        max_size=_size(current_app.config["IMPORT_MAX_BYTES"]),
         errors=[],
     )
 
@@ -82,7 +86,7 @@ def import_upload(intervention_id: int):
             intervention,
             422,
             refusal=_(
-                "The file is larger than %(mb).1f MB and cannot be imported.", mb=limit / 1_000_000
+                "The file is larger than %(size)s and cannot be imported.", size=_size(limit)
             ),
         )
     try:
