@@ -93,6 +93,8 @@ def import_upload(intervention_id: int):
         parsed = read_upload(upload.filename, data)
     except Refused as refused:
         return _page(intervention, 422, refusal=str(refused))
+    if not parsed.ratings and not parsed.answers:
+        return _page(intervention, 422, refusal=_("The workbook has no filled-in rows to import."))
     ratings, errors = check_ratings(parsed.ratings or [], service.rating_context(intervention))
     answers, answer_errors = check_answers(
         parsed.answers or [], service.answer_context(intervention)

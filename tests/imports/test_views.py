@@ -290,3 +290,26 @@ def test_other_organisation_gets_404(world, login):
     assert client.get(base + "/skabelon.xlsx").status_code == 404
     assert upload(client, world, good_file(world)).status_code == 404
     assert counts() == (0, 0)
+
+
+def test_the_downloaded_template_filled_in_imports(world, login):
+    client = login(world["leader"], world["org"])
+    base = f"/indsatser/{world['intervention'].id}/import"
+    workbook = load_workbook(BytesIO(client.get(base + "/skabelon.xlsx").data))
+    workbook["Kvalitet i kerneelementer"].append(
+        ["FH-1", "Opstart", "Tæt kontakt", 5, datetime(2026, 2, 1)]
+    )
+    # Appended after the prepared (formatted) rows; an empty template row in between is skipped.
+    workbook["Selvevaluering"]["A2"] = "Baseline"
+    workbook["Selvevaluering"]["B2"] = "bo@example.test"
+    workbook["Selvevaluering"]["C2"] = world["s1"]
+    workbook["Selvevaluering"]["D2"] = "I nogen grad"
+    buffer = BytesIO()
+    workbook.save(buffer)
+    empty = upload(client, world, client.get(base + "/skabelon.xlsx").data)
+    assert empty.status_code == 422
+    assert "ingen udfyldte rækker" in empty.get_data(as_text=True)
+    assert counts() == (0, 0)
+    response = upload(client, world, buffer.getvalue())
+    assert response.status_code == 200
+    assert counts() == (1, 1)
