@@ -129,6 +129,8 @@ def parse_sheets(sheets: dict[str, list[tuple]]) -> Upload:
 
 
 def _text(value) -> str:
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)  # a code typed as a number comes back as 1001.0
     return "" if value is None else str(value).strip()
 
 

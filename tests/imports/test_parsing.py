@@ -194,3 +194,12 @@ def test_read_upload_refuses_other_files():
         archive.writestr("hello.txt", "a zip, not a workbook")
     with pytest.raises(Refused):
         read_upload("data.xlsx", buffer.getvalue())
+
+
+def test_a_numeric_case_code_matches_its_text():
+    ctx = RatingContext(
+        {"1001": 5}, set(), {"Opstart": 20}, {"Tæt kontakt": 30}, (1, 2, 3), CTX.today
+    )
+    valid, errors = check_ratings([rating(2, case=1001.0, score=3)], ctx)
+    assert errors == []
+    assert valid[0].case_id == 5
