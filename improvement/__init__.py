@@ -44,6 +44,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     from .cases.views import bp as cases_bp
     from .description.views import bp as description_bp
     from .exports.views import bp as exports_bp
+    from .imports.views import bp as imports_bp
     from .interventions.views import bp as interventions_bp
     from .organisation.views import bp as organisation_bp
     from .pdsa.views import bp as pdsa_bp
@@ -57,6 +58,7 @@ def create_app(overrides: dict | None = None) -> Flask:
         assessments_bp,
         cases_bp,
         exports_bp,
+        imports_bp,
     ):
         app.register_blueprint(blueprint)
 

@@ -50,4 +50,6 @@ def load(instance_path: str) -> dict:
         # Login throttling: after this many failures, each further attempt waits longer.
         "LOGIN_FREE_ATTEMPTS": int(os.environ.get("LOGIN_FREE_ATTEMPTS", "5")),
         "LOGIN_MAX_DELAY_SECONDS": int(os.environ.get("LOGIN_MAX_DELAY_SECONDS", "900")),
+        # Largest Excel workbook accepted by the import (bytes).
+        "IMPORT_MAX_BYTES": int(os.environ.get("IMPORT_MAX_BYTES", str(5 * 1000 * 1000))),
     }

@@ -1,0 +1,338 @@
+"""Reading and checking an uploaded import workbook: pure functions, no database.
+
+The workbook is the template from improvement/imports/template.py: a sheet of quality
+ratings ("Kvalitet i kerneelementer") and a sheet of self-assessment answers
+("Selvevaluering"). Reading refuses the whole file (not .xlsx, formulas, CPR-shaped text,
+missing columns); checking turns rows into (valid rows, errors), so nothing is written
+unless every row is right.
+"""
+
+import zipfile
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from io import BytesIO
+
+from flask_babel import gettext as _
+from openpyxl import load_workbook
+
+from ..validators import CPR_MESSAGE, contains_cpr
+
+RATINGS_SHEET = "Kvalitet i kerneelementer"
+ANSWERS_SHEET = "Selvevaluering"
+GUIDE_SHEET = "Vejledning"
+LISTS_SHEET = "Lister"
+
+CASE, PHASE, ELEMENT, SCORE, DATE, COMMENT = (
+    "Forløbskode",
+    "Fase",
+    "Kerneelement",
+    "Score",
+    "Dato",
+    "Kommentar",
+)
+RATING_COLUMNS = (CASE, PHASE, ELEMENT, SCORE, DATE, COMMENT)
+ROUND, RESPONDENT, STATEMENT, ANSWER = "Runde", "Respondent (e-mail)", "Udsagn", "Svar"
+ANSWER_COLUMNS = (ROUND, RESPONDENT, STATEMENT, ANSWER)
+# Every column must be there; only the comment may be left empty.
+OPTIONAL = {COMMENT}
+
+
+class Refused(ValueError):
+    """The whole file is refused; the message says why (in the user's language)."""
+
+
+@dataclass(frozen=True)
+class RowError:
+    sheet: str
+    row: int
+    column: str
+    value: str
+    message: str
+
+
+@dataclass(frozen=True)
+class Row:
+    number: int  # the row's number in Excel
+    values: dict  # column header → cell value
+
+
+@dataclass
+class Upload:
+    """The data rows of the sheets found in the file (a sheet absent from the file: None)."""
+
+    ratings: list[Row] | None = None
+    answers: list[Row] | None = None
+
+
+def _is_formula(value) -> bool:
+    if isinstance(value, str):
+        return value.startswith("=")
+    # Array and data-table formulas are objects, not strings.
+    return type(value).__module__.startswith("openpyxl.worksheet.formula")
+
+
+def read_upload(filename: str, data: bytes) -> Upload:
+    """Parse the file; raise Refused for a file that cannot be imported at all."""
+    if not filename.lower().endswith(".xlsx"):
+        raise Refused(_("Only Excel workbooks (.xlsx) can be imported."))
+    if not zipfile.is_zipfile(BytesIO(data)):
+        raise Refused(_("The file is not a valid Excel workbook (.xlsx)."))
+    try:
+        workbook = load_workbook(BytesIO(data), data_only=False, read_only=True)
+    except Exception as error:  # openpyxl raises many kinds for a broken package
+        raise Refused(_("The file is not a valid Excel workbook (.xlsx).")) from error
+    try:
+        sheets = {
+            ws.title: [tuple(row) for row in ws.iter_rows(values_only=True)] for ws in workbook
+        }
+    except Exception as error:
+        raise Refused(_("The file is not a valid Excel workbook (.xlsx).")) from error
+    finally:
+        workbook.close()
+    return parse_sheets(sheets)
+
+
+def parse_sheets(sheets: dict[str, list[tuple]]) -> Upload:
+    """Refuse formulas and CPR-shaped text anywhere; pick out the two data sheets."""
+    for name, rows in sheets.items():
+        for r, row in enumerate(rows, start=1):
+            for value in row:
+                if _is_formula(value):
+                    raise Refused(
+                        _(
+                            "Sheet “%(sheet)s”, row %(row)d contains a formula. Import values "
+                            "only: copy the cells and paste them as values.",
+                            sheet=name,
+                            row=r,
+                        )
+                    )
+                if isinstance(value, str) and contains_cpr(value):
+                    raise Refused(
+                        _("Sheet “%(sheet)s”, row %(row)d: ", sheet=name, row=r) + str(CPR_MESSAGE)
+                    )
+    upload = Upload()
+    if RATINGS_SHEET in sheets:
+        upload.ratings = _rows(RATINGS_SHEET, sheets[RATINGS_SHEET], RATING_COLUMNS)
+    if ANSWERS_SHEET in sheets:
+        upload.answers = _rows(ANSWERS_SHEET, sheets[ANSWERS_SHEET], ANSWER_COLUMNS)
+    if upload.ratings is None and upload.answers is None:
+        raise Refused(
+            _(
+                "The workbook has neither the sheet “%(a)s” nor “%(b)s”. Start from the "
+                "import template.",
+                a=RATINGS_SHEET,
+                b=ANSWERS_SHEET,
+            )
+        )
+    return upload
+
+
+def _text(value) -> str:
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)  # a code typed as a number comes back as 1001.0
+    return "" if value is None else str(value).strip()
+
+
+def _rows(sheet: str, rows: list[tuple], columns: Sequence[str]) -> list[Row]:
+    header = [_text(v) for v in rows[0]] if rows else []
+    missing = [c for c in columns if c not in header]
+    if missing:
+        raise Refused(
+            _(
+                "The sheet “%(sheet)s” is missing the columns: %(columns)s. Start from the "
+                "import template.",
+                sheet=sheet,
+                columns=", ".join(missing),
+            )
+        )
+    index = {c: header.index(c) for c in columns}
+    result = []
+    for number, row in enumerate(rows[1:], start=2):
+        values = {c: (row[i] if i < len(row) else None) for c, i in index.items()}
+        if all(_text(v) == "" for v in values.values()):
+            continue
+        result.append(Row(number, values))
+    return result
+
+
+def _shown(value) -> str:
+    if isinstance(value, datetime):
+        return value.strftime("%d-%m-%Y")
+    return _text(value)
+
+
+# --- Ratings ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RatingContext:
+    """What the ratings of one intervention may refer to, keyed by what the sheet shows."""
+
+    cases: dict  # code → case id
+    closed_cases: set  # codes of closed cases
+    phases: dict  # name → phase id (not archived)
+    elements: dict  # name → core element id (not archived)
+    scale: Sequence[int]
+    today: date
+
+
+@dataclass(frozen=True)
+class RatingRow:
+    row: int
+    case_id: int
+    phase_id: int
+    core_element_id: int
+    score: int
+    day: date
+    comment: str
+
+
+def _score(value, scale: Sequence[int]) -> int | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, str) and value.strip().isdigit():
+        value = int(value.strip())
+    return value if isinstance(value, int) and value in scale else None
+
+
+def check_ratings(
+    rows: Iterable[Row], ctx: RatingContext
+) -> tuple[list[RatingRow], list[RowError]]:
+    valid: list[RatingRow] = []
+    errors: list[RowError] = []
+    for row in rows:
+        v = row.values
+
+        def error(column, message, v=v, row=row):
+            errors.append(RowError(RATINGS_SHEET, row.number, column, _shown(v[column]), message))
+
+        code, phase, element = _text(v[CASE]), _text(v[PHASE]), _text(v[ELEMENT])
+        before = len(errors)
+        if not code:
+            error(CASE, _("Fill in the case code."))
+        elif code not in ctx.cases:
+            error(CASE, _("There is no case with this code in the intervention."))
+        elif code in ctx.closed_cases:
+            error(CASE, _("The case is closed; its ratings can no longer be changed."))
+        if not phase:
+            error(PHASE, _("Fill in the phase."))
+        elif phase not in ctx.phases:
+            error(PHASE, _("The intervention has no active phase with this name."))
+        if not element:
+            error(ELEMENT, _("Fill in the core element."))
+        elif element not in ctx.elements:
+            error(ELEMENT, _("The intervention has no active core element with this name."))
+        score = _score(v[SCORE], ctx.scale)
+        if score is None:
+            error(
+                SCORE,
+                _(
+                    "Use a whole number from %(low)d to %(high)d.",
+                    low=min(ctx.scale),
+                    high=max(ctx.scale),
+                ),
+            )
+        day = v[DATE]
+        if isinstance(day, datetime):
+            day = day.date()
+        if not isinstance(day, date):
+            error(DATE, _("Write the date as an Excel date, e.g. 05-03-2026."))
+        elif day > ctx.today:
+            error(DATE, _("The date is in the future."))
+        comment = _text(v[COMMENT])
+        if len(errors) == before:
+            valid.append(
+                RatingRow(
+                    row.number,
+                    ctx.cases[code],
+                    ctx.phases[phase],
+                    ctx.elements[element],
+                    score,
+                    day,
+                    comment,
+                )
+            )
+    return valid, errors
+
+
+# --- Self-assessment answers ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RoundInfo:
+    id: int
+    is_open: bool
+    respondents: dict  # e-mail (lower case) → respondent id
+    statements: dict  # statement text → statement id
+    answers: dict  # scale label or key (lower case) → key
+
+
+@dataclass(frozen=True)
+class AnswerContext:
+    rounds: dict = field(default_factory=dict)  # name → RoundInfo
+
+
+@dataclass(frozen=True)
+class AnswerRow:
+    row: int
+    respondent_id: int
+    statement_id: int
+    value: str
+
+
+def check_answers(
+    rows: Iterable[Row], ctx: AnswerContext
+) -> tuple[list[AnswerRow], list[RowError]]:
+    valid: list[AnswerRow] = []
+    errors: list[RowError] = []
+    given: dict[tuple[int, int], tuple[str, int]] = {}
+    for row in rows:
+        v = row.values
+
+        def error(column, message, v=v, row=row):
+            errors.append(RowError(ANSWERS_SHEET, row.number, column, _shown(v[column]), message))
+
+        name, email = _text(v[ROUND]), _text(v[RESPONDENT]).lower()
+        statement, answer = _text(v[STATEMENT]), _text(v[ANSWER]).lower()
+        before = len(errors)
+        info = ctx.rounds.get(name)
+        if not name:
+            error(ROUND, _("Fill in the round."))
+        elif info is None:
+            error(ROUND, _("The intervention has no round with this name."))
+        elif not info.is_open:
+            error(ROUND, _("The round is closed; answers can no longer be changed."))
+        if not email:
+            error(RESPONDENT, _("Fill in the respondent's e-mail."))
+        elif info is not None and email not in info.respondents:
+            error(RESPONDENT, _("This person is not invited to answer the round."))
+        if not statement:
+            error(STATEMENT, _("Fill in the statement."))
+        elif info is not None and statement not in info.statements:
+            error(STATEMENT, _("The statement is not in the round's instrument version."))
+        if not answer:
+            error(ANSWER, _("Fill in the answer."))
+        elif info is not None and answer not in info.answers:
+            error(ANSWER, _("Choose one of the answers on the scale."))
+        if len(errors) > before or info is None:
+            continue
+        item = AnswerRow(
+            row.number, info.respondents[email], info.statements[statement], info.answers[answer]
+        )
+        key = (item.respondent_id, item.statement_id)
+        if key in given and given[key][0] != item.value:
+            error(
+                ANSWER,
+                _(
+                    "Row %(row)d gives this respondent another answer to the same statement.",
+                    row=given[key][1],
+                ),
+            )
+            continue
+        if key not in given:
+            given[key] = (item.value, row.number)
+            valid.append(item)
+    return valid, errors

@@ -1,0 +1,213 @@
+"""Database side of the import: what rows may refer to, and writing the checked rows.
+
+Each function issues a fixed number of queries however many rows the file has.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from ..cases import service as cases_service
+from ..extensions import db
+from ..models import (
+    AssessmentAnswer,
+    AssessmentRespondent,
+    AssessmentRound,
+    AssessmentStatement,
+    Case,
+    CoreElementRating,
+    Intervention,
+)
+from .parsing import AnswerContext, AnswerRow, RatingContext, RatingRow, RoundInfo
+
+LOCAL = ZoneInfo("Europe/Copenhagen")
+
+
+def today() -> date:
+    return datetime.now(LOCAL).date()
+
+
+def rating_context(intervention: Intervention) -> RatingContext:
+    cases = list(db.session.scalars(select(Case).where(Case.intervention_id == intervention.id)))
+    return RatingContext(
+        cases={c.code: c.id for c in cases},
+        closed_cases={c.code for c in cases if c.is_closed},
+        phases={p.name: p.id for p in cases_service.phases_of(intervention) if not p.archived},
+        elements={
+            e.name: e.id for e in cases_service.core_elements_of(intervention) if not e.archived
+        },
+        scale=cases_service.scale_values(),
+        today=today(),
+    )
+
+
+def rounds_with_details(intervention: Intervention) -> list[AssessmentRound]:
+    stmt = (
+        select(AssessmentRound)
+        .where(AssessmentRound.intervention_id == intervention.id)
+        .options(
+            selectinload(AssessmentRound.instrument),
+            selectinload(AssessmentRound.respondents).joinedload(AssessmentRespondent.user),
+        )
+        .order_by(AssessmentRound.created_at, AssessmentRound.id)
+    )
+    return list(db.session.scalars(stmt))
+
+
+def statements_by_instrument(instrument_ids: set[int]) -> dict[int, list[AssessmentStatement]]:
+    grouped: dict[int, list[AssessmentStatement]] = defaultdict(list)
+    if instrument_ids:
+        stmt = (
+            select(AssessmentStatement)
+            .where(AssessmentStatement.instrument_id.in_(instrument_ids))
+            .order_by(AssessmentStatement.element, AssessmentStatement.position)
+        )
+        for statement in db.session.scalars(stmt):
+            grouped[statement.instrument_id].append(statement)
+    return grouped
+
+
+def answer_context(intervention: Intervention) -> AnswerContext:
+    rounds = rounds_with_details(intervention)
+    statements = statements_by_instrument({r.instrument_id for r in rounds})
+    infos = {}
+    for round_ in rounds:
+        answers = {}
+        for step in round_.instrument.scale:
+            answers[str(step["key"]).lower()] = step["key"]
+            answers[str(step["label"]).strip().lower()] = step["key"]
+        infos[round_.name] = RoundInfo(
+            id=round_.id,
+            is_open=round_.is_open,
+            respondents={r.user.email.lower(): r.id for r in round_.respondents},
+            statements={s.text.strip(): s.id for s in statements[round_.instrument_id]},
+            answers=answers,
+        )
+    return AnswerContext(rounds=infos)
+
+
+def _local_day(moment: datetime) -> date:
+    if moment.tzinfo is None:  # SQLite hands back naive UTC
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(LOCAL).date()
+
+
+@dataclass
+class Counts:
+    ratings_created: int = 0
+    ratings_unchanged: int = 0
+    answers_created: int = 0
+    answers_changed: int = 0
+    answers_unchanged: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.ratings_created + self.answers_created + self.answers_changed
+
+
+def add_ratings(intervention: Intervention, rows: list[RatingRow], rater_id: int, counts: Counts):
+    """Append the ratings that are not already there (same cell, score, day and comment)."""
+    existing = {
+        (r.case_id, r.phase_id, r.core_element_id, r.score, _local_day(r.rated_at), r.comment)
+        for r in cases_service.ratings_of_intervention(intervention)
+    }
+    # Oldest first, so the latest row of a cell is also its latest date.
+    for row in sorted(rows, key=lambda r: (r.day, r.row)):
+        key = (row.case_id, row.phase_id, row.core_element_id, row.score, row.day, row.comment)
+        if key in existing:
+            counts.ratings_unchanged += 1
+            continue
+        existing.add(key)
+        db.session.add(
+            CoreElementRating(
+                organization_id=intervention.organization_id,
+                case_id=row.case_id,
+                phase_id=row.phase_id,
+                core_element_id=row.core_element_id,
+                score=row.score,
+                comment=row.comment,
+                rater_id=rater_id,
+                # Noon in Denmark keeps the day the same in every time zone the app shows.
+                rated_at=datetime(row.day.year, row.day.month, row.day.day, 12, tzinfo=LOCAL),
+            )
+        )
+        counts.ratings_created += 1
+
+
+def add_answers(intervention: Intervention, rows: list[AnswerRow], counts: Counts):
+    """Insert new answers and change those with another value; the same value is no change."""
+    if not rows:
+        return
+    stmt = select(AssessmentAnswer).where(
+        AssessmentAnswer.respondent_id.in_({r.respondent_id for r in rows})
+    )
+    existing = {(a.respondent_id, a.statement_id): a for a in db.session.scalars(stmt)}
+    for row in rows:
+        answer = existing.get((row.respondent_id, row.statement_id))
+        if answer is None:
+            db.session.add(
+                AssessmentAnswer(
+                    organization_id=intervention.organization_id,
+                    respondent_id=row.respondent_id,
+                    statement_id=row.statement_id,
+                    value=row.value,
+                )
+            )
+            counts.answers_created += 1
+        elif answer.value != row.value:
+            answer.value = row.value
+            counts.answers_changed += 1
+        else:
+            counts.answers_unchanged += 1
+
+
+def cases_of(intervention: Intervention) -> list[Case]:
+    stmt = (
+        select(Case)
+        .where(Case.intervention_id == intervention.id, Case.end_date.is_(None))
+        .order_by(Case.code)
+    )
+    return list(db.session.scalars(stmt))
+
+
+def invited_emails(round_: AssessmentRound) -> list[str]:
+    return sorted(r.user.email for r in round_.respondents)
+
+
+def template_data(intervention: Intervention):
+    from .template import TemplateData
+
+    ctx = rating_context(intervention)
+    rounds = [r for r in rounds_with_details(intervention) if r.is_open]
+    statements = statements_by_instrument({r.instrument_id for r in rounds})
+    respondents = sorted({r.user.email for round_ in rounds for r in round_.respondents})
+    texts: list[str] = []
+    labels: list[str] = []
+    for round_ in rounds:
+        texts += [
+            s.text.strip() for s in statements[round_.instrument_id] if s.text.strip() not in texts
+        ]
+        labels += [
+            str(s["label"]) for s in round_.instrument.scale if str(s["label"]) not in labels
+        ]
+    return TemplateData(
+        intervention=intervention.name,
+        cases=[c.code for c in cases_of(intervention)],
+        phases=list(ctx.phases),
+        elements=list(ctx.elements),
+        scale=[(s.value, s.label) for s in cases_service.rating_scale()],
+        rounds=[r.name for r in rounds],
+        respondents=respondents,
+        statements=texts,
+        answers=labels,
+    )
+
+
+def build_template_for(intervention: Intervention):
+    from .template import build_template
+
+    return build_template(template_data(intervention))
