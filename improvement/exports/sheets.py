@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from ..extensions import db
 from ..models import (
@@ -19,6 +19,7 @@ from ..models import (
     DEVELOPMENT_POINT_STATUSES,
     STATUSES,
     CoreElement,
+    DescriptionVersion,
     DevelopmentPoint,
     Intervention,
     Organization,
@@ -234,6 +235,46 @@ def definitions_sheet(sheets: Sequence[Sheet]) -> Sheet:
     )
 
 
+def _description_versions(scope: Scope) -> list[tuple[str, str]]:
+    """Which published version of each intervention description the data goes with."""
+    latest = (
+        select(
+            DescriptionVersion.intervention_id,
+            func.max(DescriptionVersion.number).label("number"),
+        )
+        .where(
+            DescriptionVersion.organization_id == scope.organization.id,
+            DescriptionVersion.intervention_id.in_(scope.intervention_ids),
+        )
+        .group_by(DescriptionVersion.intervention_id)
+        .subquery()
+    )
+    stmt = (
+        select(Intervention.name, DescriptionVersion.number, DescriptionVersion.published_at)
+        .select_from(Intervention)
+        .outerjoin(latest, latest.c.intervention_id == Intervention.id)
+        .outerjoin(
+            DescriptionVersion,
+            (DescriptionVersion.intervention_id == Intervention.id)
+            & (DescriptionVersion.number == latest.c.number),
+        )
+        .where(
+            Intervention.organization_id == scope.organization.id,
+            Intervention.id.in_(scope.intervention_ids),
+        )
+        .order_by(Intervention.name)
+    )
+    return [
+        (
+            f"Indsatsbeskrivelse: {name}",
+            f"version {number}, udgivet {published:%d.%m.%Y}"
+            if number
+            else "ingen udgivet version (kun kladde)",
+        )
+        for name, number, published in db.session.execute(stmt)
+    ]
+
+
 def overview_sheet(scope: Scope):
     def build(sheets: Sequence[Sheet]) -> Sheet:
         what = f"Indsats: {scope.single.name}" if scope.single else "Alle organisationens indsatser"
@@ -245,6 +286,7 @@ def overview_sheet(scope: Scope):
             ("Eksporteret", scope.exported_at),
             ("Personoplysninger", "Forløb er pseudonyme koder; respondenter vises kun med rolle."),
         ]
+        rows += _description_versions(scope)
         rows += [(f"Rækker i arket {sheet.name}", sheet.count) for sheet in sheets]
         return Sheet(
             "Oversigt",

@@ -66,6 +66,7 @@ def test_intervention_workbook_is_well_formed(client, login):
     ]
     overview = {row[0]: row[1] for row in wb["Oversigt"].iter_rows(min_row=2, values_only=True)}
     assert overview["Eksport"] == "Indsats: Spædbarn"
+    assert overview["Indsatsbeskrivelse: Spædbarn"] == "ingen udgivet version (kun kladde)"
     assert overview["Rækker i arket Udviklingspunkter"] == 1
     assert overview["Eksporteret af"] == "Lise Lund (Leder)"
     definitions = list(wb["Datadefinitioner"].iter_rows(min_row=2, values_only=True))

@@ -55,6 +55,8 @@ def test_workbook_has_every_sheet_in_order_with_counts(runner):
     overview = {row[0]: row[1] for row in wb["Oversigt"].iter_rows(min_row=2, values_only=True)}
     cases = _count(select(func.count()).select_from(Case).where(Case.organization_id == org.id))
     assert overview["Rækker i arket Forløb"] == cases == wb["Forløb"].max_row - 1
+    versions = [v for k, v in overview.items() if k.startswith("Indsatsbeskrivelse: ")]
+    assert len(versions) == 2 and all(v.startswith(("version ", "ingen")) for v in versions)
     ratings = _count(
         select(func.count())
         .select_from(CoreElementRating)
