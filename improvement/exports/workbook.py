@@ -9,12 +9,14 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from io import BytesIO
+from zoneinfo import ZoneInfo
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+DANISH_TIME = ZoneInfo("Europe/Copenhagen")
 HEADER_FONT = Font(bold=True)
 HEADER_FILL = PatternFill("solid", fgColor="DDE7EF")
 WRAP = Alignment(wrap_text=True, vertical="top")
@@ -56,8 +58,8 @@ def _cell(ws, value, column: Column):
     if isinstance(value, bool) or (column.kind == "bool" and value is not None):
         value = "Ja" if value else "Nej"
     elif isinstance(value, datetime) and value.tzinfo is not None:
-        # Excel has no time zones; write the local wall-clock time.
-        value = value.astimezone().replace(tzinfo=None)
+        # Excel has no time zones; write Danish wall-clock time.
+        value = value.astimezone(DANISH_TIME).replace(tzinfo=None)
     elif value == "":
         value = None
     cell = WriteOnlyCell(ws, value=value)
