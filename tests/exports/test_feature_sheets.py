@@ -99,3 +99,19 @@ def test_every_column_is_defined(runner):
     for title in SHEETS[1:-1]:
         headers = [c.value for c in wb[title][1]]
         assert {(title, h) for h in headers} <= defined, title
+
+
+def test_round_trip_through_pandas_gives_the_rows_the_app_shows(runner):
+    import pandas as pd
+
+    org = _org(runner)
+    data = build_export(scope_for(org, "test")).read()
+    sheets = pd.read_excel(BytesIO(data), sheet_name=None)
+    assert list(sheets) == SHEETS
+    cases = sheets["Forløb"]
+    codes = sorted(db.session.scalars(select(Case.code).where(Case.organization_id == org.id)))
+    assert sorted(cases["Forløbskode"]) == codes
+    assert pd.api.types.is_datetime64_any_dtype(cases["Startdato"])
+    ratings = sheets["Kvalitet i kerneelementer"]
+    assert pd.api.types.is_integer_dtype(ratings["Score"])
+    assert ratings["Score"].between(1, 5).all()
