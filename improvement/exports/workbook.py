@@ -79,6 +79,9 @@ def _write_sheet(workbook: Workbook, sheet: Sheet):
     for index, column in enumerate(sheet.columns, start=1):
         ws.column_dimensions[get_column_letter(index)].width = column.width or TYPES[column.kind][2]
     ws.freeze_panes = "A2"
+    # Printed: landscape, with the header row repeated on every page.
+    ws.page_setup.orientation = "landscape"
+    ws.print_title_rows = "1:1"
     header = []
     for column in sheet.columns:
         cell = WriteOnlyCell(ws, value=column.header)
