@@ -200,3 +200,8 @@ def generate(size: str = "small", seed: int = 2026, orgs: int | None = None) -> 
         counts.update(extend(ctx))
     db.session.commit()
     return counts
+
+
+from . import scale_features  # noqa: E402  (registers the features' generators)
+
+scale_features.register(EXTENSIONS)
