@@ -30,6 +30,7 @@ from .models import (
     ProblemCategory,
 )
 from .models.cases import case_problem_category
+from .pdsa.rules import PHASE_ORDER
 
 VOLUMES = {
     "small": {"cases": 300, "cycles": 120, "meetings": 60, "rounds": 24},
@@ -200,6 +201,7 @@ def improvement_work(ctx) -> dict:
     cycles = []
     for intervention_id, org_id in _spread(ctx, round(volume["cycles"] * factor)):
         phase = rng.choice(PDSA_MIX)
+        reached = PHASE_ORDER.index(phase)  # fields filled as far as the phase needs
         start = TODAY - timedelta(days=rng.randrange(0, 900))
         changed = _stamp(min(start + timedelta(days=rng.randrange(0, 60)), TODAY))
         cycles.append(
@@ -214,7 +216,11 @@ def improvement_work(ctx) -> dict:
                 "due_date": start + timedelta(days=rng.choice([14, 21, 28])),
                 "objective": "Afprøve en ny måde at holde opstartsmøde på.",
                 "prediction": "Flere familier deltager aktivt.",
-                "act_decision": rng.choice(ACT) if phase == "done" else "",
+                "do_description": "Afprøvet på to opstartsmøder." if reached >= 2 else "",
+                "study_result": "Tre af fire familier deltog aktivt." if reached >= 3 else "",
+                "learning": "Skabelonen hjælper samtalen." if reached >= 3 else "",
+                "act_decision": rng.choice(ACT) if reached >= 4 else "",
+                "next_step": "Udbred til hele teamet." if phase == "done" else "",
                 "phase_changed_at": changed,
                 "acted_at": changed if phase in ("act", "done") else None,
                 "closed_at": changed if phase == "done" else None,
