@@ -28,8 +28,10 @@ from .models import (
     Meeting,
     PdsaCycle,
     ProblemCategory,
+    ProgressScore,
 )
 from .models.cases import case_problem_category
+from .models.pdsa import PROGRESS_SCALE
 from .pdsa.rules import PHASE_ORDER
 
 VOLUMES = {
@@ -259,11 +261,27 @@ def improvement_work(ctx) -> dict:
                 }
             )
     _plain(ActionItem, items)
+    scores = []
+    for intervention_id, org_id, _w in ctx.interventions:
+        level = rng.randrange(len(PROGRESS_SCALE) // 2)
+        for month in range(rng.randint(0, 6)):
+            level = min(len(PROGRESS_SCALE) - 1, level + rng.choice([0, 0, 1]))
+            scores.append(
+                {
+                    "organization_id": org_id,
+                    "intervention_id": intervention_id,
+                    "score_tenths": list(PROGRESS_SCALE)[level],
+                    "assessed_on": TODAY - timedelta(days=30 * (6 - month)),
+                    "set_by_id": ctx.users_by_org[org_id][0],
+                }
+            )
+    _plain(ProgressScore, scores)
     return {
         "improvement plans": len(plans),
         "PDSA cycles": len(cycles),
         "meetings": len(meeting_ids),
         "action items": len(items),
+        "progress scores": len(scores),
     }
 
 
