@@ -5,7 +5,7 @@ from datetime import date
 from functools import cache
 
 import yaml
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from ..analysis.followup import FollowUpStatus, followup_status, share_on_time
@@ -126,6 +126,52 @@ def ratings_of_intervention(intervention: Intervention) -> list[CoreElementRatin
         .order_by(CoreElementRating.id)
     )
     return list(db.session.scalars(stmt))
+
+
+def latest_ratings_of_intervention(intervention: Intervention) -> list:
+    """The latest rating of every (case, phase, core element) cell, picked in SQL.
+
+    Same rule as improvement.analysis.ratings.latest_ratings (latest rated_at, then the
+    later row), so the analysis functions, which take the latest per cell themselves,
+    get the same result from these rows as from all of them, at a fraction of the cost.
+    Rows carry the rating's columns as attributes, in the order they were saved.
+    """
+    rank = (
+        func.row_number()
+        .over(
+            partition_by=(
+                CoreElementRating.case_id,
+                CoreElementRating.phase_id,
+                CoreElementRating.core_element_id,
+            ),
+            order_by=(CoreElementRating.rated_at.desc(), CoreElementRating.id.desc()),
+        )
+        .label("rank")
+    )
+    ranked = (
+        select(
+            CoreElementRating.id,
+            CoreElementRating.case_id,
+            CoreElementRating.phase_id,
+            CoreElementRating.core_element_id,
+            CoreElementRating.score,
+            CoreElementRating.comment,
+            CoreElementRating.rated_at,
+            CoreElementRating.rater_id,
+            rank,
+        )
+        .join(Case, Case.id == CoreElementRating.case_id)
+        .where(Case.intervention_id == intervention.id)
+        .subquery()
+    )
+    stmt = select(ranked).where(ranked.c.rank == 1).order_by(ranked.c.id)
+    return list(db.session.execute(stmt))
+
+
+def cases_by_id(intervention: Intervention, ids) -> dict[int, Case]:
+    """The intervention's cases with these ids (one query, even for none, no eager loads)."""
+    stmt = select(Case).where(Case.intervention_id == intervention.id, Case.id.in_(set(ids)))
+    return {case.id: case for case in db.session.scalars(stmt)}
 
 
 def ratings_of_case(case: Case) -> list[CoreElementRating]:

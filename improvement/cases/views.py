@@ -13,6 +13,7 @@ from ..access import current_org, current_role, get_or_404_for_user, require_rol
 from ..analysis import outcomes as outcome_tables
 from ..analysis.ratings import (
     heat_map,
+    latest_ratings,
     low_ratings,
     quarterly_trend,
     rater_vs_team,
@@ -434,8 +435,10 @@ def _analysis_keys(intervention: Intervention, ratings):
 @bp.route("/indsatser/<int:intervention_id>/kvalitet")
 def quality_overview(intervention_id: int):
     intervention = _intervention(intervention_id)
-    ratings = service.ratings_of_intervention(intervention)
-    rows = service.analysis_rows(ratings)
+    # Only each cell's latest rating counts; SQL picks it, and the analysis below is
+    # done once on those cells rather than on every revision four times over.
+    ratings = service.latest_ratings_of_intervention(intervention)
+    rows = latest_ratings(service.analysis_rows(ratings))
     phases, elements = _analysis_keys(intervention, ratings)
     phase_ids, element_ids = [p.id for p in phases], [e.id for e in elements]
     hm = heat_map(rows, phases=phase_ids, core_elements=element_ids)
@@ -461,7 +464,8 @@ def quality_overview(intervention_id: int):
         "yLabel": _("Mean rating (1–5)"),
     }
     latest_rows = service.latest_by_case_cell(ratings)
-    cases = {c.id: c for c in service.cases_of(intervention)}
+    low = low_ratings(rows)
+    cases = service.cases_by_id(intervention, [r.case_id for r in low])
     phase_by_id = {p.id: p for p in phases}
     element_by_id = {e.id: e for e in elements}
     low_items = [
@@ -472,7 +476,7 @@ def quality_overview(intervention_id: int):
             "score": r.score,
             "rating": latest_rows[(r.case_id, r.phase, r.core_element)],
         }
-        for r in low_ratings(rows)
+        for r in low
     ]
     include_closed = request.args.get("lukkede") == "1"
     closed_low = sum(1 for item in low_items if item["case"].is_closed)
