@@ -12,8 +12,8 @@ from sqlalchemy import select
 from ..access import current_org, current_role, get_or_404_for_user, require_roles
 from ..analysis import outcomes as outcome_tables
 from ..analysis.ratings import (
+    Rating,
     heat_map,
-    latest_ratings,
     low_ratings,
     quarterly_trend,
     rater_vs_team,
@@ -435,10 +435,14 @@ def _analysis_keys(intervention: Intervention, ratings):
 @bp.route("/indsatser/<int:intervention_id>/kvalitet")
 def quality_overview(intervention_id: int):
     intervention = _intervention(intervention_id)
-    # Only each cell's latest rating counts; SQL picks it, and the analysis below is
-    # done once on those cells rather than on every revision four times over.
+    # Only each cell's latest rating counts: SQL picks it, so the analysis below works
+    # on one row per cell rather than on every revision. With one row per cell the time
+    # of day no longer breaks ties, and the day is all the quarterly trend uses.
     ratings = service.latest_ratings_of_intervention(intervention)
-    rows = latest_ratings(service.analysis_rows(ratings))
+    rows = [
+        Rating(r.case_id, r.phase_id, r.core_element_id, r.score, r.rated_at.date(), r.rater_id)
+        for r in ratings
+    ]
     phases, elements = _analysis_keys(intervention, ratings)
     phase_ids, element_ids = [p.id for p in phases], [e.id for e in elements]
     hm = heat_map(rows, phases=phase_ids, core_elements=element_ids)
