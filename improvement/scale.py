@@ -199,6 +199,11 @@ def generate(size: str = "small", seed: int = 2026, orgs: int | None = None) -> 
     for extend in EXTENSIONS:
         counts.update(extend(ctx))
     db.session.commit()
+    if db.engine.dialect.name == "postgresql":
+        # Fresh planner statistics: right after a bulk load PostgreSQL would otherwise
+        # guess row counts and scan where an index serves.
+        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.exec_driver_sql("ANALYZE")
     return counts
 
 
