@@ -20,6 +20,7 @@ from ..models import (
     TeamMember,
     User,
 )
+from ..models.cases import case_problem_category
 from ..seeding import SEEDS
 
 
@@ -171,6 +172,28 @@ def latest_ratings_of_intervention(intervention: Intervention) -> list:
     )
     stmt = select(ranked).where(ranked.c.rank == 1).order_by(ranked.c.id)
     return list(db.session.execute(stmt))
+
+
+def outcome_rows(intervention: Intervention) -> tuple[list, dict[int, set[int]]]:
+    """The intervention's cases as plain rows for the outcome tables, and the problem
+    category ids per case: two queries, no ORM objects (the tables need only codes)."""
+    cases = db.session.execute(
+        select(
+            Case.id,
+            Case.end_date,
+            Case.goal_attainment,
+            Case.problem_grade,
+            Case.reflected_adjustment,
+        ).where(Case.intervention_id == intervention.id)
+    ).all()
+    links: dict[int, set[int]] = {}
+    for case_id, category_id in db.session.execute(
+        select(case_problem_category.c.case_id, case_problem_category.c.problem_category_id)
+        .join(Case, Case.id == case_problem_category.c.case_id)
+        .where(Case.intervention_id == intervention.id)
+    ):
+        links.setdefault(case_id, set()).add(category_id)
+    return cases, links
 
 
 def cases_by_id(intervention: Intervention, ids) -> dict[int, Case]:

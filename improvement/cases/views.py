@@ -548,8 +548,8 @@ def quality_pattern(intervention_id: int):
 @bp.route("/indsatser/<int:intervention_id>/resultater")
 def outcome_listing(intervention_id: int):
     intervention = _intervention(intervention_id)
-    cases = service.cases_of(intervention)
-    closed = [c for c in cases if c.is_closed]
+    cases, links = service.outcome_rows(intervention)
+    closed = [c for c in cases if c.end_date is not None]
     categories = service.categories_of(intervention.organization_id, include_archived=True)
     category_keys = {c.id: c.key for c in categories}
     coded = [
@@ -558,7 +558,7 @@ def outcome_listing(intervention_id: int):
             "goal_attainment": c.goal_attainment,
             "problem_grade": c.problem_grade,
             "reflected_adjustment": c.reflected_adjustment,
-            "codes": frozenset(category_keys[p.id] for p in c.problem_categories),
+            "codes": frozenset(category_keys[p] for p in links.get(c.id, ())),
         }
         for c in closed
     ]
