@@ -1,6 +1,6 @@
 """Queries and small services for cases: every page issues a fixed number of queries."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
 
@@ -12,6 +12,7 @@ from ..analysis.followup import FollowUpStatus, followup_status, share_on_time
 from ..extensions import db
 from ..models import (
     Case,
+    CaseFollowUp,
     CoreElement,
     CoreElementRating,
     Intervention,
@@ -281,10 +282,45 @@ class CaseFigures:
     timeliness: object  # analysis.followup.Timeliness
 
 
+@dataclass
+class _CaseDates:
+    """What the follow-up figures read of a case, without loading the ORM object."""
+
+    start_date: date
+    end_date: date | None
+    followup_cadence_months: int | None
+    followups: list = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class _Held:
+    held_on: date
+
+
+def _case_dates(intervention: Intervention) -> list[_CaseDates]:
+    """The intervention's cases' dates and follow-ups: two queries of plain columns."""
+    cases = {
+        row.id: _CaseDates(row.start_date, row.end_date, row.followup_cadence_months)
+        for row in db.session.execute(
+            select(Case.id, Case.start_date, Case.end_date, Case.followup_cadence_months).where(
+                Case.intervention_id == intervention.id
+            )
+        )
+    }
+    for case_id, held_on in db.session.execute(
+        select(CaseFollowUp.case_id, CaseFollowUp.held_on)
+        .join(Case, Case.id == CaseFollowUp.case_id)
+        .where(Case.intervention_id == intervention.id)
+        .order_by(CaseFollowUp.held_on)
+    ):
+        cases[case_id].followups.append(_Held(held_on))
+    return list(cases.values())
+
+
 def case_figures(intervention: Intervention, today: date) -> CaseFigures:
-    cases = cases_of(intervention)
+    cases = _case_dates(intervention)
     return CaseFigures(
-        open_count=sum(1 for c in cases if not c.is_closed),
+        open_count=sum(1 for c in cases if c.end_date is None),
         overdue_count=sum(1 for c in cases if followup_of(c, today).overdue),
         timeliness=followup_key_figure(cases, today),
     )
