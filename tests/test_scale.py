@@ -103,3 +103,39 @@ def test_small_size_generates_the_features_in_their_own_organisation(app):
     )
     scores = set(db.session.scalars(select(CoreElementRating.score).distinct()))
     assert scores <= {1, 2, 3, 4, 5}
+
+
+def test_organisation_export_with_more_rounds_than_letters(app):
+    """At national size an organisation has dozens of closed rounds; the radar chart is
+    anchored right of the last round's column, past column Z (this used to crash)."""
+    from datetime import UTC, datetime
+
+    from openpyxl import load_workbook
+
+    from improvement import seeding
+    from improvement.exports.service import build_export, scope_for
+    from improvement.models import AssessmentInstrument, AssessmentRound
+
+    seeding.load_reference()
+    scale.generate("small", seed=3, orgs=1)
+    org = db.session.scalars(select(Organization)).first()
+    intervention = db.session.scalars(select(Intervention)).first()
+    instrument = db.session.scalars(select(AssessmentInstrument)).first()
+    for n in range(60):
+        db.session.add(
+            AssessmentRound(
+                organization_id=org.id,
+                intervention_id=intervention.id,
+                instrument_id=instrument.id,
+                name=f"Ekstra {n}",
+                status="closed",
+                closed_at=datetime(2026, 1, 1, tzinfo=UTC),
+            )
+        )
+    db.session.commit()
+    workbook = load_workbook(build_export(scope_for(org, "Test")))
+    sheet = workbook["Selvevaluering pr. element"]
+    assert sheet.max_column > 60
+    (chart,) = sheet._charts
+    # One empty column after the last round (0-based column index of the anchor).
+    assert chart.anchor._from.col == sheet.max_column + 1
