@@ -25,10 +25,11 @@ from sqlalchemy import func, select
 
 from improvement import create_app
 from improvement.extensions import db
-from improvement.models import Intervention, Membership, TeamMember
+from improvement.models import Intervention, Membership
 
 ROOT = Path(__file__).resolve().parent.parent
 REPEAT = int(os.environ.get("BENCH_REPEAT", "30"))
+EXPORT_REPEAT = int(os.environ.get("BENCH_EXPORT_REPEAT", "2"))
 
 
 def _percentile(values, q):
@@ -37,11 +38,15 @@ def _percentile(values, q):
 
 
 def _targets(app):
-    """The largest intervention, its organisation and a leader there."""
+    """The intervention with the most cases, its organisation, a leader there, and the
+    objects its feature pages show: a closed self-assessment round, a closed case and a
+    PDSA cycle in Do (moved back and forth for the board-move timing)."""
+    from improvement.models import AssessmentRound, Case, PdsaCycle
+
     with app.app_context():
         size = (
-            select(TeamMember.intervention_id, func.count().label("n"))
-            .group_by(TeamMember.intervention_id)
+            select(Case.intervention_id, func.count().label("n"))
+            .group_by(Case.intervention_id)
             .subquery()
         )
         intervention = db.session.scalars(
@@ -50,25 +55,51 @@ def _targets(app):
             .order_by(size.c.n.desc().nulls_last(), Intervention.id)
         ).first()
         leader = db.session.scalars(
-            select(Membership).where(
+            select(Membership)
+            .where(
                 Membership.organization_id == intervention.organization_id,
                 Membership.role.in_(["leader", "admin"]),
             )
+            .order_by(Membership.id)
         ).first()
-        return intervention.id, intervention.organization_id, leader.user_id, leader.user.email
+
+        def first(model, *where):
+            return db.session.scalar(
+                select(model.id)
+                .where(model.intervention_id == intervention.id, *where)
+                .order_by(model.id)
+            )
+
+        return {
+            "intervention": intervention.id,
+            "org": intervention.organization_id,
+            "user": leader.user_id,
+            "email": leader.user.email,
+            "round": first(AssessmentRound, AssessmentRound.status == "closed"),
+            "case": first(Case, Case.end_date.is_not(None)),
+            "cycle": first(PdsaCycle, PdsaCycle.phase == "do"),
+        }
 
 
-def pages(intervention_id):
+def pages(t):
+    base = f"/indsatser/{t['intervention']}"
     return {
         "trivial (/health)": "/health",
         "interventions list": "/indsatser",
-        "intervention overview": f"/indsatser/{intervention_id}",
+        "intervention overview": base,
+        "board": f"{base}/tavle",
+        "self-assessment result": f"{base}/selvevaluering/{t['round']}",
+        "quality heat map": f"{base}/kvalitet",
+        "case grid": f"{base}/forloeb/{t['case']}",
+        "case list": f"{base}/forloeb",
+        "outcome tables": f"{base}/resultater",
+        "organisation progress": "/fremdrift",
     }
 
 
-def exports(intervention_id):
+def exports(t):
     return {
-        "export: largest intervention": f"/indsatser/{intervention_id}/eksport.xlsx",
+        "export: largest intervention": f"/indsatser/{t['intervention']}/eksport.xlsx",
         "export: organisation": "/eksport.xlsx",
     }
 
@@ -107,6 +138,55 @@ def in_process(app, paths, user_id, org_id, repeat):
             "bytes": len(response.data),
         }
     return results
+
+
+def board_move(app, t, repeat):
+    """A board move over HTMX: Do -> Plan and back, each with the cycle's current version."""
+    from sqlalchemy import event
+
+    from improvement.models import PdsaCycle
+
+    app.config["WTF_CSRF_ENABLED"] = False  # the token is not what is measured here
+    client = app.test_client()
+    with client.session_transaction() as session:
+        session["_user_id"] = str(t["user"])
+        session["org_id"] = t["org"]
+    with app.app_context():
+        engine = db.engine
+    path = f"/indsatser/{t['intervention']}/proevehandlinger/{t['cycle']}/flyt"
+    times, queries, sizes, statuses = [], [], [], set()
+    for n in range(repeat * 2 + 2):
+        with app.app_context():
+            version = db.session.scalar(select(PdsaCycle.version).where(PdsaCycle.id == t["cycle"]))
+        statements = []
+
+        def record(*_args, _s=statements):
+            _s.append(1)
+
+        event.listen(engine, "before_cursor_execute", record)
+        start = time.perf_counter()
+        response = client.post(
+            path,
+            data={"to": "plan" if n % 2 == 0 else "do", "version": str(version)},
+            headers={"HX-Request": "true"},
+        )
+        elapsed = (time.perf_counter() - start) * 1000
+        event.remove(engine, "before_cursor_execute", record)
+        if n >= 2:  # the first two warm up
+            times.append(elapsed)
+            queries.append(len(statements))
+            sizes.append(len(response.data))
+            statuses.add(response.status_code)
+    return {
+        "board move (POST, HTMX)": {
+            "path": path,
+            "status": max(statuses),
+            "median_ms": round(statistics.median(times), 2),
+            "p95_ms": round(_percentile(times, 0.95), 2),
+            "queries": max(queries),
+            "bytes": max(sizes),
+        }
+    }
 
 
 def _free_port():
@@ -211,15 +291,17 @@ def main():
     env.setdefault("BENCH_PASSWORD", "skala-demo-1234")
     os.environ.setdefault("BENCH_PASSWORD", env["BENCH_PASSWORD"])
     app = create_app()
-    intervention_id, org_id, user_id, email = _targets(app)
+    t = _targets(app)
     with app.app_context():
         from improvement.models import Organization
 
-        org_name = db.session.get(Organization, org_id).name
-    paths = pages(intervention_id) | exports(intervention_id)
-    local = in_process(app, paths, user_id, org_id, REPEAT)
-    remote = over_gunicorn(pages(intervention_id), email, REPEAT, env)
-    memory = export_memory(org_name, intervention_id, env)
+        org_name = db.session.get(Organization, t["org"]).name
+    local = in_process(app, pages(t), t["user"], t["org"], REPEAT)
+    local |= in_process(app, exports(t), t["user"], t["org"], EXPORT_REPEAT)
+    if t["cycle"]:
+        local |= board_move(app, t, REPEAT)
+    remote = over_gunicorn(pages(t), t["email"], REPEAT, env)
+    memory = export_memory(org_name, t["intervention"], env)
     baseline = local["trivial (/health)"]["p95_ms"] or 0.01
     rows = []
     for name, result in local.items():

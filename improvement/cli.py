@@ -104,11 +104,17 @@ def export(org_name, intervention_id, out_path):
 @click.command("seed-scale")
 @click.option("--size", type=click.Choice(["small", "medium", "national"]), default="national")
 @click.option("--orgs", type=int, help="Number of organisations (overrides the size's).")
+@click.option(
+    "--interventions",
+    type=int,
+    help="Number of interventions (overrides the size's; with --orgs 1 all of a national "
+    "data set lands in one organisation, for the organisation export at full size).",
+)
 @click.option("--seed", type=int, default=2026, help="Random seed: same seed, same data.")
-def seed_scale(size, orgs, seed):
+def seed_scale(size, orgs, interventions, seed):
     """Generate synthetic organisations and interventions for benchmarks (bulk inserts)."""
     from . import scale
 
     seeding.load_reference()
-    counts = scale.generate(size=size, seed=seed, orgs=orgs)
+    counts = scale.generate(size=size, seed=seed, orgs=orgs, interventions=interventions)
     click.echo(", ".join(f"{value} {name}" for name, value in counts.items()))

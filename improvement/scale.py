@@ -74,15 +74,20 @@ def _weights(rng: random.Random, count: int) -> list[float]:
     return [min(rng.paretovariate(1.3), 40.0) for _ in range(count)]
 
 
-def generate(size: str = "small", seed: int = 2026, orgs: int | None = None) -> dict[str, int]:
+def generate(
+    size: str = "small", seed: int = 2026, orgs: int | None = None, interventions: int | None = None
+) -> dict[str, int]:
     """Generate a data set; `orgs` overrides the size's organisation count (interventions
-    scale with it, about ten per organisation as at national size)."""
+    scale with it, about ten per organisation as at national size) and `interventions`
+    the number of interventions (cases, cycles and rounds scale with that)."""
     if size not in SIZES:
         raise ValueError(f"size must be one of {', '.join(SIZES)}")
     spec = dict(SIZES[size])
     if orgs:
         spec["interventions"] = max(1, round(spec["interventions"] * orgs / spec["orgs"]))
         spec["orgs"] = orgs
+    if interventions:
+        spec["interventions"] = interventions
     rng = random.Random(seed)
     ctx = ScaleContext(rng=rng, size=size)
     password = generate_password_hash("skala-demo-1234", method="pbkdf2:sha256:1000")
@@ -199,4 +204,14 @@ def generate(size: str = "small", seed: int = 2026, orgs: int | None = None) -> 
     for extend in EXTENSIONS:
         counts.update(extend(ctx))
     db.session.commit()
+    if db.engine.dialect.name == "postgresql":
+        # Fresh planner statistics: right after a bulk load PostgreSQL would otherwise
+        # guess row counts and scan where an index serves.
+        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.exec_driver_sql("ANALYZE")
     return counts
+
+
+from . import scale_features  # noqa: E402  (registers the features' generators)
+
+scale_features.register(EXTENSIONS)

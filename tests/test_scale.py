@@ -39,3 +39,103 @@ def test_health_is_public_and_trivial(client):
     response = client.get("/health")
     assert response.status_code == 200
     assert response.get_data(as_text=True) == "ok"
+
+
+def test_small_size_generates_the_features_in_their_own_organisation(app):
+    from improvement import seeding
+    from improvement.models import (
+        ActionItem,
+        AssessmentAnswer,
+        AssessmentRespondent,
+        AssessmentRound,
+        Case,
+        CaseFollowUp,
+        CoreElementRating,
+        Meeting,
+        PdsaCycle,
+    )
+
+    seeding.load_reference()
+    counts = scale.generate("small", seed=7)
+    assert counts["cases"] == 300 and _count(Case) == 300
+    assert counts["PDSA cycles"] == 120 and _count(PdsaCycle) == 120
+    assert counts["assessment rounds"] == 24 and _count(AssessmentRound) == 24
+    assert _count(CoreElementRating) == counts["core-element ratings"] > 300 * 4
+    assert _count(CaseFollowUp) == counts["follow-ups"] > 0
+    assert _count(ActionItem) == counts["action items"] > 0
+    assert _count(AssessmentAnswer) == counts["assessment answers"] > 0
+    closed = db.session.scalar(select(func.count()).where(Case.end_date.is_not(None)))
+    coded = db.session.scalar(select(func.count()).where(Case.goal_attainment.is_not(None)))
+    assert 0.7 * 300 < closed < 300 and 0 < coded < closed
+    # Every generated row belongs to its intervention's organisation.
+    for model in (Case, PdsaCycle, Meeting, ActionItem, AssessmentRound):
+        assert (
+            db.session.scalar(
+                select(func.count())
+                .select_from(model)
+                .join(Intervention, model.intervention_id == Intervention.id)
+                .where(model.organization_id != Intervention.organization_id)
+            )
+            == 0
+        ), model
+    for model, parent, key in (
+        (CoreElementRating, Case, CoreElementRating.case_id),
+        (CaseFollowUp, Case, CaseFollowUp.case_id),
+        (AssessmentRespondent, AssessmentRound, AssessmentRespondent.round_id),
+    ):
+        assert (
+            db.session.scalar(
+                select(func.count())
+                .select_from(model)
+                .join(parent, key == parent.id)
+                .where(model.organization_id != parent.organization_id)
+            )
+            == 0
+        ), model
+    assert (
+        db.session.scalar(
+            select(func.count())
+            .select_from(AssessmentAnswer)
+            .join(AssessmentRespondent, AssessmentAnswer.respondent_id == AssessmentRespondent.id)
+            .where(AssessmentAnswer.organization_id != AssessmentRespondent.organization_id)
+        )
+        == 0
+    )
+    scores = set(db.session.scalars(select(CoreElementRating.score).distinct()))
+    assert scores <= {1, 2, 3, 4, 5}
+
+
+def test_organisation_export_with_more_rounds_than_letters(app):
+    """At national size an organisation has dozens of closed rounds; the radar chart is
+    anchored right of the last round's column, past column Z (this used to crash)."""
+    from datetime import UTC, datetime
+
+    from openpyxl import load_workbook
+
+    from improvement import seeding
+    from improvement.exports.service import build_export, scope_for
+    from improvement.models import AssessmentInstrument, AssessmentRound
+
+    seeding.load_reference()
+    scale.generate("small", seed=3, orgs=1)
+    org = db.session.scalars(select(Organization)).first()
+    intervention = db.session.scalars(select(Intervention)).first()
+    instrument = db.session.scalars(select(AssessmentInstrument)).first()
+    for n in range(60):
+        db.session.add(
+            AssessmentRound(
+                organization_id=org.id,
+                intervention_id=intervention.id,
+                instrument_id=instrument.id,
+                name=f"Ekstra {n}",
+                status="closed",
+                closed_at=datetime(2026, 1, 1, tzinfo=UTC),
+            )
+        )
+    db.session.commit()
+    workbook = load_workbook(build_export(scope_for(org, "Test")))
+    sheet = workbook["Selvevaluering pr. element"]
+    assert sheet.max_column > 60
+    (chart,) = sheet._charts
+    # One empty column after the last round (0-based column index of the anchor).
+    assert chart.anchor._from.col == sheet.max_column + 1

@@ -1,17 +1,18 @@
 """Queries and small services for cases: every page issues a fixed number of queries."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
 
 import yaml
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from ..analysis.followup import FollowUpStatus, followup_status, share_on_time
 from ..extensions import db
 from ..models import (
     Case,
+    CaseFollowUp,
     CoreElement,
     CoreElementRating,
     Intervention,
@@ -20,6 +21,7 @@ from ..models import (
     TeamMember,
     User,
 )
+from ..models.cases import case_problem_category
 from ..seeding import SEEDS
 
 
@@ -128,6 +130,79 @@ def ratings_of_intervention(intervention: Intervention) -> list[CoreElementRatin
     return list(db.session.scalars(stmt))
 
 
+def latest_ratings_of_intervention(intervention: Intervention) -> list:
+    """The latest rating of every (case, phase, core element) cell, picked in SQL.
+
+    Same rule as improvement.analysis.ratings.latest_ratings (latest rated_at, then the
+    later row), so the analysis functions, which take the latest per cell themselves,
+    get the same result from these rows as from all of them, at a fraction of the cost.
+    Rows carry the rating's columns as attributes, in the order they were saved.
+    """
+    rank = (
+        func.row_number()
+        .over(
+            partition_by=(
+                CoreElementRating.case_id,
+                CoreElementRating.phase_id,
+                CoreElementRating.core_element_id,
+            ),
+            order_by=(CoreElementRating.rated_at.desc(), CoreElementRating.id.desc()),
+        )
+        .label("rank")
+    )
+    ranked = (
+        select(
+            CoreElementRating.id,
+            CoreElementRating.case_id,
+            CoreElementRating.phase_id,
+            CoreElementRating.core_element_id,
+            CoreElementRating.score,
+            CoreElementRating.comment,
+            CoreElementRating.rated_at,
+            CoreElementRating.rater_id,
+            rank,
+        )
+        .join(Case, Case.id == CoreElementRating.case_id)
+        # The organisation filter lets PostgreSQL read the organisation's ratings by
+        # index instead of scanning every organisation's (200 ms -> 40 ms nationally).
+        .where(
+            Case.intervention_id == intervention.id,
+            CoreElementRating.organization_id == intervention.organization_id,
+        )
+        .subquery()
+    )
+    stmt = select(ranked).where(ranked.c.rank == 1).order_by(ranked.c.id)
+    return list(db.session.execute(stmt))
+
+
+def outcome_rows(intervention: Intervention) -> tuple[list, dict[int, set[int]]]:
+    """The intervention's cases as plain rows for the outcome tables, and the problem
+    category ids per case: two queries, no ORM objects (the tables need only codes)."""
+    cases = db.session.execute(
+        select(
+            Case.id,
+            Case.end_date,
+            Case.goal_attainment,
+            Case.problem_grade,
+            Case.reflected_adjustment,
+        ).where(Case.intervention_id == intervention.id)
+    ).all()
+    links: dict[int, set[int]] = {}
+    for case_id, category_id in db.session.execute(
+        select(case_problem_category.c.case_id, case_problem_category.c.problem_category_id)
+        .join(Case, Case.id == case_problem_category.c.case_id)
+        .where(Case.intervention_id == intervention.id)
+    ):
+        links.setdefault(case_id, set()).add(category_id)
+    return cases, links
+
+
+def cases_by_id(intervention: Intervention, ids) -> dict[int, Case]:
+    """The intervention's cases with these ids (one query, even for none, no eager loads)."""
+    stmt = select(Case).where(Case.intervention_id == intervention.id, Case.id.in_(set(ids)))
+    return {case.id: case for case in db.session.scalars(stmt)}
+
+
 def ratings_of_case(case: Case) -> list[CoreElementRating]:
     stmt = (
         select(CoreElementRating)
@@ -207,10 +282,45 @@ class CaseFigures:
     timeliness: object  # analysis.followup.Timeliness
 
 
+@dataclass
+class _CaseDates:
+    """What the follow-up figures read of a case, without loading the ORM object."""
+
+    start_date: date
+    end_date: date | None
+    followup_cadence_months: int | None
+    followups: list = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class _Held:
+    held_on: date
+
+
+def _case_dates(intervention: Intervention) -> list[_CaseDates]:
+    """The intervention's cases' dates and follow-ups: two queries of plain columns."""
+    cases = {
+        row.id: _CaseDates(row.start_date, row.end_date, row.followup_cadence_months)
+        for row in db.session.execute(
+            select(Case.id, Case.start_date, Case.end_date, Case.followup_cadence_months).where(
+                Case.intervention_id == intervention.id
+            )
+        )
+    }
+    for case_id, held_on in db.session.execute(
+        select(CaseFollowUp.case_id, CaseFollowUp.held_on)
+        .join(Case, Case.id == CaseFollowUp.case_id)
+        .where(Case.intervention_id == intervention.id)
+        .order_by(CaseFollowUp.held_on)
+    ):
+        cases[case_id].followups.append(_Held(held_on))
+    return list(cases.values())
+
+
 def case_figures(intervention: Intervention, today: date) -> CaseFigures:
-    cases = cases_of(intervention)
+    cases = _case_dates(intervention)
     return CaseFigures(
-        open_count=sum(1 for c in cases if not c.is_closed),
+        open_count=sum(1 for c in cases if c.end_date is None),
         overdue_count=sum(1 for c in cases if followup_of(c, today).overdue),
         timeliness=followup_key_figure(cases, today),
     )

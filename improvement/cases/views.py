@@ -12,6 +12,7 @@ from sqlalchemy import select
 from ..access import current_org, current_role, get_or_404_for_user, require_roles
 from ..analysis import outcomes as outcome_tables
 from ..analysis.ratings import (
+    Rating,
     heat_map,
     low_ratings,
     quarterly_trend,
@@ -434,8 +435,14 @@ def _analysis_keys(intervention: Intervention, ratings):
 @bp.route("/indsatser/<int:intervention_id>/kvalitet")
 def quality_overview(intervention_id: int):
     intervention = _intervention(intervention_id)
-    ratings = service.ratings_of_intervention(intervention)
-    rows = service.analysis_rows(ratings)
+    # Only each cell's latest rating counts: SQL picks it, so the analysis below works
+    # on one row per cell rather than on every revision. With one row per cell the time
+    # of day no longer breaks ties, and the day is all the quarterly trend uses.
+    ratings = service.latest_ratings_of_intervention(intervention)
+    rows = [
+        Rating(r.case_id, r.phase_id, r.core_element_id, r.score, r.rated_at.date(), r.rater_id)
+        for r in ratings
+    ]
     phases, elements = _analysis_keys(intervention, ratings)
     phase_ids, element_ids = [p.id for p in phases], [e.id for e in elements]
     hm = heat_map(rows, phases=phase_ids, core_elements=element_ids)
@@ -461,7 +468,8 @@ def quality_overview(intervention_id: int):
         "yLabel": _("Mean rating (1–5)"),
     }
     latest_rows = service.latest_by_case_cell(ratings)
-    cases = {c.id: c for c in service.cases_of(intervention)}
+    low = low_ratings(rows)
+    cases = service.cases_by_id(intervention, [r.case_id for r in low])
     phase_by_id = {p.id: p for p in phases}
     element_by_id = {e.id: e for e in elements}
     low_items = [
@@ -472,7 +480,7 @@ def quality_overview(intervention_id: int):
             "score": r.score,
             "rating": latest_rows[(r.case_id, r.phase, r.core_element)],
         }
-        for r in low_ratings(rows)
+        for r in low
     ]
     include_closed = request.args.get("lukkede") == "1"
     closed_low = sum(1 for item in low_items if item["case"].is_closed)
@@ -540,8 +548,8 @@ def quality_pattern(intervention_id: int):
 @bp.route("/indsatser/<int:intervention_id>/resultater")
 def outcome_listing(intervention_id: int):
     intervention = _intervention(intervention_id)
-    cases = service.cases_of(intervention)
-    closed = [c for c in cases if c.is_closed]
+    cases, links = service.outcome_rows(intervention)
+    closed = [c for c in cases if c.end_date is not None]
     categories = service.categories_of(intervention.organization_id, include_archived=True)
     category_keys = {c.id: c.key for c in categories}
     coded = [
@@ -550,7 +558,7 @@ def outcome_listing(intervention_id: int):
             "goal_attainment": c.goal_attainment,
             "problem_grade": c.problem_grade,
             "reflected_adjustment": c.reflected_adjustment,
-            "codes": frozenset(category_keys[p.id] for p in c.problem_categories),
+            "codes": frozenset(category_keys[p] for p in links.get(c.id, ())),
         }
         for c in closed
     ]

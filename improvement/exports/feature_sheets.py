@@ -10,6 +10,7 @@ from collections import Counter, defaultdict
 
 from openpyxl.chart import RadarChart, Reference
 from openpyxl.formatting.rule import ColorScaleRule
+from openpyxl.utils import get_column_letter
 from sqlalchemy import select
 from sqlalchemy.orm import aliased
 
@@ -437,7 +438,8 @@ def assessment_elements_sheet(scope: Scope) -> Sheet:
         chart.y_axis.scaling.min = 0
         chart.y_axis.scaling.max = 100
         chart.height, chart.width = 12, 18
-        ws.add_chart(chart, f"{chr(ord('C') + len(rounds) + 1)}2")
+        # Right of the last round's column (chr() arithmetic broke past column Z).
+        ws.add_chart(chart, f"{get_column_letter(3 + len(rounds) + 1)}2")
 
     return Sheet("Selvevaluering pr. element", columns, rows, finish=radar)
 

@@ -94,7 +94,7 @@ class AssessmentRound(OrgScoped, Timestamped, Versioned, db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     intervention_id: Mapped[int] = mapped_column(ForeignKey("intervention.id"), index=True)
-    instrument_id: Mapped[int] = mapped_column(ForeignKey("assessment_instrument.id"))
+    instrument_id: Mapped[int] = mapped_column(ForeignKey("assessment_instrument.id"), index=True)
     name: Mapped[str] = mapped_column(String(120))
     status: Mapped[str] = mapped_column(String(10), default="open")
     closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

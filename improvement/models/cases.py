@@ -61,6 +61,7 @@ case_problem_category = Table(
     db.metadata,
     Column("case_id", ForeignKey("citizen_case.id", ondelete="CASCADE"), primary_key=True),
     Column("problem_category_id", ForeignKey("problem_category.id"), primary_key=True),
+    Index("ix_case_problem_category_problem_category_id", "problem_category_id"),
 )
 
 
@@ -76,7 +77,7 @@ class Case(OrgScoped, Timestamped, Versioned, db.Model):
     code: Mapped[str] = mapped_column(String(20))
     practitioner_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
     start_date: Mapped[date] = mapped_column(Date)
-    phase_id: Mapped[int | None] = mapped_column(ForeignKey("phase.id"))
+    phase_id: Mapped[int | None] = mapped_column(ForeignKey("phase.id"), index=True)
     end_date: Mapped[date | None] = mapped_column(Date)
     # § 70 cadence the team has committed to (1-5 months); None is the legal 3 + 6 months.
     followup_cadence_months: Mapped[int | None] = mapped_column(Integer)

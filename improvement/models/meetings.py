@@ -61,12 +61,12 @@ class ActionItem(OrgScoped, Timestamped, Versioned, db.Model):
     intervention_id: Mapped[int] = mapped_column(ForeignKey("intervention.id"), index=True)
     meeting_id: Mapped[int] = mapped_column(ForeignKey("meeting.id"), index=True)
     what: Mapped[str] = mapped_column(Text)
-    owner_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
     due_date: Mapped[date | None] = mapped_column(Date)
     status: Mapped[str] = mapped_column(String(10), default="open", index=True)
     closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     # The meeting at which it was followed up and closed.
-    closed_in_meeting_id: Mapped[int | None] = mapped_column(ForeignKey("meeting.id"))
+    closed_in_meeting_id: Mapped[int | None] = mapped_column(ForeignKey("meeting.id"), index=True)
 
     meeting: Mapped[Meeting] = relationship(
         back_populates="action_items", foreign_keys=[meeting_id]

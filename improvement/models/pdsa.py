@@ -68,7 +68,7 @@ class PdsaCycle(OrgScoped, Timestamped, Versioned, db.Model):
     previous_id: Mapped[int | None] = mapped_column(ForeignKey("pdsa_cycle.id"), index=True)
     title: Mapped[str] = mapped_column(String(200))
     phase: Mapped[str] = mapped_column(String(10), default="plan", index=True)
-    owner_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
     planned_start: Mapped[date | None] = mapped_column(Date)
     due_date: Mapped[date | None] = mapped_column(Date)
     # Plan
