@@ -51,7 +51,7 @@ from ..models import (
     WorkflowStep,
 )
 from ..models.cases import case_problem_category
-from .sheets import INTERVENTION, Scope, _labels, _stream
+from .sheets import INTERVENTION, Scope, _labels, _stream, in_scope
 from .workbook import Column, Sheet
 
 HIDDEN_ROLE = "(skjult: én respondent i rollen)"
@@ -59,13 +59,6 @@ HIDDEN_ROLE = "(skjult: én respondent i rollen)"
 
 def _label(mapping, key):
     return str(mapping.get(key, key)) if key else None
-
-
-def _in_scope(model, scope: Scope):
-    return (
-        model.organization_id == scope.organization.id,
-        model.intervention_id.in_(scope.intervention_ids),
-    )
 
 
 def theory_sheet(scope: Scope) -> Sheet:
@@ -86,14 +79,14 @@ def theory_sheet(scope: Scope) -> Sheet:
         .join(source, ChangeTheoryLink.source_id == source.id)
         .join(target, ChangeTheoryLink.target_id == target.id)
         .outerjoin(Assumption, ChangeTheoryLink.assumption_id == Assumption.id)
-        .where(*_in_scope(ChangeTheoryLink, scope))
+        .where(*in_scope(ChangeTheoryLink, scope))
         .order_by(Intervention.name, source.kind, source.position, target.position)
     )
     linked = select(ChangeTheoryLink.source_id).union(select(ChangeTheoryLink.target_id))
     lonely = (
         select(Intervention.name, ChangeTheoryItem.kind, ChangeTheoryItem.text)
         .join(Intervention, ChangeTheoryItem.intervention_id == Intervention.id)
-        .where(*_in_scope(ChangeTheoryItem, scope), ChangeTheoryItem.id.not_in(linked))
+        .where(*in_scope(ChangeTheoryItem, scope), ChangeTheoryItem.id.not_in(linked))
         .order_by(Intervention.name, ChangeTheoryItem.kind, ChangeTheoryItem.position)
     )
 
@@ -140,7 +133,7 @@ def workflows_sheet(scope: Scope) -> Sheet:
         )
         .join(Intervention, WorkflowStep.intervention_id == Intervention.id)
         .join(Phase, WorkflowStep.phase_id == Phase.id)
-        .where(*_in_scope(WorkflowStep, scope))
+        .where(*in_scope(WorkflowStep, scope))
         .order_by(Intervention.name, Phase.position, WorkflowStep.position)
     )
     rows = (
@@ -196,7 +189,7 @@ def cycles_sheet(scope: Scope) -> Sheet:
         .join(DevelopmentPoint, PdsaCycle.development_point_id == DevelopmentPoint.id)
         .outerjoin(User, PdsaCycle.owner_id == User.id)
         .outerjoin(previous, PdsaCycle.previous_id == previous.id)
-        .where(*_in_scope(PdsaCycle, scope))
+        .where(*in_scope(PdsaCycle, scope))
         .order_by(Intervention.name, DevelopmentPoint.position, PdsaCycle.id)
     )
 
@@ -260,7 +253,7 @@ def meetings_sheet(scope: Scope) -> Sheet:
         .join(Intervention, Meeting.intervention_id == Intervention.id)
         .outerjoin(ActionItem, ActionItem.meeting_id == Meeting.id)
         .outerjoin(owner, ActionItem.owner_id == owner.id)
-        .where(*_in_scope(Meeting, scope))
+        .where(*in_scope(Meeting, scope))
         .order_by(Intervention.name, Meeting.held_on, ActionItem.id)
     )
     rows = (
@@ -298,7 +291,7 @@ def _rounds(scope: Scope) -> list[AssessmentRound]:
     return list(
         db.session.scalars(
             select(AssessmentRound)
-            .where(*_in_scope(AssessmentRound, scope), AssessmentRound.status == "closed")
+            .where(*in_scope(AssessmentRound, scope), AssessmentRound.status == "closed")
             .order_by(AssessmentRound.intervention_id, AssessmentRound.closed_at)
         )
     )
@@ -530,7 +523,7 @@ def _team_roles(scope: Scope) -> dict:
         for intervention_id, user_id, role in db.session.execute(
             select(
                 TeamMember.intervention_id, TeamMember.user_id, TeamMember.professional_role
-            ).where(*_in_scope(TeamMember, scope))
+            ).where(*in_scope(TeamMember, scope))
         )
     }
 
@@ -553,7 +546,7 @@ def cases_sheet(scope: Scope) -> Sheet:
         )
         .join(Intervention, Case.intervention_id == Intervention.id)
         .outerjoin(Phase, Case.phase_id == Phase.id)
-        .where(*_in_scope(Case, scope))
+        .where(*in_scope(Case, scope))
         .order_by(Intervention.name, Case.code)
     )
     rows = (
@@ -597,6 +590,6 @@ def _case_categories(scope: Scope):
         select(case_problem_category.c.case_id, ProblemCategory.name)
         .join(ProblemCategory, ProblemCategory.id == case_problem_category.c.problem_category_id)
         .join(Case, Case.id == case_problem_category.c.case_id)
-        .where(*_in_scope(Case, scope))
+        .where(*in_scope(Case, scope))
         .order_by(ProblemCategory.position)
     )

@@ -44,6 +44,14 @@ class Scope:
     single: Intervention | None = None
 
 
+def in_scope(model, scope: "Scope"):
+    """The export's access control: rows of the scope's organisation and interventions."""
+    return (
+        model.organization_id == scope.organization.id,
+        model.intervention_id.in_(scope.intervention_ids),
+    )
+
+
 def _labels(mapping) -> str:
     return ", ".join(str(label) for label in mapping.values())
 
@@ -102,8 +110,7 @@ def core_elements_sheet(scope: Scope) -> Sheet:
         )
         .join(Intervention, CoreElement.intervention_id == Intervention.id)
         .where(
-            CoreElement.organization_id == scope.organization.id,
-            CoreElement.intervention_id.in_(scope.intervention_ids),
+            *in_scope(CoreElement, scope),
         )
         .order_by(Intervention.name, CoreElement.position, CoreElement.id)
     )
@@ -135,8 +142,7 @@ def core_elements_sheet(scope: Scope) -> Sheet:
 
 def development_points_sheet(scope: Scope) -> Sheet:
     ids = select(DevelopmentPoint.id).where(
-        DevelopmentPoint.organization_id == scope.organization.id,
-        DevelopmentPoint.intervention_id.in_(scope.intervention_ids),
+        *in_scope(DevelopmentPoint, scope),
     )
     # The links are gathered in two queries up front, never one per development point.
     core = defaultdict(list)
@@ -243,8 +249,7 @@ def _description_versions(scope: Scope) -> list[tuple[str, str]]:
             func.max(DescriptionVersion.number).label("number"),
         )
         .where(
-            DescriptionVersion.organization_id == scope.organization.id,
-            DescriptionVersion.intervention_id.in_(scope.intervention_ids),
+            *in_scope(DescriptionVersion, scope),
         )
         .group_by(DescriptionVersion.intervention_id)
         .subquery()
