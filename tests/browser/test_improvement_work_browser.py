@@ -118,6 +118,8 @@ def test_standup_panel_records_without_leaving_the_board(browser_page, live_serv
     page.get_by_label("Hvem").select_option(label="Bo Bach")
     page.get_by_role("button", name="Tilføj opgave").click()
     page.locator("#standup-panel", has_text="Ring til skolen").wait_for()
+    # The panel is swapped in before htmx binds its new controls; wait until it has settled.
+    page.wait_for_load_state("networkidle")
     page.get_by_label("Status for Ring til skolen").select_option(label="Færdig")
     page.locator("#standup-panel .item-done", has_text="Ring til skolen").wait_for()
     assert page.evaluate("window.__noReload") is True
