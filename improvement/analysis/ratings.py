@@ -19,6 +19,7 @@ a mean of 0.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from contextlib import suppress
 from dataclasses import dataclass
@@ -34,19 +35,29 @@ from improvement.analysis.rounding import round_half_up
 __all__ = [
     "DEFAULT_LOW_THRESHOLD",
     "SCORES",
+    "CellCounts",
     "HeatMap",
     "Rating",
+    "cell_counts",
+    "cell_key",
+    "cell_order",
+    "distribution_from_counts",
     "heat_map",
+    "heat_map_from_counts",
     "latest_ratings",
     "low_ratings",
+    "quarter_index",
     "quarter_label",
     "quarterly_trend",
     "rater_vs_team",
     "score_distribution",
+    "trend_from_counts",
 ]
 
 #: The rating scale.
 SCORES: tuple[int, ...] = (1, 2, 3, 4, 5)
+#: Latest cells counted by (core element, phase, score, quarter index): see cell_counts.
+CellCounts = Mapping[tuple[Hashable, Hashable, int, int], int]
 #: Ratings at or below this are "low" and listed for reflection by default.
 DEFAULT_LOW_THRESHOLD = 2
 
@@ -161,9 +172,39 @@ def _order(found: Iterable[Hashable], given: Sequence[Hashable] | None) -> list[
 
 
 def _mean(scores: Sequence[int]) -> float | None:
-    if not scores:
-        return None
-    return round_half_up(Fraction(sum(scores), len(scores)), 1)
+    return _mean_of(sum(scores), len(scores))
+
+
+def cell_key(rating: Rating) -> tuple[Hashable, Hashable, int, int]:
+    """The key a latest cell is counted under: core element, phase, score, quarter."""
+    return (
+        rating.core_element,
+        rating.phase,
+        rating.score,
+        quarter_index(_day(rating.rated_at)),
+    )
+
+
+def cell_counts(ratings: Iterable[Any]) -> CellCounts:
+    """How many latest cells share each (core element, phase, score, quarter) key.
+
+    The heat map, the distribution and the trend are all sums over these counts, so a
+    caller that can count in SQL (see improvement.cases.service) passes the counts to the
+    ``*_from_counts`` functions and never holds the ratings themselves.
+    """
+    return Counter(cell_key(rating) for rating in latest_ratings(ratings))
+
+
+def _sum_count(pairs: Iterable[tuple[int, int]]) -> tuple[int, int]:
+    total = count = 0
+    for score, n in pairs:
+        total += score * n
+        count += n
+    return total, count
+
+
+def _mean_of(total: int, count: int) -> float | None:
+    return round_half_up(Fraction(total, count), 1) if count else None
 
 
 def heat_map(
@@ -178,23 +219,32 @@ def heat_map(
     are appended. Colour must not be the only carrier of meaning, so pages should print
     the mean and count in each cell; this returns both.
     """
-    cells = latest_ratings(ratings)
-    element_keys = _order((r.core_element for r in cells), core_elements)
-    phase_keys = _order((r.phase for r in cells), phases)
-    scores: dict[tuple[Hashable, Hashable], list[int]] = {}
-    for rating in cells:
-        scores.setdefault((rating.core_element, rating.phase), []).append(rating.score)
+    return heat_map_from_counts(cell_counts(ratings), phases, core_elements)
+
+
+def heat_map_from_counts(
+    counts: CellCounts,
+    phases: Sequence[Hashable] | None = None,
+    core_elements: Sequence[Hashable] | None = None,
+) -> HeatMap:
+    """``heat_map`` from ``cell_counts``."""
+    element_keys = _order((key[0] for key in counts), core_elements)
+    phase_keys = _order((key[1] for key in counts), phases)
+    pairs: dict[tuple[Hashable, Hashable], list[tuple[int, int]]] = {}
+    for (element, phase, score, _quarter), n in counts.items():
+        pairs.setdefault((element, phase), []).append((score, n))
+    sums = {cell: _sum_count(values) for cell, values in pairs.items()}
     mean_records = [
-        {phase: _mean(scores.get((element, phase), [])) for phase in phase_keys}
+        {phase: _mean_of(*sums.get((element, phase), (0, 0))) for phase in phase_keys}
         for element in element_keys
     ]
     count_records = [
-        {phase: len(scores.get((element, phase), [])) for phase in phase_keys}
+        {phase: sums.get((element, phase), (0, 0))[1] for phase in phase_keys}
         for element in element_keys
     ]
     means = frame(mean_records, phase_keys, index=element_keys).astype(object)
-    counts = frame(count_records, phase_keys, index=element_keys)
-    return HeatMap(means=means, counts=counts)
+    counts_frame = frame(count_records, phase_keys, index=element_keys)
+    return HeatMap(means=means, counts=counts_frame)
 
 
 def score_distribution(
@@ -204,12 +254,18 @@ def score_distribution(
 
     Index: core elements; columns: 1, 2, 3, 4, 5, "total" (all int).
     """
-    cells = latest_ratings(ratings)
-    element_keys = _order((r.core_element for r in cells), core_elements)
-    counts = {element: dict.fromkeys(SCORES, 0) for element in element_keys}
-    for rating in cells:
-        counts[rating.core_element][rating.score] += 1
-    records = [{**counts[e], "total": sum(counts[e].values())} for e in element_keys]
+    return distribution_from_counts(cell_counts(ratings), core_elements)
+
+
+def distribution_from_counts(
+    counts: CellCounts, core_elements: Sequence[Hashable] | None = None
+) -> pd.DataFrame:
+    """``score_distribution`` from ``cell_counts``."""
+    element_keys = _order((key[0] for key in counts), core_elements)
+    table = {element: dict.fromkeys(SCORES, 0) for element in element_keys}
+    for (element, _phase, score, _quarter), n in counts.items():
+        table[element][score] += n
+    records = [{**table[e], "total": sum(table[e].values())} for e in element_keys]
     return frame(records, [*SCORES, "total"], index=element_keys)
 
 
@@ -218,7 +274,8 @@ def quarter_label(day: date) -> str:
     return f"{day.year} K{(day.month - 1) // 3 + 1}"
 
 
-def _quarter_index(day: date) -> int:
+def quarter_index(day: date) -> int:
+    """Quarters counted from year 0, so consecutive quarters differ by one."""
     return day.year * 4 + (day.month - 1) // 3
 
 
@@ -235,26 +292,32 @@ def quarterly_trend(
     A revised cell counts in the quarter of its latest rating: the revision is the
     team's current judgement, made then.
     """
-    cells = latest_ratings(ratings)
-    element_keys = _order((r.core_element for r in cells), core_elements)
+    return trend_from_counts(cell_counts(ratings), core_elements)
+
+
+def trend_from_counts(
+    counts: CellCounts, core_elements: Sequence[Hashable] | None = None
+) -> pd.DataFrame:
+    """``quarterly_trend`` from ``cell_counts``."""
+    element_keys = _order((key[0] for key in counts), core_elements)
     columns = ["core_element", "quarter", "mean", "count"]
-    if not cells:
+    if not counts:
         return frame([], columns)
-    quarters = [_quarter_index(_day(r.rated_at)) for r in cells]
-    scores: dict[tuple[Hashable, int], list[int]] = {}
-    for rating, quarter in zip(cells, quarters, strict=True):
-        scores.setdefault((rating.core_element, quarter), []).append(rating.score)
+    pairs: dict[tuple[Hashable, int], list[tuple[int, int]]] = {}
+    for (element, _phase, score, quarter), n in counts.items():
+        pairs.setdefault((element, quarter), []).append((score, n))
+    quarters = [key[3] for key in counts]
     records = []
     for element in element_keys:
         for quarter in range(min(quarters), max(quarters) + 1):
-            values = scores.get((element, quarter), [])
+            total, count = _sum_count(pairs.get((element, quarter), []))
             label = quarter_label(date(quarter // 4, quarter % 4 * 3 + 1, 1))
             records.append(
                 {
                     "core_element": element,
                     "quarter": label,
-                    "mean": _mean(values),
-                    "count": len(values),
+                    "mean": _mean_of(total, count),
+                    "count": count,
                 }
             )
     return frame(records, columns)
@@ -267,7 +330,12 @@ def low_ratings(ratings: Iterable[Any], threshold: int = DEFAULT_LOW_THRESHOLD) 
     Sorted by case, phase, core element (compared as text, so mixed ids sort).
     """
     cells = [r for r in latest_ratings(ratings) if r.score <= threshold]
-    return sorted(cells, key=lambda r: (str(r.case_id), str(r.phase), str(r.core_element)))
+    return sorted(cells, key=lambda r: cell_order(r.case_id, r.phase, r.core_element))
+
+
+def cell_order(case_id: Hashable, phase: Hashable, core_element: Hashable) -> tuple[str, ...]:
+    """Sort key for lists of cells: compared as text, so mixed id types sort too."""
+    return str(case_id), str(phase), str(core_element)
 
 
 def rater_vs_team(

@@ -1,14 +1,16 @@
 """Queries and small services for cases: every page issues a fixed number of queries."""
 
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
 
 import yaml
-from sqlalchemy import func, select
+from sqlalchemy import Integer, cast, extract, func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from ..analysis.followup import FollowUpStatus, followup_status, share_on_time
+from ..analysis.ratings import cell_order
 from ..extensions import db
 from ..models import (
     Case,
@@ -130,13 +132,12 @@ def ratings_of_intervention(intervention: Intervention) -> list[CoreElementRatin
     return list(db.session.scalars(stmt))
 
 
-def latest_ratings_of_intervention(intervention: Intervention) -> list:
-    """The latest rating of every (case, phase, core element) cell, picked in SQL.
+def _latest_cells(intervention: Intervention):
+    """The latest rating of every (case, phase, core element) cell, as a subquery.
 
     Same rule as improvement.analysis.ratings.latest_ratings (latest rated_at, then the
-    later row), so the analysis functions, which take the latest per cell themselves,
-    get the same result from these rows as from all of them, at a fraction of the cost.
-    Rows carry the rating's columns as attributes, in the order they were saved.
+    later row), picked in SQL so pages aggregate one row per cell instead of loading
+    every revision into Python.
     """
     rank = (
         func.row_number()
@@ -171,8 +172,45 @@ def latest_ratings_of_intervention(intervention: Intervention) -> list:
         )
         .subquery()
     )
-    stmt = select(ranked).where(ranked.c.rank == 1).order_by(ranked.c.id)
-    return list(db.session.execute(stmt))
+    return select(ranked).where(ranked.c.rank == 1).subquery()
+
+
+def latest_cell_counts(intervention: Intervention) -> Counter:
+    """improvement.analysis.ratings.cell_counts of the intervention, counted in SQL.
+
+    One row per (core element, phase, score, quarter) comes back, a few hundred at most
+    however many cases there are; the heat map, distribution and trend are sums of them.
+    """
+    cells = _latest_cells(intervention)
+    year = cast(extract("year", cells.c.rated_at), Integer)
+    month = cast(extract("month", cells.c.rated_at), Integer)
+    # Same numbering as analysis.ratings.quarter_index.
+    quarter = year * 4 + (month - 1) // 3
+    keys = (cells.c.core_element_id, cells.c.phase_id, cells.c.score, quarter)
+    stmt = select(*keys, func.count()).group_by(*keys)
+    return Counter({(e, p, s, q): n for e, p, s, q, n in db.session.execute(stmt)})
+
+
+def low_cells(intervention: Intervention, threshold: int) -> list:
+    """Cells whose latest rating is at or below ``threshold``, with their case's code and
+    end date: the list for the reflection meeting, in analysis.ratings.cell_order."""
+    cells = _latest_cells(intervention)
+    stmt = (
+        select(
+            cells.c.case_id,
+            Case.code.label("case_code"),
+            Case.end_date.label("case_end_date"),
+            cells.c.phase_id,
+            cells.c.core_element_id,
+            cells.c.score,
+            cells.c.comment,
+            cells.c.rated_at,
+        )
+        .join(Case, Case.id == cells.c.case_id)
+        .where(cells.c.score <= threshold)
+    )
+    rows = db.session.execute(stmt).all()
+    return sorted(rows, key=lambda r: cell_order(r.case_id, r.phase_id, r.core_element_id))
 
 
 def outcome_rows(intervention: Intervention) -> tuple[list, dict[int, set[int]]]:
@@ -221,26 +259,19 @@ def latest_by_cell(ratings: list[CoreElementRating]) -> dict[tuple[int, int], Co
     return latest
 
 
-def latest_by_case_cell(
-    ratings: list[CoreElementRating],
-) -> dict[tuple[int, int, int], CoreElementRating]:
-    """(case id, phase id, core element id) -> the cell's latest rating."""
-    return {(r.case_id, r.phase_id, r.core_element_id): r for r in ratings}
-
-
-def analysis_rows(ratings: list[CoreElementRating]) -> list[dict]:
-    """Rows for improvement.analysis.ratings, in the order they were saved."""
-    return [
-        {
-            "case_id": r.case_id,
-            "phase": r.phase_id,
-            "core_element": r.core_element_id,
-            "score": r.score,
-            "rated_at": r.rated_at,
-            "rater_id": r.rater_id,
-        }
-        for r in ratings
-    ]
+def latest_rating_rows(intervention: Intervention) -> list:
+    """Each cell's latest rating as a row for improvement.analysis.ratings, in the order
+    they were saved: one row per cell instead of every revision."""
+    cells = _latest_cells(intervention)
+    stmt = select(
+        cells.c.case_id,
+        cells.c.phase_id.label("phase"),
+        cells.c.core_element_id.label("core_element"),
+        cells.c.score,
+        cells.c.rated_at,
+        cells.c.rater_id,
+    ).order_by(cells.c.id)
+    return db.session.execute(stmt).mappings().all()
 
 
 def _held(case: Case, today: date) -> list[date]:

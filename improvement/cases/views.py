@@ -12,12 +12,11 @@ from sqlalchemy import select
 from ..access import current_org, current_role, get_or_404_for_user, require_roles
 from ..analysis import outcomes as outcome_tables
 from ..analysis.ratings import (
-    Rating,
-    heat_map,
-    low_ratings,
-    quarterly_trend,
+    DEFAULT_LOW_THRESHOLD,
+    distribution_from_counts,
+    heat_map_from_counts,
     rater_vs_team,
-    score_distribution,
+    trend_from_counts,
 )
 from ..analysis.rounding import percent
 from ..extensions import db, htmx
@@ -419,10 +418,8 @@ def rating_comment(intervention_id: int, case_id: int):
 # --- reflection views ---------------------------------------------------------------
 
 
-def _analysis_keys(intervention: Intervention, ratings):
+def _analysis_keys(intervention: Intervention, rated_phases: set, rated_elements: set):
     """Phases and core elements to show: active ones, and archived ones that were rated."""
-    rated_phases = {r.phase_id for r in ratings}
-    rated_elements = {r.core_element_id for r in ratings}
     phases = [p for p in service.phases_of(intervention) if not p.archived or p.id in rated_phases]
     elements = [
         e
@@ -432,34 +429,16 @@ def _analysis_keys(intervention: Intervention, ratings):
     return phases, elements
 
 
-@bp.route("/indsatser/<int:intervention_id>/kvalitet")
-def quality_overview(intervention_id: int):
-    intervention = _intervention(intervention_id)
-    # Only each cell's latest rating counts: SQL picks it, so the analysis below works
-    # on one row per cell rather than on every revision. With one row per cell the time
-    # of day no longer breaks ties, and the day is all the quarterly trend uses.
-    ratings = service.latest_ratings_of_intervention(intervention)
-    rows = [
-        Rating(r.case_id, r.phase_id, r.core_element_id, r.score, r.rated_at.date(), r.rater_id)
-        for r in ratings
-    ]
-    phases, elements = _analysis_keys(intervention, ratings)
-    phase_ids, element_ids = [p.id for p in phases], [e.id for e in elements]
-    hm = heat_map(rows, phases=phase_ids, core_elements=element_ids)
-    trend = quarterly_trend(rows, core_elements=element_ids)
-    quarters = list(dict.fromkeys(trend["quarter"])) if len(trend) else []
-    trend_cells = {
-        (row.core_element, row.quarter): (row.mean, row.count) for row in trend.itertuples()
-    }
-    trend_chart = {
+def _trend_chart(trend, quarters: list[str], elements) -> dict:
+    """Chart.js data for the trend: one line per core element, gaps where a quarter is empty."""
+    means = {(row.core_element, row.quarter): row.mean for row in trend.itertuples()}
+    return {
         "labels": quarters,
         "datasets": [
             {
                 "label": e.name,
                 "data": [
-                    None
-                    if trend_cells.get((e.id, q), (None,))[0] is None
-                    else float(trend_cells[(e.id, q)][0])
+                    None if means.get((e.id, q)) is None else float(means[(e.id, q)])
                     for q in quarters
                 ],
             }
@@ -467,46 +446,58 @@ def quality_overview(intervention_id: int):
         ],
         "yLabel": _("Mean rating (1–5)"),
     }
-    latest_rows = service.latest_by_case_cell(ratings)
-    low = low_ratings(rows)
-    cases = service.cases_by_id(intervention, [r.case_id for r in low])
+
+
+@bp.route("/indsatser/<int:intervention_id>/kvalitet")
+def quality_overview(intervention_id: int):
+    intervention = _intervention(intervention_id)
+    # Only each cell's latest rating counts. SQL picks it and counts the cells per
+    # (core element, phase, score, quarter); the heat map, distribution and trend are
+    # sums of those few rows, so the page costs the same for 50 cases or 5,000.
+    counts = service.latest_cell_counts(intervention)
+    phases, elements = _analysis_keys(
+        intervention, {key[1] for key in counts}, {key[0] for key in counts}
+    )
+    phase_ids, element_ids = [p.id for p in phases], [e.id for e in elements]
+    trend = trend_from_counts(counts, core_elements=element_ids)
+    quarters = list(dict.fromkeys(trend["quarter"])) if len(trend) else []
     phase_by_id = {p.id: p for p in phases}
     element_by_id = {e.id: e for e in elements}
     low_items = [
         {
-            "case": cases[r.case_id],
-            "phase": phase_by_id[r.phase],
-            "element": element_by_id[r.core_element],
-            "score": r.score,
-            "rating": latest_rows[(r.case_id, r.phase, r.core_element)],
+            "cell": cell,
+            "phase": phase_by_id[cell.phase_id],
+            "element": element_by_id[cell.core_element_id],
         }
-        for r in low
+        for cell in service.low_cells(intervention, DEFAULT_LOW_THRESHOLD)
     ]
     include_closed = request.args.get("lukkede") == "1"
-    closed_low = sum(1 for item in low_items if item["case"].is_closed)
+    closed_low = sum(1 for item in low_items if item["cell"].case_end_date is not None)
     if not include_closed:
-        low_items = [item for item in low_items if not item["case"].is_closed]
+        low_items = [item for item in low_items if item["cell"].case_end_date is None]
     return render_htmx(
         QUALITY,
         "content",
         intervention=intervention,
         phases=phases,
         elements=elements,
-        heat=hm,
+        heat=heat_map_from_counts(counts, phases=phase_ids, core_elements=element_ids),
         distribution={
-            element: {column: int(value) for column, value in counts.items()}
-            for element, counts in score_distribution(rows, core_elements=element_ids)
+            element: {column: int(value) for column, value in row.items()}
+            for element, row in distribution_from_counts(counts, core_elements=element_ids)
             .to_dict("index")
             .items()
         },
         quarters=quarters,
-        trend_cells=trend_cells,
-        trend_chart=trend_chart,
+        trend_cells={
+            (row.core_element, row.quarter): (row.mean, row.count) for row in trend.itertuples()
+        },
+        trend_chart=_trend_chart(trend, quarters, elements),
         low_items=low_items,
         include_closed=include_closed,
         closed_low=closed_low,
         scale=service.rating_scale(),
-        rating_count=len(rows),
+        rating_count=sum(counts.values()),
         can_see_others=current_role() in PATTERN_VIEWERS,
     )
 
@@ -525,9 +516,10 @@ def quality_pattern(intervention_id: int):
     rater = next((u for u in raters if u.id == rater_id), None)
     if rater is None and rater_id != current_user.id:
         abort(404)
-    ratings = service.ratings_of_intervention(intervention)
-    rows = service.analysis_rows(ratings)
-    _phases, elements = _analysis_keys(intervention, ratings)
+    rows = service.latest_rating_rows(intervention)
+    _phases, elements = _analysis_keys(
+        intervention, {r["phase"] for r in rows}, {r["core_element"] for r in rows}
+    )
     table = rater_vs_team(rows, rater_id, core_elements=[e.id for e in elements])
     return render_htmx(
         PATTERN,

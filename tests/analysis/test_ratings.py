@@ -8,6 +8,7 @@ import pytest
 
 from improvement.analysis.ratings import (
     Rating,
+    cell_counts,
     heat_map,
     latest_ratings,
     low_ratings,
@@ -79,6 +80,21 @@ def test_mappings_are_accepted_and_scores_checked() -> None:
         latest_ratings([{**row, "score": 0}])
     with pytest.raises(TypeError, match="rated_at"):
         latest_ratings([{**row, "rated_at": "2026-01-01"}])
+
+
+def test_cell_counts_count_latest_cells_by_element_phase_score_and_quarter() -> None:
+    q1, q2, q3 = 2026 * 4, 2026 * 4 + 1, 2026 * 4 + 2
+    assert cell_counts(RATINGS) == {
+        ("contact", "start", 4, q2): 1,  # A's revision; the 2 it replaced is gone
+        ("contact", "start", 3, q1): 1,
+        ("goals", "start", 1, q1): 1,
+        ("goals", "start", 2, q1): 1,
+        ("contact", "middle", 5, q2): 1,
+        ("goals", "middle", 4, q3): 1,
+    }
+    assert cell_counts(
+        [r("A", "s", "e", 3, date(2026, 1, 1)), r("B", "s", "e", 3, date(2026, 3, 31))]
+    ) == {("e", "s", 3, q1): 2}
 
 
 def test_heat_map_means_and_counts() -> None:

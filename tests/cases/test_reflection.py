@@ -1,8 +1,11 @@
 """The reflection views: heat map, low ratings, practitioner pattern, outcome tables."""
 
 import re
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
+from random import Random
 
+from improvement.analysis.ratings import cell_counts
+from improvement.cases import service
 from improvement.extensions import db
 from tests.analysis.test_outcomes import SEED_002_CELLS
 from tests.cases.helpers import gen_case, gen_rating
@@ -177,3 +180,39 @@ def test_outcomes_empty_state(client, login, team):
     login(team.leader, team.org)
     html = client.get(f"/indsatser/{team.intervention.id}/resultater").get_data(as_text=True)
     assert "Ingen afsluttede forløb endnu" in html
+
+
+def test_cell_counts_in_sql_match_the_analysis_rule(team):
+    """The heat map page counts in SQL; the rule it must follow is analysis.ratings'.
+    Random revisions (same-time ones included, across a year end) give the same counts."""
+    rng = Random(7)
+    cases = [team.case] + [gen_case(team.intervention, f"SP-2026-1{n:02d}") for n in range(5)]
+    start = datetime(2025, 11, 20, 10, tzinfo=UTC)
+    for _ in range(120):
+        rating = gen_rating(
+            rng.choice(cases),
+            rng.choice(team.phases),
+            rng.choice(team.elements),
+            rng.randint(1, 5),
+            rater=team.practitioner,
+        )
+        # Whole days only, so a cell's revisions often share a time and the later row wins.
+        rating.rated_at = start + timedelta(days=rng.randint(0, 90))
+    db.session.commit()
+    every_revision = [
+        {
+            "case_id": r.case_id,
+            "phase": r.phase_id,
+            "core_element": r.core_element_id,
+            "score": r.score,
+            "rated_at": r.rated_at,
+            "rater_id": r.rater_id,
+        }
+        for r in service.ratings_of_intervention(team.intervention)
+    ]
+    expected = cell_counts(every_revision)
+    assert len({key[3] for key in expected}) == 2  # 2025 K4 and 2026 K1
+    assert service.latest_cell_counts(team.intervention) == expected
+    latest = service.latest_rating_rows(team.intervention)
+    assert cell_counts(latest) == expected
+    assert sum(expected.values()) == len(latest) < 120
