@@ -40,7 +40,6 @@ __all__ = [
     "Rating",
     "cell_counts",
     "cell_key",
-    "cell_order",
     "distribution_from_counts",
     "heat_map",
     "heat_map_from_counts",
@@ -330,12 +329,7 @@ def low_ratings(ratings: Iterable[Any], threshold: int = DEFAULT_LOW_THRESHOLD) 
     Sorted by case, phase, core element (compared as text, so mixed ids sort).
     """
     cells = [r for r in latest_ratings(ratings) if r.score <= threshold]
-    return sorted(cells, key=lambda r: cell_order(r.case_id, r.phase, r.core_element))
-
-
-def cell_order(case_id: Hashable, phase: Hashable, core_element: Hashable) -> tuple[str, ...]:
-    """Sort key for lists of cells: compared as text, so mixed id types sort too."""
-    return str(case_id), str(phase), str(core_element)
+    return sorted(cells, key=lambda r: (str(r.case_id), str(r.phase), str(r.core_element)))
 
 
 def rater_vs_team(

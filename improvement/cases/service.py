@@ -10,7 +10,6 @@ from sqlalchemy import Integer, cast, extract, func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from ..analysis.followup import FollowUpStatus, followup_status, share_on_time
-from ..analysis.ratings import cell_order
 from ..extensions import db
 from ..models import (
     Case,
@@ -193,7 +192,7 @@ def latest_cell_counts(intervention: Intervention) -> Counter:
 
 def low_cells(intervention: Intervention, threshold: int) -> list:
     """Cells whose latest rating is at or below ``threshold``, with their case's code and
-    end date: the list for the reflection meeting, in analysis.ratings.cell_order."""
+    end date: the list for the reflection meeting."""
     cells = _latest_cells(intervention)
     stmt = (
         select(
@@ -209,8 +208,7 @@ def low_cells(intervention: Intervention, threshold: int) -> list:
         .join(Case, Case.id == cells.c.case_id)
         .where(cells.c.score <= threshold)
     )
-    rows = db.session.execute(stmt).all()
-    return sorted(rows, key=lambda r: cell_order(r.case_id, r.phase_id, r.core_element_id))
+    return db.session.execute(stmt).all()
 
 
 def outcome_rows(intervention: Intervention) -> tuple[list, dict[int, set[int]]]:

@@ -463,13 +463,20 @@ def quality_overview(intervention_id: int):
     quarters = list(dict.fromkeys(trend["quarter"])) if len(trend) else []
     phase_by_id = {p.id: p for p in phases}
     element_by_id = {e.id: e for e in elements}
+    # By case, then in the course's order of phases and core elements.
+    phase_order = {p.id: n for n, p in enumerate(phases)}
+    element_order = {e.id: n for n, e in enumerate(elements)}
+    low = sorted(
+        service.low_cells(intervention, DEFAULT_LOW_THRESHOLD),
+        key=lambda c: (c.case_code, phase_order[c.phase_id], element_order[c.core_element_id]),
+    )
     low_items = [
         {
             "cell": cell,
             "phase": phase_by_id[cell.phase_id],
             "element": element_by_id[cell.core_element_id],
         }
-        for cell in service.low_cells(intervention, DEFAULT_LOW_THRESHOLD)
+        for cell in low
     ]
     include_closed = request.args.get("lukkede") == "1"
     closed_low = sum(1 for item in low_items if item["cell"].case_end_date is not None)
