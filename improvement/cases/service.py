@@ -247,7 +247,13 @@ def outcome_rows(intervention: Intervention) -> tuple[list, dict[int, set[int]]]
     for case_id, category_id in db.session.execute(
         select(case_problem_category.c.case_id, case_problem_category.c.problem_category_id)
         .join(Case, Case.id == case_problem_category.c.case_id)
-        .where(Case.intervention_id == intervention.id)
+        # Categories are the organisation's own: going from its few categories to their
+        # links by index spares PostgreSQL a scan of every organisation's links.
+        .join(ProblemCategory, ProblemCategory.id == case_problem_category.c.problem_category_id)
+        .where(
+            Case.intervention_id == intervention.id,
+            ProblemCategory.organization_id == intervention.organization_id,
+        )
     ):
         links.setdefault(case_id, set()).add(category_id)
     return cases, links
