@@ -162,17 +162,28 @@ def case_lines(intervention: Intervention) -> list[CaseLine]:
 def case_page(
     intervention: Intervention, offset: int, limit: int, practitioner_id: int | None = None
 ) -> list[Case]:
-    """One page of the case list, with what its rows show (one query)."""
-    stmt = (
-        select(Case)
+    """One page of the case list, with what its rows show (one query).
+
+    The page's ids are picked first (LIMIT/OFFSET on the cases alone), then only those
+    rows are joined to their practitioner and phase: joining before the LIMIT made
+    PostgreSQL hash every user and phase in the database for each page.
+    """
+    page = (
+        select(Case.id)
         .where(Case.intervention_id == intervention.id)
-        .options(joinedload(Case.practitioner), joinedload(Case.phase))
         .order_by(*LIST_ORDER)
         .offset(offset)
         .limit(limit)
     )
     if practitioner_id is not None:
-        stmt = stmt.where(Case.practitioner_id == practitioner_id)
+        page = page.where(Case.practitioner_id == practitioner_id)
+    ids = page.subquery()
+    stmt = (
+        select(Case)
+        .join(ids, ids.c.id == Case.id)
+        .options(joinedload(Case.practitioner), joinedload(Case.phase))
+        .order_by(*LIST_ORDER)
+    )
     return list(db.session.scalars(stmt))
 
 
