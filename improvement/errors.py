@@ -19,8 +19,11 @@ def _message_response(status: int, title: str, text: str):
 
 def init_app(app: Flask) -> None:
     @app.errorhandler(400)
-    def bad_request(_e):
-        return _message_response(400, _("Bad request"), _("The request could not be understood."))
+    def bad_request(e):
+        # A view that knows what is wrong says so with abort(400, description=_("...")); the
+        # description werkzeug gives every other 400 is English and says nothing useful.
+        text = vars(e).get("description") or _("The request could not be understood.")
+        return _message_response(400, _("Bad request"), text)
 
     @app.errorhandler(CSRFError)
     def csrf_error(_e):

@@ -33,6 +33,9 @@ PAGES = {
     "quality heat map": "/indsatser/{i}/kvalitet",
     "case grid": "/indsatser/{i}/forloeb/{case}",
     "case list": "/indsatser/{i}/forloeb",
+    # The big intervention's second page against the small one's only page (past the end).
+    "case list, page 2": "/indsatser/{i}/forloeb?side=2",
+    "case list, mine": "/indsatser/{i}/forloeb?mine=1",
     "outcome tables": "/indsatser/{i}/resultater",
     "overview": "/indsatser/{i}",
 }

@@ -39,6 +39,7 @@ __all__ = [
     "Timeliness",
     "add_months",
     "followup_status",
+    "followup_summary",
     "followup_timeliness",
     "intervals",
     "share_on_time",
@@ -59,7 +60,8 @@ def add_months(day: date, months: int) -> date:
     month_index = day.year * 12 + (day.month - 1) + months
     year, month = divmod(month_index, 12)
     month += 1
-    last_day = calendar.monthrange(year, month)[1]
+    # calendar.monthrange would also work out the weekday, which is most of its cost.
+    last_day = calendar.mdays[month] + (month == 2 and calendar.isleap(year))
     return date(year, month, min(day.day, last_day))
 
 
@@ -183,14 +185,38 @@ def followup_status(
     closed_on: date | None = None,
 ) -> FollowUpStatus:
     """Next due date and overdue flag of one case, for the board and the case page."""
+    return followup_summary(start, followups, today, cadence_months, closed_on)[0]
+
+
+def followup_summary(
+    start: date,
+    followups: Iterable[date],
+    today: date,
+    cadence_months: int | None = None,
+    closed_on: date | None = None,
+) -> tuple[FollowUpStatus, Timeliness]:
+    """``followup_status`` and ``followup_timeliness`` of one case from one pass over its
+    follow-ups: lists and key figures over hundreds of cases need both."""
     first, interval = intervals(cadence_months)
     held = _held(start, followups, today, closed_on)
+    on_time = late = 0
+    due = add_months(start, first)
+    for day in held:
+        if day <= due:
+            on_time += 1
+        else:
+            late += 1
+        due = add_months(day, interval)
+    # `due` is now the next due date: after the last follow-up, or the first one.
+    end = today if closed_on is None else min(today, closed_on)
+    missed = 1 if due < end else 0
     last = held[-1] if held else None
     if closed_on is not None and closed_on <= today:
-        return FollowUpStatus(len(held), last, None, False, 0)
-    next_due = add_months(start, first) if last is None else add_months(last, interval)
-    days_overdue = max((today - next_due).days, 0)
-    return FollowUpStatus(len(held), last, next_due, days_overdue > 0, days_overdue)
+        status = FollowUpStatus(len(held), last, None, False, 0)
+    else:
+        days_overdue = max((today - due).days, 0)
+        status = FollowUpStatus(len(held), last, due, days_overdue > 0, days_overdue)
+    return status, Timeliness(on_time, late, missed, 1, 1 if status.overdue else 0)
 
 
 def followup_timeliness(
@@ -208,20 +234,7 @@ def followup_timeliness(
     of the observation (``today``, or ``closed_on`` if the case closed earlier) is one
     missed follow-up.
     """
-    first, interval = intervals(cadence_months)
-    held = _held(start, followups, today, closed_on)
-    end = today if closed_on is None else min(today, closed_on)
-    on_time = late = 0
-    due = add_months(start, first)
-    for day in held:
-        if day <= due:
-            on_time += 1
-        else:
-            late += 1
-        due = add_months(day, interval)
-    missed = 1 if due < end else 0
-    status = followup_status(start, held, today, cadence_months, closed_on)
-    return Timeliness(on_time, late, missed, 1, 1 if status.overdue else 0)
+    return followup_summary(start, followups, today, cadence_months, closed_on)[1]
 
 
 def _field(case: Any, name: str, default: Any = None) -> Any:

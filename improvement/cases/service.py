@@ -7,9 +7,9 @@ from functools import cache
 
 import yaml
 from sqlalchemy import Integer, cast, extract, func, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload
 
-from ..analysis.followup import FollowUpStatus, followup_status, share_on_time
+from ..analysis.followup import FollowUpStatus, Timeliness, followup_status, followup_summary
 from ..extensions import db
 from ..models import (
     Case,
@@ -106,19 +106,86 @@ def ensure_categories(organization_id: int) -> None:
     db.session.flush()
 
 
-def cases_of(intervention: Intervention) -> list[Case]:
+# The case list's order: open cases first, then by code. A code is unique within an
+# intervention, so the order is total and pages never overlap or skip a case.
+LIST_ORDER = (Case.end_date.is_not(None), Case.code)
+
+
+@dataclass
+class CaseLine:
+    """A case as the key figures and the overdue list read it: plain columns, no ORM object."""
+
+    id: int
+    code: str
+    practitioner_id: int | None
+    practitioner_name: str | None
+    start_date: date
+    end_date: date | None
+    followup_cadence_months: int | None
+    followups: list[date] = field(default_factory=list)
+
+
+def case_lines(intervention: Intervention) -> list[CaseLine]:
+    """Every case of the intervention in list order, with its follow-up days: two queries."""
+    lines = {
+        row.id: CaseLine(*row)
+        for row in db.session.execute(
+            select(
+                Case.id,
+                Case.code,
+                Case.practitioner_id,
+                User.name,
+                Case.start_date,
+                Case.end_date,
+                Case.followup_cadence_months,
+            )
+            .join(User, User.id == Case.practitioner_id, isouter=True)
+            .where(Case.intervention_id == intervention.id)
+            .order_by(*LIST_ORDER)
+        )
+    }
+    for case_id, held_on in db.session.execute(
+        select(CaseFollowUp.case_id, CaseFollowUp.held_on)
+        .join(Case, Case.id == CaseFollowUp.case_id)
+        # The organisation filter lets PostgreSQL read the organisation's follow-ups by
+        # index instead of scanning every organisation's (150,000 rows nationally).
+        .where(
+            Case.intervention_id == intervention.id,
+            CaseFollowUp.organization_id == intervention.organization_id,
+        )
+    ):
+        # A case created since the first query is not in the list; its days are not needed.
+        if case_id in lines:
+            lines[case_id].followups.append(held_on)
+    return list(lines.values())
+
+
+def case_page(
+    intervention: Intervention, offset: int, limit: int, practitioner_id: int | None = None
+) -> list[Case]:
+    """One page of the case list, with what its rows show (one query).
+
+    The page's ids are picked first (LIMIT/OFFSET on the cases alone), then only those
+    rows are joined to their practitioner and phase: joining before the LIMIT made
+    PostgreSQL hash every user and phase in the database for each page.
+    """
+    page = (
+        select(Case.id)
+        .where(Case.intervention_id == intervention.id)
+        .order_by(*LIST_ORDER)
+        .offset(offset)
+        .limit(limit)
+    )
+    if practitioner_id is not None:
+        page = page.where(Case.practitioner_id == practitioner_id)
+    ids = page.subquery()
     stmt = (
         select(Case)
-        .where(Case.intervention_id == intervention.id)
-        .options(
-            joinedload(Case.practitioner),
-            joinedload(Case.phase),
-            selectinload(Case.followups),
-            selectinload(Case.problem_categories),
-        )
-        .order_by(Case.end_date.is_not(None), Case.code)
+        .join(ids, ids.c.id == Case.id)
+        .options(joinedload(Case.practitioner), joinedload(Case.phase))
+        .order_by(*LIST_ORDER)
     )
-    return list(db.session.scalars(stmt).unique())
+    return list(db.session.scalars(stmt))
 
 
 def ratings_of_intervention(intervention: Intervention) -> list[CoreElementRating]:
@@ -227,7 +294,13 @@ def outcome_rows(intervention: Intervention) -> tuple[list, dict[int, set[int]]]
     for case_id, category_id in db.session.execute(
         select(case_problem_category.c.case_id, case_problem_category.c.problem_category_id)
         .join(Case, Case.id == case_problem_category.c.case_id)
-        .where(Case.intervention_id == intervention.id)
+        # Categories are the organisation's own: going from its few categories to their
+        # links by index spares PostgreSQL a scan of every organisation's links.
+        .join(ProblemCategory, ProblemCategory.id == case_problem_category.c.problem_category_id)
+        .where(
+            Case.intervention_id == intervention.id,
+            ProblemCategory.organization_id == intervention.organization_id,
+        )
     ):
         links.setdefault(case_id, set()).add(category_id)
     return cases, links
@@ -272,84 +345,60 @@ def latest_rating_rows(intervention: Intervention) -> list:
     return db.session.execute(stmt).mappings().all()
 
 
-def _held(case: Case, today: date) -> list[date]:
-    end = min(today, case.end_date) if case.end_date else today
-    return [f.held_on for f in case.followups if case.start_date <= f.held_on <= end]
+def _followup_inputs(
+    start: date, end: date | None, days: list[date], today: date
+) -> tuple[list[date], date | None]:
+    """The follow-up days the § 70 rules count, and the closing day they accept."""
+    last = min(today, end) if end else today
+    held = [day for day in days if start <= day <= last]
+    return held, end if end and end >= start else None
 
 
 def followup_of(case: Case, today: date) -> FollowUpStatus:
-    return followup_status(
-        case.start_date,
-        _held(case, today),
-        today,
-        case.followup_cadence_months,
-        case.end_date if case.end_date and case.end_date >= case.start_date else None,
+    held, closed_on = _followup_inputs(
+        case.start_date, case.end_date, [f.held_on for f in case.followups], today
     )
-
-
-def followup_key_figure(cases: list[Case], today: date):
-    return share_on_time(
-        [
-            {
-                "start": c.start_date,
-                "followups": _held(c, today),
-                "cadence_months": c.followup_cadence_months,
-                "closed_on": c.end_date if c.end_date and c.end_date >= c.start_date else None,
-            }
-            for c in cases
-        ],
-        today,
-    )
+    return followup_status(case.start_date, held, today, case.followup_cadence_months, closed_on)
 
 
 @dataclass(frozen=True)
 class CaseFigures:
-    """The case key figures shown on the intervention's overview."""
+    """Key figures over a set of cases, and each case's follow-up status."""
 
+    total: int
     open_count: int
-    overdue_count: int
-    timeliness: object  # analysis.followup.Timeliness
+    timeliness: Timeliness
+    statuses: dict[int, FollowUpStatus]
+    overdue: list[CaseLine]  # the most days overdue first
+
+    @property
+    def closed_count(self) -> int:
+        return self.total - self.open_count
+
+    @property
+    def overdue_count(self) -> int:
+        return len(self.overdue)
 
 
-@dataclass
-class _CaseDates:
-    """What the follow-up figures read of a case, without loading the ORM object."""
-
-    start_date: date
-    end_date: date | None
-    followup_cadence_months: int | None
-    followups: list = field(default_factory=list)
-
-
-@dataclass(frozen=True)
-class _Held:
-    held_on: date
-
-
-def _case_dates(intervention: Intervention) -> list[_CaseDates]:
-    """The intervention's cases' dates and follow-ups: two queries of plain columns."""
-    cases = {
-        row.id: _CaseDates(row.start_date, row.end_date, row.followup_cadence_months)
-        for row in db.session.execute(
-            select(Case.id, Case.start_date, Case.end_date, Case.followup_cadence_months).where(
-                Case.intervention_id == intervention.id
-            )
+def case_figures(lines: list[CaseLine], today: date) -> CaseFigures:
+    """One pass over the cases: status and timeliness of each, summed (no queries)."""
+    statuses: dict[int, FollowUpStatus] = {}
+    timeliness = Timeliness()
+    for line in lines:
+        held, closed_on = _followup_inputs(line.start_date, line.end_date, line.followups, today)
+        status, counts = followup_summary(
+            line.start_date, held, today, line.followup_cadence_months, closed_on
         )
-    }
-    for case_id, held_on in db.session.execute(
-        select(CaseFollowUp.case_id, CaseFollowUp.held_on)
-        .join(Case, Case.id == CaseFollowUp.case_id)
-        .where(Case.intervention_id == intervention.id)
-        .order_by(CaseFollowUp.held_on)
-    ):
-        cases[case_id].followups.append(_Held(held_on))
-    return list(cases.values())
-
-
-def case_figures(intervention: Intervention, today: date) -> CaseFigures:
-    cases = _case_dates(intervention)
+        statuses[line.id] = status
+        timeliness += counts
+    overdue = sorted(
+        (line for line in lines if statuses[line.id].overdue),
+        key=lambda line: -statuses[line.id].days_overdue,
+    )
     return CaseFigures(
-        open_count=sum(1 for c in cases if c.end_date is None),
-        overdue_count=sum(1 for c in cases if followup_of(c, today).overdue),
-        timeliness=followup_key_figure(cases, today),
+        total=len(lines),
+        open_count=sum(1 for line in lines if line.end_date is None),
+        timeliness=timeliness,
+        statuses=statuses,
+        overdue=overdue,
     )

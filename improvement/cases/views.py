@@ -33,6 +33,7 @@ from ..models import (
     Phase,
     ProblemCategory,
 )
+from ..paging import Page, requested_page
 from ..rendering import render_fragment, render_htmx
 from . import service
 from .forms import (
@@ -48,6 +49,7 @@ bp = Blueprint("cases", __name__)
 bp.add_app_template_global(percent, "percent")
 
 LISTING = "cases/cases.html"
+CASES_PER_PAGE = 50
 DETAIL = "cases/detail.html"
 EDIT = "cases/edit.html"
 QUALITY = "cases/quality.html"
@@ -82,43 +84,66 @@ def _case_form_choices(form, intervention: Intervention) -> None:
 
 
 def _listing_context(
-    intervention: Intervention, form: CaseForm, created: Case | None = None, mine: bool = False
+    intervention: Intervention,
+    form: CaseForm,
+    *,
+    mine: bool = False,
+    page: int = 1,
+    created: Case | None = None,
 ):
-    today = date.today()
-    all_cases = service.cases_of(intervention)
+    """The list's key figures over all its cases, and one page of rows.
+
+    Key figures and the overdue list read every case's dates as plain rows; only the
+    page's cases are loaded as objects, LIMIT/OFFSET in SQL. A new case is shown on
+    the page it falls on.
+    """
+    all_lines = service.case_lines(intervention)
     # "Mine" narrows the list and its key figures to the cases one is responsible for.
-    cases = [c for c in all_cases if c.practitioner_id == current_user.id] if mine else all_cases
-    statuses = {c.id: service.followup_of(c, today) for c in cases}
-    overdue = sorted(
-        (c for c in cases if statuses[c.id].overdue),
-        key=lambda c: -statuses[c.id].days_overdue,
-    )
+    lines = [c for c in all_lines if c.practitioner_id == current_user.id] if mine else all_lines
+    if created is not None:
+        position = next((n for n, c in enumerate(lines) if c.id == created.id), 0)
+        page = position // CASES_PER_PAGE + 1
+    paging = Page.of(page, CASES_PER_PAGE, len(lines))
+    figures = service.case_figures(lines, date.today())
+    list_args = {"mine": 1} if mine else {}
     return {
         "intervention": intervention,
-        "cases": cases,
-        "statuses": statuses,
-        "overdue": overdue,
-        "timeliness": service.followup_key_figure(cases, today),
-        "open_count": sum(1 for c in cases if not c.is_closed),
+        "cases": service.case_page(
+            intervention,
+            paging.offset,
+            paging.size,
+            practitioner_id=current_user.id if mine else None,
+        ),
+        "figures": figures,
+        "paging": paging,
+        "list_args": list_args,
         "form": form,
         "created": created,
         "mine": mine,
-        "all_count": len(all_cases),
+        "all_count": len(all_lines),
     }
+
+
+def _list_state() -> dict:
+    """The list's filter and page as the request gives them (query string)."""
+    return {"mine": request.args.get("mine") == "1", "page": requested_page()}
 
 
 @bp.route("/indsatser/<int:intervention_id>/forloeb")
 def case_listing(intervention_id: int):
     intervention = _intervention(intervention_id)
+    state = _list_state()
     form = CaseForm(formdata=None)
     _case_form_choices(form, intervention)
-    mine = request.args.get("mine") == "1"
-    return render_htmx(LISTING, "listing", **_listing_context(intervention, form, mine=mine))
+    return render_htmx(LISTING, "listing", **_listing_context(intervention, form, **state))
 
 
 @bp.route("/indsatser/<int:intervention_id>/forloeb", methods=["POST"])
 def case_new(intervention_id: int):
     intervention = _intervention(intervention_id)
+    # The form posts to the address of the list it sits in, so a refused form comes back
+    # with the same filter and page around it.
+    state = _list_state()
     form = CaseForm()
     _case_form_choices(form, intervention)
     valid = form.validate_on_submit()
@@ -126,7 +151,7 @@ def case_new(intervention_id: int):
         form.code.errors.append(_("Another case in this intervention already has this code."))
         valid = False
     if not valid:
-        return render_htmx(LISTING, "listing", 422, **_listing_context(intervention, form))
+        return render_htmx(LISTING, "listing", 422, **_listing_context(intervention, form, **state))
     service.ensure_categories(intervention.organization_id)
     case = Case(organization_id=intervention.organization_id, intervention_id=intervention.id)
     form.populate_obj(case)
@@ -134,7 +159,14 @@ def case_new(intervention_id: int):
     db.session.commit()
     fresh = CaseForm(formdata=None)
     _case_form_choices(fresh, intervention)
-    return render_htmx(LISTING, "listing", **_listing_context(intervention, fresh, case))
+    # The new case is shown among all cases, on its page; the address follows.
+    context = _listing_context(intervention, fresh, created=case)
+    response = render_htmx(LISTING, "listing", **context)
+    if htmx:
+        response.headers["HX-Push-Url"] = url_for(
+            "cases.case_listing", intervention_id=intervention.id, **context["paging"].param()
+        )
+    return response
 
 
 def _code_taken(intervention: Intervention, code: str, case_id: int | None = None) -> bool:

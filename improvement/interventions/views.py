@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from ..access import current_org, get_or_404_for_user, scoped
-from ..cases.service import case_figures
+from ..cases.service import case_figures, case_lines
 from ..extensions import db
 from ..forms import EmptyForm, choices
 from ..models import PROFESSIONAL_ROLES, Intervention, TeamMember
@@ -83,7 +83,7 @@ def _detail_context(intervention: Intervention, **extra):
         "addable": addable,
         "team_form": team_form,
         "action_form": EmptyForm(),
-        "figures": case_figures(intervention, date.today()),
+        "figures": case_figures(case_lines(intervention), date.today()),
     }
     context.update(extra)
     return context
