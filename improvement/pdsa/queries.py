@@ -120,7 +120,8 @@ def person_choices(
     intervention: Intervention, current_id: int | None = None, users: list[User] | None = None
 ):
     """(id, name) pairs: the team (`users` if already loaded), plus the current owner if
-    they have left the team."""
+    they have left the team.
+    """
     from flask_babel import gettext as _
 
     if users is None:

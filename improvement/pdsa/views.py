@@ -391,7 +391,8 @@ def board(intervention_id: int):
 def _panel_context(intervention: Intervention, users=None, **extra) -> dict:
     """The standup panel beside the board: today's decisions and the open action items.
 
-    `users` is the intervention's team when the caller has it already (the board does)."""
+    `users` is the intervention's team when the caller has it already (the board does).
+    """
     standup = queries.todays_standup(intervention)
     context = {
         "intervention": intervention,
