@@ -3,7 +3,7 @@
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import case, func, or_, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload, load_only, selectinload
 
 from ..access import scoped
 from ..extensions import db
@@ -116,11 +116,16 @@ def team_users(intervention: Intervention) -> list[User]:
     return [m.user for m in team_of(intervention)]
 
 
-def person_choices(intervention: Intervention, current_id: int | None = None):
-    """(id, name) pairs: the team, plus the current owner if they have left the team."""
+def person_choices(
+    intervention: Intervention, current_id: int | None = None, users: list[User] | None = None
+):
+    """(id, name) pairs: the team (`users` if already loaded), plus the current owner if
+    they have left the team.
+    """
     from flask_babel import gettext as _
 
-    users = team_users(intervention)
+    if users is None:
+        users = team_users(intervention)
     pairs = [("", _("Nobody yet"))] + [(u.id, u.name) for u in users]
     if current_id and current_id not in {u.id for u in users}:
         user = db.session.get(User, current_id)
@@ -166,11 +171,32 @@ def _int(value) -> int | None:
         return None
 
 
+# What a card shows (templates/pdsa/_card.html). The worksheet's long texts stay in the
+# database: a board of a hundred cards would otherwise load them all and show none.
+CARD_COLUMNS = (
+    PdsaCycle.intervention_id,
+    PdsaCycle.development_point_id,
+    PdsaCycle.owner_id,
+    PdsaCycle.title,
+    PdsaCycle.phase,
+    PdsaCycle.due_date,
+    PdsaCycle.phase_changed_at,
+    PdsaCycle.act_decision,
+    PdsaCycle.version,
+)
+
+
+def card_relations() -> tuple:
+    """Loader options for the owner's name and the development point's title on a card."""
+    return (
+        joinedload(PdsaCycle.owner).load_only(User.name),
+        joinedload(PdsaCycle.development_point).load_only(DevelopmentPoint.title),
+    )
+
+
 def board_cycles(intervention: Intervention, flt: BoardFilter) -> dict[str, list[PdsaCycle]]:
     stmt = scoped(PdsaCycle).where(PdsaCycle.intervention_id == intervention.id)
-    stmt = flt.visible(flt.apply(stmt)).options(
-        joinedload(PdsaCycle.owner), joinedload(PdsaCycle.development_point)
-    )
+    stmt = flt.visible(flt.apply(stmt)).options(load_only(*CARD_COLUMNS), *card_relations())
     stmt = stmt.order_by(PdsaCycle.due_date.is_(None), PdsaCycle.due_date, PdsaCycle.id)
     columns: dict[str, list[PdsaCycle]] = {phase: [] for phase in PHASE_ORDER}
     for cycle in db.session.scalars(stmt):
@@ -178,9 +204,10 @@ def board_cycles(intervention: Intervention, flt: BoardFilter) -> dict[str, list
     return columns
 
 
-def board_counts(intervention: Intervention, flt: BoardFilter) -> dict[str, int]:
+def board_counts(intervention_id: int, flt: BoardFilter) -> dict[str, int]:
+    """Cards per column, for the counters a move updates (the board counts its columns)."""
     stmt = scoped(PdsaCycle, select(PdsaCycle.phase, func.count())).where(
-        PdsaCycle.intervention_id == intervention.id
+        PdsaCycle.intervention_id == intervention_id
     )
     stmt = flt.visible(flt.apply(stmt)).group_by(PdsaCycle.phase)
     counts = dict.fromkeys(PHASE_ORDER, 0)
@@ -253,7 +280,7 @@ def open_items_for_standup(intervention: Intervention, standup: Meeting | None):
     stmt = (
         scoped(ActionItem)
         .where(ActionItem.intervention_id == intervention.id, condition)
-        .options(joinedload(ActionItem.owner), selectinload(ActionItem.meeting))
+        .options(joinedload(ActionItem.owner))
         .order_by(ActionItem.due_date.is_(None), ActionItem.due_date, ActionItem.id)
     )
     return list(db.session.scalars(stmt))

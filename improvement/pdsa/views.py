@@ -38,6 +38,7 @@ from .forms import (
     cycle_field_labels,
 )
 from .rules import PHASE_ORDER, is_overdue, is_stuck, missing_labels, neighbours
+from .texts import BoardTexts
 
 bp = Blueprint("pdsa", __name__)
 bp.add_app_template_global(PDSA_PHASES, "pdsa_phases")
@@ -67,9 +68,9 @@ def _intervention(intervention_id: int) -> Intervention:
     return get_or_404_for_user(Intervention, intervention_id)
 
 
-def _child(model, object_id: int, intervention_id: int):
+def _child(model, object_id: int, intervention_id: int, *options):
     """An object of the intervention; the right object under the wrong parent is a 404."""
-    obj = get_or_404_for_user(model, object_id)
+    obj = get_or_404_for_user(model, object_id, *options)
     if obj.intervention_id != intervention_id:
         abort(404)
     return obj
@@ -247,7 +248,7 @@ def cycle_edit(intervention_id: int, cycle_id: int):
 
 
 def _move(cycle: PdsaCycle, target: str, version: str | None) -> tuple[int, str]:
-    """Apply one move; returns (HTTP status, message for the user)."""
+    """Apply one move, flushed but not committed; returns (HTTP status, message for the user)."""
     if str(cycle.version) != (version or ""):
         return 409, _(
             "Someone else moved or changed “%(title)s” a moment ago. It now shows where it "
@@ -271,38 +272,44 @@ def _move(cycle: PdsaCycle, target: str, version: str | None) -> tuple[int, str]
     cycle.closed_at = utcnow() if target == "done" else None
     if target in ("act", "done") and cycle.acted_at is None:
         cycle.acted_at = utcnow()
-    db.session.commit()
+    db.session.flush()
     return 200, _("“%(title)s” moved to %(phase)s.", title=cycle.title, phase=cycle.phase_label)
 
 
 @bp.route(f"{PREFIX}/proevehandlinger/<int:cycle_id>/flyt", methods=["POST"])
 def cycle_move(intervention_id: int, cycle_id: int):
-    cycle = _child(PdsaCycle, cycle_id, intervention_id)
+    # The answer is the card, so its owner and development point come with the cycle.
+    cycle = _child(PdsaCycle, cycle_id, intervention_id, *queries.card_relations())
     target = request.form.get("to", "")
     if target not in PHASE_ORDER or not EmptyForm().validate_on_submit():
         abort(400)
     status, message = _move(cycle, target, request.form.get("version"))
     if not wants_fragment():
+        db.session.commit()
         if message:
             flash(message, "success" if status == 200 else "error")
         return redirect(
-            url_for("pdsa.cycle_detail", intervention_id=intervention_id, cycle_id=cycle.id)
+            url_for("pdsa.cycle_detail", intervention_id=intervention_id, cycle_id=cycle_id)
         )
     flt = queries.BoardFilter(request.form)
-    return render_fragment(
+    response = render_fragment(
         BOARD,
         "moved",
         status,
         cycle=cycle,
-        intervention=cycle.intervention,
-        counts=queries.board_counts(cycle.intervention, flt),
-        flt=flt,
+        counts=queries.board_counts(intervention_id, flt),
         message=message,
         ok=status == 200,
         editable=True,
         today=date.today(),
         now=datetime.now(UTC),
+        texts=BoardTexts(),
     )
+    # Rendered from the flushed change, then committed: a commit first would expire every
+    # loaded object and reload the cycle, its owner and point, the user and the membership
+    # (five queries for values in hand). A failing commit still answers with an error.
+    db.session.commit()
+    return response
 
 
 @bp.route(f"{PREFIX}/proevehandlinger/<int:cycle_id>/naeste", methods=["POST"])
@@ -357,14 +364,21 @@ def board(intervention_id: int):
     flt = queries.BoardFilter(request.args)
     presenting = request.args.get("visning") == "praesentation"
     editable = not presenting and _can_write()
-    context = _panel_context(intervention) if editable else {"intervention": intervention}
+    owners = queries.team_users(intervention)
+    texts = BoardTexts()
+    context = (
+        _panel_context(intervention, users=owners, texts=texts)
+        if editable
+        else {"intervention": intervention, "texts": texts}
+    )
+    columns = queries.board_cycles(intervention, flt)
     context.update(
         flt=flt,
         presenting=presenting,
         editable=editable,
-        columns=queries.board_cycles(intervention, flt),
-        counts=queries.board_counts(intervention, flt),
-        owners=queries.team_users(intervention),
+        columns=columns,
+        counts={phase: len(cards) for phase, cards in columns.items()},
+        owners=owners,
         points=queries.points_of(intervention),
         refresh_seconds=current_app.config.get("BOARD_REFRESH_SECONDS", 45),
         today=date.today(),
@@ -374,16 +388,20 @@ def board(intervention_id: int):
     return render_htmx(BOARD, "board", **context)
 
 
-def _panel_context(intervention: Intervention, **extra) -> dict:
-    """The standup panel beside the board: today's decisions and the open action items."""
+def _panel_context(intervention: Intervention, users=None, **extra) -> dict:
+    """The standup panel beside the board: today's decisions and the open action items.
+
+    `users` is the intervention's team when the caller has it already (the board does).
+    """
     standup = queries.todays_standup(intervention)
     context = {
         "intervention": intervention,
         "standup": standup,
         "panel_items": queries.open_items_for_standup(intervention, standup),
         "panel_item_form": extra.pop("panel_item_form", None)
-        or _item_form(intervention, formdata=None, prefix="panel"),
+        or _item_form(intervention, users=users, formdata=None, prefix="panel"),
         "decision_form": extra.pop("decision_form", None) or DecisionForm(formdata=None),
+        "texts": extra.pop("texts", None) or BoardTexts(),
         "today": date.today(),
     }
     context.update(extra)
@@ -477,9 +495,9 @@ def meeting_new(intervention_id: int):
     return redirect(target)
 
 
-def _item_form(intervention: Intervention, **kwargs) -> ActionItemForm:
+def _item_form(intervention: Intervention, users=None, **kwargs) -> ActionItemForm:
     form = ActionItemForm(**kwargs)
-    form.owner_id.choices = choices(queries.person_choices(intervention))
+    form.owner_id.choices = choices(queries.person_choices(intervention, users=users))
     return form
 
 

@@ -4,7 +4,8 @@ from datetime import UTC, date, datetime, timedelta
 
 from improvement.extensions import db
 from tests.helpers import gen_intervention, gen_member, gen_org, gen_user
-from tests.pdsa.factories import gen_cycle, gen_point
+from tests.pdsa.factories import gen_action_item, gen_cycle, gen_meeting, gen_point
+from tests.querycount import count_queries
 
 HX = {"HX-Request": "true"}
 
@@ -54,6 +55,25 @@ def test_board_columns_markers_and_done_window(client, login):
     assert "Gammel afsluttet" not in body  # done longer ago than the window
     assert "Over frist" in body and "Ingen bevægelse i 14 dage" in body
     assert 'id="count-plan"' in body and "Sortable.min.js" in body
+    # The texts translated once per request still carry each card's own values.
+    late_day = (date.today() - timedelta(days=2)).strftime("%d.%m.%Y")
+    assert f'<span class="card-due">Frist {late_day}</span>' in body
+    assert 'aria-label="Flyt Klar til afprøvning til Afprøv"' in body
+    assert 'aria-label="Flyt Fast dagsorden tilbage til Planlæg"' in body
+    assert ">← Planlæg</button>" in body and ">Studér →</button>" in body
+
+
+def test_card_and_panel_texts_escape_what_users_typed(client, login):
+    org, lise, bo, intervention, visits, *_ = board_world()
+    gen_cycle(visits, title='<b>"Fed"</b> & co', owner=lise)
+    meeting = gen_meeting(intervention, held_on=date.today() - timedelta(days=7))
+    gen_action_item(meeting, what="<i>Ring</i>", owner=bo, due_date=date.today())
+    db.session.commit()
+    login(lise, org)
+    body = client.get(f"/indsatser/{intervention.id}/tavle").get_data(as_text=True)
+    assert "<b>" not in body and "<i>Ring" not in body
+    assert 'aria-label="Flyt &lt;b&gt;&#34;Fed&#34;&lt;/b&gt; &amp; co til Afprøv"' in body
+    assert "&lt;i&gt;Ring&lt;/i&gt;" in body
 
 
 def test_board_filters_by_owner_and_point(client, login):
@@ -98,6 +118,28 @@ def test_move_returns_only_the_card_and_the_counts(client, login):
     assert "er flyttet til Afprøv" in body
     db.session.refresh(ready)
     assert ready.phase == "do"
+
+
+def test_move_queries_do_not_grow_with_the_board(client, login):
+    """A move reads the user, the membership and the cycle (with its owner and point),
+    writes the cycle and its audit row and counts the columns; the board's size and the
+    commit add nothing (the answer is rendered before the commit expires what it shows)."""
+    org, lise, bo, intervention, visits, ready, *_ = board_world()
+    login(lise, org)
+    url = f"/indsatser/{intervention.id}/proevehandlinger/{ready.id}/flyt"
+
+    def move(to):
+        db.session.refresh(ready)
+        with count_queries() as statements:
+            response = client.post(url, data={"to": to, "version": ready.version}, headers=HX)
+        assert response.status_code == 200
+        return len(statements)
+
+    few = move("do")
+    for n in range(12):
+        gen_cycle(visits, title=f"Mere {n}", owner=bo, phase=("plan", "do", "act")[n % 3])
+    db.session.commit()
+    assert move("plan") == few <= 6
 
 
 def test_refused_move_puts_the_card_back_and_says_what_is_missing(client, login):
