@@ -5,7 +5,7 @@ from pathlib import Path
 from flask import Flask
 from flask_login import current_user
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload
 
 from . import access, config, errors, formatting
 from .extensions import babel, csrf, db, htmx, login_manager, migrate
@@ -84,10 +84,11 @@ def _init_login(app: Flask) -> None:
 
     @login_manager.user_loader
     def load_user(user_id: str):
-        # Memberships and their organisations come with the user: every page needs them.
+        # Memberships and their organisations come with the user, in the same query:
+        # every page needs them, and every request pays for this one.
         stmt = (
             select(User)
             .where(User.id == int(user_id))
-            .options(selectinload(User.memberships).joinedload(Membership.organization))
+            .options(joinedload(User.memberships).joinedload(Membership.organization))
         )
-        return db.session.scalars(stmt).first()
+        return db.session.scalars(stmt).unique().first()
