@@ -1,14 +1,36 @@
-"""Jinja filters for Danish dates and numbers (via Flask-Babel, so English users get theirs)."""
+"""Jinja filters for Danish dates and numbers (Babel, so English users get theirs).
+
+Lists and heat maps print hundreds of dates and numbers a page, most of them repeats;
+Babel parses the pattern and looks up the locale's symbols on every call, so the
+formatted texts are remembered per (value, format, locale).
+"""
 
 from datetime import date, datetime
+from functools import lru_cache
 
+from babel import dates, numbers
 from flask import Flask
-from flask_babel import format_date, format_datetime, format_decimal, get_locale
+from flask_babel import format_datetime, get_locale, to_user_timezone
+
+
+@lru_cache(maxsize=8192)
+def _format_day(day: date, fmt: str, locale: str) -> str:
+    return dates.format_date(day, fmt, locale=locale)
+
+
+@lru_cache(maxsize=8192)
+def _format_number(value, pattern: str, locale: str) -> str:
+    return numbers.format_decimal(value, format=pattern, locale=locale)
 
 
 def _date(value: date | None, fmt: str = "short") -> str:
-    # Danish short format is 01.03.2025; "long" gives 1. marts 2025.
-    return format_date(value, fmt) if value else ""
+    # Danish short format is 01.03.2025; "long" gives 1. marts 2025. A moment is shown
+    # on the user's calendar day, as Flask-Babel's format_date does.
+    if not value:
+        return ""
+    if isinstance(value, datetime):
+        value = to_user_timezone(value).date()
+    return _format_day(value, fmt, str(get_locale()))
 
 
 def _datetime(value: datetime | None, fmt: str = "short") -> str:
@@ -18,7 +40,8 @@ def _datetime(value: datetime | None, fmt: str = "short") -> str:
 def _number(value, digits: int = 0) -> str:
     if value is None:
         return ""
-    return format_decimal(value, format="#,##0" + ("." + "0" * digits if digits else ""))
+    pattern = "#,##0" + ("." + "0" * digits if digits else "")
+    return _format_number(value, pattern, str(get_locale()))
 
 
 def init_app(app: Flask) -> None:

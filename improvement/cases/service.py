@@ -6,8 +6,8 @@ from datetime import date
 from functools import cache
 
 import yaml
-from sqlalchemy import Integer, cast, extract, func, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy import Integer, and_, cast, extract, func, or_, select
+from sqlalchemy.orm import aliased, joinedload
 
 from ..analysis.followup import FollowUpStatus, Timeliness, followup_status, followup_summary
 from ..extensions import db
@@ -227,6 +227,7 @@ def _latest_cells(intervention: Intervention):
             CoreElementRating.comment,
             CoreElementRating.rated_at,
             CoreElementRating.rater_id,
+            Case.end_date.is_not(None).label("case_closed"),
             rank,
         )
         .join(Case, Case.id == CoreElementRating.case_id)
@@ -241,40 +242,77 @@ def _latest_cells(intervention: Intervention):
     return select(ranked).where(ranked.c.rank == 1).subquery()
 
 
-def latest_cell_counts(intervention: Intervention) -> Counter:
-    """improvement.analysis.ratings.cell_counts of the intervention, counted in SQL.
+def latest_cell_counts(intervention: Intervention, threshold: int) -> tuple[Counter, int]:
+    """improvement.analysis.ratings.cell_counts of the intervention, counted in SQL, and
+    how many cells of closed cases are rated at or below ``threshold``.
 
-    One row per (core element, phase, score, quarter) comes back, a few hundred at most
-    however many cases there are; the heat map, distribution and trend are sums of them.
+    One row per (core element, phase, score, quarter, case closed) comes back, a few
+    hundred at most however many cases there are; the heat map, distribution and trend
+    are sums of them.
     """
     cells = _latest_cells(intervention)
     year = cast(extract("year", cells.c.rated_at), Integer)
     month = cast(extract("month", cells.c.rated_at), Integer)
     # Same numbering as analysis.ratings.quarter_index.
     quarter = year * 4 + (month - 1) // 3
-    keys = (cells.c.core_element_id, cells.c.phase_id, cells.c.score, quarter)
-    stmt = select(*keys, func.count()).group_by(*keys)
-    return Counter({(e, p, s, q): n for e, p, s, q, n in db.session.execute(stmt)})
+    keys = (cells.c.core_element_id, cells.c.phase_id, cells.c.score, quarter, cells.c.case_closed)
+    counts: Counter = Counter()
+    closed_low = 0
+    for element, phase, score, quarter_, closed, n in db.session.execute(
+        select(*keys, func.count()).group_by(*keys)
+    ):
+        counts[(element, phase, score, quarter_)] += n
+        if closed and score <= threshold:
+            closed_low += n
+    return counts, closed_low
 
 
-def low_cells(intervention: Intervention, threshold: int) -> list:
+def low_cells(intervention: Intervention, threshold: int, include_closed: bool) -> list:
     """Cells whose latest rating is at or below ``threshold``, with their case's code and
-    end date: the list for the reflection meeting."""
-    cells = _latest_cells(intervention)
+    end date: the list for the reflection meeting.
+
+    "Latest" as in _latest_cells, asked the other way round: no later rating of the same
+    cell exists. PostgreSQL then probes the cell index for the few low ratings instead of
+    ranking every rating of the intervention a second time.
+    """
+    later = aliased(CoreElementRating)
+    newer_exists = (
+        select(later.id)
+        .where(
+            later.case_id == CoreElementRating.case_id,
+            later.phase_id == CoreElementRating.phase_id,
+            later.core_element_id == CoreElementRating.core_element_id,
+            or_(
+                later.rated_at > CoreElementRating.rated_at,
+                and_(
+                    later.rated_at == CoreElementRating.rated_at,
+                    later.id > CoreElementRating.id,
+                ),
+            ),
+        )
+        .exists()
+    )
     stmt = (
         select(
-            cells.c.case_id,
+            CoreElementRating.case_id,
             Case.code.label("case_code"),
             Case.end_date.label("case_end_date"),
-            cells.c.phase_id,
-            cells.c.core_element_id,
-            cells.c.score,
-            cells.c.comment,
-            cells.c.rated_at,
+            CoreElementRating.phase_id,
+            CoreElementRating.core_element_id,
+            CoreElementRating.score,
+            CoreElementRating.comment,
+            CoreElementRating.rated_at,
         )
-        .join(Case, Case.id == cells.c.case_id)
-        .where(cells.c.score <= threshold)
+        .join(Case, Case.id == CoreElementRating.case_id)
+        .where(
+            Case.intervention_id == intervention.id,
+            CoreElementRating.organization_id == intervention.organization_id,
+            CoreElementRating.score <= threshold,
+            ~newer_exists,
+        )
     )
+    if not include_closed:
+        stmt = stmt.where(Case.end_date.is_(None))
     return db.session.execute(stmt).all()
 
 
@@ -304,12 +342,6 @@ def outcome_rows(intervention: Intervention) -> tuple[list, dict[int, set[int]]]
     ):
         links.setdefault(case_id, set()).add(category_id)
     return cases, links
-
-
-def cases_by_id(intervention: Intervention, ids) -> dict[int, Case]:
-    """The intervention's cases with these ids (one query, even for none, no eager loads)."""
-    stmt = select(Case).where(Case.intervention_id == intervention.id, Case.id.in_(set(ids)))
-    return {case.id: case for case in db.session.scalars(stmt)}
 
 
 def ratings_of_case(case: Case) -> list[CoreElementRating]:

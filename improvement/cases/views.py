@@ -486,7 +486,7 @@ def quality_overview(intervention_id: int):
     # Only each cell's latest rating counts. SQL picks it and counts the cells per
     # (core element, phase, score, quarter); the heat map, distribution and trend are
     # sums of those few rows, so the page costs the same for 50 cases or 5,000.
-    counts = service.latest_cell_counts(intervention)
+    counts, closed_low = service.latest_cell_counts(intervention, DEFAULT_LOW_THRESHOLD)
     phases, elements = _analysis_keys(
         intervention, {key[1] for key in counts}, {key[0] for key in counts}
     )
@@ -498,8 +498,9 @@ def quality_overview(intervention_id: int):
     # By case, then in the course's order of phases and core elements.
     phase_order = {p.id: n for n, p in enumerate(phases)}
     element_order = {e.id: n for n, e in enumerate(elements)}
+    include_closed = request.args.get("lukkede") == "1"
     low = sorted(
-        service.low_cells(intervention, DEFAULT_LOW_THRESHOLD),
+        service.low_cells(intervention, DEFAULT_LOW_THRESHOLD, include_closed),
         key=lambda c: (c.case_code, phase_order[c.phase_id], element_order[c.core_element_id]),
     )
     low_items = [
@@ -510,10 +511,6 @@ def quality_overview(intervention_id: int):
         }
         for cell in low
     ]
-    include_closed = request.args.get("lukkede") == "1"
-    closed_low = sum(1 for item in low_items if item["cell"].case_end_date is not None)
-    if not include_closed:
-        low_items = [item for item in low_items if item["cell"].case_end_date is None]
     return render_htmx(
         QUALITY,
         "content",

@@ -4,7 +4,7 @@ import re
 from datetime import UTC, date, datetime, timedelta
 from random import Random
 
-from improvement.analysis.ratings import cell_counts
+from improvement.analysis.ratings import cell_counts, low_ratings
 from improvement.cases import service
 from improvement.extensions import db
 from tests.analysis.test_outcomes import SEED_002_CELLS
@@ -212,7 +212,13 @@ def test_cell_counts_in_sql_match_the_analysis_rule(team):
     ]
     expected = cell_counts(every_revision)
     assert len({key[3] for key in expected}) == 2  # 2025 K4 and 2026 K1
-    assert service.latest_cell_counts(team.intervention) == expected
+    counts, closed_low = service.latest_cell_counts(team.intervention, threshold=2)
+    assert counts == expected
+    assert closed_low == 0
+    low = service.low_cells(team.intervention, threshold=2, include_closed=True)
+    assert sorted((c.case_id, c.phase_id, c.core_element_id, c.score) for c in low) == sorted(
+        (r.case_id, r.phase, r.core_element, r.score) for r in low_ratings(every_revision)
+    )
     latest = service.latest_rating_rows(team.intervention)
     assert cell_counts(latest) == expected
     assert sum(expected.values()) == len(latest) < 120
