@@ -169,3 +169,17 @@ def test_new_case_is_shown_on_its_page(client, login, team, many):
     assert "Side 2 af 3" in _pager(body)
     assert re.search(r'class="just-created">\s*<td><a [^>]+><strong>PG-9999<', body)
     assert response.headers["HX-Push-Url"] == _url(team, "?side=2")
+
+
+def test_long_overdue_list_shows_the_longest_overdue_and_folds_the_rest(client, login, team):
+    today = date.today()
+    for n in range(10):  # OD-000 is the longest overdue; the team's own case is overdue too
+        gen_case(team.intervention, f"OD-{n:03d}", start=today - timedelta(days=4000 - n))
+    db.session.commit()
+    login(team.leader, team.org)
+    body = client.get(_url(team)).get_data(as_text=True)
+    shown, folded = body.split('class="overdue-more"')
+    shown = shown.split('class="overdue-list"')[1]
+    assert re.findall(r"OD-\d+", shown) == [f"OD-{n:03d}" for n in range(8)]
+    assert "Vis alle 11 forsinkede" in folded
+    assert re.findall(r"OD-\d+", folded.split("</details>")[0]) == ["OD-008", "OD-009"]
