@@ -35,6 +35,7 @@ PAGES = {
     "case list": "/indsatser/{i}/forloeb",
     "outcome tables": "/indsatser/{i}/resultater",
     "overview": "/indsatser/{i}",
+    "export": "/indsatser/{i}/eksport.xlsx",
 }
 
 
