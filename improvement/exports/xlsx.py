@@ -45,6 +45,10 @@ SPECIAL = re.compile(r"[&<>\x00-\x08\x0b\x0c\x0e-\x1f]")
 EXCEL_EPOCH = date(1899, 12, 30).toordinal()
 # Rows are encoded to the temporary file in batches of this many.
 BATCH = 500
+# zlib level. The national organisation export's 475 MB of sheet XML: level 1 takes 2 s of
+# CPU for a 58 MB workbook, the default 6 takes 7.5 s for 45 MB. With repeated texts in the
+# shared string table, level 1 is as small as openpyxl's level 6 was (57 MB).
+COMPRESSION = 1
 # 1 cm in the EMU units of DrawingML.
 EMU_PER_CM = 360_000
 
@@ -293,7 +297,7 @@ class Workbook:
         header_fill: str,
         booleans: tuple[str, str] | None = None,
     ):
-        self.zip = zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED)
+        self.zip = zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED, compresslevel=COMPRESSION)
         self.styles = _Styles(header_fill)
         self.shared = _SharedStrings()
         self.date_format, self.datetime_format = date_format, datetime_format
