@@ -315,6 +315,14 @@ def _closed_rounds(scope: Scope) -> _ClosedRounds:
     return scope.memo["closed_rounds"]
 
 
+def _intervention_names(ids) -> dict[int, str]:
+    return dict(
+        db.session.execute(
+            select(Intervention.id, Intervention.name).where(Intervention.id.in_(ids))
+        ).all()
+    )
+
+
 def assessment_sheet(scope: Scope) -> Sheet:
     """Long form: one row per answer of a closed round (open rounds are still private)."""
     closed = _closed_rounds(scope)
@@ -326,33 +334,49 @@ def assessment_sheet(scope: Scope) -> Sheet:
         .where(AssessmentRespondent.round_id.in_(round_ids))
         .group_by(AssessmentRespondent.round_id, AssessmentRespondent.role, AssessmentRespondent.id)
     )
-    # Respondents with at least one answer, per round and role.
-    role_counts = Counter(tuple(row) for row in db.session.execute(answered))
+    # Respondents with at least one answer, per round and role; a role is only named
+    # where more than one answered.
+    roles = _translated(RESPONDENT_ROLES)
+    shown_role = {
+        (round_id, role): roles(role) if count > 1 and role else HIDDEN_ROLE
+        for (round_id, role), count in Counter(
+            tuple(row) for row in db.session.execute(answered)
+        ).items()
+    }
+    # Half a million rows: they are read as numbers and named from lookups made once, so
+    # the statement texts and names are not sent and decoded on every row.
+    instrument_ids = {r.instrument_id for r in rounds}
     labels = {
         i.id: i.labels
         for i in db.session.scalars(
-            select(AssessmentInstrument).where(
-                AssessmentInstrument.id.in_({r.instrument_id for r in rounds})
-            )
+            select(AssessmentInstrument).where(AssessmentInstrument.id.in_(instrument_ids))
         )
     }
+    names = _intervention_names({r.intervention_id for r in rounds})
+    of_round = {
+        r.id: (names[r.intervention_id], r.name, labels[r.instrument_id], means[r.id])
+        for r in rounds
+    }
+    statements = {
+        statement_id: (number, text)
+        for statement_id, number, text in db.session.execute(
+            select(
+                AssessmentStatement.id, AssessmentStatement.element, AssessmentStatement.text
+            ).where(AssessmentStatement.instrument_id.in_(instrument_ids))
+        )
+    }
+    elements = dict(db.session.execute(select(PracticeElement.number, PracticeElement.name)).all())
     stmt = (
         select(
-            Intervention.name,
-            AssessmentRound.id,
-            AssessmentRound.name,
-            AssessmentRound.instrument_id,
+            AssessmentRespondent.round_id,
             AssessmentRespondent.role,
-            AssessmentStatement.element,
-            PracticeElement.name,
-            AssessmentStatement.text,
+            AssessmentAnswer.statement_id,
             AssessmentAnswer.value,
         )
         .join(AssessmentRespondent, AssessmentAnswer.respondent_id == AssessmentRespondent.id)
         .join(AssessmentRound, AssessmentRespondent.round_id == AssessmentRound.id)
         .join(Intervention, AssessmentRound.intervention_id == Intervention.id)
         .join(AssessmentStatement, AssessmentAnswer.statement_id == AssessmentStatement.id)
-        .outerjoin(PracticeElement, PracticeElement.number == AssessmentStatement.element)
         .where(AssessmentRound.id.in_(round_ids))
         .order_by(
             Intervention.name,
@@ -363,21 +387,19 @@ def assessment_sheet(scope: Scope) -> Sheet:
         )
     )
 
-    roles = _translated(RESPONDENT_ROLES)
-
     def rows():
-        for name, rid, rname, iid, role, number, element, text, value in _stream(stmt):
-            shown = role if role_counts[(rid, role)] > 1 else None
-            mean = means[rid][number]
+        for round_id, role, statement_id, value in _stream(stmt):
+            name, round_name, scale, element_means = of_round[round_id]
+            number, text = statements[statement_id]
             yield (
                 name,
-                rname,
-                roles(shown) if shown else HIDDEN_ROLE,
+                round_name,
+                shown_role[(round_id, role)],
                 number,
-                element,
+                elements.get(number),
                 text,
-                labels[iid].get(value, value),
-                mean,
+                scale.get(value, value),
+                element_means[number],
             )
 
     return Sheet(
@@ -412,13 +434,7 @@ def assessment_elements_sheet(scope: Scope) -> Sheet:
     """Element × round: the mean per element in each closed round, with a radar chart."""
     closed = _closed_rounds(scope)
     rounds, means = closed.rounds, closed.means
-    names = dict(
-        db.session.execute(
-            select(Intervention.id, Intervention.name).where(
-                Intervention.id.in_({r.intervention_id for r in rounds})
-            )
-        ).all()
-    )
+    names = _intervention_names({r.intervention_id for r in rounds})
     elements = dict(db.session.execute(select(PracticeElement.number, PracticeElement.name)).all())
     columns = [
         Column("Element nr.", "int", "Elementets nummer", "1–11"),
@@ -447,15 +463,34 @@ def assessment_elements_sheet(scope: Scope) -> Sheet:
 
 
 def ratings_sheet(scope: Scope) -> Sheet:
-    """Long form of every rating, revisions included (the latest per cell counts)."""
+    """Long form of every rating, revisions included (the latest per cell counts).
+
+    A million rows at national size: they are read as numbers and named from lookups
+    made once, so names and codes are not sent and decoded on every row.
+    """
+    cases = {
+        case_id: (name, intervention_id, code)
+        for case_id, name, intervention_id, code in db.session.execute(
+            select(Case.id, Intervention.name, Case.intervention_id, Case.code)
+            .join(Intervention, Case.intervention_id == Intervention.id)
+            .where(*in_scope(Case, scope))
+        )
+    }
+    phases = dict(
+        db.session.execute(
+            select(Phase.id, Phase.name).where(Phase.intervention_id.in_(scope.intervention_ids))
+        ).all()
+    )
+    elements = dict(
+        db.session.execute(
+            select(CoreElement.id, CoreElement.name).where(*in_scope(CoreElement, scope))
+        ).all()
+    )
     # Cases numbered in (intervention name, case code) order first: sorting a million
     # ratings by that number is much cheaper than by the two texts.
-    cases = (
+    places = (
         select(
             Case.id,
-            Case.intervention_id,
-            Case.code,
-            Intervention.name,
             func.dense_rank().over(order_by=(Intervention.name, Case.code)).label("place"),
         )
         .join(Intervention, Case.intervention_id == Intervention.id)
@@ -464,22 +499,20 @@ def ratings_sheet(scope: Scope) -> Sheet:
     )
     stmt = (
         select(
-            cases.c.name,
-            cases.c.intervention_id,
-            cases.c.code,
-            Phase.name,
-            CoreElement.name,
+            CoreElementRating.case_id,
+            CoreElementRating.phase_id,
+            CoreElementRating.core_element_id,
             CoreElementRating.score,
             CoreElementRating.rated_at,
             CoreElementRating.rater_id,
             CoreElementRating.comment,
         )
-        .join(cases, CoreElementRating.case_id == cases.c.id)
+        .join(places, CoreElementRating.case_id == places.c.id)
         .join(Phase, CoreElementRating.phase_id == Phase.id)
         .join(CoreElement, CoreElementRating.core_element_id == CoreElement.id)
         .where(CoreElementRating.organization_id == scope.organization.id)
         .order_by(
-            cases.c.place,
+            places.c.place,
             Phase.position,
             CoreElement.position,
             CoreElementRating.rated_at,
@@ -488,15 +521,16 @@ def ratings_sheet(scope: Scope) -> Sheet:
     roles = _team_roles(scope)
 
     def rows():
-        for name, iid, code, phase, element, score, at, rater, comment in _stream(stmt):
+        for case_id, phase_id, element_id, score, at, rater, comment in _stream(stmt):
+            name, intervention_id, code = cases[case_id]
             yield (
                 name,
                 code,
-                phase,
-                element,
+                phases[phase_id],
+                elements[element_id],
                 score,
                 at.date() if at else None,
-                roles.get((iid, rater)),
+                roles.get((intervention_id, rater)),
                 comment,
             )
 

@@ -181,7 +181,7 @@ class _SharedStrings:
 
 
 class _Encoders(dict):
-    """type(value) → function(value, row number) → the XML of one column's cell.
+    """type(value) → function(value, row number as text) → the XML of one column's cell.
 
     Looking the encoder up by exact type keeps the common cases to one dict lookup;
     subclasses and other types fall through to `general`. Empty cells are left out: the
@@ -452,13 +452,11 @@ def _write_rows(xml, encoders: Sequence[_Encoders], rows: Iterable[Sequence]) ->
     number = 1  # the header's
     batch = []
     for number, row in enumerate(rows, start=2):
+        r = str(number)  # once, not in every cell
         cells = "".join(
-            [
-                encode[type(value)](value, number)
-                for encode, value in zip(encoders, row, strict=True)
-            ]
+            [encode[type(value)](value, r) for encode, value in zip(encoders, row, strict=True)]
         )
-        batch.append(f'<row r="{number}">{cells}</row>')
+        batch.append(f'<row r="{r}">{cells}</row>')
         if len(batch) == BATCH:
             xml.write("".join(batch).encode())
             batch.clear()
