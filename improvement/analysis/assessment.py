@@ -166,6 +166,7 @@ class ElementChange:
 
 # Inputs whose fields are plain attributes: this module's own records.
 _RECORDS = frozenset({Answer, RespondentElementScore})
+_ELEMENT_SET = frozenset(ELEMENT_NUMBERS)
 _ROLE_SET = frozenset(ROLES)
 
 
@@ -178,7 +179,10 @@ def _get(obj: Any, name: str, default: Any = ...) -> Any:
         if name in obj:
             return obj[name]
     elif kind in _RECORDS:
-        return getattr(obj, name)
+        try:
+            return getattr(obj, name)
+        except AttributeError:
+            pass
     elif isinstance(obj, Mapping):
         if name in obj:
             return obj[name]
@@ -190,7 +194,7 @@ def _get(obj: Any, name: str, default: Any = ...) -> Any:
 
 
 def _check_element(element: Any) -> int:
-    if type(element) is int and 1 <= element <= 11:
+    if type(element) is int and element in _ELEMENT_SET:  # the common case, quickly
         return element
     if isinstance(element, bool) or not isinstance(element, int):
         raise TypeError(f"element must be an int 1-11, got {element!r}")
@@ -201,7 +205,7 @@ def _check_element(element: Any) -> int:
 def _check_role(role: Any) -> str:
     if role is None:
         return "other"
-    if type(role) is str and role in _ROLE_SET:
+    if type(role) is str and role in _ROLE_SET:  # the common case, quickly
         return role
     if role not in ROLES:
         raise ValueError(f"role must be one of {ROLES}, got {role!r}")

@@ -67,8 +67,9 @@ def _translated(mapping) -> Callable[[str | None], str | None]:
 
 
 def _stream(stmt):
-    """The statement's rows as plain tuples, fetched BATCH at a time (a server-side cursor
-    on PostgreSQL); through the connection, since ORM row processing is not needed."""
+    """The statement's rows, fetched BATCH at a time (a server-side cursor on PostgreSQL),
+    executed on the connection: the rows are plain columns, ORM row processing is not
+    needed."""
     return db.session.connection().execute(stmt.execution_options(yield_per=BATCH))
 
 
