@@ -1,5 +1,7 @@
 """Command-line tasks: `flask --app improvement seed-demo`, `create-user`, ..."""
 
+from pathlib import Path
+
 import click
 from flask import Flask
 from sqlalchemy import select
@@ -96,8 +98,13 @@ def export(org_name, intervention_id, out_path):
         if intervention is None:
             raise click.BadParameter(f"{org_name} has no intervention {intervention_id}.")
     scope = scope_for(org, "kommandolinjen (flask export)", intervention)
-    with open(out_path, "wb") as handle:
-        handle.write(build_export(scope).getbuffer())
+    # Straight into the file: the workbook of a large organisation need not fit in memory.
+    try:
+        with open(out_path, "wb") as handle:
+            build_export(scope, handle)
+    except BaseException:
+        Path(out_path).unlink(missing_ok=True)  # no half-written workbook left behind
+        raise
     click.echo(f"Wrote {out_path}.")
 
 

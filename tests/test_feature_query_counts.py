@@ -38,6 +38,7 @@ PAGES = {
     "case list, mine": "/indsatser/{i}/forloeb?mine=1",
     "outcome tables": "/indsatser/{i}/resultater",
     "overview": "/indsatser/{i}",
+    "export": "/indsatser/{i}/eksport.xlsx",
 }
 
 

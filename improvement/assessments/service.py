@@ -6,7 +6,10 @@ and hands them over.
 """
 
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass
+from itertools import groupby
+from operator import itemgetter
 
 import yaml
 from flask import abort
@@ -37,6 +40,8 @@ from ..validators import CPR_MESSAGE, contains_cpr
 MIN_RESPONDENTS = 3
 # How many of the weakest elements a result page highlights.
 WEAKEST = 3
+# Answers fetched from the database at a time when scoring many rounds.
+ANSWER_BATCH = 5000
 
 
 # --- Instruments ------------------------------------------------------------------------
@@ -243,12 +248,20 @@ class RoundResult:
 
 def results_for(rounds: list[AssessmentRound]) -> dict[int, RoundResult]:
     """Results of several rounds in three queries, each scored with its own instrument."""
+    results = dict(iter_results(rounds))
+    return {r.id: results[r.id] for r in rounds}
+
+
+def iter_results(rounds: list[AssessmentRound]) -> Iterator[tuple[int, RoundResult]]:
+    """(round id, result) for each round, in three queries; the answers are streamed
+    round by round, so only one round's answers are held at a time (an organisation's
+    export scores thousands of rounds)."""
     if not rounds:
-        return {}
-    ids = [r.id for r in rounds]
+        return
+    by_id = {r.id: r for r in rounds}
     instrument_ids = {r.instrument_id for r in rounds}
-    instruments = {
-        i.id: i
+    weights = {
+        i.id: i.weights
         for i in db.session.scalars(
             select(AssessmentInstrument).where(AssessmentInstrument.id.in_(instrument_ids))
         )
@@ -269,12 +282,23 @@ def results_for(rounds: list[AssessmentRound]) -> dict[int, RoundResult]:
             AssessmentAnswer.value,
         )
         .join(AssessmentAnswer, AssessmentAnswer.respondent_id == AssessmentRespondent.id)
-        .where(AssessmentRespondent.round_id.in_(ids))
-        .order_by(AssessmentRespondent.id, AssessmentAnswer.statement_id)
+        .where(AssessmentRespondent.round_id.in_(list(by_id)))
+        .order_by(
+            AssessmentRespondent.round_id, AssessmentRespondent.id, AssessmentAnswer.statement_id
+        )
     )
-    answers: dict[int, list[dict]] = defaultdict(list)
-    for round_id, respondent_id, role, statement_id, value in db.session.execute(stmt):
-        answers[round_id].append(
+
+    def result(round_: AssessmentRound, answers: list[dict]) -> RoundResult:
+        scores = respondent_element_scores(answers, weights[round_.instrument_id])
+        return RoundResult(
+            round=round_,
+            elements=element_results(scores),
+            respondents=len({answer["respondent_id"] for answer in answers}),
+        )
+
+    answered = db.session.connection().execute(stmt.execution_options(yield_per=ANSWER_BATCH))
+    for round_id, rows in groupby(answered, key=itemgetter(0)):
+        answers = [
             {
                 "respondent_id": respondent_id,
                 "role": role,
@@ -282,17 +306,11 @@ def results_for(rounds: list[AssessmentRound]) -> dict[int, RoundResult]:
                 "statement_id": statement_id,
                 "value": value,
             }
-        )
-    results = {}
-    for round_ in rounds:
-        rows = answers.get(round_.id, [])
-        scores = respondent_element_scores(rows, instruments[round_.instrument_id].weights)
-        results[round_.id] = RoundResult(
-            round=round_,
-            elements=element_results(scores),
-            respondents=len({row["respondent_id"] for row in rows}),
-        )
-    return results
+            for _, respondent_id, role, statement_id, value in rows
+        ]
+        yield round_id, result(by_id.pop(round_id), answers)
+    for round_id, round_ in by_id.items():  # rounds nobody answered
+        yield round_id, result(round_, [])
 
 
 def chart_labels(elements: dict[int, PracticeElement]) -> list[str]:

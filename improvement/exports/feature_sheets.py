@@ -7,14 +7,12 @@ role with a single respondent in a round is not named (as on screen).
 """
 
 from collections import Counter, defaultdict
+from dataclasses import dataclass
 
-from openpyxl.chart import RadarChart, Reference
-from openpyxl.formatting.rule import ColorScaleRule
-from openpyxl.utils import get_column_letter
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import aliased
 
-from ..assessments.service import results_for
+from ..assessments.service import iter_results
 from ..extensions import db
 from ..models import (
     ACT_DECISIONS,
@@ -51,14 +49,11 @@ from ..models import (
     WorkflowStep,
 )
 from ..models.cases import case_problem_category
-from .sheets import INTERVENTION, Scope, _labels, _stream, in_scope
+from .sheets import INTERVENTION, Scope, _labels, _stream, _translated, in_scope
 from .workbook import Column, Sheet
+from .xlsx import ColorScale, Radar
 
 HIDDEN_ROLE = "(skjult: én respondent i rollen)"
-
-
-def _label(mapping, key):
-    return str(mapping.get(key, key)) if key else None
 
 
 def theory_sheet(scope: Scope) -> Sheet:
@@ -90,19 +85,21 @@ def theory_sheet(scope: Scope) -> Sheet:
         .order_by(Intervention.name, ChangeTheoryItem.kind, ChangeTheoryItem.position)
     )
 
+    kinds = _translated(THEORY_KINDS)
+
     def rows():
         for name, skind, stext, tkind, ttext, assumption, knowledge in _stream(links):
             yield (
                 name,
-                _label(THEORY_KINDS, skind),
+                kinds(skind),
                 stext,
-                _label(THEORY_KINDS, tkind),
+                kinds(tkind),
                 ttext,
                 assumption,
                 knowledge,
             )
         for name, kind, text in _stream(lonely):
-            yield (name, _label(THEORY_KINDS, kind), text, None, None, None, None)
+            yield (name, kinds(kind), text, None, None, None, None)
 
     return Sheet(
         "Forandringsteori",
@@ -193,11 +190,13 @@ def cycles_sheet(scope: Scope) -> Sheet:
         .order_by(Intervention.name, DevelopmentPoint.position, PdsaCycle.id)
     )
 
+    phases, decisions = _translated(PDSA_PHASES), _translated(ACT_DECISIONS)
+
     def rows():
         for row in _stream(stmt):
             values = list(row)
-            values[5] = _label(PDSA_PHASES, values[5])
-            values[21] = _label(ACT_DECISIONS, values[21])
+            values[5] = phases(values[5])
+            values[21] = decisions(values[21])
             yield values
 
     text = "long_text"
@@ -256,17 +255,18 @@ def meetings_sheet(scope: Scope) -> Sheet:
         .where(*in_scope(Meeting, scope))
         .order_by(Intervention.name, Meeting.held_on, ActionItem.id)
     )
+    kinds, statuses = _translated(MEETING_KINDS), _translated(ACTION_STATUSES)
     rows = (
         (
             name,
             held,
-            _label(MEETING_KINDS, kind),
+            kinds(kind),
             people,
             decisions,
             what,
             who,
             due,
-            _label(ACTION_STATUSES, status),
+            statuses(status),
         )
         for name, held, kind, people, decisions, what, who, due, status in _stream(stmt)
     )
@@ -287,54 +287,96 @@ def meetings_sheet(scope: Scope) -> Sheet:
     )
 
 
-def _rounds(scope: Scope) -> list[AssessmentRound]:
-    return list(
-        db.session.scalars(
-            select(AssessmentRound)
-            .where(*in_scope(AssessmentRound, scope), AssessmentRound.status == "closed")
-            .order_by(AssessmentRound.intervention_id, AssessmentRound.closed_at)
+@dataclass(frozen=True)
+class _ClosedRounds:
+    rounds: list[AssessmentRound]
+    means: dict[int, dict[int, float | None]]  # round id → element number → mean score
+
+
+def _closed_rounds(scope: Scope) -> _ClosedRounds:
+    """The scope's closed rounds and their element means, for both self-assessment sheets.
+
+    Scoring reads every answer, so it is done once per export, round by round, keeping
+    only the means.
+    """
+    if "closed_rounds" not in scope.memo:
+        rounds = list(
+            db.session.scalars(
+                select(AssessmentRound)
+                .where(*in_scope(AssessmentRound, scope), AssessmentRound.status == "closed")
+                .order_by(AssessmentRound.intervention_id, AssessmentRound.closed_at)
+            )
         )
+        means = {
+            round_id: {e.element: e.mean for e in result.elements}
+            for round_id, result in iter_results(rounds)
+        }
+        scope.memo["closed_rounds"] = _ClosedRounds(rounds, means)
+    return scope.memo["closed_rounds"]
+
+
+def _intervention_names(ids) -> dict[int, str]:
+    return dict(
+        db.session.execute(
+            select(Intervention.id, Intervention.name).where(Intervention.id.in_(ids))
+        ).all()
     )
 
 
 def assessment_sheet(scope: Scope) -> Sheet:
     """Long form: one row per answer of a closed round (open rounds are still private)."""
-    rounds = _rounds(scope)
+    closed = _closed_rounds(scope)
+    rounds, means = closed.rounds, closed.means
     round_ids = [r.id for r in rounds]
-    results = results_for(rounds)
     answered = (
         select(AssessmentRespondent.round_id, AssessmentRespondent.role)
         .join(AssessmentAnswer, AssessmentAnswer.respondent_id == AssessmentRespondent.id)
         .where(AssessmentRespondent.round_id.in_(round_ids))
         .group_by(AssessmentRespondent.round_id, AssessmentRespondent.role, AssessmentRespondent.id)
     )
-    # Respondents with at least one answer, per round and role.
-    role_counts = Counter(tuple(row) for row in db.session.execute(answered))
+    # Respondents with at least one answer, per round and role; a role is only named
+    # where more than one answered.
+    roles = _translated(RESPONDENT_ROLES)
+    shown_role = {
+        (round_id, role): roles(role) if count > 1 and role else HIDDEN_ROLE
+        for (round_id, role), count in Counter(
+            tuple(row) for row in db.session.execute(answered)
+        ).items()
+    }
+    # Half a million rows: they are read as numbers and named from lookups made once, so
+    # the statement texts and names are not sent and decoded on every row.
+    instrument_ids = {r.instrument_id for r in rounds}
     labels = {
         i.id: i.labels
         for i in db.session.scalars(
-            select(AssessmentInstrument).where(
-                AssessmentInstrument.id.in_({r.instrument_id for r in rounds})
-            )
+            select(AssessmentInstrument).where(AssessmentInstrument.id.in_(instrument_ids))
         )
     }
+    names = _intervention_names({r.intervention_id for r in rounds})
+    of_round = {
+        r.id: (names[r.intervention_id], r.name, labels[r.instrument_id], means[r.id])
+        for r in rounds
+    }
+    statements = {
+        statement_id: (number, text)
+        for statement_id, number, text in db.session.execute(
+            select(
+                AssessmentStatement.id, AssessmentStatement.element, AssessmentStatement.text
+            ).where(AssessmentStatement.instrument_id.in_(instrument_ids))
+        )
+    }
+    elements = dict(db.session.execute(select(PracticeElement.number, PracticeElement.name)).all())
     stmt = (
         select(
-            Intervention.name,
-            AssessmentRound.id,
-            AssessmentRound.name,
-            AssessmentRound.instrument_id,
+            AssessmentRespondent.round_id,
             AssessmentRespondent.role,
-            AssessmentStatement.element,
-            PracticeElement.name,
-            AssessmentStatement.text,
+            AssessmentAnswer.statement_id,
             AssessmentAnswer.value,
         )
         .join(AssessmentRespondent, AssessmentAnswer.respondent_id == AssessmentRespondent.id)
         .join(AssessmentRound, AssessmentRespondent.round_id == AssessmentRound.id)
         .join(Intervention, AssessmentRound.intervention_id == Intervention.id)
         .join(AssessmentStatement, AssessmentAnswer.statement_id == AssessmentStatement.id)
-        .outerjoin(PracticeElement, PracticeElement.number == AssessmentStatement.element)
         .where(AssessmentRound.id.in_(round_ids))
         .order_by(
             Intervention.name,
@@ -346,18 +388,18 @@ def assessment_sheet(scope: Scope) -> Sheet:
     )
 
     def rows():
-        for name, rid, rname, iid, role, number, element, text, value in _stream(stmt):
-            shown = role if role_counts[(rid, role)] > 1 else None
-            mean = results[rid].by_element()[number].mean
+        for round_id, role, statement_id, value in _stream(stmt):
+            name, round_name, scale, element_means = of_round[round_id]
+            number, text = statements[statement_id]
             yield (
                 name,
-                rname,
-                _label(RESPONDENT_ROLES, shown) if shown else HIDDEN_ROLE,
+                round_name,
+                shown_role[(round_id, role)],
                 number,
-                element,
+                elements.get(number),
                 text,
-                labels[iid].get(value, value),
-                mean,
+                scale.get(value, value),
+                element_means[number],
             )
 
     return Sheet(
@@ -390,15 +432,9 @@ def assessment_sheet(scope: Scope) -> Sheet:
 
 def assessment_elements_sheet(scope: Scope) -> Sheet:
     """Element × round: the mean per element in each closed round, with a radar chart."""
-    rounds = _rounds(scope)
-    results = results_for(rounds)
-    names = dict(
-        db.session.execute(
-            select(Intervention.id, Intervention.name).where(
-                Intervention.id.in_({r.intervention_id for r in rounds})
-            )
-        ).all()
-    )
+    closed = _closed_rounds(scope)
+    rounds, means = closed.rounds, closed.means
+    names = _intervention_names({r.intervention_id for r in rounds})
     elements = dict(db.session.execute(select(PracticeElement.number, PracticeElement.name)).all())
     columns = [
         Column("Element nr.", "int", "Elementets nummer", "1–11"),
@@ -415,53 +451,68 @@ def assessment_elements_sheet(scope: Scope) -> Sheet:
         for r in rounds
     ]
     rows = [
-        [number, elements.get(number)] + [results[r.id].by_element()[number].mean for r in rounds]
+        [number, elements.get(number)] + [means[r.id][number] for r in rounds]
         for number in range(1, 12)
     ]
 
-    def radar(ws, count):
-        if not rounds:
-            return
-        chart = RadarChart()
-        chart.title = "Selvevaluering: de 11 elementer"
-        chart.style = 26
-        data = Reference(ws, min_col=3, max_col=2 + len(rounds), min_row=1, max_row=count + 1)
-        chart.add_data(data, titles_from_data=True)
-        chart.set_categories(Reference(ws, min_col=1, min_row=2, max_row=count + 1))
-        chart.y_axis.scaling.min = 0
-        chart.y_axis.scaling.max = 100
-        chart.height, chart.width = 12, 18
-        # Right of the last round's column (chr() arithmetic broke past column Z).
-        ws.add_chart(chart, f"{get_column_letter(3 + len(rounds) + 1)}2")
-
-    return Sheet("Selvevaluering pr. element", columns, rows, finish=radar)
+    # One series per round, right of the last round's column with one column between.
+    radar = Radar(
+        "Selvevaluering: de 11 elementer", first=3, last=2 + len(rounds), anchor=4 + len(rounds)
+    )
+    return Sheet("Selvevaluering pr. element", columns, rows, radar=radar if rounds else None)
 
 
 def ratings_sheet(scope: Scope) -> Sheet:
-    """Long form of every rating, revisions included (the latest per cell counts)."""
+    """Long form of every rating, revisions included (the latest per cell counts).
+
+    A million rows at national size: they are read as numbers and named from lookups
+    made once, so names and codes are not sent and decoded on every row.
+    """
+    cases = {
+        case_id: (name, intervention_id, code)
+        for case_id, name, intervention_id, code in db.session.execute(
+            select(Case.id, Intervention.name, Case.intervention_id, Case.code)
+            .join(Intervention, Case.intervention_id == Intervention.id)
+            .where(*in_scope(Case, scope))
+        )
+    }
+    phases = dict(
+        db.session.execute(
+            select(Phase.id, Phase.name).where(Phase.intervention_id.in_(scope.intervention_ids))
+        ).all()
+    )
+    elements = dict(
+        db.session.execute(
+            select(CoreElement.id, CoreElement.name).where(*in_scope(CoreElement, scope))
+        ).all()
+    )
+    # Cases numbered in (intervention name, case code) order first: sorting a million
+    # ratings by that number is much cheaper than by the two texts.
+    places = (
+        select(
+            Case.id,
+            func.dense_rank().over(order_by=(Intervention.name, Case.code)).label("place"),
+        )
+        .join(Intervention, Case.intervention_id == Intervention.id)
+        .where(*in_scope(Case, scope))
+        .subquery()
+    )
     stmt = (
         select(
-            Intervention.name,
-            Case.intervention_id,
-            Case.code,
-            Phase.name,
-            CoreElement.name,
+            CoreElementRating.case_id,
+            CoreElementRating.phase_id,
+            CoreElementRating.core_element_id,
             CoreElementRating.score,
             CoreElementRating.rated_at,
             CoreElementRating.rater_id,
             CoreElementRating.comment,
         )
-        .join(Case, CoreElementRating.case_id == Case.id)
-        .join(Intervention, Case.intervention_id == Intervention.id)
+        .join(places, CoreElementRating.case_id == places.c.id)
         .join(Phase, CoreElementRating.phase_id == Phase.id)
         .join(CoreElement, CoreElementRating.core_element_id == CoreElement.id)
-        .where(
-            CoreElementRating.organization_id == scope.organization.id,
-            Case.intervention_id.in_(scope.intervention_ids),
-        )
+        .where(CoreElementRating.organization_id == scope.organization.id)
         .order_by(
-            Intervention.name,
-            Case.code,
+            places.c.place,
             Phase.position,
             CoreElement.position,
             CoreElementRating.rated_at,
@@ -470,33 +521,17 @@ def ratings_sheet(scope: Scope) -> Sheet:
     roles = _team_roles(scope)
 
     def rows():
-        for name, iid, code, phase, element, score, at, rater, comment in _stream(stmt):
+        for case_id, phase_id, element_id, score, at, rater, comment in _stream(stmt):
+            name, intervention_id, code = cases[case_id]
             yield (
                 name,
                 code,
-                phase,
-                element,
+                phases[phase_id],
+                elements[element_id],
                 score,
                 at.date() if at else None,
-                roles.get((iid, rater)),
+                roles.get((intervention_id, rater)),
                 comment,
-            )
-
-    def heat(ws, count):
-        if count:
-            ws.conditional_formatting.add(
-                f"E2:E{count + 1}",
-                ColorScaleRule(
-                    start_type="num",
-                    start_value=1,
-                    start_color="F8696B",
-                    mid_type="num",
-                    mid_value=3,
-                    mid_color="FFEB84",
-                    end_type="num",
-                    end_value=5,
-                    end_color="63BE7B",
-                ),
             )
 
     return Sheet(
@@ -512,7 +547,8 @@ def ratings_sheet(scope: Scope) -> Sheet:
             Column("Kommentar", "long_text", "Hvorfor der blev afveget, hvis relevant"),
         ],
         rows(),
-        finish=heat,
+        # Red (1) through yellow (3) to green (5) on the scores.
+        color_scale=ColorScale(5, ((1, "F8696B"), (3, "FFEB84"), (5, "63BE7B"))),
     )
 
 
@@ -549,6 +585,8 @@ def cases_sheet(scope: Scope) -> Sheet:
         .where(*in_scope(Case, scope))
         .order_by(Intervention.name, Case.code)
     )
+    goals, grades = _translated(GOAL_ATTAINMENT), _translated(PROBLEM_GRADES)
+    adjustments = _translated(REFLECTED_ADJUSTMENT)
     rows = (
         (
             name,
@@ -556,10 +594,10 @@ def cases_sheet(scope: Scope) -> Sheet:
             start,
             phase,
             end,
-            _label(GOAL_ATTAINMENT, goal),
-            _label(PROBLEM_GRADES, grade),
+            goals(goal),
+            grades(grade),
             "; ".join(categories[case_id]),
-            _label(REFLECTED_ADJUSTMENT, adjusted),
+            adjustments(adjusted),
         )
         for name, case_id, code, start, phase, end, goal, grade, adjusted in _stream(stmt)
     )

@@ -2,6 +2,7 @@
 
 from datetime import UTC, datetime
 from io import BytesIO
+from typing import BinaryIO
 
 from flask_babel import force_locale
 from sqlalchemy import select
@@ -49,12 +50,16 @@ def scope_for(
     return Scope(organization, ids, exported_by, datetime.now(UTC), intervention)
 
 
-def build_export(scope: Scope) -> BytesIO:
+def build_export(scope: Scope, target: BinaryIO | None = None) -> BinaryIO:
+    """Write the workbook into `target` (a new BytesIO if None) and return it, rewound."""
+    target = BytesIO() if target is None else target
     # The workbook is a data contract for evaluators: always Danish, whatever the UI language.
     with force_locale("da"):
         sheets = [build(scope) for build in BUILDERS]
         sheets.append(definitions_sheet(sheets))
-        return write_workbook(sheets, overview_sheet(scope))
+        write_workbook(sheets, overview_sheet(scope), target)
+    target.seek(0)
+    return target
 
 
 def filename(scope: Scope) -> str:

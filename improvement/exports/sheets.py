@@ -6,8 +6,8 @@ the request) so the command line can export too; the views pass the user's organ
 """
 
 from collections import defaultdict
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import func, select
@@ -32,7 +32,7 @@ from ..models.description import (
 )
 from .workbook import TYPES, Column, Sheet
 
-BATCH = 1000
+BATCH = 2000
 
 
 @dataclass(frozen=True)
@@ -42,6 +42,8 @@ class Scope:
     exported_by: str
     exported_at: datetime
     single: Intervention | None = None
+    # What several sheets of one export need and is costly to compute, computed once.
+    memo: dict = field(default_factory=dict, compare=False, repr=False)
 
 
 def in_scope(model, scope: "Scope"):
@@ -56,8 +58,19 @@ def _labels(mapping) -> str:
     return ", ".join(str(label) for label in mapping.values())
 
 
+def _translated(mapping) -> Callable[[str | None], str | None]:
+    """Key → label of `mapping` in the current language. The lazy labels are translated
+    once here, not once per row (which cost more than writing the cell). Empty keys stay
+    empty; unknown keys are shown as stored."""
+    labels = {key: str(label) for key, label in mapping.items()}
+    return lambda key: labels.get(key, key) if key else None
+
+
 def _stream(stmt):
-    return db.session.execute(stmt.execution_options(yield_per=BATCH))
+    """The statement's rows, fetched BATCH at a time (a server-side cursor on PostgreSQL),
+    executed on the connection: the rows are plain columns, ORM row processing is not
+    needed."""
+    return db.session.connection().execute(stmt.execution_options(yield_per=BATCH))
 
 
 INTERVENTION = Column("Indsats", "text", "Indsatsens navn")
@@ -78,8 +91,9 @@ def interventions_sheet(scope: Scope) -> Sheet:
         )
         .order_by(Intervention.name)
     )
+    statuses = _translated(STATUSES)
     rows = (
-        (name, target, purpose, str(STATUSES.get(status, status)), start)
+        (name, target, purpose, statuses(status), start)
         for name, target, purpose, status, start in _stream(stmt)
     )
     return Sheet(
@@ -114,8 +128,9 @@ def core_elements_sheet(scope: Scope) -> Sheet:
         )
         .order_by(Intervention.name, CoreElement.position, CoreElement.id)
     )
+    statuses = _translated(CORE_ELEMENT_STATUSES)
     rows = (
-        (i, pos + 1, name, d, why, focus, practice, str(CORE_ELEMENT_STATUSES.get(st, st)), arch)
+        (i, pos + 1, name, d, why, focus, practice, statuses(st), arch)
         for i, pos, name, d, why, focus, practice, st, arch in _stream(stmt)
     )
     return Sheet(
@@ -180,14 +195,16 @@ def development_points_sheet(scope: Scope) -> Sheet:
         .where(DevelopmentPoint.id.in_(ids))
         .order_by(Intervention.name, DevelopmentPoint.position, DevelopmentPoint.id)
     )
+    kinds = _translated(DEVELOPMENT_POINT_KINDS)
+    statuses = _translated(DEVELOPMENT_POINT_STATUSES)
     rows = (
         (
             intervention,
             position + 1,
             title,
             description,
-            str(DEVELOPMENT_POINT_KINDS.get(kind, kind)),
-            str(DEVELOPMENT_POINT_STATUSES.get(status, status)),
+            kinds(kind),
+            statuses(status),
             owner,
             "; ".join(core[point_id]),
             ", ".join(elements[point_id]),

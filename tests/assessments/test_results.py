@@ -220,3 +220,22 @@ def test_pages_issue_a_constant_number_of_queries(client, login):
         closed_round(intervention, instrument, users, name=name)
     after = {url: _count_queries(client, url) for url in urls}
     assert after == before
+
+
+def test_results_of_several_rounds_are_scored_round_by_round(app):
+    from improvement.assessments import service
+
+    _, intervention, instrument, users, _ = setup_team()
+    first = closed_round(intervention, instrument, users)
+    nobody = gen_round(intervention, instrument, name="Ingen svar", status="closed")
+    both_high = {("p1", "practitioner"): {1: "high"}, ("p2", "practitioner"): {1: "high"}}
+    second = closed_round(intervention, instrument, users, name="Opfølgning", answers=both_high)
+    results = service.results_for([second, nobody, first])
+    assert list(results) == [second.id, nobody.id, first.id]
+    assert results[first.id].by_element()[1].mean == 66.7
+    assert results[first.id].respondents == 3
+    assert results[second.id].by_element()[1].mean == 100.0
+    assert results[nobody.id].respondents == 0
+    assert all(e.mean is None for e in results[nobody.id].elements)
+    # One round alone scores the same as among others.
+    assert dict(service.iter_results([first])) == {first.id: results[first.id]}
