@@ -23,7 +23,7 @@ def _format_number(value, pattern: str, locale: str) -> str:
     return numbers.format_decimal(value, format=pattern, locale=locale)
 
 
-def _date(value: date | None, fmt: str = "short") -> str:
+def format_day(value: date | None, fmt: str = "short") -> str:
     # Danish short format is 01.03.2025; "long" gives 1. marts 2025. A moment is shown
     # on the user's calendar day, as Flask-Babel's format_date does.
     if not value:
@@ -45,7 +45,7 @@ def _number(value, digits: int = 0) -> str:
 
 
 def init_app(app: Flask) -> None:
-    app.add_template_filter(_date, "date")
+    app.add_template_filter(format_day, "date")
     app.add_template_filter(_datetime, "datetime")
     app.add_template_filter(_number, "number")
     app.add_template_global(get_locale, "get_locale")

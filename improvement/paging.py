@@ -41,11 +41,15 @@ class Page:
     @classmethod
     def of(cls, number: int, size: int, total: int) -> "Page":
         """A number past the end gives the last page, so an old link still shows something."""
-        return cls(min(number, max(1, -(-total // size))), size, total)
+        return cls(min(number, cls._pages(size, total)), size, total)
+
+    @staticmethod
+    def _pages(size: int, total: int) -> int:
+        return max(1, -(-total // size))  # at least one page, even for an empty list
 
     @property
     def count(self) -> int:
-        return max(1, -(-self.total // self.size))
+        return self._pages(self.size, self.total)
 
     @property
     def offset(self) -> int:

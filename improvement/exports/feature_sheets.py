@@ -315,6 +315,11 @@ def _closed_rounds(scope: Scope) -> _ClosedRounds:
     return scope.memo["closed_rounds"]
 
 
+def _practice_element_names() -> dict[int, str]:
+    """Number → name of the 11 elements of promising practice."""
+    return dict(db.session.execute(select(PracticeElement.number, PracticeElement.name)).all())
+
+
 def _intervention_names(ids) -> dict[int, str]:
     return dict(
         db.session.execute(
@@ -365,7 +370,7 @@ def assessment_sheet(scope: Scope) -> Sheet:
             ).where(AssessmentStatement.instrument_id.in_(instrument_ids))
         )
     }
-    elements = dict(db.session.execute(select(PracticeElement.number, PracticeElement.name)).all())
+    elements = _practice_element_names()
     stmt = (
         select(
             AssessmentRespondent.round_id,
@@ -435,7 +440,7 @@ def assessment_elements_sheet(scope: Scope) -> Sheet:
     closed = _closed_rounds(scope)
     rounds, means = closed.rounds, closed.means
     names = _intervention_names({r.intervention_id for r in rounds})
-    elements = dict(db.session.execute(select(PracticeElement.number, PracticeElement.name)).all())
+    elements = _practice_element_names()
     columns = [
         Column("Element nr.", "int", "Elementets nummer", "1–11"),
         Column("Element", "text", "Elementets navn"),

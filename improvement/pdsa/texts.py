@@ -8,10 +8,9 @@ patterns from one BoardTexts made by the view, so a card only fills in its own v
 
 from datetime import date
 
-from babel.dates import format_date
-from flask_babel import get_locale
 from flask_babel import gettext as _
 
+from ..formatting import format_day
 from ..models import ACTION_STATUSES, PDSA_PHASES
 
 
@@ -29,15 +28,10 @@ class BoardTexts:
         self._move_back = _("Move %(title)s back to %(phase)s")
         self._move_to = _("Move %(title)s to %(phase)s")
         self._status_of = _("Status of %(what)s")
-        # Dates as the |date filter writes them (Babel's short format in the user's locale),
-        # with the locale looked up once instead of per date through Flask-Babel.
-        self._locale = get_locale()
-        self._days: dict[date, str] = {}
 
     def due(self, day: date) -> str:
-        if day not in self._days:  # cards often share a due date
-            self._days[day] = self._due % {"date": format_date(day, "short", locale=self._locale)}
-        return self._days[day]
+        # The date as the |date filter writes it (which remembers formatted dates).
+        return self._due % {"date": format_day(day)}
 
     def move_back(self, title: str, phase: str) -> str:
         return self._move_back % {"title": title, "phase": self.phases[phase]}
