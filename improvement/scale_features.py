@@ -169,6 +169,10 @@ def cases(ctx) -> dict:
                             "comment": "",
                             "rater_id": rng.choice(raters),
                             "rated_at": _stamp(day),
+                            # Days grow with r and ids with the insert order, so the last
+                            # revision is the cell's latest (models.cases.mark_latest's
+                            # rule; a test checks the two agree).
+                            "is_latest": r == revisions - 1,
                         }
                     )
     _plain(case_problem_category, links)

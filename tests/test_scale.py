@@ -103,6 +103,23 @@ def test_small_size_generates_the_features_in_their_own_organisation(app):
     )
     scores = set(db.session.scalars(select(CoreElementRating.score).distinct()))
     assert scores <= {1, 2, 3, 4, 5}
+    # The generator sets the latest flag itself; it must be the flag the rule sets.
+    from improvement.models.cases import mark_latest
+
+    def latest_ids():
+        return set(
+            db.session.scalars(select(CoreElementRating.id).where(CoreElementRating.is_latest))
+        )
+
+    generated = latest_ids()
+    cells = db.session.execute(
+        select(
+            CoreElementRating.case_id, CoreElementRating.phase_id, CoreElementRating.core_element_id
+        ).distinct()
+    ).all()
+    assert len(generated) == len(cells)
+    mark_latest(db.session.connection())
+    assert latest_ids() == generated
 
 
 def test_organisation_export_with_more_rounds_than_letters(app):

@@ -6,8 +6,8 @@ from datetime import date
 from functools import cache
 
 import yaml
-from sqlalchemy import Integer, and_, cast, extract, func, or_, select
-from sqlalchemy.orm import aliased, joinedload
+from sqlalchemy import Integer, cast, extract, func, select
+from sqlalchemy.orm import joinedload
 
 from ..analysis.followup import FollowUpStatus, Timeliness, followup_status, followup_summary
 from ..extensions import db
@@ -198,48 +198,22 @@ def ratings_of_intervention(intervention: Intervention) -> list[CoreElementRatin
     return list(db.session.scalars(stmt))
 
 
-def _latest_cells(intervention: Intervention):
-    """The latest rating of every (case, phase, core element) cell, as a subquery.
-
-    Same rule as improvement.analysis.ratings.latest_ratings (latest rated_at, then the
-    later row), picked in SQL so pages aggregate one row per cell instead of loading
-    every revision into Python.
-    """
-    rank = (
-        func.row_number()
-        .over(
-            partition_by=(
-                CoreElementRating.case_id,
-                CoreElementRating.phase_id,
-                CoreElementRating.core_element_id,
-            ),
-            order_by=(CoreElementRating.rated_at.desc(), CoreElementRating.id.desc()),
-        )
-        .label("rank")
-    )
-    ranked = (
+def _latest_of(intervention: Intervention):
+    """The latest rating of every (case, phase, core element) cell of the intervention,
+    with whether its case is closed: one row per cell, read by the partial index on
+    ``is_latest``. The same rule as improvement.analysis.ratings.latest_ratings."""
+    return (
         select(
             CoreElementRating.id,
             CoreElementRating.case_id,
             CoreElementRating.phase_id,
             CoreElementRating.core_element_id,
             CoreElementRating.score,
-            CoreElementRating.comment,
             CoreElementRating.rated_at,
-            CoreElementRating.rater_id,
-            Case.end_date.is_not(None).label("case_closed"),
-            rank,
         )
         .join(Case, Case.id == CoreElementRating.case_id)
-        # The organisation filter lets PostgreSQL read the organisation's ratings by
-        # index instead of scanning every organisation's (200 ms -> 40 ms nationally).
-        .where(
-            Case.intervention_id == intervention.id,
-            CoreElementRating.organization_id == intervention.organization_id,
-        )
-        .subquery()
+        .where(Case.intervention_id == intervention.id, CoreElementRating.is_latest)
     )
-    return select(ranked).where(ranked.c.rank == 1).subquery()
 
 
 def latest_cell_counts(intervention: Intervention, threshold: int) -> tuple[Counter, int]:
@@ -250,67 +224,43 @@ def latest_cell_counts(intervention: Intervention, threshold: int) -> tuple[Coun
     hundred at most however many cases there are; the heat map, distribution and trend
     are sums of them.
     """
-    cells = _latest_cells(intervention)
-    year = cast(extract("year", cells.c.rated_at), Integer)
-    month = cast(extract("month", cells.c.rated_at), Integer)
+    rated_at = CoreElementRating.rated_at
+    year = cast(extract("year", rated_at), Integer)
+    month = cast(extract("month", rated_at), Integer)
     # Same numbering as analysis.ratings.quarter_index.
     quarter = year * 4 + (month - 1) // 3
-    keys = (cells.c.core_element_id, cells.c.phase_id, cells.c.score, quarter, cells.c.case_closed)
+    closed = Case.end_date.is_not(None)
+    keys = (
+        CoreElementRating.core_element_id,
+        CoreElementRating.phase_id,
+        CoreElementRating.score,
+        quarter,
+        closed,
+    )
+    stmt = _latest_of(intervention).with_only_columns(*keys, func.count()).group_by(*keys)
     counts: Counter = Counter()
     closed_low = 0
-    for element, phase, score, quarter_, closed, n in db.session.execute(
-        select(*keys, func.count()).group_by(*keys)
-    ):
+    for element, phase, score, quarter_, is_closed, n in db.session.execute(stmt):
         counts[(element, phase, score, quarter_)] += n
-        if closed and score <= threshold:
+        if is_closed and score <= threshold:
             closed_low += n
     return counts, closed_low
 
 
 def low_cells(intervention: Intervention, threshold: int, include_closed: bool) -> list:
     """Cells whose latest rating is at or below ``threshold``, with their case's code and
-    end date: the list for the reflection meeting.
-
-    "Latest" as in _latest_cells, asked the other way round: no later rating of the same
-    cell exists. PostgreSQL then probes the cell index for the few low ratings instead of
-    ranking every rating of the intervention a second time.
-    """
-    later = aliased(CoreElementRating)
-    newer_exists = (
-        select(later.id)
-        .where(
-            later.case_id == CoreElementRating.case_id,
-            later.phase_id == CoreElementRating.phase_id,
-            later.core_element_id == CoreElementRating.core_element_id,
-            or_(
-                later.rated_at > CoreElementRating.rated_at,
-                and_(
-                    later.rated_at == CoreElementRating.rated_at,
-                    later.id > CoreElementRating.id,
-                ),
-            ),
-        )
-        .exists()
+    end date: the list for the reflection meeting."""
+    stmt = _latest_of(intervention).with_only_columns(
+        CoreElementRating.case_id,
+        Case.code.label("case_code"),
+        Case.end_date.label("case_end_date"),
+        CoreElementRating.phase_id,
+        CoreElementRating.core_element_id,
+        CoreElementRating.score,
+        CoreElementRating.comment,
+        CoreElementRating.rated_at,
     )
-    stmt = (
-        select(
-            CoreElementRating.case_id,
-            Case.code.label("case_code"),
-            Case.end_date.label("case_end_date"),
-            CoreElementRating.phase_id,
-            CoreElementRating.core_element_id,
-            CoreElementRating.score,
-            CoreElementRating.comment,
-            CoreElementRating.rated_at,
-        )
-        .join(Case, Case.id == CoreElementRating.case_id)
-        .where(
-            Case.intervention_id == intervention.id,
-            CoreElementRating.organization_id == intervention.organization_id,
-            CoreElementRating.score <= threshold,
-            ~newer_exists,
-        )
-    )
+    stmt = stmt.where(CoreElementRating.score <= threshold)
     if not include_closed:
         stmt = stmt.where(Case.end_date.is_(None))
     return db.session.execute(stmt).all()
@@ -365,15 +315,18 @@ def latest_by_cell(ratings: list[CoreElementRating]) -> dict[tuple[int, int], Co
 def latest_rating_rows(intervention: Intervention) -> list:
     """Each cell's latest rating as a row for improvement.analysis.ratings, in the order
     they were saved: one row per cell instead of every revision."""
-    cells = _latest_cells(intervention)
-    stmt = select(
-        cells.c.case_id,
-        cells.c.phase_id.label("phase"),
-        cells.c.core_element_id.label("core_element"),
-        cells.c.score,
-        cells.c.rated_at,
-        cells.c.rater_id,
-    ).order_by(cells.c.id)
+    stmt = (
+        _latest_of(intervention)
+        .with_only_columns(
+            CoreElementRating.case_id,
+            CoreElementRating.phase_id.label("phase"),
+            CoreElementRating.core_element_id.label("core_element"),
+            CoreElementRating.score,
+            CoreElementRating.rated_at,
+            CoreElementRating.rater_id,
+        )
+        .order_by(CoreElementRating.id)
+    )
     return db.session.execute(stmt).mappings().all()
 
 

@@ -3,6 +3,7 @@
 A case carries only a pseudonymous code chosen by the team. Ratings of the core elements
 ("kvalitet i kerneelementer") are append-only: a revision is a new row, the latest row of
 a (case, phase, core element) cell counts, and the earlier rows are the cell's history.
+Which row is the latest is stored on the row (``is_latest``), kept by one session hook.
 """
 
 from datetime import date, datetime
@@ -19,8 +20,14 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    event,
+    false,
+    func,
+    select,
+    text,
+    update,
 )
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from ..extensions import db
 from .base import OrgScoped, Timestamped, Versioned, utcnow
@@ -136,11 +143,23 @@ class CaseFollowUp(OrgScoped, Timestamped, db.Model):
 class CoreElementRating(OrgScoped, db.Model):
     """How far a core element was worked with in one phase of one case (1-5).
 
-    Append-only: a revision is a new row; the latest row of a cell counts.
+    Append-only: a revision is a new row; the latest row of a cell counts. The latest is
+    the row with the latest ``rated_at``, on a tie the later row (as in
+    improvement.analysis.ratings.latest_ratings); ``is_latest`` marks it, so pages count
+    cells from an index instead of ranking every revision per request.
     """
 
     __table_args__ = (
         Index("ix_core_element_rating_cell", "case_id", "phase_id", "core_element_id"),
+        # The heat map, the low list and the patterns read only latest rows, by case; the
+        # included columns let PostgreSQL answer from the index alone.
+        Index(
+            "ix_core_element_rating_latest",
+            "case_id",
+            postgresql_include=["phase_id", "core_element_id", "score", "rated_at"],
+            postgresql_where=text("is_latest"),
+            sqlite_where=text("is_latest"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -151,8 +170,60 @@ class CoreElementRating(OrgScoped, db.Model):
     comment: Mapped[str] = mapped_column(Text, default="")
     rater_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
     rated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # Kept by mark_latest (below), never set by hand.
+    is_latest: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     case: Mapped[Case] = relationship()
     phase: Mapped[Phase] = relationship()
     core_element: Mapped[CoreElement] = relationship()
     rater: Mapped[User | None] = relationship()
+
+
+def mark_latest(connection, case_ids=None) -> None:
+    """Set ``is_latest`` on the ratings of ``case_ids`` (every case when None) by the rule
+    above, writing only the rows whose flag changes."""
+    rating = CoreElementRating.__table__
+    rank = (
+        func.row_number()
+        .over(
+            partition_by=(rating.c.case_id, rating.c.phase_id, rating.c.core_element_id),
+            order_by=(rating.c.rated_at.desc(), rating.c.id.desc()),
+        )
+        .label("rank")
+    )
+    ranked = select(rating.c.id, rank)
+    stmt = update(rating)
+    if case_ids is not None:
+        ranked = ranked.where(rating.c.case_id.in_(case_ids))
+        stmt = stmt.where(rating.c.case_id.in_(case_ids))
+    ranked = ranked.subquery()
+    is_latest = rating.c.id.in_(select(ranked.c.id).where(ranked.c.rank == 1))
+    connection.execute(stmt.where(rating.c.is_latest != is_latest).values(is_latest=is_latest))
+
+
+# Every ORM write of ratings (grid, import, demo seed) passes this hook, so the flag
+# cannot be forgotten; bulk inserts that bypass the ORM call mark_latest themselves.
+@event.listens_for(Session, "after_flush")
+def _mark_latest_after_flush(session: Session, _flush_context) -> None:
+    # Ratings are only added in the app; a changed or deleted one (a test, a script) is
+    # marked again as well, so the flag holds whatever the write.
+    case_ids = {
+        obj.case_id
+        for obj in (*session.new, *session.dirty, *session.deleted)
+        if isinstance(obj, CoreElementRating)
+    }
+    if not case_ids:
+        return
+    mark_latest(session.connection(), sorted(case_ids))
+    session.info.setdefault("latest_marked", set()).update(case_ids)
+
+
+@event.listens_for(Session, "after_flush_postexec")
+def _expire_stale_flags(session: Session, _flush_context) -> None:
+    # The UPDATE went round the ORM: loaded ratings of those cases reload the flag on use.
+    case_ids = session.info.pop("latest_marked", None)
+    if not case_ids:
+        return
+    for obj in list(session.identity_map.values()):
+        if isinstance(obj, CoreElementRating) and obj.case_id in case_ids:
+            session.expire(obj, ["is_latest"])

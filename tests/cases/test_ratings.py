@@ -60,6 +60,8 @@ def test_save_a_cell_and_revise_it_keeping_history(client, login, team):
     html = page.get_data(as_text=True)
     assert 'value="5"' in html  # the latest counts in the grid
     assert "2 gemte vurderinger, nyeste først" in html  # both kept in the history
+    # The stored flag follows the revision: only the 5 is the cell's latest.
+    assert [r.is_latest for r in _rows()] == [False, True]
 
 
 @pytest.mark.parametrize("score", ["0", "6", "x", "", "2.5", "-1"])
