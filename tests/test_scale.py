@@ -124,8 +124,9 @@ def test_small_size_generates_the_features_in_their_own_organisation(app):
 
 def test_organisation_export_with_more_rounds_than_letters(app):
     """At national size an organisation has dozens of closed rounds; the radar chart is
-    anchored right of the last round's column, past column Z (this used to crash)."""
-    from datetime import UTC, datetime
+    anchored right of the last round's column, past column Z (this used to crash), and
+    draws only the six most recently closed rounds, which can still be told apart."""
+    from datetime import UTC, datetime, timedelta
 
     from openpyxl import load_workbook
 
@@ -146,7 +147,8 @@ def test_organisation_export_with_more_rounds_than_letters(app):
                 instrument_id=instrument.id,
                 name=f"Ekstra {n}",
                 status="closed",
-                closed_at=datetime(2026, 1, 1, tzinfo=UTC),
+                # Later than every generated round, so the six last are the latest closed.
+                closed_at=datetime(2027, 1, 1, tzinfo=UTC) + timedelta(days=n),
             )
         )
     db.session.commit()
@@ -156,3 +158,7 @@ def test_organisation_export_with_more_rounds_than_letters(app):
     (chart,) = sheet._charts
     # One empty column after the last round (0-based column index of the anchor).
     assert chart.anchor._from.col == sheet.max_column + 1
+    charted = [
+        sheet[series.tx.strRef.f.split("!")[1].replace("$", "")].value for series in chart.series
+    ]
+    assert [name.split(": ")[1] for name in charted] == [f"Ekstra {n}" for n in range(54, 60)]

@@ -54,6 +54,8 @@ from .workbook import Column, Sheet
 from .xlsx import ColorScale, Radar
 
 HIDDEN_ROLE = "(skjult: én respondent i rollen)"
+# Rounds drawn in the radar chart of "Selvevaluering pr. element".
+RADAR_ROUNDS = 6
 
 
 def theory_sheet(scope: Scope) -> Sheet:
@@ -461,8 +463,15 @@ def assessment_elements_sheet(scope: Scope) -> Sheet:
     ]
 
     # One series per round, right of the last round's column with one column between.
+    # More than a handful of overlaid rounds cannot be told apart, so the chart shows the
+    # most recently closed ones; the table keeps every round.
+    charted = sorted(rounds, key=lambda r: (r.closed_at, r.id))[-RADAR_ROUNDS:]
+    title = "Selvevaluering: de 11 elementer"
+    if len(charted) < len(rounds):
+        title += f" (de {len(charted)} senest lukkede runder)"
+    position = {r.id: column for column, r in enumerate(rounds, start=3)}
     radar = Radar(
-        "Selvevaluering: de 11 elementer", first=3, last=2 + len(rounds), anchor=4 + len(rounds)
+        title, columns=tuple(sorted(position[r.id] for r in charted)), anchor=4 + len(rounds)
     )
     return Sheet("Selvevaluering pr. element", columns, rows, radar=radar if rounds else None)
 

@@ -309,7 +309,9 @@ def overview_sheet(scope: Scope):
             ("Personoplysninger", "Forløb er pseudonyme koder; respondenter vises kun med rolle."),
         ]
         rows += _description_versions(scope)
-        rows += [(f"Rækker i arket {sheet.name}", sheet.count) for sheet in sheets]
+        rows += [
+            (f"Rækker i arket {name}", count) for sheet in sheets for name, count in sheet.parts
+        ]
         return Sheet(
             "Oversigt",
             [

@@ -7,6 +7,7 @@ many there are. Dates stay dates, numbers numbers, and empty stays empty.
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from itertools import chain, islice
 from typing import BinaryIO
 from zoneinfo import ZoneInfo
 
@@ -14,6 +15,11 @@ from .xlsx import Col, ColorScale, Radar, Workbook
 
 DANISH_TIME = ZoneInfo("Europe/Copenhagen")
 HEADER_FILL = "DDE7EF"
+# Excel opens at most 1,048,576 rows a sheet, the header included. A longer sheet goes on
+# in "Name (2)", "Name (3)" ... with the same header, so no row is cut off.
+MAX_DATA_ROWS = 1_048_575
+# Excel's limit on a sheet's name.
+MAX_NAME = 31
 
 # Column types as they appear in Datadefinitioner, with their Excel formats and widths.
 TYPES = {
@@ -46,6 +52,16 @@ class Sheet:
     # A radar chart of some of the columns, beside the data.
     radar: Radar | None = None
     count: int = field(default=0, init=False)
+    # The sheets it was written as, with their rows: one, unless it exceeded Excel's limit.
+    parts: list[tuple[str, int]] = field(default_factory=list, init=False)
+
+
+def part_name(name: str, number: int) -> str:
+    """The name of a sheet's `number`th part: the name itself, then "Name (2)" and on."""
+    if number == 1:
+        return name[:MAX_NAME]
+    suffix = f" ({number})"
+    return name[: MAX_NAME - len(suffix)] + suffix
 
 
 def _write_sheet(workbook: Workbook, sheet: Sheet, first: bool = False) -> None:
@@ -57,16 +73,30 @@ def _write_sheet(workbook: Workbook, sheet: Sheet, first: bool = False) -> None:
         )
         for column in sheet.columns
     ]
-    count = workbook.add_sheet(
-        sheet.name,
-        columns,
-        [column.header for column in sheet.columns],
-        sheet.rows,
-        color_scale=sheet.color_scale,
-        radar=sheet.radar,
-        first=first,
-    )
-    sheet.count = count
+    header = [column.header for column in sheet.columns]
+    rows = iter(sheet.rows)
+    number = 1
+    while True:
+        name = part_name(sheet.name, number)
+        count = workbook.add_sheet(
+            name,
+            columns,
+            header,
+            islice(rows, MAX_DATA_ROWS),
+            color_scale=sheet.color_scale,
+            # The chart's sheets are a few rows per round; a chart charts its own part.
+            radar=sheet.radar if number == 1 else None,
+            first=first,
+        )
+        sheet.parts.append((name, count))
+        sheet.count += count
+        if count < MAX_DATA_ROWS:
+            return
+        following = next(rows, None)
+        if following is None:
+            return
+        rows = chain([following], rows)
+        number += 1
 
 
 def write_workbook(

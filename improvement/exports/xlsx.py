@@ -71,12 +71,11 @@ class ColorScale:
 
 @dataclass(frozen=True)
 class Radar:
-    """A radar chart of columns first..last (one series each, named by its header) over
-    the categories in column 1, anchored in row 2 of column `anchor` (all 1-based)."""
+    """A radar chart of `columns` (one series each, named by its header) over the
+    categories in column 1, anchored in row 2 of column `anchor` (all 1-based)."""
 
     title: str
-    first: int
-    last: int
+    columns: tuple[int, ...]
     anchor: int
     width_cm: float = 18
     height_cm: float = 12
@@ -564,7 +563,7 @@ def _radar_chart(sheet: str, radar: Radar, rows: int) -> str:
     ref = escape(_sheet_name_ref(sheet))
     categories = f"{ref}!$A$2:$A${rows + 1}"
     series = []
-    for order, column in enumerate(range(radar.first, radar.last + 1)):
+    for order, column in enumerate(radar.columns):
         letter = get_column_letter(column)
         series.append(
             f'<c:ser><c:idx val="{order}"/><c:order val="{order}"/>'

@@ -119,7 +119,7 @@ def test_color_scale_and_radar_chart():
             rows,
             {
                 "color_scale": ColorScale(3, ((1, "F8696B"), (3, "FFEB84"), (5, "63BE7B"))),
-                "radar": Radar("Titel & mere", first=3, last=4, anchor=6),
+                "radar": Radar("Titel & mere", columns=(3, 4), anchor=6),
             },
         )
     ]
@@ -155,3 +155,45 @@ def test_a_failing_row_source_leaves_nothing_open():
     with pytest.raises(RuntimeError, match="went away"), _book(BytesIO()) as book:
         book.add_sheet("Ark", [Col(10)], ["A"], [("x",)])
         book.add_sheet("Fejl", [Col(10)], ["A"], rows())
+
+
+def test_a_sheet_longer_than_excel_allows_goes_on_in_numbered_sheets(monkeypatch):
+    """Excel opens 1,048,575 data rows a sheet; more go on in "Name (2)" and on, each with
+    the header, and the overview's row counts name every part (limit made 4 here)."""
+    from improvement.exports import workbook as wb
+
+    monkeypatch.setattr(wb, "MAX_DATA_ROWS", 4)
+    long_name = "Vurderinger af kerneelementer i alt"  # longer than Excel's 31
+    sheets = [
+        wb.Sheet(long_name, [wb.Column("Nr", "int", "Rækkens nummer")], ([n] for n in range(9))),
+        wb.Sheet("Præcis", [wb.Column("Nr", "int", "Rækkens nummer")], [[1], [2], [3], [4]]),
+    ]
+
+    def overview(written):
+        rows = [(name, count) for sheet in written for name, count in sheet.parts]
+        return wb.Sheet(
+            "Oversigt", [wb.Column("Ark", "text", ""), wb.Column("Rækker", "int", "")], rows
+        )
+
+    target = BytesIO()
+    wb.write_workbook(sheets, overview, target)
+    book = load_workbook(BytesIO(target.getvalue()))
+    first, second = "Vurderinger af kerneelementer i", "Vurderinger af kerneelement (2)"
+    third = "Vurderinger af kerneelement (3)"
+    assert book.sheetnames == ["Oversigt", first, second, third, "Præcis"]
+    assert [[c.value for c in row] for row in book[first].iter_rows()] == [
+        ["Nr"],
+        [0],
+        [1],
+        [2],
+        [3],
+    ]
+    assert [[c.value for c in row] for row in book[third].iter_rows()] == [["Nr"], [8]]
+    assert sheets[0].count == 9
+    # A sheet of exactly the limit is not followed by an empty part.
+    assert [[c.value for c in row] for row in book["Oversigt"].iter_rows(min_row=2)] == [
+        [first, 4],
+        [second, 4],
+        [third, 1],
+        ["Præcis", 4],
+    ]
