@@ -194,6 +194,17 @@ def mark_latest(connection, case_ids=None) -> None:
     ranked = select(rating.c.id, rank)
     stmt = update(rating)
     if case_ids is not None:
+        # Two saves in one case at once would each miss the other's uncommitted row and
+        # both mark theirs latest. Locking the cases first makes the second wait, and its
+        # UPDATE then sees the first's row. NO KEY UPDATE does not conflict with the key
+        # share lock the ratings' foreign key takes, so two saves cannot deadlock on it.
+        cases = Case.__table__
+        connection.execute(
+            select(cases.c.id)
+            .where(cases.c.id.in_(case_ids))
+            .order_by(cases.c.id)
+            .with_for_update(key_share=True)
+        )
         ranked = ranked.where(rating.c.case_id.in_(case_ids))
         stmt = stmt.where(rating.c.case_id.in_(case_ids))
     ranked = ranked.subquery()

@@ -260,3 +260,43 @@ def test_grid_saves_with_the_csrf_header_and_refuses_without(client, login, team
     response = client.post(url, data=data, headers={**HX, "X-CSRFToken": token})
     assert response.status_code == 200
     assert [r.score for r in _rows()] == [4]
+
+
+def test_two_saves_in_one_case_at_once_leave_one_latest_row(app, team):
+    """Two practitioners saving the same cell at the same moment: the second save waits for
+    the first (the case is locked while the latest flag is set), so exactly one row of the
+    cell is marked latest. SQLite lets one writer in at a time by itself."""
+    import threading
+    from datetime import UTC, datetime, timedelta
+
+    from sqlalchemy.orm import Session
+
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("SQLite serialises writers itself")
+    cell = {
+        "organization_id": team.org.id,
+        "case_id": team.case.id,
+        "phase_id": team.phases[0].id,
+        "core_element_id": team.elements[0].id,
+    }
+    start = datetime(2026, 3, 1, 10, tzinfo=UTC)
+    first, second = Session(db.engine), Session(db.engine)
+    first.add(CoreElementRating(**cell, score=2, rated_at=start))
+    first.flush()  # the first save is in its transaction, not committed yet
+    started = threading.Event()
+
+    def save_second():
+        second.add(CoreElementRating(**cell, score=4, rated_at=start + timedelta(minutes=1)))
+        started.set()
+        second.flush()
+        second.commit()
+
+    thread = threading.Thread(target=save_second)
+    thread.start()
+    started.wait(5)
+    thread.join(0.3)  # without the lock the second save would finish here
+    first.commit()
+    thread.join(10)
+    first.close()
+    second.close()
+    assert [(r.score, r.is_latest) for r in _rows()] == [(2, False), (4, True)]
