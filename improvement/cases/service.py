@@ -200,8 +200,8 @@ def ratings_of_intervention(intervention: Intervention) -> list[CoreElementRatin
 
 def _latest_of(intervention: Intervention):
     """The latest rating of every (case, phase, core element) cell of the intervention,
-    with whether its case is closed: one row per cell, read by the partial index on
-    ``is_latest``. The same rule as improvement.analysis.ratings.latest_ratings."""
+    joined to its case (callers pick the columns): one row per cell, read by the partial
+    index on ``is_latest``. The same rule as improvement.analysis.ratings.latest_ratings."""
     return (
         select(
             CoreElementRating.id,
