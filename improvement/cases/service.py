@@ -305,11 +305,8 @@ def ratings_of_case(case: Case) -> list[CoreElementRating]:
 
 
 def latest_by_cell(ratings: list[CoreElementRating]) -> dict[tuple[int, int], CoreElementRating]:
-    """(phase id, core element id) -> the cell's latest rating (rows come ordered by id)."""
-    latest: dict[tuple[int, int], CoreElementRating] = {}
-    for rating in ratings:
-        latest[(rating.phase_id, rating.core_element_id)] = rating
-    return latest
+    """(phase id, core element id) -> the cell's latest rating, as the stored flag says."""
+    return {(r.phase_id, r.core_element_id): r for r in ratings if r.is_latest}
 
 
 def latest_rating_rows(intervention: Intervention) -> list:

@@ -350,14 +350,12 @@ def _save_rating(case: Case, form: RatingForm):
     if phase.archived:
         return 422, _("The phase is archived; it cannot be rated any more."), None
     previous = db.session.scalars(
-        select(CoreElementRating)
-        .where(
+        select(CoreElementRating).where(
             CoreElementRating.case_id == case.id,
             CoreElementRating.phase_id == phase.id,
             CoreElementRating.core_element_id == element.id,
+            CoreElementRating.is_latest,
         )
-        .order_by(CoreElementRating.id.desc())
-        .limit(1)
     ).first()
     raw = form.score.data
     values = service.scale_values()

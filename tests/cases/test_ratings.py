@@ -298,3 +298,21 @@ def test_two_saves_in_one_case_at_once_leave_one_latest_row(app, team):
     first.close()
     second.close()
     assert [(r.score, r.is_latest) for r in _rows()] == [(2, False), (4, True)]
+
+
+def test_grid_shows_the_latest_dated_rating_even_when_an_older_one_came_later(client, login, team):
+    """An import can add a rating dated before one already saved; the grid, like the heat
+    map, shows the cell's latest by date, and a comment keeps that rating's score."""
+    from tests.cases.helpers import gen_rating
+
+    gen_rating(team.case, team.phases[0], team.elements[0], 4, day=date(2026, 3, 1))
+    gen_rating(team.case, team.phases[0], team.elements[0], 2, day=date(2026, 1, 1))
+    db.session.commit()
+    login(team.practitioner, team.org)
+    html = client.get(f"/indsatser/{team.intervention.id}/forloeb/{team.case.id}").get_data(
+        as_text=True
+    )
+    cell = f'id="cell-{team.phases[0].id}-{team.elements[0].id}" name="score"'
+    assert f'{cell} value="4"' in html
+    assert _comment(client, team, "Drøftet på mødet").status_code == 200
+    assert [r.score for r in _rows()] == [4, 2, 4]
