@@ -1,5 +1,6 @@
 """All models, imported here so Alembic and the app see every table."""
 
+from . import data_version  # noqa: F401  (its session hooks raise the data version)
 from .assessments import (
     RESPONDENT_ROLES,
     ROLE_OF_PROFESSIONAL_ROLE,

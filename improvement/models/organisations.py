@@ -4,7 +4,7 @@ from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
-from sqlalchemy import DateTime, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import BigInteger, DateTime, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -30,6 +30,9 @@ class Organization(Timestamped, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200), unique=True)
     kind: Mapped[str] = mapped_column(String(20), default="kommune")
+    # Raised by every committed write to the organisation's data (models/data_version.py);
+    # pages carry it in their ETag, so a browser's repeat view is answered with 304.
+    data_version: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
 
     memberships: Mapped[list["Membership"]] = relationship(back_populates="organization")
 

@@ -1,0 +1,98 @@
+"""The organisation's data version: raised in the same transaction as every write.
+
+Pages put the version in their ETag (improvement/revalidation.py), so it must change
+whenever anything a page of the organisation shows may have changed. The rule is
+conservative, because a missed write would show a team an old page:
+
+- a written row with an organisation id raises that organisation; a row shared by all
+  organisations (organisation id left empty, like the standard instrument) raises all;
+- a written user raises every organisation the user belongs to (names show everywhere);
+- an organisation raises itself;
+- a row without an organisation column (a child, like an instrument's statement), and a
+  bulk statement whose rows are not seen, raises the current organisation inside a
+  request (access control confines writes to it) and every organisation outside one
+  (command line, scripts).
+
+SQL run by hand past the ORM raises nothing: pages then catch up within the hour (see
+improvement/revalidation.py), or at once after `UPDATE organization SET data_version =
+data_version + 1`.
+
+The raise happens once, just before the commit: a reader never sees the new rows with
+the old version, and the organisation rows are locked last, after any case locks the
+rating hook takes, so two writers always lock in the same order.
+"""
+
+from flask import g, has_request_context
+from sqlalchemy import event, or_, select, update
+from sqlalchemy.orm import Session
+
+from .organisations import LoginThrottle, Membership, Organization, User
+
+# Rows no page shows: writing them must not make every browser render again.
+UNSHOWN = (LoginThrottle,)
+EVERY = "every"
+
+
+def _current_org_or_every():
+    # Only the membership access control already looked up: no query inside a flush.
+    membership = g.get("membership") if has_request_context() else None
+    return membership.organization_id if membership is not None else EVERY
+
+
+def _orgs_of(obj) -> set:
+    if isinstance(obj, UNSHOWN):
+        return set()
+    if isinstance(obj, Organization):
+        return {obj.id}
+    if isinstance(obj, User):
+        return {("user", obj.id)}
+    if not hasattr(obj, "organization_id"):  # a child row, written where its parent is
+        return {_current_org_or_every()}
+    # No organisation on a row that can have one: shared by all (standard instrument).
+    return {obj.organization_id if obj.organization_id is not None else EVERY}
+
+
+def _written(session: Session) -> set:
+    return session.info.setdefault("written_orgs", set())
+
+
+@event.listens_for(Session, "after_flush")
+def _collect_flushed(session: Session, _flush_context) -> None:
+    written = _written(session)
+    for obj in (*session.new, *session.dirty, *session.deleted):
+        written |= _orgs_of(obj)
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _collect_statement(state) -> None:
+    if state.is_insert or state.is_update or state.is_delete:
+        _written(state.session).add(_current_org_or_every())
+
+
+@event.listens_for(Session, "before_commit")
+def _raise_versions(session: Session) -> None:
+    session.flush()  # the commit would flush after this hook; its rows must count too
+    written = session.info.pop("written_orgs", set())
+    if not written:
+        return
+    table = Organization.__table__
+    # Keep updated_at for edits of the organisation itself; this is not one.
+    stmt = update(table).values(
+        data_version=table.c.data_version + 1, updated_at=table.c.updated_at
+    )
+    if EVERY not in written:
+        org_ids = {o for o in written if isinstance(o, int)}
+        user_ids = [o[1] for o in written if isinstance(o, tuple)]
+        where = table.c.id.in_(sorted(org_ids))
+        if user_ids:
+            members = select(Membership.organization_id).where(Membership.user_id.in_(user_ids))
+            where = or_(where, table.c.id.in_(members))
+        stmt = stmt.where(where)
+    session.connection().execute(stmt)
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget(session: Session, transaction) -> None:
+    # A rolled-back or closed transaction wrote nothing that anyone will see.
+    if transaction.parent is None:
+        session.info.pop("written_orgs", None)
