@@ -7,7 +7,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from . import access, config, errors, formatting
+from . import access, config, errors, formatting, revalidation
 from .extensions import babel, csrf, db, htmx, login_manager, migrate
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -35,6 +35,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     _init_login(app)
 
     app.before_request(access.check_request)
+    revalidation.init_app(app)  # after access control: a 304 is only for who may see the page
     app.context_processor(access.context)
     formatting.init_app(app)
     errors.init_app(app)

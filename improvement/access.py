@@ -39,6 +39,11 @@ def _view_flag(name: str) -> bool:
     return bool(view and getattr(view, name, False))
 
 
+def is_public_request() -> bool:
+    """Static files and views marked @public: no user is looked up for them."""
+    return request.endpoint in (None, "static") or _view_flag("access_public")
+
+
 def current_membership() -> Membership | None:
     """The user's membership in the organisation they are working in (cached per request)."""
     if "membership" in g:
@@ -103,7 +108,7 @@ def require_roles(*roles: str):
 
 def check_request():
     """before_request hook: authentication, organisation membership, read-only roles."""
-    if request.endpoint in (None, "static") or _view_flag("access_public"):
+    if is_public_request():
         return None
     if not current_user.is_authenticated:
         login_url = url_for(
