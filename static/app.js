@@ -228,10 +228,27 @@
     }
   }
 
-  document.addEventListener("DOMContentLoaded", function () { initBoard(document); });
+  // Presentation mode polls the board; when nothing has changed the browser shows its
+  // cached copy (304), so the time of the last check is stamped here, not by the server.
+  function stampChecked() {
+    var stamp = document.querySelector("[data-board-checked]");
+    if (!stamp) {
+      return;
+    }
+    var now = new Date();
+    stamp.textContent = [now.getHours(), now.getMinutes(), now.getSeconds()].map(function (n) {
+      return String(n).padStart(2, "0");
+    }).join(":");
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    initBoard(document);
+    stampChecked();
+  });
   document.addEventListener("htmx:afterSettle", function () {
     initBoard(document);
     focusMovedCard();
+    stampChecked();
   });
 })();
 

@@ -1,6 +1,7 @@
 """The board in a real browser: drag and drop, buttons, refused moves, presentation mode."""
 
 import pytest
+from flask import request, request_finished
 
 from improvement.extensions import db
 from tests.helpers import PASSWORD, gen_intervention, gen_member, gen_org, gen_user
@@ -102,6 +103,36 @@ def test_presentation_mode_refreshes_keeping_filters_and_scroll(
     assert page.locator(f"#card-{empty.id}").is_visible()
     page.set_viewport_size({"width": 1920, "height": 1080})
     page.screenshot(path=str(tmp_path / "presentation.png"))
+
+
+def test_presentation_mode_polls_unchanged_board_with_304(app, browser_page, live_server):
+    """Nothing changed: the server answers the polls 304 and renders nothing, the browser
+    shows its copy and stamps the time it checked. A change then comes through."""
+    intervention, ready, empty, bo = _setup()
+    app.config["BOARD_REFRESH_SECONDS"] = 1
+    statuses = []
+
+    def record(_sender, response, **_extra):
+        if request.path.endswith("/tavle") and request.headers.get("HX-Request"):
+            statuses.append(response.status_code)
+
+    request_finished.connect(record, app)
+    page = browser_page
+    _login(page, live_server)
+    page.goto(f"{live_server}/indsatser/{intervention.id}/tavle?visning=praesentation")
+    first = page.locator("[data-board-checked]").inner_text()
+    for _ in range(50):  # a few polls, at most 5 s
+        if statuses.count(304) >= 2:
+            break
+        page.wait_for_timeout(100)
+    assert statuses.count(304) >= 2, statuses
+    assert page.locator("[data-board-checked]").inner_text() != first
+    assert page.locator(f"#card-{ready.id}").is_visible()
+
+    ready.title = "Fælles gennemgang, ny udgave"
+    db.session.commit()
+    page.get_by_text("Fælles gennemgang, ny udgave").wait_for(timeout=5000)
+    request_finished.disconnect(record, app)
 
 
 def test_standup_panel_records_without_leaving_the_board(browser_page, live_server):
