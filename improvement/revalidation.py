@@ -8,7 +8,8 @@ Every signed-in HTML page goes out with an ETag built from everything it depends
 - the request: path, query and HTMX headers (a partial is not the page);
 - the hour, for what pages derive from the clock (overdue follow-ups, cycles stuck in
   a phase, done cycles leaving the board): such a change shows within the hour;
-- the release: code, templates and translations.
+- the release (code, templates, translations, seed files, installed packages) and the
+  app's settings.
 
 `Cache-Control: no-cache` makes the browser ask every time, with If-None-Match; while
 nothing has changed it gets 304 Not Modified without a render. That is the board on a
@@ -23,9 +24,10 @@ import hashlib
 import json
 from datetime import UTC, datetime
 from functools import cache
+from importlib import metadata
 from pathlib import Path
 
-from flask import Flask, Response, g, request, session
+from flask import Flask, Response, current_app, g, request, session
 from flask.globals import request_ctx
 from flask_login import current_user
 
@@ -37,17 +39,31 @@ CACHE_CONTROL = "private, no-cache"
 
 @cache
 def release_digest() -> str:
-    """A hash of everything that renders pages, so a new release never answers 304."""
+    """A hash of what renders pages: code, templates, translations, seed files read at run
+    time, and the installed packages (date formats come from Babel, say)."""
     digest = hashlib.sha256()
     files = [
         *sorted((ROOT / "improvement").rglob("*.py")),
         *sorted((ROOT / "improvement").rglob("*.mo")),
         *sorted((ROOT / "templates").rglob("*.html")),
+        *sorted((ROOT / "seeds").rglob("*.yaml")),
     ]
     for path in files:
         digest.update(str(path.relative_to(ROOT)).encode())
         digest.update(path.read_bytes())
+    packages = sorted(f"{d.metadata['Name']}=={d.version}" for d in metadata.distributions())
+    digest.update("\n".join(packages).encode())
     return digest.hexdigest()
+
+
+def _settings() -> list:
+    # Settings pages show (the board's refresh interval, the import limit); the key is left
+    # out because it shows nowhere and changing it signs everyone out anyway.
+    return sorted(
+        (key, value)
+        for key, value in current_app.config.items()
+        if key != "SECRET_KEY" and isinstance(value, str | int | float | bool | None)
+    )
 
 
 def clock() -> datetime:
@@ -66,6 +82,7 @@ def page_tag() -> str | None:
     )
     parts = [
         release_digest(),
+        _settings(),
         clock().strftime("%Y-%m-%dT%H"),
         current_user.id,
         current_user.updated_at,
@@ -110,5 +127,6 @@ def tag_page(response: Response) -> Response:
 
 
 def init_app(app: Flask) -> None:
+    release_digest()  # read the files at start, not on someone's first page
     app.before_request(answer_unchanged)
     app.after_request(tag_page)

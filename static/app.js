@@ -245,10 +245,13 @@
     initBoard(document);
     stampChecked();
   });
-  document.addEventListener("htmx:afterSettle", function () {
+  document.addEventListener("htmx:afterSettle", function (event) {
     initBoard(document);
     focusMovedCard();
-    stampChecked();
+    // Only a board that came back counts: a refused poll is swapped into #messages.
+    if (event.target.id === "board") {
+      stampChecked();
+    }
   });
 })();
 

@@ -71,15 +71,14 @@ def _collect_statement(state) -> None:
 
 @event.listens_for(Session, "before_commit")
 def _raise_versions(session: Session) -> None:
+    if session.in_nested_transaction():
+        return  # releasing a savepoint: the outer commit raises, and locks last
     session.flush()  # the commit would flush after this hook; its rows must count too
     written = session.info.pop("written_orgs", set())
     if not written:
         return
     table = Organization.__table__
-    # Keep updated_at for edits of the organisation itself; this is not one.
-    stmt = update(table).values(
-        data_version=table.c.data_version + 1, updated_at=table.c.updated_at
-    )
+    rows = select(table.c.id).order_by(table.c.id)
     if EVERY not in written:
         org_ids = {o for o in written if isinstance(o, int)}
         user_ids = [o[1] for o in written if isinstance(o, tuple)]
@@ -87,8 +86,15 @@ def _raise_versions(session: Session) -> None:
         if user_ids:
             members = select(Membership.organization_id).where(Membership.user_id.in_(user_ids))
             where = or_(where, table.c.id.in_(members))
-        stmt = stmt.where(where)
-    session.connection().execute(stmt)
+        rows = rows.where(where)
+    # Several organisations are locked in id order, so two such commits cannot deadlock;
+    # updated_at is kept for edits of the organisation itself, which this is not.
+    locked = rows.with_for_update(key_share=True).scalar_subquery()
+    session.connection().execute(
+        update(table)
+        .where(table.c.id.in_(locked))
+        .values(data_version=table.c.data_version + 1, updated_at=table.c.updated_at)
+    )
 
 
 @event.listens_for(Session, "after_transaction_end")
