@@ -59,7 +59,9 @@ def _written(session: Session) -> set:
 @event.listens_for(Session, "after_flush")
 def _collect_flushed(session: Session, _flush_context) -> None:
     written = _written(session)
-    for obj in (*session.new, *session.dirty, *session.deleted):
+    # An object touched with its own values is dirty but writes nothing.
+    changed = [obj for obj in session.dirty if session.is_modified(obj)]
+    for obj in (*session.new, *changed, *session.deleted):
         written |= _orgs_of(obj)
 
 
