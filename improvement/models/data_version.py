@@ -13,9 +13,10 @@ conservative, because a missed write would show a team an old page:
   request (access control confines writes to it) and every organisation outside one
   (command line, scripts).
 
-SQL run by hand past the ORM raises nothing: pages then catch up within the hour (see
-improvement/revalidation.py), or at once after `UPDATE organization SET data_version =
-data_version + 1`.
+Not seen: `text()` statements, the legacy `bulk_*` session methods, SQL sent on
+`session.connection()` outside a flush, and SQL typed into psql. Pages then catch up
+within the hour (see improvement/revalidation.py), or at once after `UPDATE organization
+SET data_version = data_version + 1`.
 
 The raise happens once, just before the commit: a reader never sees the new rows with
 the old version, and the organisation rows are locked last, after any case locks the
