@@ -39,6 +39,14 @@ def _percentile(values, q):
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
+def _summary(times, prefix=""):
+    """Median and p95 of a series of milliseconds, under keys with an optional prefix."""
+    return {
+        f"{prefix}median_ms": round(statistics.median(times), 2),
+        f"{prefix}p95_ms": round(_percentile(times, 0.95), 2),
+    }
+
+
 def _targets(app):
     """The intervention with the most cases, its organisation, a leader there, and the
     objects its feature pages show: a closed self-assessment round, a closed case and a
@@ -142,8 +150,7 @@ def in_process(app, paths, user_id, org_id, repeat):
         results[name] = {
             "path": path,
             "status": response.status_code,
-            "median_ms": round(statistics.median(times), 2),
-            "p95_ms": round(_percentile(times, 0.95), 2),
+            **_summary(times),
             "queries": max(queries),
             "bytes": len(response.data),
         }
@@ -151,8 +158,7 @@ def in_process(app, paths, user_id, org_id, repeat):
             again, times, queries = _timed(client, engine, path, repeat, {"If-None-Match": tag})
             results[name] |= {
                 "repeat_status": again.status_code,
-                "repeat_median_ms": round(statistics.median(times), 2),
-                "repeat_p95_ms": round(_percentile(times, 0.95), 2),
+                **_summary(times, "repeat_"),
                 "repeat_queries": max(queries),
             }
     return results
@@ -199,8 +205,7 @@ def board_move(app, t, repeat):
         "board move (POST, HTMX)": {
             "path": path,
             "status": max(statuses),
-            "median_ms": round(statistics.median(times), 2),
-            "p95_ms": round(_percentile(times, 0.95), 2),
+            **_summary(times),
             "queries": max(queries),
             "bytes": max(sizes),
         }
@@ -257,10 +262,7 @@ def over_gunicorn(paths, email, repeat, env):
                     response.read()
                     tag = response.headers.get("ETag")
                 times.append((time.perf_counter() - start) * 1000)
-            results[name] = {
-                "median_ms": round(statistics.median(times), 2),
-                "p95_ms": round(_percentile(times, 0.95), 2),
-            }
+            results[name] = _summary(times)
             if tag:
                 results[name] |= _repeat_over_http(opener, base + path, tag, repeat)
         return results
@@ -280,10 +282,7 @@ def _repeat_over_http(opener, url, tag, repeat):
             if answer.code != 304:
                 raise
         times.append((time.perf_counter() - start) * 1000)
-    return {
-        "repeat_median_ms": round(statistics.median(times), 2),
-        "repeat_p95_ms": round(_percentile(times, 0.95), 2),
-    }
+    return _summary(times, "repeat_")
 
 
 def export_memory(org_name, intervention_id, env):
