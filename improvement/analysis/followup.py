@@ -24,10 +24,11 @@ Rules used here (all dates are calendar days; the due date itself is still on ti
 from __future__ import annotations
 
 import calendar
-from collections.abc import Hashable, Iterable, Mapping
+from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from functools import lru_cache
+from typing import Any, NamedTuple
 
 from improvement.analysis.rounding import percent
 
@@ -41,6 +42,7 @@ __all__ = [
     "followup_status",
     "followup_summary",
     "followup_timeliness",
+    "followup_walk",
     "intervals",
     "share_on_time",
 ]
@@ -51,6 +53,8 @@ FIRST_FOLLOWUP_MONTHS = 3
 MAX_INTERVAL_MONTHS = 6
 
 
+# A list of 700 cases walks a few thousand due dates, mostly the same few hundred days.
+@lru_cache(maxsize=16384)
 def add_months(day: date, months: int) -> date:
     """``day`` plus ``months`` calendar months, clamped to the end of the target month.
 
@@ -93,9 +97,8 @@ class FollowUpCase:
     case_id: Hashable = None
 
 
-@dataclass(frozen=True)
-class FollowUpStatus:
-    """Where a case stands today.
+class FollowUpStatus(NamedTuple):
+    """Where a case stands today (a tuple: lists build one for each of hundreds of cases).
 
     ``next_due`` is None when the case is closed (on or before ``today``); then it is
     never overdue. ``days_overdue`` is the number of days past ``next_due`` (0 when not
@@ -197,8 +200,23 @@ def followup_summary(
 ) -> tuple[FollowUpStatus, Timeliness]:
     """``followup_status`` and ``followup_timeliness`` of one case from one pass over its
     follow-ups: lists and key figures over hundreds of cases need both."""
-    first, interval = intervals(cadence_months)
     held = _held(start, followups, today, closed_on)
+    status, on_time, late, missed = followup_walk(start, held, today, cadence_months, closed_on)
+    return status, Timeliness(on_time, late, missed, 1, 1 if status.overdue else 0)
+
+
+def followup_walk(
+    start: date,
+    held: Sequence[date],
+    today: date,
+    cadence_months: int | None,
+    closed_on: date | None,
+) -> tuple[FollowUpStatus, int, int, int]:
+    """The status and the on-time, late and missed counts of one case, from follow-up
+    days already checked as ``_held`` checks them: sorted, distinct, between the start
+    and today (and the closing day). Lists over hundreds of cases read days that the
+    query has checked, and skip checking each one again."""
+    first, interval = intervals(cadence_months)
     on_time = late = 0
     due = add_months(start, first)
     for day in held:
@@ -212,11 +230,10 @@ def followup_summary(
     missed = 1 if due < end else 0
     last = held[-1] if held else None
     if closed_on is not None and closed_on <= today:
-        status = FollowUpStatus(len(held), last, None, False, 0)
-    else:
-        days_overdue = max((today - due).days, 0)
-        status = FollowUpStatus(len(held), last, due, days_overdue > 0, days_overdue)
-    return status, Timeliness(on_time, late, missed, 1, 1 if status.overdue else 0)
+        return FollowUpStatus(len(held), last, None, False, 0), on_time, late, missed
+    days_overdue = max((today - due).days, 0)
+    status = FollowUpStatus(len(held), last, due, days_overdue > 0, days_overdue)
+    return status, on_time, late, missed
 
 
 def followup_timeliness(

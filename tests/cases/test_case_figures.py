@@ -1,0 +1,37 @@
+"""Key figures of the case list and the overview, computed over plain case rows."""
+
+from datetime import date
+
+from improvement.analysis.followup import FollowUpStatus, Timeliness
+from improvement.cases.service import CaseLine, case_figures
+
+D = date
+TODAY = D(2026, 6, 30)
+
+
+def _line(case_id, start, end, cadence, followups):
+    return CaseLine(case_id, f"K-{case_id}", None, None, start, end, cadence, followups)
+
+
+def test_case_figures_read_days_as_the_query_gives_them() -> None:
+    lines = [
+        # Open, § 70 rhythm; days unsorted and one day twice (two notes on one meeting).
+        # Due 10 Apr: 20 Mar on time, then due 20 Sep: 1 May on time, next due 1 Nov.
+        _line(1, D(2026, 1, 10), None, None, [D(2026, 5, 1), D(2026, 3, 20), D(2026, 3, 20)]),
+        # Open, team cadence 2 months: first due 1 Dec, 15 Feb late, then due 15 Apr,
+        # missed; 76 days overdue on 30 Jun (15 + 31 + 30).
+        _line(2, D(2025, 10, 1), None, 2, [D(2026, 2, 15)]),
+        # Closed 1 Mar: 20 Aug on time (due 1 Sep), then due 20 Feb passed before the
+        # closing, missed. A day after the closing is not counted.
+        _line(3, D(2025, 6, 1), D(2026, 3, 1), None, [D(2025, 8, 20), D(2026, 4, 1)]),
+    ]
+    figures = case_figures(lines, TODAY)
+    assert figures.timeliness == Timeliness(on_time=3, late=1, missed=2, cases=3, overdue_cases=1)
+    assert figures.timeliness.percent == 50
+    assert (figures.total, figures.open_count, figures.closed_count) == (3, 2, 1)
+    assert [line.id for line in figures.overdue] == [2]
+    assert figures.statuses == {
+        1: FollowUpStatus(2, D(2026, 5, 1), D(2026, 11, 1), False, 0),
+        2: FollowUpStatus(1, D(2026, 2, 15), D(2026, 4, 15), True, 76),
+        3: FollowUpStatus(1, D(2025, 8, 20), None, False, 0),
+    }
