@@ -7,7 +7,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from . import access, config, errors, formatting, revalidation
+from . import access, config, errors, formatting, revalidation, template_i18n
 from .extensions import babel, csrf, db, htmx, login_manager, migrate
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -32,6 +32,7 @@ def create_app(overrides: dict | None = None) -> Flask:
         locale_selector=_locale,
         default_translation_directories=str(Path(__file__).parent / "translations"),
     )
+    template_i18n.init_app(app)
     _init_login(app)
 
     app.before_request(access.check_request)

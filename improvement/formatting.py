@@ -11,6 +11,10 @@ from functools import lru_cache
 from babel import dates, numbers
 from flask import Flask
 from flask_babel import format_datetime, get_locale, to_user_timezone
+from jinja2 import pass_context
+from jinja2.runtime import Context
+
+from .template_i18n import LOCALE
 
 
 @lru_cache(maxsize=8192)
@@ -23,29 +27,36 @@ def _format_number(value, pattern: str, locale: str) -> str:
     return numbers.format_decimal(value, format=pattern, locale=locale)
 
 
-def format_day(value: date | None, fmt: str = "short") -> str:
+def format_day(value: date | None, fmt: str = "short", locale: str | None = None) -> str:
     # Danish short format is 01.03.2025; "long" gives 1. marts 2025. A moment is shown
     # on the user's calendar day, as Flask-Babel's format_date does.
     if not value:
         return ""
     if isinstance(value, datetime):
         value = to_user_timezone(value).date()
-    return _format_day(value, fmt, str(get_locale()))
+    return _format_day(value, fmt, locale or str(get_locale()))
+
+
+@pass_context
+def _day_filter(context: Context, value: date | None, fmt: str = "short") -> str:
+    # The page's locale, put into the context once (template_i18n), not asked per date.
+    return format_day(value, fmt, context.get(LOCALE))
 
 
 def _datetime(value: datetime | None, fmt: str = "short") -> str:
     return format_datetime(value, fmt) if value else ""
 
 
-def _number(value, digits: int = 0) -> str:
+@pass_context
+def _number(context: Context, value, digits: int = 0) -> str:
     if value is None:
         return ""
     pattern = "#,##0" + ("." + "0" * digits if digits else "")
-    return _format_number(value, pattern, str(get_locale()))
+    return _format_number(value, pattern, context.get(LOCALE) or str(get_locale()))
 
 
 def init_app(app: Flask) -> None:
-    app.add_template_filter(format_day, "date")
+    app.add_template_filter(_day_filter, "date")
     app.add_template_filter(_datetime, "datetime")
     app.add_template_filter(_number, "number")
     app.add_template_global(get_locale, "get_locale")
