@@ -115,6 +115,15 @@ class CrossTab:
     base: int
     excluded: Mapping[str, int]
 
+    def rows(self) -> dict[str, list[tuple[int, int | None]]]:
+        """(count, percent) of each column, by row ("total" last), read out of the frames
+        in one pass: a template asking pandas cell by cell paid about 15 µs a cell."""
+        counts, percents = self.counts.to_numpy(), self.percents.to_numpy()
+        return {
+            row: [(int(count), share) for count, share in zip(counts[n], percents[n], strict=True)]
+            for n, row in enumerate(self.counts.index)
+        }
+
     def labels(self) -> pd.DataFrame:
         """Cells printed the way the seed prints them: "6 (30%)", or "0" with no base."""
         data = {}

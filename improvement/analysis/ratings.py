@@ -81,6 +81,16 @@ class HeatMap:
     means: pd.DataFrame
     counts: pd.DataFrame
 
+    def cells(self) -> dict[tuple[Hashable, Hashable], tuple[float | None, int]]:
+        """(mean, count) by (core element, phase), read out of the frames in one pass:
+        a template asking pandas cell by cell paid about 15 µs a cell."""
+        means, counts = self.means.to_numpy(), self.counts.to_numpy()
+        return {
+            (element, phase): (means[row, column], int(counts[row, column]))
+            for row, element in enumerate(self.means.index)
+            for column, phase in enumerate(self.means.columns)
+        }
+
     def to_long(self) -> pd.DataFrame:
         """One row per cell (core_element, phase, mean, count), for charts and Excel."""
         records = [

@@ -501,6 +501,7 @@ def quality_overview(intervention_id: int):
         service.low_cells(intervention, DEFAULT_LOW_THRESHOLD, include_closed),
         key=lambda c: (c.case_code, phase_order[c.phase_id], element_order[c.core_element_id]),
     )
+    heat = heat_map_from_counts(counts, phases=phase_ids, core_elements=element_ids)
     low_items = [
         {
             "cell": cell,
@@ -515,7 +516,7 @@ def quality_overview(intervention_id: int):
         intervention=intervention,
         phases=phases,
         elements=elements,
-        heat=heat_map_from_counts(counts, phases=phase_ids, core_elements=element_ids),
+        heat_cells=heat.cells(),
         distribution={
             element: {column: int(value) for column, value in row.items()}
             for element, row in distribution_from_counts(counts, core_elements=element_ids)

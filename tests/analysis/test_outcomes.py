@@ -188,6 +188,13 @@ def test_table_3_problem_grade_by_goal_attainment_column_percentages() -> None:
     assert result.excluded == {"no_goal_attainment": 95, "no_row_value": 0}
     # The printed form of the seed's cells.
     assert result.labels().loc["severe"].tolist() == ["6 (30%)", "5 (36%)", "7 (41%)", "18 (35%)"]
+    # The same cells as (count, percent) pairs per row, for templates.
+    assert result.rows() == {
+        "severe": [(6, 30), (5, 36), (7, 41), (18, 35)],
+        "moderate": [(4, 20), (8, 57), (7, 41), (19, 37)],
+        "mild": [(10, 50), (1, 7), (3, 18), (14, 27)],
+        "total": [(20, 100), (14, 100), (17, 100), (51, 100)],
+    }
 
 
 def test_crosstab_counts_missing_row_value_separately() -> None:
@@ -224,6 +231,7 @@ def test_crosstab_empty_input() -> None:
     assert result.counts.loc["total", "total"] == 0
     assert result.percents.loc["total", "total"] is None
     assert result.excluded == {"no_goal_attainment": 0, "no_row_value": 0}
+    assert result.rows()["total"] == [(0, None)] * 4  # no base: a count, no percent
 
 
 def test_percent_frames_hold_none_not_nan() -> None:

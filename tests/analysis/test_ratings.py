@@ -113,6 +113,16 @@ def test_heat_map_means_and_counts() -> None:
     # An empty phase has mean None and count 0, never 0.0.
     assert means.at["contact", "end"] is None
     assert counts.at["contact", "end"] == 0
+    # The same cells as plain pairs, for templates; counts are Python ints.
+    assert result.cells() == {
+        ("contact", "start"): (3.5, 2),
+        ("contact", "middle"): (5.0, 1),
+        ("contact", "end"): (None, 0),
+        ("goals", "start"): (1.5, 2),
+        ("goals", "middle"): (4.0, 1),
+        ("goals", "end"): (None, 0),
+    }
+    assert type(result.cells()["contact", "start"][1]) is int
     long = result.to_long()
     assert len(long) == 6  # 2 core elements x 3 phases
     assert long.iloc[0].to_dict() == {
