@@ -44,9 +44,14 @@ def _npgettext(context: Context, msgctxt: str, singular: str, plural: str, n: in
     return _catalogue(context).unpgettext(msgctxt, singular, plural, n)
 
 
+def _page_i18n() -> dict:
+    locale = get_locale()  # None without an app context: the filters then ask per value
+    return {CATALOGUE: get_translations(), LOCALE: str(locale) if locale else None}
+
+
 def init_app(app: Flask) -> None:
     """Call after Flask-Babel's init_app, whose callables these replace."""
-    app.context_processor(lambda: {CATALOGUE: get_translations(), LOCALE: str(get_locale())})
+    app.context_processor(_page_i18n)
     app.jinja_env.install_gettext_callables(
         gettext=_gettext,
         ngettext=_ngettext,

@@ -8,6 +8,7 @@ patterns from one BoardTexts made by the view, so a card only fills in its own v
 
 from datetime import date
 
+from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from ..formatting import format_day
@@ -28,10 +29,12 @@ class BoardTexts:
         self._move_back = _("Move %(title)s back to %(phase)s")
         self._move_to = _("Move %(title)s to %(phase)s")
         self._status_of = _("Status of %(what)s")
+        locale = get_locale()
+        self._locale = str(locale) if locale else None  # asked once, not for every card
 
     def due(self, day: date) -> str:
         # The date as the |date filter writes it (which remembers formatted dates).
-        return self._due % {"date": format_day(day)}
+        return self._due % {"date": format_day(day, locale=self._locale)}
 
     def move_back(self, title: str, phase: str) -> str:
         return self._move_back % {"title": title, "phase": self.phases[phase]}
