@@ -130,7 +130,10 @@ def case_lines(intervention: Intervention) -> list[CaseLine]:
 
     Both run on the session's connection and are fetched whole: the ORM's result handling,
     or fetching row by row, cost as much as the queries themselves for a few thousand rows.
+    The connection does not autoflush as the session does, hence the flush: a case added
+    but not yet flushed is read too.
     """
+    db.session.flush()
     connection = db.session.connection()
     lines = {
         row[0]: CaseLine(*row)

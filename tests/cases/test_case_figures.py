@@ -3,7 +3,10 @@
 from datetime import date
 
 from improvement.analysis.followup import FollowUpStatus, Timeliness
-from improvement.cases.service import CaseLine, case_figures
+from improvement.cases.service import CaseLine, case_figures, case_lines
+from improvement.extensions import db
+from improvement.models import Case, CaseFollowUp
+from tests.cases.helpers import gen_case
 
 D = date
 TODAY = D(2026, 6, 30)
@@ -35,3 +38,32 @@ def test_case_figures_read_days_as_the_query_gives_them() -> None:
         2: FollowUpStatus(1, D(2026, 2, 15), D(2026, 4, 15), True, 76),
         3: FollowUpStatus(1, D(2025, 8, 20), None, False, 0),
     }
+
+
+def test_case_lines_read_every_case_with_its_days_also_before_a_flush(team) -> None:
+    intervention = team.intervention
+    db.session.add(
+        CaseFollowUp(
+            organization_id=intervention.organization_id,
+            case_id=team.case.id,
+            held_on=D(2026, 3, 2),
+        )
+    )
+    # gen_case flushes; a case added to the session alone is pending until the read.
+    closed = gen_case(intervention, "SP-2026-002", end_date=D(2026, 4, 1))
+    pending = Case(
+        organization_id=intervention.organization_id,
+        intervention_id=intervention.id,
+        code="SP-2026-003",
+        start_date=D(2026, 2, 1),
+    )
+    db.session.add(pending)
+    lines = case_lines(intervention)
+    # Open cases first, then by code; each with its follow-up days and practitioner.
+    assert [(line.code, line.followups) for line in lines] == [
+        ("SP-2026-001", [D(2026, 3, 2)]),
+        ("SP-2026-003", []),
+        ("SP-2026-002", []),
+    ]
+    assert lines[0].practitioner_name == "Birgitte Bach"
+    assert lines[2].id == closed.id and lines[2].end_date == D(2026, 4, 1)
