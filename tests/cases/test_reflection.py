@@ -161,6 +161,21 @@ def test_outcomes_reproduce_seed_002_table_3(client, login, team):
     assert "I alt 20 (100%) 14 (100%) 17 (100%) 51 (100%)" in adjustment
 
 
+def test_outcome_tables_as_an_htmx_fragment(client, login, team):
+    """An HTMX request renders only the page's block; the table macros must be inside it."""
+    _seed_002_cases(team)
+    login(team.leader, team.org)
+    url = f"/indsatser/{team.intervention.id}/resultater"
+    response = client.get(url, headers={"HX-Request": "true"})
+    assert response.status_code == 200
+    fragment = response.get_data(as_text=True)
+    assert "<html" not in fragment
+    assert "Svær 6 (30%) 5 (36%) 7 (41%) 18 (35%)" in _table(fragment, "grade-table")
+    assert _table(fragment, "grade-table") == _table(
+        client.get(url).get_data(as_text=True), "grade-table"
+    )
+
+
 def test_outcome_categories_table(client, login, team):
     from improvement.cases.service import categories_of
     from improvement.models import Case
