@@ -34,7 +34,22 @@ def _label(name: str) -> str:
 
 def _dump(name: str) -> None:
     """Ask callgrind for a dump of the counts since the last one, labelled by `name`."""
-    subprocess.run(["callgrind_control", "-d", _label(name), str(os.getpid())], check=True)
+    done = subprocess.run(
+        ["callgrind_control", "-d", _label(name), str(os.getpid())],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    # callgrind_control exits 0 even when it finds no such process; it says so on stdout.
+    if "Error" in done.stdout:
+        raise SystemExit(f"callgrind_control: {done.stdout.strip()}")
+
+
+def _get(client, path: str) -> None:
+    """A page that does not answer 200 would be counted as a cheap one: stop instead."""
+    status = client.get(path).status_code
+    if status != 200:
+        raise SystemExit(f"GET {path} answered {status}; is DATABASE_URL the bench data set?")
 
 
 def count(requests: int) -> None:
@@ -48,12 +63,12 @@ def count(requests: int) -> None:
         session["org_id"] = targets["org"]
     for path in paths.values():
         for _ in range(2):  # templates compiled, caches filled, the CSRF token made
-            client.get(path)
+            _get(client, path)
     _dump("warm")
     _dump("empty")  # what a dump costs by itself, taken off every page
     for name, path in paths.items():
         for _ in range(requests):
-            client.get(path)
+            _get(client, path)
         _dump(name)
 
 
@@ -80,6 +95,8 @@ def main() -> None:
                 "valgrind",
                 "--tool=callgrind",
                 f"--callgrind-out-file={out_file}",
+                # valgrind's own messages to a file, so the app's errors reach the terminal.
+                f"--log-file={folder}/valgrind.log",
                 sys.executable,
                 __file__,
                 CHILD,
@@ -87,7 +104,6 @@ def main() -> None:
             ],
             check=True,
             stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
         )
         counts = _dumps(out_file)
     app = create_app()
