@@ -6,6 +6,7 @@ A later feature that adds a route with a new URL parameter must add it to PARAMS
 """
 
 from dataclasses import dataclass
+from datetime import date
 
 import pytest
 from sqlalchemy import func, select
@@ -68,6 +69,15 @@ def world(app):
     )
     db.session.add(extra["respondent"])
     extra["case"] = gen_case(intervention, "SYD-2026-1")
+    # A closed, coded case, so the pages that tabulate outcomes render their tables too.
+    gen_case(
+        intervention,
+        "SYD-2026-2",
+        end_date=date(2026, 6, 1),
+        goal_attainment="achieved",
+        problem_grade="moderate",
+        reflected_adjustment="yes",
+    )
     extra["category"] = categories_of(victim.id)[0]
     db.session.commit()
     membership = next(m for m in leader.memberships if m.organization_id == victim.id)
