@@ -95,7 +95,7 @@ def pages(t):
     base = f"/indsatser/{t['intervention']}"
     return {
         "trivial (/health)": "/health",
-        "trivial signed-in page": "/profil",
+        "profile page (/profil)": "/profil",
         "interventions list": "/indsatser",
         "intervention overview": base,
         "board": f"{base}/tavle",
