@@ -18,13 +18,17 @@ Conventions taken from the seed, so numbers match what evaluators know:
 * A case without a coded outcome is never silently dropped: it is counted separately and
   left out of the percentage base, as table 2 reports 51 assessed of 146 closed cases.
 
-Cases are any objects or mappings with the fields of ``OutcomeCase``.
+Cases are any objects or mappings with the fields of ``OutcomeCase``. A row may stand for
+several cases coded alike (its ``count``), so a page can count in SQL and hand over the
+groups; ``code_presence_from_counts`` takes table 4's counts the same way.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 import pandas as pd
@@ -42,6 +46,7 @@ __all__ = [
     "OutcomeCase",
     "ReflectionPattern",
     "code_presence_by_goal",
+    "code_presence_from_counts",
     "crosstab_by_goal",
     "goal_attainment_distribution",
     "percent",
@@ -64,13 +69,18 @@ TOTAL = "total"
 
 @dataclass(frozen=True)
 class OutcomeCase:
-    """One closed case as coded for the effect analysis; None means not coded."""
+    """One closed case as coded for the effect analysis; None means not coded.
+
+    ``count`` is how many cases the row stands for: 1 for a case, more for a group of
+    cases coded alike (the page counts its cases in SQL).
+    """
 
     case_id: Any = None
     goal_attainment: str | None = None
     problem_grade: str | None = None
     reflected_adjustment: str | None = None
     codes: frozenset[str] = field(default_factory=frozenset)
+    count: int = 1
 
 
 @dataclass(frozen=True)
@@ -106,23 +116,38 @@ class CrossTab:
     row's share of all cases in the table; a column without cases has None.
     ``excluded`` counts the cases left out and why: "no_goal_attainment" (outcome not
     coded) and "no_row_value" (outcome coded, row variable not).
+
+    The cells are kept as (count, percent) rows; the frames are built when first asked
+    for, since a page reading ``rows()`` has no use for them (six frames cost about as
+    much as the rest of the outcome page).
     """
 
     row_categories: tuple[str, ...]
     column_categories: tuple[str, ...]
-    counts: pd.DataFrame
-    percents: pd.DataFrame
+    cells: Mapping[str, list[tuple[int, int | None]]]
     base: int
     excluded: Mapping[str, int]
 
     def rows(self) -> dict[str, list[tuple[int, int | None]]]:
-        """(count, percent) of each column, by row ("total" last), read out of the frames
-        in one pass: a template asking pandas cell by cell paid about 15 µs a cell."""
-        counts, percents = self.counts.to_numpy(), self.percents.to_numpy()
-        return {
-            row: [(int(count), share) for count, share in zip(counts[n], percents[n], strict=True)]
-            for n, row in enumerate(self.counts.index)
-        }
+        """(count, percent) of each column (goal categories, then "total"), by row
+        (row categories, then "total")."""
+        return {row: list(cells) for row, cells in self.cells.items()}
+
+    @cached_property
+    def counts(self) -> pd.DataFrame:
+        return self._frame(0).astype(int)
+
+    @cached_property
+    def percents(self) -> pd.DataFrame:
+        return self._frame(1)
+
+    def _frame(self, part: int) -> pd.DataFrame:
+        columns = [*self.column_categories, TOTAL]
+        records = [
+            {column: cell[part] for column, cell in zip(columns, cells, strict=True)}
+            for cells in self.cells.values()
+        ]
+        return frame(records, columns, index=list(self.cells)).astype(object)
 
     def labels(self) -> pd.DataFrame:
         """Cells printed the way the seed prints them: "6 (30%)", or "0" with no base."""
@@ -197,6 +222,14 @@ def _value(case: Any, name: str, allowed: Sequence[str]) -> str | None:
     return str(value)
 
 
+def _count(case: Any) -> int:
+    """How many cases a row stands for; a row without the field is one case."""
+    count = _get(case, "count", 1)
+    if isinstance(count, bool) or not isinstance(count, int) or count < 0:
+        raise ValueError(f"count must be a whole number of cases, got {count!r}")
+    return count
+
+
 def goal_attainment_distribution(cases: Iterable[Any]) -> Distribution:
     """Count and percentage per goal attainment category (seed 002, table 2).
 
@@ -209,21 +242,21 @@ def goal_attainment_distribution(cases: Iterable[Any]) -> Distribution:
     for case in cases:
         goal = _value(case, "goal_attainment", GOAL_ATTAINMENT)
         if goal is None:
-            missing += 1
+            missing += _count(case)
         else:
-            counts[goal] += 1
+            counts[goal] += _count(case)
     base = sum(counts.values())
     percents = {c: percent(n, base) for c, n in counts.items()}
     return Distribution(GOAL_ATTAINMENT, counts, percents, base, missing)
 
 
 def _crosstab(
-    pairs: Sequence[tuple[str, str]],
+    cells: Mapping[tuple[str, str], int],
     rows: Sequence[str],
     column_totals: Mapping[str, int],
     excluded: Mapping[str, int],
 ) -> CrossTab:
-    """Build counts and column percentages from (row, goal) pairs.
+    """Build counts and column percentages from the number of cases per (row, goal).
 
     ``column_totals`` is passed in because for multi-response tables (table 4) a column's
     base is its number of cases, not the sum of its cells.
@@ -231,22 +264,20 @@ def _crosstab(
     columns = [*GOAL_ATTAINMENT, TOTAL]
     grand_total = sum(column_totals[g] for g in GOAL_ATTAINMENT)
     counts: dict[str, dict[str, int]] = {r: dict.fromkeys(columns, 0) for r in rows}
-    for row, goal in pairs:
-        counts[row][goal] += 1
-        counts[row][TOTAL] += 1
+    for (row, goal), n in cells.items():
+        counts[row][goal] += n
+        counts[row][TOTAL] += n
     counts[TOTAL] = {**{g: column_totals[g] for g in GOAL_ATTAINMENT}, TOTAL: grand_total}
 
-    index = [*rows, TOTAL]
     bases = {**{g: column_totals[g] for g in GOAL_ATTAINMENT}, TOTAL: grand_total}
-    count_records = [counts[r] for r in index]
-    percent_records = [{c: percent(counts[r][c], bases[c]) for c in columns} for r in index]
-    count_frame = frame(count_records, columns, index=index)
-    percent_frame = frame(percent_records, columns, index=index).astype(object)
+    cells = {
+        r: [(counts[r][c], percent(counts[r][c], bases[c])) for c in columns]
+        for r in [*rows, TOTAL]
+    }
     return CrossTab(
         row_categories=tuple(rows),
         column_categories=GOAL_ATTAINMENT,
-        counts=count_frame,
-        percents=percent_frame,
+        cells=cells,
         base=grand_total,
         excluded=dict(excluded),
     )
@@ -261,19 +292,21 @@ def crosstab_by_goal(
     coded; the others are counted in ``excluded`` by reason ("no_goal_attainment" first,
     then "no_row_value"), never dropped without trace.
     """
-    pairs: list[tuple[str, str]] = []
+    cells: Counter[tuple[str, str]] = Counter()
+    column_totals = dict.fromkeys(GOAL_ATTAINMENT, 0)
     excluded = {"no_goal_attainment": 0, "no_row_value": 0}
     for case in cases:
         goal = _value(case, "goal_attainment", GOAL_ATTAINMENT)
         row = _value(case, row_field, row_categories)
+        n = _count(case)
         if goal is None:
-            excluded["no_goal_attainment"] += 1
+            excluded["no_goal_attainment"] += n
         elif row is None:
-            excluded["no_row_value"] += 1
+            excluded["no_row_value"] += n
         else:
-            pairs.append((row, goal))
-    column_totals = {g: sum(1 for _, goal in pairs if goal == g) for g in GOAL_ATTAINMENT}
-    return _crosstab(pairs, row_categories, column_totals, excluded)
+            cells[row, goal] += n
+            column_totals[goal] += n
+    return _crosstab(cells, row_categories, column_totals, excluded)
 
 
 def problem_grade_by_goal(cases: Iterable[Any], grades: Sequence[str] = PROBLEM_GRADES) -> CrossTab:
@@ -298,21 +331,40 @@ def code_presence_by_goal(cases: Iterable[Any], codes: Sequence[str]) -> CrossTa
     ``excluded["no_goal_attainment"]`` counts cases without an outcome. Codes not in
     ``codes`` are ignored, so a table can show a chosen subset.
     """
-    pairs: list[tuple[str, str]] = []
+    cells: Counter[tuple[str, str]] = Counter()
     column_totals = dict.fromkeys(GOAL_ATTAINMENT, 0)
-    excluded = {"no_goal_attainment": 0}
-    wanted = set(codes)
+    without_goal = 0
     for case in cases:
         goal = _value(case, "goal_attainment", GOAL_ATTAINMENT)
+        n = _count(case)
         if goal is None:
-            excluded["no_goal_attainment"] += 1
+            without_goal += n
             continue
-        column_totals[goal] += 1
+        column_totals[goal] += n
         case_codes = _get(case, "codes") or ()
         if isinstance(case_codes, str):
             raise TypeError("codes must be a collection of strings, not one string")
-        pairs.extend((code, goal) for code in set(case_codes) & wanted)
-    return _crosstab(pairs, codes, column_totals, excluded)
+        for code in set(case_codes):
+            cells[code, goal] += n
+    return code_presence_from_counts(column_totals, cells, codes, without_goal)
+
+
+def code_presence_from_counts(
+    goal_totals: Mapping[str, int],
+    code_counts: Mapping[tuple[str, str], int],
+    codes: Sequence[str],
+    without_goal: int,
+) -> CrossTab:
+    """Table 4 from counts already made (in SQL): cases per goal group, cases per (code,
+    goal), and the number of cases without an outcome. Codes not in ``codes`` are left out.
+    """
+    for goal in goal_totals:
+        if goal not in GOAL_ATTAINMENT:
+            raise ValueError(f"goal_attainment must be one of {GOAL_ATTAINMENT}, got {goal!r}")
+    wanted = set(codes)
+    cells = {(code, goal): n for (code, goal), n in code_counts.items() if code in wanted}
+    column_totals = {g: goal_totals.get(g, 0) for g in GOAL_ATTAINMENT}
+    return _crosstab(cells, codes, column_totals, {"no_goal_attainment": without_goal})
 
 
 def reflection_pattern(cases: Iterable[Any]) -> ReflectionPattern:
@@ -328,21 +380,22 @@ def reflection_pattern(cases: Iterable[Any]) -> ReflectionPattern:
         goal = _value(case, "goal_attainment", GOAL_ATTAINMENT)
         reflection = _value(case, "reflected_adjustment", REFLECTED_ADJUSTMENT)
         grade = _value(case, "problem_grade", PROBLEM_GRADES)
+        n = _count(case)
         if goal is None or reflection is None:
-            missing += 1
+            missing += n
             continue
         achieved = goal == "achieved"
         reflected = reflection == "yes"
         if achieved and reflected:
-            a += 1
+            a += n
         elif not achieved and not reflected:
-            d += 1
+            d += n
         elif grade is None:
-            missing += 1
+            missing += n
         elif achieved and grade == "mild":
-            b += 1
+            b += n
         elif not achieved and grade == "severe":
-            c += 1
+            c += n
         else:
-            unplaced += 1
+            unplaced += n
     return ReflectionPattern(a, b, c, d, unplaced, missing)

@@ -1,6 +1,7 @@
 """Cases, the core element rating grid, the reflection views, outcomes and follow-up."""
 
 import uuid
+from collections import Counter
 from datetime import UTC, date, datetime
 
 from flask import Blueprint, abort, flash, redirect, request, url_for
@@ -575,33 +576,30 @@ def quality_pattern(intervention_id: int):
 @bp.route("/indsatser/<int:intervention_id>/resultater")
 def outcome_listing(intervention_id: int):
     intervention = _intervention(intervention_id)
-    cases, links = service.outcome_rows(intervention)
-    closed = [c for c in cases if c.end_date is not None]
+    groups, category_counts = service.outcome_counts(intervention)
+    closed = [group for group in groups if not group["open"]]
     categories = service.categories_of(intervention.organization_id, include_archived=True)
     category_keys = {c.id: c.key for c in categories}
-    coded = [
-        {
-            "case_id": c.id,
-            "goal_attainment": c.goal_attainment,
-            "problem_grade": c.problem_grade,
-            "reflected_adjustment": c.reflected_adjustment,
-            "codes": frozenset(category_keys[p] for p in links.get(c.id, ())),
-        }
-        for c in closed
-    ]
-    used = {k for row in coded for k in row["codes"]}
+    own_counts = [row for row in category_counts if row[1] in category_keys]
+    # An archived category stays in the table while closed cases carry it.
+    used = {category_keys[category_id] for _, category_id, _ in own_counts}
     shown_categories = [c for c in categories if not c.archived or c.key in used]
+    code_counts = Counter()
+    for goal, category_id, n in own_counts:
+        if goal is not None:
+            code_counts[category_keys[category_id], goal] += n
+    goal = outcome_tables.goal_attainment_distribution(closed)
     return render_htmx(
         OUTCOMES,
         "content",
         intervention=intervention,
-        open_count=len(cases) - len(closed),
-        closed_count=len(closed),
-        goal=outcome_tables.goal_attainment_distribution(coded),
-        grade=outcome_tables.problem_grade_by_goal(coded),
-        adjustment=outcome_tables.reflected_adjustment_by_goal(coded),
-        category_table=outcome_tables.code_presence_by_goal(
-            coded, [c.key for c in shown_categories]
+        open_count=sum(group["count"] for group in groups if group["open"]),
+        closed_count=goal.base + goal.missing,
+        goal=goal,
+        grade=outcome_tables.problem_grade_by_goal(closed),
+        adjustment=outcome_tables.reflected_adjustment_by_goal(closed),
+        category_table=outcome_tables.code_presence_from_counts(
+            goal.counts, code_counts, [c.key for c in shown_categories], goal.missing
         ),
         category_names={c.key: c.name for c in shown_categories},
         goal_labels=GOAL_ATTAINMENT,

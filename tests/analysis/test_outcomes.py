@@ -11,12 +11,15 @@ lavere end det samlede antal afsluttede børn og familier (146)").
 
 from __future__ import annotations
 
+from collections import Counter
+
 import pandas as pd
 import pytest
 
 from improvement.analysis.outcomes import (
     OutcomeCase,
     code_presence_by_goal,
+    code_presence_from_counts,
     crosstab_by_goal,
     goal_attainment_distribution,
     percent,
@@ -355,3 +358,70 @@ def test_reflection_pattern_needs_grade_only_off_diagonal() -> None:
 def test_reflection_pattern_empty() -> None:
     result = reflection_pattern([])
     assert (result.placed, result.unplaced, result.missing) == (0, 0, 0)
+
+
+# --- groups of cases, counted in SQL -------------------------------------------------
+
+
+def _grouped(cases: list[OutcomeCase]) -> list[dict]:
+    """The seed's cases as the outcome page gets them: one row per coding, with its count."""
+    counts = Counter((c.goal_attainment, c.problem_grade, c.reflected_adjustment) for c in cases)
+    return [
+        {"goal_attainment": g, "problem_grade": p, "reflected_adjustment": r, "count": n}
+        for (g, p, r), n in counts.items()
+    ]
+
+
+def test_groups_of_cases_give_the_tables_of_the_cases() -> None:
+    cases, groups = seed_002_cases(), _grouped(seed_002_cases())
+    # 146 cases in 21 codings: the 9 cells of SEED_002_CELLS split by reflection, 20 of
+    # them with cases (counted from the table: 2+2+3+2+3+1+2+3+2), and the 95 uncoded.
+    assert len(groups) == 21
+    assert sum(g["count"] for g in groups) == 146
+    assert {
+        "goal_attainment": None,
+        "problem_grade": None,
+        "reflected_adjustment": None,
+        "count": 95,
+    } in groups
+    assert goal_attainment_distribution(groups) == goal_attainment_distribution(cases)
+    for table in (problem_grade_by_goal, reflected_adjustment_by_goal):
+        assert table(groups).rows() == table(cases).rows()
+        assert table(groups).excluded == table(cases).excluded
+    grouped = reflection_pattern(groups)
+    assert (grouped.a, grouped.b, grouped.c, grouped.d) == (8, 8, 4, 22)
+    assert (grouped.unplaced, grouped.missing) == (9, 95)
+
+
+def test_code_presence_from_counts_matches_the_cases() -> None:
+    cases = seed_002_cases()
+    # Counted as SQL counts them: cases per goal group, cases per (code, goal).
+    goal_totals = Counter(c.goal_attainment for c in cases if c.goal_attainment)
+    code_counts = Counter(
+        (code, c.goal_attainment) for c in cases if c.goal_attainment for code in c.codes
+    )
+    code_counts["not_shown", "achieved"] = 3  # a code the table does not list is left out
+    result = code_presence_from_counts(goal_totals, code_counts, CODES, without_goal=95)
+    assert result.rows() == code_presence_by_goal(cases, CODES).rows()
+    # Hand-counted: "Negative alliancebeskrivelser 18 (90%) 10 (71%) 13 (76%)", 41 (80%).
+    assert result.rows()["negative_alliance"] == [(18, 90), (10, 71), (13, 76), (41, 80)]
+    assert result.excluded == {"no_goal_attainment": 95}
+    assert list(result.counts.index) == [*CODES, "total"]
+
+
+def test_code_presence_from_counts_refuses_an_unknown_goal() -> None:
+    with pytest.raises(ValueError, match="goal_attainment"):
+        code_presence_from_counts({"i mål": 2}, {}, CODES, without_goal=0)
+
+
+@pytest.mark.parametrize("count", [-1, 1.5, True, "2"])
+def test_a_group_count_must_be_a_whole_number_of_cases(count) -> None:
+    with pytest.raises(ValueError, match="count"):
+        goal_attainment_distribution([{"goal_attainment": "achieved", "count": count}])
+
+
+def test_a_group_of_no_cases_counts_nothing() -> None:
+    result = problem_grade_by_goal(
+        [{"goal_attainment": "achieved", "problem_grade": "mild", "count": 0}]
+    )
+    assert result.rows()["total"] == [(0, None), (0, None), (0, None), (0, None)]
