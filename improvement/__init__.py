@@ -7,7 +7,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from . import access, config, errors, formatting, revalidation, template_i18n
+from . import access, config, errors, formatting, hyphenation, revalidation, template_i18n
 from .extensions import babel, csrf, db, htmx, login_manager, migrate
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -39,6 +39,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     revalidation.init_app(app)  # after access control: a 304 is only for who may see the page
     app.context_processor(access.context)
     formatting.init_app(app)
+    hyphenation.init_app(app)
     errors.init_app(app)
 
     from .assessments.views import bp as assessments_bp

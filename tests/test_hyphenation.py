@@ -1,0 +1,42 @@
+"""Soft hyphens in long words: board cards break Danish compounds at syllables."""
+
+from improvement.extensions import db
+from improvement.hyphenation import SOFT_HYPHEN, hyphenate
+from tests.helpers import gen_intervention, gen_org, gen_user
+from tests.pdsa.factories import gen_cycle, gen_point
+
+
+def test_long_words_get_soft_hyphens_and_read_the_same() -> None:
+    text = "Fælles gennemgang af progressionsmålingen"
+    result = hyphenate(text)
+    # The break the presentation board needs at 1366 pixels ("progres-" / "sionsmålingen").
+    assert f"res{SOFT_HYPHEN}sions" in result
+    assert f"må{SOFT_HYPHEN}lin{SOFT_HYPHEN}gen" in result
+    # Words under 12 letters are left whole; without the soft hyphens it is the same text.
+    assert result.startswith("Fælles gennemgang af ")
+    assert result.replace(SOFT_HYPHEN, "") == text
+
+
+def test_english_words_break_by_english_rules() -> None:
+    assert hyphenate("implementation", "en").replace(SOFT_HYPHEN, "-") == "im-ple-ment-a-tion"
+
+
+def test_nothing_to_hyphenate() -> None:
+    assert hyphenate(None) is None
+    assert hyphenate("") == ""
+    assert hyphenate("Kort titel") == "Kort titel"
+
+
+def test_board_cards_carry_the_soft_hyphens(app, client, login) -> None:
+    org = gen_org("Nord")
+    leader = gen_user(org, role="leader")
+    intervention = gen_intervention(org)
+    point = gen_point(intervention, title="Forældresamarbejdet")
+    gen_cycle(point, owner=leader, title="Fælles gennemgang af progressionsmålingen")
+    db.session.commit()
+    login(leader, org)
+    html = client.get(f"/indsatser/{intervention.id}/tavle").get_data(as_text=True)
+    assert f"res{SOFT_HYPHEN}sions" in html
+    # The development point under the title too, by the same rules.
+    assert f'<p class="card-point">{hyphenate("Forældresamarbejdet")}</p>' in html
+    assert SOFT_HYPHEN in hyphenate("Forældresamarbejdet")
