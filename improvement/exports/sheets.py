@@ -30,7 +30,7 @@ from ..models.description import (
     development_point_core_element,
     development_point_practice_element,
 )
-from .workbook import TYPES, Column, Sheet
+from .workbook import TYPES, Column, Sheet, part_name
 
 BATCH = 2000
 
@@ -240,11 +240,17 @@ def development_points_sheet(scope: Scope) -> Sheet:
 
 
 def definitions_sheet(sheets: Sequence[Sheet]) -> Sheet:
-    rows = [
-        (sheet.name, column.header, column.meaning, TYPES[column.kind][0], column.allowed)
-        for sheet in sheets
-        for column in sheet.columns
-    ]
+    """What every column of `sheets` means. Written after them, so each row names the
+    sheet as its tab reads (cut to Excel's 31 characters) and, for a sheet longer than
+    Excel allows, every part it went on in."""
+    sheets = list(sheets)  # the caller appends this sheet to its list: not itself
+
+    def rows():
+        for sheet in sheets:
+            names = ", ".join(name for name, _ in sheet.parts) or part_name(sheet.name, 1)
+            for column in sheet.columns:
+                yield names, column.header, column.meaning, TYPES[column.kind][0], column.allowed
+
     return Sheet(
         "Datadefinitioner",
         [
@@ -254,7 +260,7 @@ def definitions_sheet(sheets: Sequence[Sheet]) -> Sheet:
             Column("Type", "text", "Datatype", _labels({k: v[0] for k, v in TYPES.items()}), 14),
             Column("Tilladte værdier", "long_text", "De værdier, kolonnen kan have", width=40),
         ],
-        rows,
+        rows(),
     )
 
 

@@ -197,3 +197,33 @@ def test_a_sheet_longer_than_excel_allows_goes_on_in_numbered_sheets(monkeypatch
         [third, 1],
         ["Præcis", 4],
     ]
+
+
+def test_data_definitions_name_every_part_of_a_long_sheet(monkeypatch):
+    """Datadefinitioner names the sheets as their tabs read, every part of a long one."""
+    from improvement.exports import workbook as wb
+    from improvement.exports.sheets import definitions_sheet
+
+    monkeypatch.setattr(wb, "MAX_DATA_ROWS", 4)
+    sheets = [
+        wb.Sheet(
+            "Vurderinger af kerneelementer i alt",
+            [wb.Column("Nr", "int", "Rækkens nummer"), wb.Column("Note", "text", "Fritekst")],
+            ([n, "x"] for n in range(9)),
+        ),
+        wb.Sheet("Kort", [wb.Column("Nr", "int", "Rækkens nummer")], [[1]]),
+    ]
+    sheets.append(definitions_sheet(sheets))
+    target = BytesIO()
+    overview = wb.Sheet("Oversigt", [wb.Column("Ark", "text", "")], [])
+    wb.write_workbook(sheets, lambda written: overview, target)
+    book = load_workbook(BytesIO(target.getvalue()))
+    parts = (
+        "Vurderinger af kerneelementer i, Vurderinger af kerneelement (2), "
+        "Vurderinger af kerneelement (3)"
+    )
+    assert [row[:3] for row in book["Datadefinitioner"].iter_rows(min_row=2, values_only=True)] == [
+        (parts, "Nr", "Rækkens nummer"),
+        (parts, "Note", "Fritekst"),
+        ("Kort", "Nr", "Rækkens nummer"),
+    ]
