@@ -30,16 +30,19 @@ def _dictionary(language: str) -> pyphen.Pyphen:
     return pyphen.Pyphen(lang=language)
 
 
-@lru_cache(maxsize=8192)
-def _hyphenated(word: str, language: str) -> str:
-    return _dictionary(language).inserted(word, hyphen=SOFT_HYPHEN)
-
-
 def hyphenate(text: str | None, language: str = "da") -> str | None:
     """`text` with soft hyphens at the syllable breaks of its long words."""
     if not text:
         return text
-    return _LONG_WORD.sub(lambda match: _hyphenated(match.group(), language), text)
+    return _hyphenated(text, language)
+
+
+# A board shows the same titles render after render: remembered whole, a title costs one
+# lookup instead of a scan for long words.
+@lru_cache(maxsize=8192)
+def _hyphenated(text: str, language: str) -> str:
+    dictionary = _dictionary(language)
+    return _LONG_WORD.sub(lambda match: dictionary.inserted(match.group(), SOFT_HYPHEN), text)
 
 
 @pass_context
