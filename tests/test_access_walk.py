@@ -214,3 +214,24 @@ def test_anonymous_is_sent_to_login(app, client, world):
         response = client.open(_url(rule, world), method=method, data=PAYLOAD)
         assert response.status_code == 302, f"{method} {rule.rule}"
         assert "/login" in response.headers["Location"]
+
+
+@pytest.mark.parametrize("huge", [2**31, 10**20])
+def test_ids_past_the_databases_range_are_404(app, client, login, world, huge):
+    """Every route with an id, given one no INTEGER column can hold (PostgreSQL's range ends
+    at 2^31 - 1, SQLite's at 2^63 - 1): 404 like any missing row, never 500, nothing written."""
+    login(world.evaluator, world.victim)
+    before = _fingerprint(world.victim.id)
+    checked = 0
+    for rule, method in _routes(app):
+        ids = [arg for arg in rule.arguments if arg.endswith("_id")]
+        if not ids:
+            continue
+        values = {arg: PARAMS[arg](world) for arg in rule.arguments}
+        for arg in ids:
+            url = rule.build({**values, arg: huge})[1]
+            response = _request(client, method, url)
+            assert response.status_code == 404, f"{method} {url} gave {response.status_code}"
+            checked += 1
+    assert checked > 100
+    assert _fingerprint(world.victim.id) == before

@@ -22,6 +22,7 @@ from ..analysis.ratings import (
 from ..analysis.rounding import percent
 from ..extensions import db, htmx
 from ..forms import EmptyForm, choices
+from ..ids import parse_id
 from ..models import (
     GOAL_ATTAINMENT,
     PROBLEM_GRADES,
@@ -323,8 +324,9 @@ def _cell_response(status: int, message: str, phase_id=None, element_id=None, **
 
 def _rating_target(case: Case, form: RatingForm):
     """The phase and core element of a cell, or a 404 when they are not this case's."""
-    phase = db.session.get(Phase, form.phase_id.data or 0)
-    element = db.session.get(CoreElement, form.core_element_id.data or 0)
+    phase_id, element_id = parse_id(form.phase_id.data), parse_id(form.core_element_id.data)
+    phase = db.session.get(Phase, phase_id) if phase_id else None
+    element = db.session.get(CoreElement, element_id) if element_id else None
     if (
         phase is None
         or element is None

@@ -6,6 +6,7 @@ from sqlalchemy import delete, or_, select
 
 from ..extensions import db
 from ..forms import choices
+from ..ids import parse_id
 from ..models import (
     THEORY_KINDS,
     Assumption,
@@ -245,7 +246,10 @@ def theory_link_assumption(intervention_id: int, link_id: int):
     if value:
         if not value.isdigit():
             abort(400)
-        link.assumption_id = load_child(Assumption, intervention_id, int(value)).id
+        assumption_id = parse_id(value)
+        if assumption_id is None:
+            abort(404)
+        link.assumption_id = load_child(Assumption, intervention_id, assumption_id).id
     else:
         link.assumption_id = None
     db.session.commit()

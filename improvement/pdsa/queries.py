@@ -7,6 +7,7 @@ from sqlalchemy.orm import joinedload, load_only, selectinload
 
 from ..access import scoped
 from ..extensions import db
+from ..ids import parse_id
 from ..interventions.team import team_of
 from ..models import (
     ActionItem,
@@ -138,9 +139,9 @@ class BoardFilter:
     """Who and which development point the board shows; parsed from query or form data."""
 
     def __init__(self, args):
-        self.owner = _int(args.get("owner"))
-        self.point = _int(args.get("point"))
-        weeks = _int(args.get("uger"))
+        self.owner = parse_id(args.get("owner"))
+        self.point = parse_id(args.get("point"))
+        weeks = parse_id(args.get("uger"))
         self.weeks = weeks if weeks in DONE_WEEK_CHOICES else DONE_WEEKS
 
     def as_args(self) -> dict:
@@ -162,13 +163,6 @@ class BoardFilter:
 
     def visible(self, stmt):
         return stmt.where(or_(PdsaCycle.phase != "done", PdsaCycle.closed_at >= self.done_since))
-
-
-def _int(value) -> int | None:
-    try:
-        return int(value) if value not in (None, "") else None
-    except ValueError:
-        return None
 
 
 # What a card shows (templates/pdsa/_card.html). The worksheet's long texts stay in the

@@ -104,6 +104,15 @@ def test_phase_or_element_of_another_intervention_is_404(client, login, team):
     assert _rows() == []
 
 
+@pytest.mark.parametrize("field", ["phase_id", "core_element_id"])
+def test_an_id_past_the_databases_range_is_404(client, login, team, field):
+    login(team.practitioner, team.org)
+    response = _rate(client, team, 3, **{field: str(10**20)})
+    assert response.status_code == 404
+    assert "hører ikke til forløbets indsats" in response.get_data(as_text=True)
+    assert _rows() == []
+
+
 def test_closed_case_is_refused(client, login, team):
     case = db.session.get(Case, team.case.id)
     case.end_date = date(2026, 3, 1)

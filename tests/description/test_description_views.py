@@ -337,6 +337,13 @@ def test_theory_items_links_and_references(client, login):
     )
     db.session.refresh(link)
     assert link.assumption_id == first.id
+    # An id no row can have is a missing assumption; the link keeps its own.
+    response = client.post(
+        f"{url}/forbindelser/{link.id}/antagelse", data={"assumption_id": 10**20}, headers=HX
+    )
+    assert response.status_code == 404
+    db.session.refresh(link)
+    assert link.assumption_id == first.id
 
     prefix = f"ref{first.id}-"
     response = client.post(

@@ -88,6 +88,18 @@ def test_board_filters_by_owner_and_point(client, login):
     assert "Fast dagsorden" not in body and "Klar til afprøvning" in body
 
 
+def test_filter_values_that_are_no_id_show_the_whole_board(client, login):
+    """Past INTEGER's range, negative or not a number: no filter, not a 500."""
+    org, lise, bo, intervention, *_ = board_world()
+    login(lise, org)
+    url = f"/indsatser/{intervention.id}/tavle"
+    for value in (str(10**20), str(2**31), "-3", "abc"):
+        response = client.get(url, query_string={"owner": value, "point": value, "uger": value})
+        assert response.status_code == 200, value
+        body = response.get_data(as_text=True)
+        assert "Klar til afprøvning" in body and "Fast dagsorden" in body
+
+
 def test_presentation_mode_has_no_editing_chrome_and_refreshes_with_filters(client, login):
     org, lise, bo, intervention, *_ = board_world()
     login(lise, org)
