@@ -13,6 +13,13 @@ WTFORMS_MESSAGES = (
     _l("This field is required."),
     _l("Not a valid date value."),
     _l("Not a valid choice."),
+    _l("Invalid Choice: could not coerce."),
+    _l("Invalid choice(s): one or more data inputs could not be coerced."),
+    lazy_ngettext(
+        "'%(value)s' is not a valid choice for this field.",
+        "'%(value)s' are not valid choices for this field.",
+        2,
+    ),
     _l("Not a valid integer value."),
     _l("Invalid email address."),
     lazy_ngettext(

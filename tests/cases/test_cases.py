@@ -1,6 +1,7 @@
 """Cases: creation with pseudonymous codes, editing with outcome, follow-ups."""
 
 from datetime import date, timedelta
+from html import unescape
 
 import pytest
 from sqlalchemy import func, select
@@ -148,6 +149,22 @@ def test_edit_case_codes_outcome(client, login, team):
     assert [c.name for c in case.problem_categories] == [first.name]
     page = client.get(_url(team, f"/{case.id}")).get_data(as_text=True)
     assert "I mål" in page and "Svær" in page
+
+
+def test_choices_that_are_no_choice_are_refused_in_danish(client, login, team):
+    """WTForms' own messages for a value that is not a number or not on the list."""
+    login(team.practitioner, team.org)
+    edit = _url(team, f"/{team.case.id}/rediger")
+    cases = [
+        ({"problem_categories": "abc"}, "Ugyldigt valg: en eller flere værdier kunne ikke læses."),
+        ({"problem_categories": "999999"}, "'999999' er ikke et gyldigt valg i dette felt."),
+        ({"practitioner_id": "abc"}, "Ugyldigt valg."),
+    ]
+    for fields, message in cases:
+        response = client.post(edit, data=_edit_data(team, **fields), headers=HX)
+        assert response.status_code == 422, fields
+        assert message in unescape(response.get_data(as_text=True)), fields
+    assert db.session.get(Case, team.case.id).problem_categories == []
 
 
 def test_outcome_needs_end_date_and_dates_must_fit(client, login, team):
