@@ -157,7 +157,7 @@ def _rows(sheet: str, rows: list[tuple], columns: Sequence[str]) -> list[Row]:
 
 
 def _shown(value) -> str:
-    if isinstance(value, datetime):
+    if isinstance(value, date):  # a datetime too
         return value.strftime("%d-%m-%Y")
     return _text(value)
 
@@ -171,6 +171,7 @@ class RatingContext:
 
     cases: dict  # code → case id
     closed_cases: set  # codes of closed cases
+    starts: dict  # code → the case's start date
     phases: dict  # name → phase id (not archived)
     elements: dict  # name → core element id (not archived)
     scale: Sequence[int]
@@ -242,6 +243,15 @@ def check_ratings(
             error(DATE, _("Write the date as an Excel date, e.g. 05-03-2026."))
         elif day > ctx.today:
             error(DATE, _("The date is in the future."))
+        elif code in ctx.starts and day < ctx.starts[code]:
+            # Also a number typed into a date cell: -1 reads as 29-12-1899.
+            error(
+                DATE,
+                _(
+                    "The date is before the case started (%(start)s).",
+                    start=_shown(ctx.starts[code]),
+                ),
+            )
         comment = _text(v[COMMENT])
         if len(errors) == before:
             valid.append(

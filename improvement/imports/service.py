@@ -36,6 +36,7 @@ def rating_context(intervention: Intervention) -> RatingContext:
     return RatingContext(
         cases={c.code: c.id for c in cases},
         closed_cases={c.code for c in cases if c.is_closed},
+        starts={c.code: c.start_date for c in cases},
         phases={p.name: p.id for p in cases_service.phases_of(intervention) if not p.archived},
         elements={
             e.name: e.id for e in cases_service.core_elements_of(intervention) if not e.archived

@@ -130,7 +130,8 @@ GUIDE = [
     (
         RATINGS_SHEET,
         DATE,
-        "Hvornår vurderingen blev givet: en dato (fx 05-03-2026), ikke i fremtiden.",
+        "Hvornår vurderingen blev givet: en dato (fx 05-03-2026), ikke i fremtiden og ikke "
+        "før forløbets startdato.",
     ),
     (
         RATINGS_SHEET,

@@ -23,6 +23,7 @@ from improvement.imports.parsing import (
 CTX = RatingContext(
     cases={"A-1": 10, "A-2": 11, "LUKKET": 12},
     closed_cases={"LUKKET"},
+    starts={"A-1": date(2026, 1, 5), "A-2": date(2026, 1, 5), "LUKKET": date(2025, 6, 1)},
     phases={"Opstart": 20, "Forløb": 21},
     elements={"Tæt kontakt": 30},
     scale=(1, 2, 3, 4, 5),
@@ -70,6 +71,9 @@ def test_valid_rating_rows_become_ids():
         (rating(5, day="01-03-2026"), "Dato", "01-03-2026"),
         (rating(5, day=46000), "Dato", "46000"),
         (rating(5, day=datetime(2026, 3, 11)), "Dato", "11-03-2026"),
+        # Before the case started; -1 in a date cell is read as 29-12-1899.
+        (rating(5, day=datetime(2026, 1, 4)), "Dato", "04-01-2026"),
+        (rating(5, day=datetime(1899, 12, 29)), "Dato", "29-12-1899"),
     ],
 )
 def test_each_wrong_cell_is_one_error_and_the_row_is_not_valid(row, column, value):
@@ -84,6 +88,18 @@ def test_each_wrong_cell_is_one_error_and_the_row_is_not_valid(row, column, valu
 def test_a_row_with_three_wrong_cells_gives_three_errors():
     _valid, errors = check_ratings([rating(7, case="X", phase="Y", score=0)], CTX)
     assert [e.column for e in errors] == ["Forløbskode", "Fase", "Score"]
+
+
+def test_a_date_before_the_case_started_names_the_start(app):
+    with app.test_request_context():
+        _valid, errors = check_ratings([rating(2, day=datetime(2025, 12, 31))], CTX)
+    # The start as the sheet writes dates.
+    assert [e.message for e in errors] == ["Datoen er før forløbet startede (05-01-2026)."]
+
+
+def test_the_start_day_itself_is_allowed():
+    valid, errors = check_ratings([rating(2, day=date(2026, 1, 5))], CTX)
+    assert errors == [] and valid[0].day == date(2026, 1, 5)
 
 
 def test_today_is_allowed_and_a_string_score_of_digits_too():
@@ -198,7 +214,7 @@ def test_read_upload_refuses_other_files():
 
 def test_a_numeric_case_code_matches_its_text():
     ctx = RatingContext(
-        {"1001": 5}, set(), {"Opstart": 20}, {"Tæt kontakt": 30}, (1, 2, 3), CTX.today
+        {"1001": 5}, set(), {}, {"Opstart": 20}, {"Tæt kontakt": 30}, (1, 2, 3), CTX.today
     )
     valid, errors = check_ratings([rating(2, case=1001.0, score=3)], ctx)
     assert errors == []
