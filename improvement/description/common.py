@@ -42,9 +42,12 @@ def reorder(model, siblings: list, ids: list[int] | None = None) -> bool:
 
 def move(model, siblings: list, obj) -> None:
     """Move one object a step up or down (the keyboard alternative to dragging)."""
+    direction = request.form.get("direction")
+    if direction not in ("up", "down"):
+        abort(400)
     ids = [s.id for s in siblings]
     index = ids.index(obj.id)
-    target = index - 1 if request.form.get("direction") == "up" else index + 1
+    target = index - 1 if direction == "up" else index + 1
     if 0 <= target < len(ids):
         ids[index], ids[target] = ids[target], ids[index]
         set_positions(model, ids)

@@ -125,6 +125,12 @@ def test_core_element_archive_reorder_move_and_template(client, login):
     client.post(f"{url}/{b.id}/flyt", data={"direction": "up"}, headers=HX)
     order = [e.name for e in db.session.scalars(select(CoreElement).order_by(CoreElement.position))]
     assert order == ["C", "B", "A"]
+    # A direction that is neither up nor down moves nothing.
+    for direction in ("", "sideways"):
+        response = client.post(f"{url}/{b.id}/flyt", data={"direction": direction}, headers=HX)
+        assert response.status_code == 400
+    order = [e.name for e in db.session.scalars(select(CoreElement).order_by(CoreElement.position))]
+    assert order == ["C", "B", "A"]
 
     response = client.post(f"{url}/{a.id}/arkiver", headers=HX)
     assert response.status_code == 200
