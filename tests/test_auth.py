@@ -127,6 +127,11 @@ def test_english_is_selectable_per_user(client, login):
     assert "Interventions" in client.get("/indsatser").get_data(as_text=True)
     client.post("/profil", data={"locale": "da"})
     assert "Indsatser" in client.get("/indsatser").get_data(as_text=True)
+    # A language not offered is refused at the field, and the choice stays.
+    response = client.post("/profil", data={"locale": "zz"})
+    assert response.status_code == 422
+    assert "Ikke et gyldigt valg." in response.get_data(as_text=True)
+    assert db.session.get(type(user), user.id).locale == "da"
 
 
 @pytest.mark.csrf

@@ -96,7 +96,11 @@ def profile():
         db.session.commit()
         flash(_("Your settings are saved."), "success")
         return redirect(url_for("auth.profile"))
-    return render_template("auth/profile.html", form=form, password_form=PasswordChangeForm())
+    status = 422 if form.errors else 200
+    return (
+        render_template("auth/profile.html", form=form, password_form=PasswordChangeForm()),
+        status,
+    )
 
 
 @bp.route("/profil/adgangskode", methods=["POST"])
