@@ -21,6 +21,7 @@ from ..analysis.assessment import (
 )
 from ..extensions import db, htmx
 from ..forms import EmptyForm, choices
+from ..ids import parse_id
 from ..interventions.team import team_of
 from ..models import (
     RESPONDENT_ROLES,
@@ -277,7 +278,7 @@ def respondents_invite(intervention_id: int, round_id: int):
             409,
             **_round_context(round_, invite_error=_("The round is closed.")),
         )
-    wanted = {int(v) for v in request.form.getlist("member_id") if v.isdigit()}
+    wanted = {parse_id(v) for v in request.form.getlist("member_id")} - {None}
     members = [m for m in _invitable(round_, round_.respondents) if m.id in wanted]
     if not members:
         return render_htmx(

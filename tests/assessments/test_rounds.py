@@ -109,10 +109,14 @@ def test_invite_copies_the_role_from_the_team(client, login):
         db.session.execute(select(AssessmentRespondent.user_id, AssessmentRespondent.role)).all()
     )
     assert roles == {users["leader"].id: "leader", users["caseworker"].id: "authority"}
-    # Nobody chosen: 422 with a message, nothing written.
-    response = client.post(f"{base(intervention)}/{round_.id}/respondenter", data={}, headers=HX)
-    assert response.status_code == 422
-    assert "Vælg mindst ét teammedlem." in response.get_data(as_text=True)
+    # Nobody chosen, or nothing that is an id ("²" is a digit to str.isdigit, not to int):
+    # 422 with a message, nothing written.
+    for data in ({}, {"member_id": ["²", str(10**20), "abc"]}):
+        url = f"{base(intervention)}/{round_.id}/respondenter"
+        response = client.post(url, data=data, headers=HX)
+        assert response.status_code == 422
+        assert "Vælg mindst ét teammedlem." in response.get_data(as_text=True)
+    assert db.session.scalar(select(func.count()).select_from(AssessmentRespondent)) == 2
 
 
 def test_answer_is_saved_per_statement_and_shows_saved_state(client, login):

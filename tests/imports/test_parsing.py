@@ -68,6 +68,7 @@ def test_valid_rating_rows_become_ids():
         (rating(5, score=2.5), "Score", "2.5"),
         (rating(5, score="høj"), "Score", "høj"),
         (rating(5, score=True), "Score", "True"),
+        (rating(5, score="²"), "Score", "²"),
         (rating(5, day="01-03-2026"), "Dato", "01-03-2026"),
         (rating(5, day=46000), "Dato", "46000"),
         (rating(5, day=datetime(2026, 3, 11)), "Dato", "11-03-2026"),
