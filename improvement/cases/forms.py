@@ -110,13 +110,18 @@ class CaseEditForm(VersionedForm, CaseForm):
     )
     problem_categories = MultiCheckboxField(_l("Problem categories"), coerce=int)
 
-    # Set by the view: the follow-ups already held, which start and end must enclose.
+    # Set by the view: the follow-ups already held, which start and end must enclose, and
+    # the day of the case's first rating (a rating is never dated before its case started;
+    # the import refuses such rows too).
     followup_days: list[date] = []
+    first_rating_day: date | None = None
 
     def validate_start_date(self, field) -> None:
         super().validate_start_date(field)
         if field.data and self.followup_days and field.data > min(self.followup_days):
             raise ValidationError(_l("The start date cannot be after the first follow-up held."))
+        if field.data and self.first_rating_day and field.data > self.first_rating_day:
+            raise ValidationError(_l("The start date cannot be after the case's first rating."))
 
     def validate_end_date(self, field) -> None:
         if not field.data:

@@ -6,6 +6,7 @@ from datetime import date
 from functools import cache
 
 import yaml
+from flask_babel import to_user_timezone
 from sqlalchemy import Integer, cast, extract, func, select
 from sqlalchemy.orm import joinedload
 
@@ -299,6 +300,14 @@ def outcome_counts(intervention: Intervention) -> tuple[list, list]:
     ).all()
     # Mappings: a Row's "count" attribute would be the tuple method of that name.
     return [row._mapping for row in groups], category_counts
+
+
+def first_rating_day(case: Case) -> date | None:
+    """The calendar day (the user's time zone) of the case's earliest rating, if any."""
+    first = db.session.scalar(
+        select(func.min(CoreElementRating.rated_at)).where(CoreElementRating.case_id == case.id)
+    )
+    return to_user_timezone(first).date() if first else None
 
 
 def ratings_of_case(case: Case) -> list[CoreElementRating]:

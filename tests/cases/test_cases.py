@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from improvement.extensions import db
 from improvement.models import Case, CaseFollowUp
-from tests.cases.helpers import gen_case
+from tests.cases.helpers import gen_case, gen_rating
 
 HX = {"HX-Request": "true"}
 CPR_DA = "Det ligner et CPR-nummer"
@@ -149,6 +149,24 @@ def test_edit_case_codes_outcome(client, login, team):
     assert [c.name for c in case.problem_categories] == [first.name]
     page = client.get(_url(team, f"/{case.id}")).get_data(as_text=True)
     assert "I mål" in page and "Svær" in page
+
+
+def test_start_date_cannot_pass_the_first_rating(client, login, team):
+    """A rating is never dated before its case started; the import holds to it too."""
+    gen_rating(team.case, team.phases[0], team.elements[0], 4, day=date(2026, 2, 1))
+    db.session.commit()
+    login(team.practitioner, team.org)
+    edit = _url(team, f"/{team.case.id}/rediger")
+    response = client.post(edit, data=_edit_data(team, start_date="2026-02-02"), headers=HX)
+    assert response.status_code == 422
+    assert "Startdatoen kan ikke ligge efter forløbets første vurdering." in (
+        response.get_data(as_text=True)
+    )
+    assert db.session.get(Case, team.case.id).start_date == date(2026, 1, 5)
+    # The day of the first rating itself is allowed.
+    response = client.post(edit, data=_edit_data(team, start_date="2026-02-01"), headers=HX)
+    assert response.status_code == 200
+    assert db.session.get(Case, team.case.id).start_date == date(2026, 2, 1)
 
 
 def test_choices_that_are_no_choice_are_refused_in_danish(client, login, team):
