@@ -1,5 +1,7 @@
 """Soft hyphens in long words: board cards break Danish compounds at syllables."""
 
+from markupsafe import Markup
+
 from improvement.extensions import db
 from improvement.hyphenation import SOFT_HYPHEN, hyphenate
 from tests.helpers import gen_intervention, gen_org, gen_user
@@ -17,8 +19,9 @@ def test_long_words_get_soft_hyphens_and_read_the_same() -> None:
     assert result.replace(SOFT_HYPHEN, "") == text
 
 
-def test_english_words_break_by_english_rules() -> None:
-    assert hyphenate("implementation", "en").replace(SOFT_HYPHEN, "-") == "im-ple-ment-a-tion"
+def test_markup_is_left_alone() -> None:
+    markup = Markup("<strong>progressionsmålingen</strong>")
+    assert hyphenate(markup) is markup
 
 
 def test_nothing_to_hyphenate() -> None:
@@ -37,6 +40,13 @@ def test_board_cards_carry_the_soft_hyphens(app, client, login) -> None:
     login(leader, org)
     html = client.get(f"/indsatser/{intervention.id}/tavle").get_data(as_text=True)
     assert f"res{SOFT_HYPHEN}sions" in html
-    # The development point under the title too, by the same rules.
-    assert f'<p class="card-point">{hyphenate("Forældresamarbejdet")}</p>' in html
+    # The development point under the title too.
+    point = f'<p class="card-point">{hyphenate("Forældresamarbejdet")}</p>'
+    assert point in html
     assert SOFT_HYPHEN in hyphenate("Forældresamarbejdet")
+    # The titles are Danish whatever language the user reads the interface in: English
+    # rules would break "Forældres-amarbejdet".
+    client.post("/profil", data={"locale": "en"})
+    html = client.get(f"/indsatser/{intervention.id}/tavle").get_data(as_text=True)
+    assert '<html lang="en"' in html  # the interface is English
+    assert point in html
