@@ -23,8 +23,9 @@ def parse_id(value) -> int | None:
 
 
 def _refuse_ids_past_range(endpoint: str | None, values: dict | None) -> None:
-    # After routing, before access control and the view. A converter with a maximum would
-    # refuse the same ids, but Werkzeug then answers a POST with 405 instead of 404.
+    # After routing, before access control and the view, so a visitor who is not logged in
+    # gets 404 here too, not the login page: no such row exists for anyone. A converter
+    # with a maximum would refuse the same ids, but Werkzeug then answers a POST with 405.
     if values and any(isinstance(v, int) and v > MAX_ID for v in values.values()):
         abort(404)
 

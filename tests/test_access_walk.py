@@ -217,18 +217,18 @@ def test_anonymous_is_sent_to_login(app, client, world):
 
 
 @pytest.mark.parametrize("huge", [2**31, 10**20])
-def test_ids_past_the_databases_range_are_404(app, client, login, world, huge):
-    """Every route with an id, given one no INTEGER column can hold (PostgreSQL's range ends
-    at 2^31 - 1, SQLite's at 2^63 - 1): 404 like any missing row, never 500, nothing written."""
+def test_path_numbers_past_the_databases_range_are_404(app, client, login, world, huge):
+    """Every number in every route's path, given one no INTEGER column can hold
+    (PostgreSQL's range ends at 2^31 - 1, SQLite's at 2^63 - 1): 404 like a missing row,
+    never 500, nothing written. Ids in query strings and forms are tested where they are
+    read (board filters, rating cells, theory links, round invitations)."""
     login(world.evaluator, world.victim)
     before = _fingerprint(world.victim.id)
     checked = 0
     for rule, method in _routes(app):
-        ids = [arg for arg in rule.arguments if arg.endswith("_id")]
-        if not ids:
-            continue
         values = {arg: PARAMS[arg](world) for arg in rule.arguments}
-        for arg in ids:
+        numbers = [arg for arg, value in values.items() if isinstance(value, int)]
+        for arg in numbers:
             url = rule.build({**values, arg: huge})[1]
             response = _request(client, method, url)
             assert response.status_code == 404, f"{method} {url} gave {response.status_code}"

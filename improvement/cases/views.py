@@ -225,6 +225,7 @@ def _edit_form(case: Case, **kwargs) -> CaseEditForm:
     if kwargs.get("obj") is not None:
         form.problem_categories.data = sorted(chosen)
     form.followup_days = [f.held_on for f in case.followups]
+    form.first_rating_day = service.first_rating_day(case)
     return form
 
 
@@ -545,9 +546,8 @@ def quality_pattern(intervention_id: int):
     """A practitioner's own pattern against the team's: for them and for leaders only."""
     intervention = _intervention(intervention_id)
     raters = service.team_users(intervention)
-    try:
-        rater_id = int(request.args.get("behandler", current_user.id))
-    except ValueError:
+    rater_id = parse_id(request.args.get("behandler", current_user.id))
+    if rater_id is None:
         abort(404)
     if rater_id != current_user.id and current_role() not in PATTERN_VIEWERS:
         abort(403)

@@ -191,6 +191,55 @@ def test_outcome_categories_table(client, login, team):
     assert f"{first.name} 1 (5%) 0 (0%) 0 (0%) 1 (2%)" in _table(html, "category-table")
 
 
+def test_outcome_categories_count_only_the_organisations_own_on_closed_cases(client, login, team):
+    """Edge cases of the counting in SQL, hand-counted: an archived category stays while a
+    closed case carries it (even without an outcome), not while only an open case does; a
+    linked category of another organisation is left out; open cases are not counted."""
+    from improvement.cases.service import categories_of, ensure_categories
+    from tests.helpers import gen_org
+
+    active, open_only, closed_only = categories_of(team.org.id)[:3]
+    other = gen_org("Syd")
+    ensure_categories(other.id)
+    foreign = categories_of(other.id)[0]
+    closed = {"start": date(2019, 1, 1), "end_date": date(2019, 12, 1)}
+    achieved = gen_case(
+        team.intervention, "K-1", goal_attainment="achieved", problem_grade="severe", **closed
+    )
+    achieved.problem_categories = [active]
+    missed = gen_case(
+        team.intervention, "K-2", goal_attainment="not_achieved", problem_grade="mild", **closed
+    )
+    missed.problem_categories = [active, foreign]
+    gen_case(team.intervention, "K-3", **closed).problem_categories = [closed_only]
+    # An open case coded in the database: not in the tables.
+    still_open = gen_case(team.intervention, "O-1", goal_attainment="achieved")
+    still_open.problem_categories = [open_only]
+    open_only.archived = closed_only.archived = True
+    db.session.commit()
+    login(team.leader, team.org)
+    html = client.get(f"/indsatser/{team.intervention.id}/resultater").get_data(as_text=True)
+    table = _table(html, "category-table")
+    # Active: 1 of 1 achieved, 0 progressing (no base), 1 of 1 not achieved, 2 of 2.
+    assert f"{active.name} 1 (100%) 0 1 (100%) 2 (100%)" in table
+    # Archived, on a closed case without an outcome: shown, counted nowhere.
+    assert f"{closed_only.name} 0 (0%) 0 0 (0%) 0 (0%)" in table
+    assert open_only.name not in table
+    # The other organisation's category (same seeded names, another id) adds no row and
+    # no count: K-2 is counted once, under the organisation's own category.
+    assert table.count(active.name) == 1
+    assert "I alt 1 (100%) 0 1 (100%) 2 (100%)" in table
+    figures = _text(html[: html.index('id="goal-table"')])
+    # 3 closed (2 with an outcome, 1 without); open: the fixture's case and O-1.
+    assert "3 afsluttede forløb 2 med kodet målopnåelse 1 afsluttet uden kodet resultat" in (
+        figures
+    )
+    assert "2 åbne forløb (indgår ikke i tabellerne)" in figures
+    grade = _table(html, "grade-table")
+    assert "Svær 1 (100%) 0 0 (0%) 1 (50%)" in grade
+    assert "Let 0 (0%) 0 1 (100%) 1 (50%)" in grade
+
+
 def test_outcomes_empty_state(client, login, team):
     login(team.leader, team.org)
     html = client.get(f"/indsatser/{team.intervention.id}/resultater").get_data(as_text=True)
