@@ -135,11 +135,11 @@ class CrossTab:
 
     @cached_property
     def counts(self) -> pd.DataFrame:
-        return self._frame(0).astype(int)
+        return self._frame(0)
 
     @cached_property
     def percents(self) -> pd.DataFrame:
-        return self._frame(1)
+        return self._frame(1).astype(object)
 
     def _frame(self, part: int) -> pd.DataFrame:
         columns = [*self.column_categories, TOTAL]
@@ -147,7 +147,7 @@ class CrossTab:
             {column: cell[part] for column, cell in zip(columns, cells, strict=True)}
             for cells in self.cells.values()
         ]
-        return frame(records, columns, index=list(self.cells)).astype(object)
+        return frame(records, columns, index=list(self.cells))
 
     def labels(self) -> pd.DataFrame:
         """Cells printed the way the seed prints them: "6 (30%)", or "0" with no base."""

@@ -194,9 +194,10 @@ def _score(value, scale: Sequence[int]) -> int | None:
         return None
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    if isinstance(value, str) and value.strip().isascii() and value.strip().isdigit():
+    if isinstance(value, str):
+        text = value.strip()
         # Only ASCII digits: "²" is a digit to str.isdigit, not to int.
-        value = int(value.strip())
+        value = int(text) if text.isascii() and text.isdigit() else value
     return value if isinstance(value, int) and value in scale else None
 
 
