@@ -1,4 +1,4 @@
-"""A live server on a free port and Debian's Chromium driven by Playwright.
+"""A live server on a free port and Debian's Chromium driven by Playwright, on every backend.
 
 The tests skip, saying why, when Chromium is not installed (CI installs it: see .ci/run).
 """
@@ -23,9 +23,7 @@ CHROMIUM_ARGS = [
 
 
 @pytest.fixture
-def live_server(app, database_url):
-    if not database_url.startswith("sqlite"):
-        pytest.skip("browser tests run once, on SQLite")
+def live_server(app):
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
