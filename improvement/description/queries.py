@@ -141,9 +141,6 @@ class Theory:
     def outgoing(self, item_id: int) -> list[ChangeTheoryLink]:
         return [link for link in self.links if link.source_id == item_id]
 
-    def incoming(self, item_id: int) -> list[ChangeTheoryLink]:
-        return [link for link in self.links if link.target_id == item_id]
-
     def links_of(self, assumption_id: int) -> list[ChangeTheoryLink]:
         return [link for link in self.links if link.assumption_id == assumption_id]
 

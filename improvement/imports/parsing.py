@@ -34,8 +34,6 @@ CASE, PHASE, ELEMENT, SCORE, DATE, COMMENT = (
 RATING_COLUMNS = (CASE, PHASE, ELEMENT, SCORE, DATE, COMMENT)
 ROUND, RESPONDENT, STATEMENT, ANSWER = "Runde", "Respondent (e-mail)", "Udsagn", "Svar"
 ANSWER_COLUMNS = (ROUND, RESPONDENT, STATEMENT, ANSWER)
-# Every column must be there; only the comment may be left empty.
-OPTIONAL = {COMMENT}
 
 
 class Refused(ValueError):

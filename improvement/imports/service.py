@@ -175,10 +175,6 @@ def cases_of(intervention: Intervention) -> list[Case]:
     return list(db.session.scalars(stmt))
 
 
-def invited_emails(round_: AssessmentRound) -> list[str]:
-    return sorted(r.user.email for r in round_.respondents)
-
-
 def template_data(intervention: Intervention):
     from .template import TemplateData
 

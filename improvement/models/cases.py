@@ -108,10 +108,6 @@ class Case(OrgScoped, Timestamped, Versioned, db.Model):
         return self.end_date is not None
 
     @property
-    def has_outcome(self) -> bool:
-        return self.goal_attainment is not None
-
-    @property
     def goal_label(self) -> str:
         return str(GOAL_ATTAINMENT.get(self.goal_attainment, "")) if self.goal_attainment else ""
 
