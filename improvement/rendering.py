@@ -41,3 +41,11 @@ def render_fragment(template: str, blocks: str | list[str], status: int = 200, *
     response = make_response(body, status)
     response.headers["Vary"] = "HX-Request"
     return response
+
+
+def retarget(response, selector: str):
+    """Swap the answer into `selector` instead of the element the form named: a form that
+    replaces its whole section on success puts its errors back in place of itself."""
+    response.headers["HX-Retarget"] = selector
+    response.headers["HX-Reswap"] = "outerHTML"
+    return response

@@ -17,7 +17,7 @@ from ..models import (
     Intervention,
 )
 from ..models.theory import NEXT_KIND, core_element_activity
-from ..rendering import render_fragment, render_htmx
+from ..rendering import render_fragment, render_htmx, retarget
 from . import queries
 from .common import load_child, load_intervention, move, stale_message
 from .forms import AssumptionForm, ChangeTheoryForm, LinkForm, ReferenceForm, TheoryItemForm
@@ -74,10 +74,7 @@ def _section(intervention: Intervention, status: int = 200, **extra):
 
 
 def _retarget_section(intervention: Intervention):
-    response = render_fragment(TOC, "theory", **_context(intervention))
-    response.headers["HX-Retarget"] = "#theory"
-    response.headers["HX-Reswap"] = "outerHTML"
-    return response
+    return retarget(render_fragment(TOC, "theory", **_context(intervention)), "#theory")
 
 
 @bp.route("/forandringsteori")

@@ -16,7 +16,7 @@ from ..models import (
     PracticeElement,
     WorkflowStep,
 )
-from ..rendering import render_fragment, render_htmx
+from ..rendering import render_fragment, render_htmx, retarget
 from ..seeding import read
 from . import queries
 from .common import history, load_child, load_intervention, move, reorder, stale_message
@@ -300,12 +300,16 @@ def development_point_edit(intervention_id: int, point_id: int):
         form.practice_elements.data = [e.id for e in point.practice_elements]
         return render_fragment(POINTS, "point_form", form=form, point=point)
     form = _point_form(intervention, prefix=prefix)
+    # Saved, the whole section comes back; refused, the form replaces only itself.
+    in_place = f"#point-{point.id}"
     if not form.validate_on_submit():
-        return render_fragment(POINTS, "point_form", 422, form=form, point=point)
+        response = render_fragment(POINTS, "point_form", 422, form=form, point=point)
+        return retarget(response, in_place)
     if form.is_stale(point):
         form.form_errors.append(stale_message())
         form.version.data = str(point.version)
-        return render_fragment(POINTS, "point_form", 409, form=form, point=point, conflict=True)
+        response = render_fragment(POINTS, "point_form", 409, form=form, point=point, conflict=True)
+        return retarget(response, in_place)
     _fill_point(form, point, intervention)
     db.session.commit()
     # The whole section: the status may have changed the in-progress warning.
@@ -441,10 +445,7 @@ def step_new(intervention_id: int, phase_id: int):
         response = render_fragment(
             FLOWS, "step_new_form", 422, phase=phase, step_form=form, intervention=intervention
         )
-        # The form targets the whole section on success; its errors replace only the form.
-        response.headers["HX-Retarget"] = f"#step-new-{phase.id}"
-        response.headers["HX-Reswap"] = "outerHTML"
-        return response
+        return retarget(response, f"#step-new-{phase.id}")
     step = WorkflowStep(
         organization_id=intervention.organization_id,
         intervention_id=intervention.id,

@@ -2,8 +2,8 @@ import pytest
 from sqlalchemy import select
 
 from improvement.extensions import db
-from improvement.models import ChangeTheoryItem, CoreElement
-from tests.description.factories import gen_core_element, gen_item
+from improvement.models import ChangeTheoryItem, CoreElement, DevelopmentPoint
+from tests.description.factories import gen_core_element, gen_item, gen_point
 from tests.helpers import PASSWORD, gen_intervention, gen_org, gen_user
 
 pytestmark = pytest.mark.browser
@@ -74,3 +74,29 @@ def test_edit_theory_item_in_place_and_reorder_core_elements(browser_page, live_
     page.wait_for_timeout(300)
     assert _order() == ["Anden", "Første", "Tredje"]
     page.screenshot(path=str(tmp_path / "core_elements.png"), full_page=True)
+
+
+def test_refused_point_edit_stays_in_place_and_saves_when_corrected(browser_page, live_server):
+    org = gen_org("Demo Kommune Nord")
+    gen_user(org, role="leader", email="leder@nord.example", name="Lise Lund")
+    intervention = gen_intervention(org, name="Spædbarnsindsats")
+    point = gen_point(intervention, title="Fast dagsorden")
+    gen_point(intervention, title="Fælles sprog", position=1)
+    db.session.commit()
+    page = browser_page
+    _login(page, live_server, "leder@nord.example")
+    page.goto(f"{live_server}/indsatser/{intervention.id}/udviklingspunkter")
+    item = page.locator(f"#point-{point.id}")
+    item.get_by_role("button", name="Redigér").click()
+    item.get_by_label("Beskrivelse").fill("Barnets cpr 010203-1234")
+    item.get_by_role("button", name="Gem").click()
+    item.locator(".field-error").wait_for()
+    # The error replaced only the form: the other point is still listed.
+    assert page.locator("#development-points").get_by_text("Fælles sprog").is_visible()
+    item.get_by_label("Beskrivelse").fill("Dagsorden sendes dagen før")
+    item.get_by_label("Status").select_option(label="Færdig")
+    item.get_by_role("button", name="Gem").click()
+    page.locator("#development-points").get_by_text("Dagsorden sendes dagen før").wait_for()
+    db.session.expire_all()
+    saved = db.session.get(DevelopmentPoint, point.id)
+    assert (saved.description, saved.status) == ("Dagsorden sendes dagen før", "done")
