@@ -5,8 +5,9 @@
 - Every query for an organisation's data goes through scoped() or get_or_404_for_user():
   an object of another organisation is a 404, exactly like a missing one.
 - Read-only roles (evaluator) get 403 on every write, checked once before any view runs,
-  so a new route cannot forget it. Views that only touch the user's own session or profile
-  are marked @personal.
+  so a new route cannot forget it. They also get 403 on the GET of a route that takes
+  writes: that GET serves the form, which they could fill in but never save. Views that
+  only touch the user's own session or profile are marked @personal.
 """
 
 from functools import wraps
@@ -120,9 +121,15 @@ def check_request():
         return redirect(login_url)
     if current_membership() is None and not _view_flag("access_personal"):
         abort(403)
-    if request.method not in SAFE_METHODS and not can_write() and not _view_flag("access_personal"):
+    if not can_write() and _writes() and not _view_flag("access_personal"):
         abort(403)
     return None
+
+
+def _writes() -> bool:
+    """A write, or the form of one: a GET on a route that also takes POST shows a form."""
+    methods = request.url_rule.methods if request.url_rule is not None else SAFE_METHODS
+    return request.method not in SAFE_METHODS or not methods <= SAFE_METHODS
 
 
 def context():
