@@ -190,6 +190,8 @@
             return;
           }
           var card = event.item;
+          // A refused drop sends the card back here (see focusMovedCard).
+          dropOrigin = {id: card.id, list: event.from, index: event.oldIndex};
           var values = filterValues();
           values.to = event.to.dataset.phase;
           values.version = card.dataset.version;
@@ -204,6 +206,7 @@
   // After a move, keyboard users keep their place: focus goes to the moved card's button
   // in the same direction (or its other button, or its title).
   var lastDirection = null;
+  var dropOrigin = null;
   document.addEventListener("htmx:beforeRequest", function (event) {
     var elt = event.detail.elt;
     lastDirection = elt && elt.closest && elt.closest(".card-moves") ?
@@ -216,6 +219,14 @@
       return;
     }
     card.removeAttribute("data-just-moved");
+    // A card refused where it was dropped goes back to where it came from.
+    var list = card.parentElement;
+    if (dropOrigin && dropOrigin.id === card.id && list.dataset.phase !== card.dataset.phase) {
+      dropOrigin.list.insertBefore(card, dropOrigin.list.children[dropOrigin.index] || null);
+    }
+    dropOrigin = null;
+    // The card, and the refusal it may carry, stay in sight (the page may be scrolled).
+    card.scrollIntoView({block: "nearest"});
     if (!lastDirection) {
       return;
     }

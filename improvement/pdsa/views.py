@@ -300,6 +300,7 @@ def cycle_move(intervention_id: int, cycle_id: int):
         counts=queries.board_counts(intervention_id, flt),
         message=message,
         ok=status == 200,
+        refused_here=status == 422,
         editable=True,
         today=date.today(),
         now=datetime.now(UTC),

@@ -55,8 +55,9 @@ def test_drag_card_between_columns_and_refused_move(browser_page, live_server, t
 
     # The plan without objective and prediction is refused and returns to Plan.
     page.locator(f"#card-{empty.id} .card-point").drag_to(page.locator("#cards-study"))
-    page.get_by_text("Udfyld først: Formål med prøvehandlingen, Forudsigelse").wait_for()
-    page.locator(f"#cards-plan #card-{empty.id}").wait_for()
+    refusal = page.locator(f"#cards-plan #card-{empty.id} .card-refusal")
+    refusal.wait_for()
+    assert "Udfyld først: Formål med prøvehandlingen, Forudsigelse" in refusal.inner_text()
     assert page.locator(f"#card-{empty.id}").count() == 1
     assert page.locator("#count-study").inner_text() == "0"
 
@@ -154,3 +155,25 @@ def test_standup_panel_records_without_leaving_the_board(browser_page, live_serv
     page.get_by_label("Status for Ring til skolen").select_option(label="Færdig")
     page.locator("#standup-panel .item-done", has_text="Ring til skolen").wait_for()
     assert page.evaluate("window.__noReload") is True
+
+
+def test_refused_button_move_keeps_the_card_in_place_and_in_sight(browser_page, live_server):
+    intervention, ready, empty, bo = _setup()
+    point = empty.development_point
+    for n in range(8):
+        gen_cycle(point, title=f"Plan {n}", owner=bo)
+    db.session.commit()
+    page = browser_page  # 1366×768: the Plan column runs below the fold
+    _login(page, live_server)
+    page.goto(f"{live_server}/indsatser/{intervention.id}/tavle")
+    cards = page.locator("#cards-plan .card")
+    place = [cards.nth(i).get_attribute("id") for i in range(cards.count())].index(
+        f"card-{empty.id}"
+    )
+    assert place > 0
+    page.get_by_role("button", name="Flyt Tom plan til Afprøv").click()
+    refusal = page.locator(f"#card-{empty.id} .card-refusal")
+    refusal.wait_for()
+    assert cards.nth(place).get_attribute("id") == f"card-{empty.id}"
+    box = refusal.bounding_box()
+    assert 0 <= box["y"] and box["y"] + box["height"] <= 768

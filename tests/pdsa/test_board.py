@@ -164,8 +164,12 @@ def test_refused_move_puts_the_card_back_and_says_what_is_missing(client, login)
     )
     assert response.status_code == 422
     body = response.get_data(as_text=True)
-    assert 'hx-swap-oob="afterbegin:#cards-plan"' in body
-    assert "Udfyld først: Formål med prøvehandlingen, Forudsigelse" in body
+    # The card replaces itself where it stands, saying why inside it; nothing else moves.
+    assert body.lstrip().startswith(f'<article id="card-{empty.id}"')
+    assert "hx-swap-oob=\"afterbegin" not in body and 'id="count-' not in body
+    refusal = body[body.index('class="card-refusal"') : body.index("</article>")]
+    assert "Udfyld først: Formål med prøvehandlingen, Forudsigelse" in refusal
+    assert '<div id="messages" aria-live="polite" hx-swap-oob="true"></div>' in body
     db.session.refresh(empty)
     assert empty.phase == "plan"
 
@@ -180,9 +184,10 @@ def test_concurrent_moves_the_later_one_is_told(client, login):
     second = client.post(url, data={"to": "plan", "version": seen}, headers=HX)
     assert second.status_code == 409
     body = second.get_data(as_text=True)
-    assert "En anden har lige flyttet eller ændret" in body
-    # The later browser gets the card where it really is.
+    # The later browser gets the card where it really is, with the reason inside it.
     assert 'hx-swap-oob="afterbegin:#cards-do"' in body
+    refusal = body[body.index('class="card-refusal"') : body.index("</article>")]
+    assert "En anden har lige flyttet eller ændret" in refusal
     db.session.refresh(ready)
     assert ready.phase == "do"
 
