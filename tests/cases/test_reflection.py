@@ -144,21 +144,21 @@ def test_outcomes_reproduce_seed_002_table_3(client, login, team):
     table_3 = _table(html, "grade-table")
     # Seed 002, table 3 (problem grade x goal attainment, column percentages, half up).
     assert "I mål På vej Ikke i mål I alt" in table_3
-    assert "Svær 6 (30%) 5 (36%) 7 (41%) 18 (35%)" in table_3
-    assert "Mellem 4 (20%) 8 (57%) 7 (41%) 19 (37%)" in table_3
-    assert "Let 10 (50%) 1 (7%) 3 (18%) 14 (27%)" in table_3
-    assert "I alt 20 (100%) 14 (100%) 17 (100%) 51 (100%)" in table_3
+    assert "Svær 6 (30 %) 5 (36 %) 7 (41 %) 18 (35 %)" in table_3
+    assert "Mellem 4 (20 %) 8 (57 %) 7 (41 %) 19 (37 %)" in table_3
+    assert "Let 10 (50 %) 1 (7 %) 3 (18 %) 14 (27 %)" in table_3
+    assert "I alt 20 (100 %) 14 (100 %) 17 (100 %) 51 (100 %)" in table_3
     # Table 2: goal attainment, with the cases without an outcome counted separately.
     table_2 = _table(html, "goal-table")
-    assert "I mål 20 39%" in table_2
-    assert "På vej 14 27%" in table_2
-    assert "Ikke i mål 17 33%" in table_2
-    assert "I alt 51 100%" in table_2
+    assert "I mål 20 39 %" in table_2
+    assert "På vej 14 27 %" in table_2
+    assert "Ikke i mål 17 33 %" in table_2
+    assert "I alt 51 100 %" in table_2
     assert "Afsluttet uden kodet resultat (indgår ikke i procenterne) 95" in table_2
     # The open case of the fixture is counted apart, never silently dropped.
     assert "1 åbne forløb (indgår ikke i tabellerne)" in _text(html)
     adjustment = _table(html, "adjustment-table")
-    assert "I alt 20 (100%) 14 (100%) 17 (100%) 51 (100%)" in adjustment
+    assert "I alt 20 (100 %) 14 (100 %) 17 (100 %) 51 (100 %)" in adjustment
 
 
 def test_outcome_tables_as_an_htmx_fragment(client, login, team):
@@ -170,7 +170,7 @@ def test_outcome_tables_as_an_htmx_fragment(client, login, team):
     assert response.status_code == 200
     fragment = response.get_data(as_text=True)
     assert "<html" not in fragment
-    assert "Svær 6 (30%) 5 (36%) 7 (41%) 18 (35%)" in _table(fragment, "grade-table")
+    assert "Svær 6 (30 %) 5 (36 %) 7 (41 %) 18 (35 %)" in _table(fragment, "grade-table")
     assert _table(fragment, "grade-table") == _table(
         client.get(url).get_data(as_text=True), "grade-table"
     )
@@ -188,7 +188,7 @@ def test_outcome_categories_table(client, login, team):
     login(team.leader, team.org)
     html = client.get(f"/indsatser/{team.intervention.id}/resultater").get_data(as_text=True)
     # 1 of the 20 achieved cases has the category: 5 %; 1 of 51 overall: 2 %.
-    assert f"{first.name} 1 (5%) 0 (0%) 0 (0%) 1 (2%)" in _table(html, "category-table")
+    assert f"{first.name} 1 (5 %) 0 (0 %) 0 (0 %) 1 (2 %)" in _table(html, "category-table")
 
 
 def test_outcome_categories_count_only_the_organisations_own_on_closed_cases(client, login, team):
@@ -221,14 +221,14 @@ def test_outcome_categories_count_only_the_organisations_own_on_closed_cases(cli
     html = client.get(f"/indsatser/{team.intervention.id}/resultater").get_data(as_text=True)
     table = _table(html, "category-table")
     # Active: 1 of 1 achieved, 0 progressing (no base), 1 of 1 not achieved, 2 of 2.
-    assert f"{active.name} 1 (100%) 0 1 (100%) 2 (100%)" in table
+    assert f"{active.name} 1 (100 %) 0 1 (100 %) 2 (100 %)" in table
     # Archived, on a closed case without an outcome: shown, counted nowhere.
-    assert f"{closed_only.name} 0 (0%) 0 0 (0%) 0 (0%)" in table
+    assert f"{closed_only.name} 0 (0 %) 0 0 (0 %) 0 (0 %)" in table
     assert open_only.name not in table
     # The other organisation's category (same seeded names, another id) adds no row and
     # no count: K-2 is counted once, under the organisation's own category.
     assert table.count(active.name) == 1
-    assert "I alt 1 (100%) 0 1 (100%) 2 (100%)" in table
+    assert "I alt 1 (100 %) 0 1 (100 %) 2 (100 %)" in table
     figures = _text(html[: html.index('id="goal-table"')])
     # 3 closed (2 with an outcome, 1 without); open: the fixture's case and O-1.
     assert "3 afsluttede forløb 2 med kodet målopnåelse 1 afsluttet uden kodet resultat" in (
@@ -236,8 +236,8 @@ def test_outcome_categories_count_only_the_organisations_own_on_closed_cases(cli
     )
     assert "2 åbne forløb (indgår ikke i tabellerne)" in figures
     grade = _table(html, "grade-table")
-    assert "Svær 1 (100%) 0 0 (0%) 1 (50%)" in grade
-    assert "Let 0 (0%) 0 1 (100%) 1 (50%)" in grade
+    assert "Svær 1 (100 %) 0 0 (0 %) 1 (50 %)" in grade
+    assert "Let 0 (0 %) 0 1 (100 %) 1 (50 %)" in grade
 
 
 def test_outcomes_empty_state(client, login, team):
