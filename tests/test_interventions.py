@@ -168,3 +168,19 @@ def test_overview_shows_case_key_figures(client, login):
     figures = body.split('class="key-figures overview-figures"')[1].split("</section>")[0]
     values = [part.split("</span>")[0] for part in figures.split('class="key-value">')[1:]]
     assert values == ["2", "0 %", "1"]
+
+
+def test_header_links_the_organisations_progress_and_an_icon_served_here(client, login):
+    org = gen_org()
+    user = gen_user(org, role="evaluator")
+    db.session.commit()
+    login(user, org)
+    page = client.get("/indsatser").get_data(as_text=True)
+    header = page[page.index('<header class="app-header') : page.index("</header>")]
+    assert '<a href="/fremdrift" >Fremdrift</a>' in header
+    progress = client.get("/fremdrift").get_data(as_text=True)
+    assert progress.count('aria-current="page">Fremdrift') == 1
+    assert '<link rel="icon" href="/static/favicon.svg"' in page
+    icon = client.get("/static/favicon.svg")
+    assert icon.status_code == 200 and icon.get_data().startswith(b"<svg")
+    icon.close()

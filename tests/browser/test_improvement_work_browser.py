@@ -176,4 +176,4 @@ def test_refused_button_move_keeps_the_card_in_place_and_in_sight(browser_page, 
     refusal.wait_for()
     assert cards.nth(place).get_attribute("id") == f"card-{empty.id}"
     box = refusal.bounding_box()
-    assert 0 <= box["y"] and box["y"] + box["height"] <= 768
+    assert box["y"] >= 0 and box["y"] + box["height"] <= 768
