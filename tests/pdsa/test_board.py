@@ -166,7 +166,7 @@ def test_refused_move_puts_the_card_back_and_says_what_is_missing(client, login)
     body = response.get_data(as_text=True)
     # The card replaces itself where it stands, saying why inside it; nothing else moves.
     assert body.lstrip().startswith(f'<article id="card-{empty.id}"')
-    assert "hx-swap-oob=\"afterbegin" not in body and 'id="count-' not in body
+    assert 'hx-swap-oob="afterbegin' not in body and 'id="count-' not in body
     refusal = body[body.index('class="card-refusal"') : body.index("</article>")]
     assert "Udfyld først: Formål med prøvehandlingen, Forudsigelse" in refusal
     assert '<div id="messages" aria-live="polite" hx-swap-oob="true"></div>' in body
