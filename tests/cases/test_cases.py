@@ -293,3 +293,14 @@ def test_only_my_cases(client, login, team):
     assert "Du er ikke ansvarlig for nogen forløb her" in client.get(
         _url(team) + "?mine=1"
     ).get_data(as_text=True)
+
+
+def test_grid_marks_the_current_phase_only_while_the_case_is_open(client, login, team):
+    team.case.phase_id = team.phases[0].id
+    db.session.commit()
+    login(team.leader, team.org)
+    url = f"/indsatser/{team.intervention.id}/forloeb/{team.case.id}"
+    assert 'Opstart <small class="current-phase">(aktuel)</small>' in client.get(url).text
+    team.case.end_date = date(2026, 6, 1)
+    db.session.commit()
+    assert "current-phase" not in client.get(url).text
