@@ -10,10 +10,13 @@ Two rules carry the meaning of the numbers:
 * "Ved ikke" is *missing*, not zero. Counting it as 0 would make an honest "I don't know"
   look like "not at all" and drag the element down. An element where a respondent only
   answered "ved ikke" gives that respondent no score for the element.
-* A per-role figure is never shown when it would reveal one person's answer: with a
-  single leader, the "leaders" mean *is* that leader's score. Such cells are suppressed,
+* A figure is never shown when it would reveal one person's answer: with a single
+  leader, the "leaders" mean *is* that leader's score. Such role cells are suppressed,
   and so is a second role cell when the first could otherwise be recovered by
-  subtracting the shown roles from the overall mean (complementary suppression).
+  subtracting the shown roles from the overall mean (complementary suppression). The
+  same minimum (``MIN_GROUP_SIZE``) holds for the element's overall figures: with one
+  respondent the element's mean, minimum and maximum *are* that person's score, so they
+  are suppressed too - everywhere the results go (tables, charts, comparisons, Excel).
 
 Inputs are plain objects: dataclasses defined here, mappings with the same keys, or any
 object with those attributes (e.g. ORM rows). Outputs are frozen dataclasses, plus a
@@ -74,7 +77,8 @@ SFI_FOUR_POINT_WEIGHTS: Mapping[str, float | None] = {
 #: "I høj grad" against "I nogen grad" is nuance, against "I mindre grad" is disagreement.
 DEFAULT_DISAGREEMENT_THRESHOLD: float = 50.0
 
-#: Smallest number of respondents behind a per-role figure that may be shown.
+#: Smallest number of respondents behind a figure that may be shown: a role's mean and
+#: an element's overall mean, minimum, maximum and spread alike.
 MIN_GROUP_SIZE = 2
 
 
@@ -139,6 +143,11 @@ class ElementResult:
     ``n`` counts respondents with a score; ``n_without_score`` those who answered the
     element with "ved ikke" only, so a page can say how many did not know.
     ``by_role`` has an entry for every role in ``ROLES``.
+
+    ``suppressed`` is True when fewer than ``MIN_GROUP_SIZE`` respondents scored the
+    element (but at least one did): ``mean``, ``minimum``, ``maximum`` and ``spread`` are
+    then None, as for an element nobody scored, because they would be one person's
+    score. ``n`` is still given. A page tells the two apart by ``suppressed``.
     """
 
     element: int
@@ -151,17 +160,24 @@ class ElementResult:
     spread: float | None
     disagreement: bool
     by_role: Mapping[str, RoleResult]
+    suppressed: bool = False
 
 
 @dataclass(frozen=True)
 class ElementChange:
-    """An element's mean in two rounds and the change ``after - before`` (None-safe)."""
+    """An element's mean in two rounds and the change ``after - before`` (None-safe).
+
+    ``before_suppressed``/``after_suppressed`` say that a missing mean is withheld
+    (too few respondents) rather than absent (nobody scored the element).
+    """
 
     element: int
     track: str
     before: float | None
     after: float | None
     difference: float | None
+    before_suppressed: bool = False
+    after_suppressed: bool = False
 
 
 # Inputs whose fields are plain attributes: this module's own records.
@@ -325,6 +341,9 @@ def element_results(
     ``disagreement`` is True when ``maximum - minimum > disagreement_threshold``; a
     spread exactly at the threshold is not disagreement.
 
+    An element scored by fewer than ``MIN_GROUP_SIZE`` respondents is ``suppressed``:
+    its mean, minimum, maximum and spread are None, like its role cells.
+
     Raises ValueError for a repeated (respondent, element) pair, which would otherwise
     let one person count twice.
     """
@@ -357,7 +376,8 @@ def element_results(
         by_role: dict[str, list[float]] = {role: [] for role in ROLES}
         for role, score in scores[element]:
             by_role[role].append(score)
-        if values:
+        suppressed = 0 < len(values) < MIN_GROUP_SIZE
+        if values and not suppressed:
             low, high = min(values), max(values)
             spread: float | None = high - low
             mean: float | None = sum(values) / len(values)
@@ -375,6 +395,7 @@ def element_results(
                 spread=_round1(spread),
                 disagreement=spread is not None and spread > disagreement_threshold,
                 by_role=_role_results(by_role),
+                suppressed=suppressed,
             )
         )
     return results
@@ -384,7 +405,8 @@ def element_results_frame(results: Iterable[ElementResult]) -> pd.DataFrame:
     """One row per element, flat columns, for an Excel sheet or a table.
 
     Per-role columns are ``<role>_n`` and ``<role>_mean``; a suppressed mean is empty
-    (None) and ``<role>_suppressed`` says why it is empty.
+    (None) and ``<role>_suppressed`` says why it is empty. ``suppressed`` does the same
+    for the element's overall figures.
     """
     records = []
     for r in results:
@@ -398,6 +420,7 @@ def element_results_frame(results: Iterable[ElementResult]) -> pd.DataFrame:
             "maximum": r.maximum,
             "spread": r.spread,
             "disagreement": r.disagreement,
+            "suppressed": r.suppressed,
         }
         for role in ROLES:
             role_result = r.by_role[role]
@@ -406,7 +429,7 @@ def element_results_frame(results: Iterable[ElementResult]) -> pd.DataFrame:
             record[f"{role}_suppressed"] = role_result.suppressed
         records.append(record)
     columns = ["element", "track", "n", "n_without_score", "mean", "minimum", "maximum"]
-    columns += ["spread", "disagreement"]
+    columns += ["spread", "disagreement", "suppressed"]
     for role in ROLES:
         columns += [f"{role}_n", f"{role}_mean", f"{role}_suppressed"]
     return frame(records, columns)
@@ -418,16 +441,30 @@ def compare_rounds(
     """Change per element from an earlier round ``before`` to a later round ``after``.
 
     ``difference`` is ``after.mean - before.mean`` rounded to one decimal, or None when
-    either round has no score for the element (a missing score is not a change from 0).
-    Elements present in either round are listed, in element order.
+    either round has no score for the element (a missing score is not a change from 0),
+    also when the score is withheld because too few answered (the difference would give
+    the one person's score away). Elements present in either round are listed, in
+    element order.
     """
-    first = {r.element: r.mean for r in before}
-    second = {r.element: r.mean for r in after}
+    first = {r.element: r for r in before}
+    second = {r.element: r for r in after}
     changes = []
     for element in sorted(first.keys() | second.keys()):
-        a, b = first.get(element), second.get(element)
+        x, y = first.get(element), second.get(element)
+        a = x.mean if x else None
+        b = y.mean if y else None
         difference = None if a is None or b is None else round_half_up(b - a, 1)
-        changes.append(ElementChange(element, track_of(element), a, b, difference))
+        changes.append(
+            ElementChange(
+                element,
+                track_of(element),
+                a,
+                b,
+                difference,
+                before_suppressed=bool(x and x.suppressed),
+                after_suppressed=bool(y and y.suppressed),
+            )
+        )
     return changes
 
 
@@ -435,7 +472,8 @@ def weakest_elements(results: Iterable[ElementResult], n: int = 3) -> list[Eleme
     """The ``n`` lowest-scoring elements, lowest first; elements without score are skipped.
 
     Ties are broken by element number so the list is stable between page loads; an
-    element nobody could score is not "weak", it is unknown, and is left out.
+    element nobody could score is not "weak", it is unknown, and is left out, as is one
+    whose score is withheld because too few answered.
     """
     if n < 0:
         raise ValueError("n cannot be negative")

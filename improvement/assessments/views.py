@@ -36,7 +36,7 @@ from ..models import (
     PdsaCycle,
     PracticeElement,
 )
-from ..rendering import render_fragment, render_htmx
+from ..rendering import render_fragment, render_htmx, wants_fragment
 from . import service
 from .forms import (
     AnswerForm,
@@ -266,26 +266,30 @@ def round_rename(intervention_id: int, round_id: int):
     return render_fragment(ROUND, "round_title_form", status, round=round_, form=form)
 
 
+def _respondents_response(round_: AssessmentRound, status: int = 200, **extra):
+    """The respondent list after a change, plus the page's action buttons out of band:
+    inviting or removing oneself shows or hides the answer button."""
+    return render_htmx(
+        ROUND,
+        ["respondents", "round_actions"],
+        status,
+        oob=wants_fragment(),
+        **_round_context(round_, **extra),
+    )
+
+
 @bp.route(BASE + "/<int:round_id>/respondenter", methods=["POST"])
 def respondents_invite(intervention_id: int, round_id: int):
     round_ = _round(intervention_id, round_id)
     if not EmptyForm().validate_on_submit():
         abort(400)
     if not round_.is_open:
-        return render_htmx(
-            ROUND,
-            "respondents",
-            409,
-            **_round_context(round_, invite_error=_("The round is closed.")),
-        )
+        return _respondents_response(round_, 409, invite_error=_("The round is closed."))
     wanted = {parse_id(v) for v in request.form.getlist("member_id")} - {None}
     members = [m for m in _invitable(round_, round_.respondents) if m.id in wanted]
     if not members:
-        return render_htmx(
-            ROUND,
-            "respondents",
-            422,
-            **_round_context(round_, invite_error=_("Choose at least one team member.")),
+        return _respondents_response(
+            round_, 422, invite_error=_("Choose at least one team member.")
         )
     for member in members:
         db.session.add(
@@ -297,7 +301,7 @@ def respondents_invite(intervention_id: int, round_id: int):
             )
         )
     db.session.commit()
-    return render_htmx(ROUND, "respondents", **_round_context(round_))
+    return _respondents_response(round_)
 
 
 @bp.route(BASE + "/<int:round_id>/respondenter/<int:respondent_id>/fjern", methods=["POST"])
@@ -309,15 +313,10 @@ def respondent_remove(intervention_id: int, round_id: int, respondent_id: int):
     if not EmptyForm().validate_on_submit():
         abort(400)
     if not round_.is_open:
-        return render_htmx(
-            ROUND,
-            "respondents",
-            409,
-            **_round_context(round_, invite_error=_("The round is closed.")),
-        )
+        return _respondents_response(round_, 409, invite_error=_("The round is closed."))
     db.session.delete(respondent)
     db.session.commit()
-    return render_htmx(ROUND, "respondents", **_round_context(round_))
+    return _respondents_response(round_)
 
 
 @bp.route(BASE + "/<int:round_id>/luk", methods=["POST"])

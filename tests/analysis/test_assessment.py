@@ -30,6 +30,11 @@ def by_element(results: list[ElementResult]) -> dict[int, ElementResult]:
     return {r.element: r for r in results}
 
 
+def pair(element: int, score: float | None) -> list[dict[str, object]]:
+    """Two respondents with the same score: enough to be shown, mean = ``score``."""
+    return [row("a", "other", element, score), row("b", "other", element, score)]
+
+
 # --- respondent_element_scores ---------------------------------------------------
 
 
@@ -121,11 +126,13 @@ def test_element_results_mean_min_max_and_spread() -> None:
 
 
 def test_every_element_is_listed_even_without_scores() -> None:
-    results = element_results([row("a", "leader", 7, 50)])
+    results = element_results(pair(7, 50))
     assert [r.element for r in results] == list(range(1, 12))
     empty = by_element(results)[3]
     assert (empty.n, empty.mean, empty.minimum, empty.spread) == (0, None, None, None)
     assert empty.disagreement is False
+    assert empty.suppressed is False  # nothing to hide: nobody scored it
+    assert by_element(results)[7].mean == 50.0
     assert by_element(results)[7].track == "organisation"
 
 
@@ -181,11 +188,45 @@ def test_two_single_respondent_roles_need_no_complement() -> None:
 
 
 def test_single_respondent_alone_in_the_team() -> None:
-    # One respondent: the role cell is hidden; no other role to hide as complement.
+    # One respondent: the role cell is hidden; no other role to hide as complement. The
+    # element's overall figures are that person's score as well, so they are hidden by
+    # the same minimum: a "Ledere: 1" head count would otherwise name whose score it is.
     one = by_element(element_results([row("L1", "leader", 5, 67)]))[5]
-    assert one.mean == 67.0
+    assert one.suppressed is True
+    assert (one.mean, one.minimum, one.maximum, one.spread) == (None, None, None, None)
+    assert one.disagreement is False
+    assert one.n == 1  # a head count reveals no answer
     assert one.by_role["leader"].suppressed
     assert not any(one.by_role[r].suppressed for r in ROLES if r != "leader")
+
+
+def test_one_score_among_dont_knows_is_suppressed_but_two_are_shown() -> None:
+    # Element 3: three answered, but only L1 gave a score; the others said "ved ikke" only.
+    # Element 4: two scores (49.8 and 50.2 unrounded): shown, mean 50.0.
+    rows = [
+        row("L1", "leader", 3, 49.8),
+        row("P1", "practitioner", 3, None),
+        row("A1", "authority", 3, None),
+        row("L1", "leader", 4, 49.8),
+        row("P1", "practitioner", 4, 50.2),
+    ]
+    results = by_element(element_results(rows))
+    three, four = results[3], results[4]
+    assert (three.n, three.n_without_score, three.suppressed) == (1, 2, True)
+    assert three.mean is None and three.minimum is None and three.maximum is None
+    assert four.suppressed is False
+    assert (four.mean, four.minimum, four.maximum, four.spread) == (50.0, 49.8, 50.2, 0.4)
+    # A withheld score is not "weak": it is left out like an unknown one.
+    assert weakest_elements(results.values()) == [four]
+
+
+def test_min_max_and_mean_are_rounded_alike() -> None:
+    # Scores 49.75 and 49.85: min and max carry the same decimal as the mean, so a page
+    # printing all three with one decimal never shows a mean outside its own range.
+    rows = [row("a", "other", 1, 49.75), row("b", "other", 1, 49.85)]
+    [one] = element_results(rows, elements=[1])
+    assert (one.minimum, one.mean, one.maximum) == (49.8, 49.8, 49.9)
+    assert one.minimum <= one.mean <= one.maximum
 
 
 def test_pipeline_from_answers_to_results() -> None:
@@ -227,25 +268,41 @@ def test_results_frame_has_none_for_missing_values() -> None:
     assert table.iloc[1]["mean"] is None
     assert table.iloc[1]["leader_mean"] is None
     assert bool(first["disagreement"]) is True  # 100 - 0 = 100 > 50
+    assert bool(first["suppressed"]) is False
+
+
+def test_results_frame_leaves_a_single_respondents_element_empty() -> None:
+    table = element_results_frame(element_results([row("L1", "leader", 2, 67)]))
+    second = table.iloc[1]
+    assert (second["n"], bool(second["suppressed"])) == (1, True)
+    assert second["mean"] is None and second["minimum"] is None and second["maximum"] is None
+    assert second["leader_mean"] is None and bool(second["leader_suppressed"]) is True
 
 
 # --- compare_rounds, weakest_elements, track --------------------------------------
 
 
 def test_compare_rounds_is_none_safe() -> None:
-    first = element_results(
-        [row("a", "other", 1, 40), row("a", "other", 2, 50), row("a", "other", 3, None)]
-    )
-    second = element_results(
-        [row("a", "other", 1, 67), row("a", "other", 2, None), row("a", "other", 3, 33)]
-    )
+    first = element_results(pair(1, 40) + pair(2, 50) + pair(3, None))
+    second = element_results(pair(1, 67) + pair(2, None) + pair(3, 33))
     changes = {c.element: c for c in compare_rounds(first, second)}
     assert changes[1].difference == 27.0  # 67 - 40
     assert changes[2].difference is None  # scored before, not after
     assert changes[3].difference is None  # not scored before
     assert (changes[2].before, changes[2].after) == (50.0, None)
+    assert not (changes[2].before_suppressed or changes[2].after_suppressed)
     assert changes[11].difference is None
     assert len(changes) == 11
+
+
+def test_compare_rounds_gives_no_change_for_a_withheld_score() -> None:
+    # Element 1 had two respondents before and one after: the later score is withheld,
+    # and so is the change (the difference would give the one person's score away).
+    first = element_results(pair(1, 40))
+    second = element_results([row("a", "other", 1, 67)])
+    [change] = compare_rounds(first, second)[:1]
+    assert (change.before, change.after, change.difference) == (40.0, None, None)
+    assert (change.before_suppressed, change.after_suppressed) == (False, True)
 
 
 def test_compare_rounds_rounds_the_difference() -> None:
@@ -264,12 +321,12 @@ def test_compare_rounds_rounds_the_difference() -> None:
 
 def test_weakest_elements_skip_unscored_and_break_ties_by_number() -> None:
     rows = [
-        row("a", "other", 1, 80),
-        row("a", "other", 2, 20),
-        row("a", "other", 3, 50),
-        row("a", "other", 4, 20),
-        row("a", "other", 5, None),  # no score: not "weak", unknown
-        row("a", "other", 6, 90),
+        *pair(1, 80),
+        *pair(2, 20),
+        *pair(3, 50),
+        *pair(4, 20),
+        *pair(5, None),  # no score: not "weak", unknown
+        *pair(6, 90),
     ]
     weakest = weakest_elements(element_results(rows), n=3)
     # 20 (element 2), 20 (element 4), 50 (element 3).

@@ -47,7 +47,8 @@ def test_result_table_radar_and_suppression(client, login):
     login(users["leader"], org)
     body = client.get(f"{base(intervention)}/{round_.id}").get_data(as_text=True)
     # Element 1: (67 + 100 + 33) / 3 = 66.7; min 33, max 100, spread 67 > 50: disagreement.
-    assert "66,7" in body and "33–100" in body
+    # The range has the score's one decimal.
+    assert "66,7" in body and "33,0–100,0" in body
     assert "Uenige" in body
     # Element 2: leader 0, p1 only "ved ikke" (no score), p2 100 → mean 50.0, n=2 (+1).
     assert "50,0" in body and "(+1 ved ikke)" in body
@@ -94,6 +95,7 @@ def test_compare_two_rounds_and_line_over_time(client, login):
         answers={
             ("leader", "leader"): {1: "high", 2: "some"},
             ("p1", "practitioner"): {1: "high"},
+            ("p2", "practitioner"): {2: "some"},
         },
     )
     login(users["leader"], org)
@@ -239,3 +241,89 @@ def test_results_of_several_rounds_are_scored_round_by_round(app):
     assert all(e.mean is None for e in results[nobody.id].elements)
     # One round alone scores the same as among others.
     assert dict(service.iter_results([first])) == {first.id: results[first.id]}
+
+
+def test_an_element_one_respondent_scored_is_suppressed_everywhere(client, login):
+    """Closed anyway with one leader, one practitioner and one caseworker answering: where
+    only one of them gave a score, the overall figure would be that person's answer (and
+    the respondent box says who), so it is hidden like the role cells; elements two or
+    more scored keep their results."""
+    org, intervention, instrument, users, _ = setup_team()
+    baseline = closed_round(intervention, instrument, users, name="Baseline")
+    answers = {
+        # Element 1: everyone scores it: shown. Element 2: only the leader gives a score
+        # (the others answer "ved ikke"): n = 1, hidden. Element 3: only the leader: hidden.
+        ("leader", "leader"): {1: "some", 2: "little", 3: "high"},
+        ("p1", "practitioner"): {1: "high", 2: "dont_know"},
+        ("caseworker", "authority"): {1: "little", 2: "dont_know"},
+    }
+    few = closed_round(intervention, instrument, users, name="Få svar", answers=answers)
+    login(users["leader"], org)
+    page = client.get(f"{base(intervention)}/{few.id}").get_data(as_text=True)
+    table = page[page.index('class="result-table"') :]
+    rows = {
+        int(m.group(1)): m.group(0)
+        for m in re.finditer(
+            r'<tr class="[^"]*">\s*<th scope="row">.*?(\d+)\. .*?</tr>', table, re.S
+        )
+    }
+    # Element 1: (67 + 100 + 33) / 3 = 66.7, range 33.0-100.0: kept.
+    assert "66,7" in rows[1] and "33,0–100,0" in rows[1]
+    # Elements 2 and 3: the leader's 33.0 and 100.0 appear nowhere; "too few to show".
+    for n in (2, 3):
+        assert "for få til at vise" in rows[n].split('class="num role-cell"')[0], n
+        assert "33,0" not in rows[n] and "100,0" not in rows[n], n
+    assert "(+2 ved ikke)" in rows[2]
+    assert "Et element, som kun én respondent har givet en score" in page
+    # Not among the weakest either (it would print the score), and a gap in the radar.
+    weakest = page[page.index("Svageste elementer") : page.index("result-facts")]
+    assert "33,0" not in weakest and "elementer/2#new-point" not in weakest
+    assert radar(page)["datasets"][0]["data"][:4] == [66.7, None, None, None]
+
+    # The printed result, the element page, the listing's table and line, the comparison.
+    printed = client.get(f"{base(intervention)}/{few.id}/udskriv").get_data(as_text=True)
+    assert printed.count("for få til at vise") == page.count("for få til at vise")
+    assert radar(printed)["datasets"][0]["data"][:3] == [66.7, None, None]
+    element = client.get(f"{base(intervention)}/elementer/3").get_data(as_text=True)
+    history = element[element.index("element-history") : element.index("</table>")]
+    assert "for få til at vise" in history and "100,0" not in history
+    listing = client.get(base(intervention)).get_data(as_text=True)
+    over_time = listing[listing.index("over-time-table") :]
+    assert "for få til at vise" in over_time
+    line = radar(listing)
+    assert [d["data"] for d in line["datasets"][:3]] == [[66.7, 66.7], [50.0, None], [None, None]]
+    compare = client.get(f"{base(intervention)}/sammenlign?a={baseline.id}&b={few.id}").get_data(
+        as_text=True
+    )
+    # Element 2: 50.0 before, withheld after: no change shown (it would give 33 away).
+    assert "for få til at vise" in compare and "-17,0" not in compare and "▼" not in compare
+    assert radar(compare)["datasets"][1]["data"][:3] == [66.7, None, None]
+
+
+def test_a_round_where_every_element_rests_on_one_respondent(client, login):
+    org, intervention, instrument, users, _ = setup_team()
+    round_ = closed_round(
+        intervention, instrument, users, answers={("leader", "leader"): {1: "some", 2: "high"}}
+    )
+    login(users["leader"], org)
+    page = client.get(f"{base(intervention)}/{round_.id}").get_data(as_text=True)
+    assert "Intet element har en score, der kan vises: for få har svaret." in page
+    assert "67,0" not in page and "100,0" not in page
+    assert radar(page)["datasets"][0]["data"] == [None] * 11
+
+
+def test_range_has_the_scores_decimal(client, login):
+    """A 49.8 is never printed next to a range of "50–50"."""
+    org, intervention, instrument, users, _ = setup_team()
+    round_ = closed_round(
+        intervention,
+        instrument,
+        users,
+        answers={("p1", "practitioner"): {1: "some"}, ("p2", "practitioner"): {1: "little"}},
+    )
+    login(users["leader"], org)
+    page = client.get(f"{base(intervention)}/{round_.id}").get_data(as_text=True)
+    # (67 + 33) / 2 = 50.0, range 33.0-67.0.
+    assert "50,0" in page and "33,0–67,0" in page and "33–67" not in page
+    element = client.get(f"{base(intervention)}/elementer/1").get_data(as_text=True)
+    assert "33,0–67,0" in element

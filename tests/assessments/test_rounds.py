@@ -119,6 +119,62 @@ def test_invite_copies_the_role_from_the_team(client, login):
     assert db.session.scalar(select(func.count()).select_from(AssessmentRespondent)) == 2
 
 
+def _oob_actions(body: str) -> str:
+    """The out-of-band copy of the round page's action buttons in an HTMX response."""
+    match = re.search(
+        r'<div class="actions" id="round-actions" hx-swap-oob="true">(.*?)</div>', body, re.S
+    )
+    assert match, "no out-of-band action buttons in the response"
+    return match.group(1)
+
+
+def test_inviting_oneself_shows_the_answer_button_without_a_reload(client, login):
+    org, intervention, instrument, users, members = setup_team()
+    round_ = gen_round(intervention, instrument)
+    db.session.commit()
+    login(users["leader"], org)
+    page = client.get(f"{base(intervention)}/{round_.id}").get_data(as_text=True)
+    answer_url = f"{base(intervention)}/{round_.id}/besvar"
+    assert answer_url not in page  # not invited yet: no answer button
+    assert 'id="round-actions"' in page and "hx-swap-oob" not in page
+
+    # The leader ticks herself and a practitioner and clicks "Invitér" (an HTMX request
+    # swapping #respondents): the answer button comes along out of band.
+    response = client.post(
+        f"{base(intervention)}/{round_.id}/respondenter",
+        data={"member_id": [members["leader"].id, members["p1"].id]},
+        headers=HX,
+    )
+    assert response.status_code == 200
+    body = response.get_data(as_text=True)
+    assert body.lstrip().startswith('<section class="panel" id="respondents">')
+    assert "Besvar selvevalueringen" in _oob_actions(body)
+    assert answer_url in _oob_actions(body)
+
+    # Inviting only others leaves the button out; removing oneself takes it away again.
+    me = db.session.scalars(
+        select(AssessmentRespondent).where(AssessmentRespondent.user_id == users["leader"].id)
+    ).one()
+    response = client.post(
+        f"{base(intervention)}/{round_.id}/respondenter/{me.id}/fjern", headers=HX
+    )
+    assert response.status_code == 200
+    assert answer_url not in _oob_actions(response.get_data(as_text=True))
+    response = client.post(
+        f"{base(intervention)}/{round_.id}/respondenter",
+        data={"member_id": [members["p2"].id]},
+        headers=HX,
+    )
+    assert answer_url not in _oob_actions(response.get_data(as_text=True))
+    # Without HTMX the whole page comes back, the button in place and not out of band.
+    response = client.post(
+        f"{base(intervention)}/{round_.id}/respondenter",
+        data={"member_id": [members["leader"].id]},
+    )
+    body = response.get_data(as_text=True)
+    assert answer_url in body and "<html" in body and "hx-swap-oob" not in body
+
+
 def test_answer_is_saved_per_statement_and_shows_saved_state(client, login):
     org, intervention, instrument, users, _ = setup_team()
     round_ = gen_round(intervention, instrument)
