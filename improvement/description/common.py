@@ -2,11 +2,12 @@
 
 from flask import abort, request
 from flask_babel import gettext as _
-from sqlalchemy import select, update
+from sqlalchemy import update
 
-from ..access import get_or_404_for_user, scoped
+from ..access import get_or_404_for_user
 from ..extensions import db
-from ..models import AuditEvent, Intervention, User
+from ..history import history as audit_history
+from ..models import Intervention
 
 
 def load_intervention(intervention_id: int) -> Intervention:
@@ -68,58 +69,6 @@ def stale_message() -> str:
     )
 
 
-def _field_labels() -> dict[str, str]:
-    return {
-        "name": _("Name"),
-        "title": _("Title"),
-        "text": _("Text"),
-        "description": _("Description"),
-        "why": _("Why it matters"),
-        "focus": _("What it focuses on"),
-        "practice": _("What it means in practice"),
-        "status": _("Status"),
-        "kind": _("Kind"),
-        "owner_id": _("Owner"),
-        "archived": _("archived"),
-        "knowledge": _("Knowledge"),
-        "step": _("Step"),
-        "child": _("The child or young person"),
-        "parents": _("The parents"),
-        "professionals": _("The professionals"),
-        "phase_id": _("Phase"),
-    }
-
-
 def history(model, obj) -> list[dict]:
     """The item's audit trail, newest first, with who made each change."""
-    stmt = (
-        scoped(AuditEvent)
-        .where(AuditEvent.object_type == model.__name__, AuditEvent.object_id == obj.id)
-        .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
-    )
-    events = list(db.session.scalars(stmt))
-    user_ids = {e.user_id for e in events if e.user_id}
-    names = (
-        dict(db.session.execute(select(User.id, User.name).where(User.id.in_(user_ids))).all())
-        if user_ids
-        else {}
-    )
-    labels = _field_labels()
-    rows = []
-    for event in events:
-        changes = []
-        for key, (old, new) in (event.changes or {}).items():
-            if key in ("id", "organization_id", "intervention_id", "position"):
-                continue
-            changes.append({"field": labels.get(key, key), "old": old, "new": new})
-        if event.action == "update" and not changes:
-            continue
-        rows.append(
-            {
-                "at": event.at,
-                "action": event.action,
-                "user": names.get(event.user_id, _("System")),
-                "changes": changes,
-            }
-        )
-    return rows
+    return audit_history(model.__name__, obj.id)

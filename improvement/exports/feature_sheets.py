@@ -543,7 +543,7 @@ def ratings_sheet(scope: Scope) -> Sheet:
                 phases[phase_id],
                 elements[element_id],
                 score,
-                at.date() if at else None,
+                scope.local(at).date() if at else None,
                 roles.get((intervention_id, rater)),
                 comment,
             )

@@ -4,7 +4,7 @@ from datetime import UTC, datetime
 from io import BytesIO
 from typing import BinaryIO
 
-from flask_babel import force_locale
+from flask_babel import force_locale, get_timezone
 from sqlalchemy import select
 
 from ..extensions import db
@@ -47,7 +47,9 @@ def scope_for(
                 select(Intervention.id).where(Intervention.organization_id == organization.id)
             )
         )
-    return Scope(organization, ids, exported_by, datetime.now(UTC), intervention)
+    # The time zone the pages show times in (Flask-Babel's, BABEL_DEFAULT_TIMEZONE).
+    zone = get_timezone()
+    return Scope(organization, ids, exported_by, datetime.now(UTC), intervention, zone)
 
 
 def build_export(scope: Scope, target: BinaryIO | None = None) -> BinaryIO:
@@ -57,7 +59,7 @@ def build_export(scope: Scope, target: BinaryIO | None = None) -> BinaryIO:
     with force_locale("da"):
         sheets = [build(scope) for build in BUILDERS]
         sheets.append(definitions_sheet(sheets))
-        write_workbook(sheets, overview_sheet(scope), target)
+        write_workbook(sheets, overview_sheet(scope), target, scope.zone)
     target.seek(0)
     return target
 
@@ -65,4 +67,4 @@ def build_export(scope: Scope, target: BinaryIO | None = None) -> BinaryIO:
 def filename(scope: Scope) -> str:
     name = scope.single.name if scope.single else scope.organization.name
     safe = "".join(c if c.isalnum() or c in " -_" else "_" for c in name).strip().replace(" ", "_")
-    return f"{safe}_{scope.exported_at:%Y-%m-%d}.xlsx"
+    return f"{safe}_{scope.local(scope.exported_at):%Y-%m-%d}.xlsx"

@@ -8,7 +8,7 @@ the request) so the command line can export too; the views pass the user's organ
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime, tzinfo
 
 from sqlalchemy import func, select
 
@@ -30,7 +30,7 @@ from ..models.description import (
     development_point_core_element,
     development_point_practice_element,
 )
-from .workbook import TYPES, Column, Sheet, part_name
+from .workbook import DANISH_TIME, TYPES, Column, Sheet, part_name
 
 BATCH = 2000
 
@@ -42,8 +42,20 @@ class Scope:
     exported_by: str
     exported_at: datetime
     single: Intervention | None = None
+    # Where the workbook's times are wall-clock times: where the app shows them.
+    zone: tzinfo = DANISH_TIME
     # What several sheets of one export need and is costly to compute, computed once.
     memo: dict = field(default_factory=dict, compare=False, repr=False)
+
+    def local(self, moment: datetime | None) -> datetime | None:
+        """A stored moment as wall-clock time in the export's zone, without a zone (Excel
+        has none), for days and texts made from it; timestamp cells are converted by the
+        writer. A naive moment is UTC: SQLite returns stored times without their zone."""
+        if moment is None:
+            return None
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=UTC)
+        return moment.astimezone(self.zone).replace(tzinfo=None)
 
 
 def in_scope(model, scope: "Scope"):
@@ -295,7 +307,7 @@ def _description_versions(scope: Scope) -> list[tuple[str, str]]:
     return [
         (
             f"Indsatsbeskrivelse: {name}",
-            f"version {number}, udgivet {published:%d.%m.%Y}"
+            f"version {number}, udgivet {scope.local(published):%d.%m.%Y}"
             if number
             else "ingen udgivet version (kun kladde)",
         )

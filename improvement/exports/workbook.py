@@ -7,6 +7,7 @@ many there are. Dates stay dates, numbers numbers, and empty stays empty.
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, tzinfo
 from itertools import chain, islice
 from typing import BinaryIO
 from zoneinfo import ZoneInfo
@@ -100,14 +101,23 @@ def _write_sheet(workbook: Workbook, sheet: Sheet, first: bool = False) -> None:
 
 
 def write_workbook(
-    sheets: Sequence[Sheet], overview: Callable[[Sequence[Sheet]], Sheet], target: BinaryIO
+    sheets: Sequence[Sheet],
+    overview: Callable[[Sequence[Sheet]], Sheet],
+    target: BinaryIO,
+    timezone: tzinfo = DANISH_TIME,
 ) -> None:
-    """All sheets into `target`, with the overview (which reports their row counts) first."""
+    """All sheets into `target`, with the overview (which reports their row counts) first.
+
+    Every timestamp is written as wall-clock time in `timezone` (Excel has no time zones).
+    The database stores UTC, and SQLite hands it back without a zone, so a naive value is
+    UTC too.
+    """
     with Workbook(
         target,
         date_format=TYPES["date"][1],
         datetime_format=TYPES["datetime"][1],
-        timezone=DANISH_TIME,
+        timezone=timezone,
+        naive_timezone=UTC,
         header_fill=HEADER_FILL,
         booleans=("Ja", "Nej"),
     ) as workbook:

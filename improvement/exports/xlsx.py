@@ -190,6 +190,7 @@ class _Encoders(dict):
     def __init__(self, book: "Workbook", letter: str, column: Col):
         super().__init__()
         styles, timezone, booleans = book.styles, book.timezone, book.booleans
+        naive_zone = book.naive_timezone
         text = styles.body(None, column.wrap)
         number = styles.body(column.number_format, column.wrap)
         day = styles.body(book.date_format, column.wrap)
@@ -235,6 +236,8 @@ class _Encoders(dict):
             return f'<c r="{letter}{row}" s="{day}"><v>{value.toordinal() - EXCEL_EPOCH}</v></c>'
 
         def timestamp(value, row):
+            if value.tzinfo is None and naive_zone is not None:
+                value = value.replace(tzinfo=naive_zone)
             if value.tzinfo is not None:
                 # Excel has no time zones: write the wall-clock time of `timezone`.
                 value = value.astimezone(timezone).replace(tzinfo=None)
@@ -282,7 +285,8 @@ def _sheet_name_ref(name: str) -> str:
 class Workbook:
     """Write sheets one after the other into `target` (a binary file); close() finishes.
 
-    Aware datetimes are written as wall-clock time in `timezone`; with `booleans`
+    Aware datetimes are written as wall-clock time in `timezone`; naive ones are taken to
+    be in `naive_timezone` and converted alike (None: written as they are). With `booleans`
     (yes, no) True and False are written as those texts instead of Excel's TRUE/FALSE.
     """
 
@@ -295,12 +299,13 @@ class Workbook:
         timezone: tzinfo,
         header_fill: str,
         booleans: tuple[str, str] | None = None,
+        naive_timezone: tzinfo | None = None,
     ):
         self.zip = zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED, compresslevel=COMPRESSION)
         self.styles = _Styles(header_fill)
         self.shared = _SharedStrings()
         self.date_format, self.datetime_format = date_format, datetime_format
-        self.timezone = timezone
+        self.timezone, self.naive_timezone = timezone, naive_timezone
         self.booleans = booleans
         self.sheets: list[_SheetPart] = []
         self.order: list[int] = []

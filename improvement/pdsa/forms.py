@@ -158,16 +158,6 @@ class ActionItemForm(BaseForm):
     due_date = DateField(_l("By when"), validators=[Optional()])
 
 
-def cycle_field_labels() -> dict[str, str]:
-    """Field name → its label, for showing the history of a test in words."""
-    labels = {}
-    for name in dir(CycleForm):
-        unbound = getattr(CycleForm, name)
-        if hasattr(unbound, "field_class") and unbound.args:
-            labels[name] = str(unbound.args[0])
-    return labels
-
-
 class DecisionForm(BaseForm):
     text = StringField(
         _l("Decision"), validators=[DataRequired(), Length(max=1000)], description=NO_NAMES

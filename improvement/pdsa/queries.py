@@ -11,7 +11,6 @@ from ..ids import parse_id
 from ..interventions.team import team_of
 from ..models import (
     ActionItem,
-    AuditEvent,
     DevelopmentPoint,
     ImprovementPlan,
     Intervention,
@@ -99,18 +98,6 @@ def chains(cycles: list[PdsaCycle]) -> list[list[PdsaCycle]]:
 def followups_of(cycle: PdsaCycle) -> list[PdsaCycle]:
     stmt = scoped(PdsaCycle).where(PdsaCycle.previous_id == cycle.id).order_by(PdsaCycle.id)
     return list(db.session.scalars(stmt))
-
-
-def history_of(model_name: str, object_id: int, limit: int = 30) -> list[tuple]:
-    """Audit rows for one object with the acting user's name, newest first."""
-    stmt = (
-        scoped(AuditEvent, select(AuditEvent, User.name))
-        .outerjoin(User, User.id == AuditEvent.user_id)
-        .where(AuditEvent.object_type == model_name, AuditEvent.object_id == object_id)
-        .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
-        .limit(limit)
-    )
-    return list(db.session.execute(stmt).all())
 
 
 def team_users(intervention: Intervention) -> list[User]:

@@ -10,6 +10,7 @@ from ..access import get_or_404_for_user
 from ..analysis.pdsa import summarise
 from ..extensions import db
 from ..forms import EmptyForm, choices
+from ..history import history
 from ..models import (
     ACT_DECISIONS,
     ACTION_STATUSES,
@@ -35,7 +36,6 @@ from .forms import (
     ImprovementPlanForm,
     MeetingForm,
     ProgressScoreForm,
-    cycle_field_labels,
 )
 from .rules import PHASE_ORDER, is_overdue, is_stuck, missing_labels, neighbours
 from .texts import BoardTexts
@@ -189,8 +189,7 @@ def _cycle_context(cycle: PdsaCycle, **extra):
         "cycle": cycle,
         "point": cycle.development_point,
         "followups": queries.followups_of(cycle),
-        "history": queries.history_of("PdsaCycle", cycle.id),
-        "field_labels": cycle_field_labels(),
+        "history": history("PdsaCycle", cycle.id, limit=30),
         "action_form": EmptyForm(),
         "today": date.today(),
         "now": datetime.now(UTC),

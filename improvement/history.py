@@ -1,0 +1,225 @@
+"""The audit trail in words: whose change, when, and which fields by the labels people know.
+
+Every audited model (`__audited__ = True`, see models/audit.py) has its columns listed
+here, either with the label its form shows or as deliberately left out of a history:
+keys and order that no one edits, and timestamps set as a side effect of another change
+(a test's `closed_at` when it moves to Done: the phase change already says so). A test
+walks every audited model, so a new column cannot reach a history as a raw field name.
+"""
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from .access import scoped
+from .extensions import db
+from .models import AuditEvent, User
+
+# Never shown for any model: identity, ownership, order and bookkeeping.
+HIDDEN = frozenset(
+    {"id", "organization_id", "intervention_id", "position", "created_at", "updated_at", "version"}
+)
+
+# Per model: columns set by the code as a consequence of another change, or internal.
+HIDDEN_BY_MODEL: dict[str, frozenset[str]] = {
+    "PdsaCycle": frozenset({"phase_changed_at", "acted_at", "closed_at"}),
+    "ActionItem": frozenset({"closed_at", "closed_in_meeting_id"}),
+    "AssessmentRound": frozenset({"closed_at"}),
+    "Intervention": frozenset({"previous_status"}),
+    "ProblemCategory": frozenset({"key"}),
+    "DescriptionVersion": frozenset({"snapshot"}),
+}
+
+# Per model: column → label (the label of the form field that edits it, where there is one).
+LABELS: dict[str, dict] = {
+    "Intervention": {
+        "name": _l("Name"),
+        "target_group": _l("Target group"),
+        "purpose": _l("Purpose"),
+        "status": _l("Status"),
+        "start_date": _l("Start date"),
+        "development_points_limit": _l("Limit for development points in progress"),
+    },
+    "TeamMember": {
+        "user_id": _l("Person"),
+        "professional_role": _l("Professional role"),
+        "in_quality_team": _l("Sits in the quality team"),
+    },
+    "CoreElement": {
+        "name": _l("Name"),
+        "description": _l("Description"),
+        "why": _l("Why it matters"),
+        "focus": _l("What it focuses on"),
+        "practice": _l("What it means in practice"),
+        "status": _l("Status"),
+        "archived": _l("Archived"),
+    },
+    "DevelopmentPoint": {
+        "title": _l("Title"),
+        "description": _l("Description"),
+        "kind": _l("Kind"),
+        "status": _l("Status"),
+        "owner_id": _l("Owner"),
+    },
+    "Phase": {
+        "name": _l("Name"),
+        "description": _l("Description"),
+        "archived": _l("Archived"),
+    },
+    "WorkflowStep": {
+        "phase_id": _l("Phase"),
+        "step": _l("Step"),
+        "child": _l("The child or young person"),
+        "parents": _l("The parents"),
+        "professionals": _l("The professionals"),
+    },
+    "ChangeTheory": {"purpose": _l("Overall aim of the theory of change")},
+    "ChangeTheoryItem": {"kind": _l("Kind"), "text": _l("Text")},
+    "ChangeTheoryLink": {
+        "source_id": _l("From"),
+        "target_id": _l("To"),
+        "assumption_id": _l("Assumption"),
+    },
+    "Assumption": {"text": _l("Assumption"), "knowledge": _l("The knowledge it rests on")},
+    "AssumptionReference": {
+        "assumption_id": _l("Assumption"),
+        "author": _l("Author"),
+        "year": _l("Year"),
+        "title": _l("Title"),
+        "url": _l("Link"),
+    },
+    "DescriptionVersion": {
+        "number": _l("Version"),
+        "note": _l("Note"),
+        "published_at": _l("Published"),
+        "published_by_id": _l("Published by"),
+    },
+    "ImprovementPlan": {
+        "development_point_id": _l("Development point"),
+        "aim": _l("What are we trying to accomplish?"),
+        "measure": _l("How will we know that a change is an improvement?"),
+        "change_ideas": _l("What changes can we make that will result in improvement?"),
+    },
+    "PdsaCycle": {
+        "development_point_id": _l("Development point"),
+        "previous_id": _l("Previous test"),
+        "title": _l("Title"),
+        "phase": _l("Phase"),
+        "owner_id": _l("Owner"),
+        "planned_start": _l("Planned start"),
+        "due_date": _l("Due date"),
+        "objective": _l("Objective of this test"),
+        "questions": _l("Questions this test answers"),
+        "prediction": _l("Prediction"),
+        "plan_details": _l("Who, what, when, where"),
+        "scale": _l("Scale"),
+        "data_collection": _l("Data collected, and by whom"),
+        "do_description": _l("What was actually done"),
+        "observations": _l("Observations"),
+        "problems": _l("Problems and surprises"),
+        "done_date": _l("Date done"),
+        "study_result": _l("Result compared with the prediction"),
+        "learning": _l("What we learned"),
+        "act_decision": _l("Adopt, adapt or abandon"),
+        "next_step": _l("Next step"),
+    },
+    "ProgressScore": {
+        "score_tenths": _l("Progress score"),
+        "assessed_on": _l("Date"),
+        "note": _l("Note"),
+        "set_by_id": _l("Set by"),
+    },
+    "Meeting": {
+        "kind": _l("Kind of meeting"),
+        "held_on": _l("Date"),
+        "participants": _l("Participants"),
+        "agenda": _l("Agenda"),
+        "notes": _l("Notes"),
+        "decisions": _l("Decisions"),
+    },
+    "ActionItem": {
+        "meeting_id": _l("Meeting"),
+        "what": _l("What"),
+        "owner_id": _l("Who"),
+        "due_date": _l("By when"),
+        "status": _l("Status"),
+    },
+    "AssessmentInstrument": {
+        "name": _l("Name"),
+        "description": _l("Description"),
+        "scale": _l("Rating scale"),
+        "created_by_id": _l("Created by"),
+    },
+    "AssessmentRound": {
+        "instrument_id": _l("Instrument version"),
+        "name": _l("Name of the round"),
+        "status": _l("Status"),
+    },
+    "AssessmentRespondent": {
+        "round_id": _l("Round"),
+        "user_id": _l("Person"),
+        "role": _l("Role"),
+    },
+    "ProblemCategory": {
+        "name": _l("Name"),
+        "description": _l("Description"),
+        "archived": _l("Archived"),
+    },
+    "Case": {
+        "code": _l("Case code"),
+        "practitioner_id": _l("Responsible practitioner"),
+        "start_date": _l("Start date"),
+        "phase_id": _l("Current phase"),
+        "end_date": _l("End date"),
+        "followup_cadence_months": _l("Follow-up cadence"),
+        "goal_attainment": _l("Goal attainment"),
+        "problem_grade": _l("Problem grade"),
+        "reflected_adjustment": _l("Reflected adjustment"),
+    },
+    "CaseFollowUp": {"case_id": _l("Case"), "held_on": _l("Follow-up held on")},
+}
+
+
+def is_hidden(object_type: str, key: str) -> bool:
+    return key in HIDDEN or key in HIDDEN_BY_MODEL.get(object_type, ())
+
+
+def shown_changes(object_type: str, changes: dict | None) -> list[dict]:
+    """The changes of one audit event a reader sees, in the model's column order, each
+    with its label: `key`, `field` (the label), `old`, `new`."""
+    labels = LABELS.get(object_type, {})
+    shown = []
+    for key, (old, new) in (changes or {}).items():
+        if is_hidden(object_type, key):
+            continue
+        label = str(labels.get(key, key))  # tests/test_history.py: every column has one
+        shown.append({"key": key, "field": label, "old": old, "new": new})
+    return shown
+
+
+def history(object_type: str, object_id: int, limit: int | None = None) -> list[dict]:
+    """One object's audit trail, newest first: `at`, `action`, `user` (who, or "System")
+    and `changes` (see shown_changes). An update that touched only hidden
+    columns is left out."""
+    stmt = (
+        scoped(AuditEvent, select(AuditEvent, User.name))
+        .outerjoin(User, User.id == AuditEvent.user_id)
+        .where(AuditEvent.object_type == object_type, AuditEvent.object_id == object_id)
+        .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+    )
+    if limit is not None:
+        stmt = stmt.limit(limit)
+    rows = []
+    for event, name in db.session.execute(stmt):
+        changes = shown_changes(object_type, event.changes)
+        if event.action == "update" and not changes:
+            continue
+        rows.append(
+            {
+                "at": event.at,
+                "action": event.action,
+                "user": name or _("System"),
+                "changes": changes,
+            }
+        )
+    return rows
