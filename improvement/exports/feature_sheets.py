@@ -433,7 +433,8 @@ def assessment_sheet(scope: Scope) -> Sheet:
             Column(
                 "Elementets score",
                 "number",
-                "Rundens gennemsnitlige score for elementet, 0–100 (tom: ingen svar, eller kun én respondent gav en score)",
+                "Rundens gennemsnitlige score for elementet, 0–100 "
+                "(tom: ingen svar, eller kun én respondent gav en score)",
                 "0–100",
             ),
         ],
