@@ -1,9 +1,11 @@
 """Form base classes: CSRF, Danish validation messages and the CPR guard on every text field."""
 
+from datetime import date
+
 from flask_babel import get_translations, lazy_ngettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, SelectChoice, StringField
+from wtforms import DateField, HiddenField, SelectChoice, StringField, ValidationError
 
 from .validators import no_cpr
 
@@ -40,6 +42,16 @@ WTFORMS_MESSAGES = (
 )
 
 
+# No date this tool records (cases, meetings, tests, ratings) lies this far back; an
+# earlier one is a typing slip (1926 for 2026) that would distort every figure.
+EARLIEST_DATE = date(2000, 1, 1)
+
+
+def plausible_date(_form, field) -> None:
+    if isinstance(field.data, date) and field.data < EARLIEST_DATE:
+        raise ValidationError(_l("The date cannot be before 1 January 2000."))
+
+
 def choices(pairs) -> list[SelectChoice]:
     """SelectField choices from a {value: label} mapping or (value, label) pairs."""
     items = pairs.items() if isinstance(pairs, dict) else pairs
@@ -62,13 +74,16 @@ class BaseForm(FlaskForm):
             return _BabelTranslations()
 
     def validate(self, extra_validators=None):
-        # Every text field refuses CPR-shaped input, without each form having to remember.
+        # Every text field refuses CPR-shaped input and every date field a date before
+        # 2000, without each form having to remember.
         extra = {name: list(v) for name, v in (extra_validators or {}).items()}
         for name, field in self._fields.items():
             if isinstance(field, StringField):
                 # A missing text field is empty text, never NULL; whitespace is not content.
                 field.data = (field.data or "").strip()
                 extra.setdefault(name, []).append(no_cpr)
+            elif isinstance(field, DateField):
+                extra.setdefault(name, []).append(plausible_date)
         return super().validate(extra_validators=extra)
 
 

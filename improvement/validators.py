@@ -16,7 +16,8 @@ from wtforms import ValidationError
 CPR_PATTERN = re.compile(r"(?<!\d)(0[1-9]|[12]\d|3[01])(0[1-9]|1[0-2])\d{2}[-\s]?\d{4}(?!\d)")
 
 CPR_MESSAGE = _l(
-    "This looks like a CPR number. Cases are pseudonymous: never enter CPR numbers or names."
+    "This looks like a CPR number. Never enter CPR numbers: citizens are known here only by "
+    "their case's pseudonymous code."
 )
 
 

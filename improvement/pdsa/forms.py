@@ -47,8 +47,12 @@ def _check_dates(form) -> bool:
     if start and due and due < start:
         form.due_date.errors.append(_l("The due date cannot be before the planned start."))
         ok = False
-    if form.done_date.data and form.done_date.data > date.today():
+    done = form.done_date.data
+    if done and done > date.today():
         form.done_date.errors.append(_l("The date done cannot be in the future."))
+        ok = False
+    elif done and start and done < start:
+        form.done_date.errors.append(_l("The date done cannot be before the planned start."))
         ok = False
     return ok
 

@@ -174,8 +174,20 @@ def test_dates_are_checked(client, login):
     body = response.get_data(as_text=True)
     assert "Fristen kan ikke ligge før den planlagte start." in body
     assert "Datoen for udførelse kan ikke ligge i fremtiden." in body
+    response = client.post(
+        f"/indsatser/{intervention.id}/proevehandlinger/{cycle.id}/rediger",
+        data=worksheet(cycle, planned_start="2026-03-10", done_date="2026-03-09"),
+    )
+    assert response.status_code == 422
+    assert "Datoen for udførelse kan ikke ligge før den planlagte start." in response.text
+    response = client.post(
+        f"/indsatser/{intervention.id}/proevehandlinger/{cycle.id}/rediger",
+        data=worksheet(cycle, planned_start="1926-03-10"),
+    )
+    assert response.status_code == 422
+    assert "Datoen kan ikke ligge før 1. januar 2000." in response.text
     db.session.refresh(cycle)
-    assert cycle.due_date is None
+    assert cycle.due_date is None and cycle.planned_start is None and cycle.done_date is None
 
 
 def test_stale_worksheet_is_a_conflict_and_keeps_the_text(client, login):
