@@ -1,20 +1,45 @@
 """Friendly error pages in the app's layout, and in-place messages for HTMX requests."""
 
-from flask import Flask, render_template
+from flask import Flask, render_template, request, session
 from flask_babel import gettext as _
 from flask_htmx import make_response as htmx_response
+from flask_login import current_user
 from flask_wtf.csrf import CSRFError
+from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
 from .extensions import db, htmx
+from .ids import MAX_ID
+from .models import Intervention
 
 
-def _message_response(status: int, title: str, text: str):
+def _message_response(status: int, title: str, text: str, **extra):
     if htmx:
         # Shown in the page's message area instead of replacing the element that asked.
         body = render_template("errors/_message.html", title=title, text=text, status=status)
         return htmx_response(body, status, retarget="#messages", reswap="innerHTML")
-    return render_template("errors/error.html", title=title, text=text, status=status), status
+    page = render_template("errors/error.html", title=title, text=text, status=status, **extra)
+    return page, status
+
+
+def _other_organisation():
+    """The user's other organisation, if the intervention asked for belongs there.
+
+    A link shared between colleagues opens in whichever organisation the user works in
+    now; rather than a bare 404, they are offered the switch. Nobody learns of an
+    intervention in an organisation they do not belong to."""
+    intervention_id = (request.view_args or {}).get("intervention_id")
+    if request.method != "GET" or not isinstance(intervention_id, int):
+        return None
+    if intervention_id > MAX_ID or not current_user.is_authenticated:
+        return None
+    orgs = {m.organization_id: m.organization for m in current_user.memberships}
+    if len(orgs) < 2:
+        return None
+    owner = db.session.scalar(
+        select(Intervention.organization_id).where(Intervention.id == intervention_id)
+    )
+    return orgs.get(owner) if owner != session.get("org_id") else None
 
 
 def init_app(app: Flask) -> None:
@@ -49,6 +74,7 @@ def init_app(app: Flask) -> None:
             404,
             _("Page not found"),
             _("The page or item does not exist, or it belongs to another organisation."),
+            switch_to=_other_organisation(),
         )
 
     @app.errorhandler(405)

@@ -77,10 +77,14 @@ def test_next_only_goes_to_same_site(client):
     org = gen_org()
     gen_user(org, email="a@example.test")
     db.session.commit()
-    response = client.post(
-        "/login?next=https://evil.example/x", data={"email": "a@example.test", "password": PASSWORD}
-    )
-    assert response.headers["Location"].endswith("/indsatser")
+    for target in ("https://evil.example/x", "//evil.example/x", "/\\evil.example/x"):
+        client.post("/logout")
+        response = client.post(
+            "/login",
+            query_string={"next": target},
+            data={"email": "a@example.test", "password": PASSWORD},
+        )
+        assert response.headers["Location"] == "/indsatser", target
 
 
 def test_switch_organisation(client, login):
@@ -98,6 +102,33 @@ def test_switch_organisation(client, login):
     assert "De indsatser i Syd" in page
     # The evaluator role in Syd applies now: no create form.
     assert "Opret indsats" not in page
+
+
+def test_a_link_into_another_of_the_users_organisations_offers_the_switch(client, login):
+    from improvement.models import Membership
+
+    nord, syd, fremmed = gen_org("Nord"), gen_org("Syd"), gen_org("Fremmed")
+    user = gen_user(syd, role="evaluator")
+    db.session.add(Membership(user_id=user.id, organization_id=nord.id, role="leader"))
+    theirs = Intervention(organization_id=nord.id, name="Spædbarnsindsats", status="testing")
+    foreign = Intervention(organization_id=fremmed.id, name="Hemmelig", status="testing")
+    db.session.add_all([theirs, foreign])
+    db.session.commit()
+    login(user, syd)
+    url = f"/indsatser/{theirs.id}/tavle"
+    response = client.get(url)
+    assert response.status_code == 404
+    body = response.get_data(as_text=True)
+    assert "Den hører til Nord, hvor du også er medlem." in body
+    assert f'name="next" value="{url}"' in body
+    response = client.post("/organisation", data={"org_id": nord.id, "next": url})
+    assert response.headers["Location"] == url
+    assert client.get(url).status_code == 200
+    # Nothing is offered (or told) for an organisation the user does not belong to.
+    for other in (f"/indsatser/{foreign.id}", "/indsatser/2147483648", "/indsatser/999999"):
+        response = client.get(other)
+        assert response.status_code == 404
+        assert "switch-offer" not in response.get_data(as_text=True), other
 
 
 def test_cannot_switch_to_foreign_organisation(client, login):

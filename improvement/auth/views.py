@@ -20,11 +20,13 @@ bp = Blueprint("auth", __name__)
 
 def _safe_next(target: str | None) -> str:
     # Only same-site paths, so a crafted link cannot send the user elsewhere after login.
+    # Browsers read a backslash as a slash: "/\evil.example" would leave the site.
     if (
         target
         and not urlsplit(target).netloc
         and target.startswith("/")
         and not target.startswith("//")
+        and "\\" not in target
     ):
         return target
     return url_for("interventions.intervention_listing")
@@ -82,8 +84,9 @@ def switch_org():
     if form.validate_on_submit():
         session["org_id"] = form.org_id.data
         flash(_("You are now working in %(org)s.", org=names[form.org_id.data]), "info")
-    else:
-        flash(_("You are not a member of that organisation."), "error")
+        # From a page of the other organisation that a shared link led to (errors.py).
+        return redirect(_safe_next(request.form.get("next")))
+    flash(_("You are not a member of that organisation."), "error")
     return redirect(url_for("interventions.intervention_listing"))
 
 
