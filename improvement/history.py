@@ -7,13 +7,37 @@ keys and order that no one edits, and timestamps set as a side effect of another
 walks every audited model, so a new column cannot reach a history as a raw field name.
 """
 
+from datetime import date, datetime
+
+from flask_babel import format_datetime
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from .access import scoped
 from .extensions import db
-from .models import AuditEvent, User
+from .formatting import format_day
+from .models import (
+    ACT_DECISIONS,
+    ACTION_STATUSES,
+    CORE_ELEMENT_STATUSES,
+    DEVELOPMENT_POINT_KINDS,
+    DEVELOPMENT_POINT_STATUSES,
+    GOAL_ATTAINMENT,
+    MEETING_KINDS,
+    PDSA_PHASES,
+    PROBLEM_GRADES,
+    PROFESSIONAL_ROLES,
+    REFLECTED_ADJUSTMENT,
+    RESPONDENT_ROLES,
+    ROUND_STATUSES,
+    STATUSES,
+    THEORY_KINDS,
+    AuditEvent,
+    DevelopmentPoint,
+    Phase,
+    User,
+)
 
 # Never shown for any model: identity, ownership, order and bookkeeping.
 HIDDEN = frozenset(
@@ -180,20 +204,104 @@ LABELS: dict[str, dict] = {
 }
 
 
+# Per model: column → the labels of its stored codes, so "proposed" reads "Foreslået".
+CODED: dict[str, dict] = {
+    "Intervention": {"status": STATUSES},
+    "TeamMember": {"professional_role": PROFESSIONAL_ROLES},
+    "CoreElement": {"status": CORE_ELEMENT_STATUSES},
+    "DevelopmentPoint": {"kind": DEVELOPMENT_POINT_KINDS, "status": DEVELOPMENT_POINT_STATUSES},
+    "ChangeTheoryItem": {"kind": THEORY_KINDS},
+    "PdsaCycle": {"phase": PDSA_PHASES, "act_decision": ACT_DECISIONS},
+    "Meeting": {"kind": MEETING_KINDS},
+    "ActionItem": {"status": ACTION_STATUSES},
+    "AssessmentRound": {"status": ROUND_STATUSES},
+    "AssessmentRespondent": {"role": RESPONDENT_ROLES},
+    "Case": {
+        "goal_attainment": GOAL_ATTAINMENT,
+        "problem_grade": PROBLEM_GRADES,
+        "reflected_adjustment": REFLECTED_ADJUSTMENT,
+    },
+}
+
+# Columns that point at a row people know by name: shown by that name, not its id.
+NAMED = {
+    "owner_id": (User, User.name),
+    "practitioner_id": (User, User.name),
+    "user_id": (User, User.name),
+    "set_by_id": (User, User.name),
+    "published_by_id": (User, User.name),
+    "created_by_id": (User, User.name),
+    "phase_id": (Phase, Phase.name),
+    "development_point_id": (DevelopmentPoint, DevelopmentPoint.title),
+}
+
+
 def is_hidden(object_type: str, key: str) -> bool:
     return key in HIDDEN or key in HIDDEN_BY_MODEL.get(object_type, ())
 
 
-def shown_changes(object_type: str, changes: dict | None) -> list[dict]:
+def _names(events: list[AuditEvent]) -> dict:
+    """(model, id) → name for every row the events' changes point at: one query per kind
+    of row, whatever the number of events."""
+    wanted: dict = {}
+    for event in events:
+        for key, values in (event.changes or {}).items():
+            if key in NAMED:
+                ids = {v for v in values if isinstance(v, int)}
+                wanted.setdefault(NAMED[key], set()).update(ids)
+    names = {}
+    for (model, column), ids in wanted.items():
+        # People are looked up directly (a user is in several organisations); other rows
+        # only within the organisation, like everything else.
+        stmt = select(model.id, column).where(model.id.in_(ids))
+        rows = db.session.execute(stmt if model is User else scoped(model, stmt))
+        names.update({(model, row_id): name for row_id, name in rows})
+    return names
+
+
+def _readable(object_type: str, key: str, value, names: dict):
+    """A stored value as the app shows it: a code by its label, a person or phase by its
+    name, a day as a date, yes/no in words. None stays None (shown as a dash)."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return _("Yes") if value else _("No")
+    if key in NAMED:
+        return names.get((NAMED[key][0], value), f"({_('deleted')})")
+    codes = CODED.get(object_type, {}).get(key)
+    if codes is not None:
+        return str(codes.get(value, value))
+    if isinstance(value, str) and len(value) == 10 and value[4] == "-" and value[7] == "-":
+        try:
+            return format_day(date.fromisoformat(value))
+        except ValueError:
+            return value
+    if isinstance(value, str) and len(value) > 18 and value[10:11] == "T":
+        try:
+            return format_datetime(datetime.fromisoformat(value), "short")
+        except ValueError:
+            return value
+    return value
+
+
+def shown_changes(object_type: str, changes: dict | None, names: dict | None = None) -> list[dict]:
     """The changes of one audit event a reader sees, in the model's column order, each
-    with its label: `key`, `field` (the label), `old`, `new`."""
+    with its label: `key`, `field` (the label), `old`, `new` (as the app shows them)."""
     labels = LABELS.get(object_type, {})
+    names = names or {}
     shown = []
     for key, (old, new) in (changes or {}).items():
         if is_hidden(object_type, key):
             continue
         label = str(labels.get(key, key))  # tests/test_history.py: every column has one
-        shown.append({"key": key, "field": label, "old": old, "new": new})
+        shown.append(
+            {
+                "key": key,
+                "field": label,
+                "old": _readable(object_type, key, old, names),
+                "new": _readable(object_type, key, new, names),
+            }
+        )
     return shown
 
 
@@ -209,9 +317,11 @@ def history(object_type: str, object_id: int, limit: int | None = None) -> list[
     )
     if limit is not None:
         stmt = stmt.limit(limit)
+    events = db.session.execute(stmt).all()
+    names = _names([event for event, _name in events])
     rows = []
-    for event, name in db.session.execute(stmt):
-        changes = shown_changes(object_type, event.changes)
+    for event, name in events:
+        changes = shown_changes(object_type, event.changes, names)
         if event.action == "update" and not changes:
             continue
         rows.append(

@@ -145,3 +145,23 @@ def test_description_history_labels_every_changed_field(client, login):
     assert fields == ["Titel", "Type", "Status", "Ansvarlig"]
     for raw in ("owner_id", "kind", "status", "title"):
         assert f"<strong>{raw}</strong>" not in body
+    # Values as the app shows them: labels for codes, a person's name, not ids or codes.
+    changes = dict(re.findall(r"<li><strong>([^<]*)</strong>: (.*?)</li>", body))
+    text = {k: " ".join(re.sub(r"<[^>]+>", " ", v).split()) for k, v in changes.items()}
+    assert text["Type"] == "Indsatsnært → Organisatorisk"
+    assert text["Status"] == "Foreslået → Prioriteret"
+    assert text["Ansvarlig"] == "– → Lise Lund"
+
+
+def test_history_values_read_as_the_app_shows_them(app):
+    from improvement.history import NAMED, _readable
+
+    names = {(NAMED["phase_id"][0], 7): "Opstart"}
+    assert _readable("Case", "phase_id", 7, names) == "Opstart"
+    assert _readable("Case", "phase_id", 8, names) == "(slettet)"
+    with app.test_request_context():
+        assert _readable("Case", "start_date", "2026-03-05", {}) == "05.03.2026"
+        assert _readable("Phase", "archived", True, {}) == "Ja"
+        assert _readable("Case", "goal_attainment", "progressing", {}) == "På vej"
+        assert _readable("PdsaCycle", "title", "2026-03-05 møde", {}) == "2026-03-05 møde"
+        assert _readable("Case", "end_date", None, {}) is None
