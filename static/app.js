@@ -39,6 +39,81 @@
       auto.focus();
     }
   });
+
+  // A swap that replaces the focused control (a section redrawn after "move up", a form
+  // after "create") would leave focus on <body>, and a keyboard user back at the top of
+  // the page. Focus goes to the same control in the new content: same id, or same kind
+  // of control with the same label or text; failing that, to the swapped region.
+  var lastFocus = null;
+  document.addEventListener("htmx:beforeSwap", function () {
+    var el = document.activeElement;
+    lastFocus = el && el !== document.body ? {
+      id: el.id,
+      tag: el.tagName,
+      label: el.getAttribute("aria-label"),
+      text: (el.textContent || "").trim()
+    } : null;
+  });
+
+  function counterpart(root, seen) {
+    if (seen.id && document.getElementById(seen.id)) {
+      return document.getElementById(seen.id);
+    }
+    var same = Array.prototype.filter.call(root.querySelectorAll(seen.tag), function (el) {
+      return seen.label ? el.getAttribute("aria-label") === seen.label :
+        seen.text && (el.textContent || "").trim() === seen.text;
+    });
+    return same[0] || null;
+  }
+
+  document.addEventListener("htmx:afterSettle", function (event) {
+    var seen = lastFocus;
+    lastFocus = null;
+    if (!seen || (document.activeElement && document.activeElement !== document.body)) {
+      return;
+    }
+    var region = event.detail.target && event.detail.target.isConnected ?
+      event.detail.target : document.getElementById("main");
+    var target = counterpart(document, seen);
+    if (!target && region) {
+      target = region;
+      if (!target.hasAttribute("tabindex")) {
+        target.setAttribute("tabindex", "-1");
+      }
+    }
+    if (target) {
+      target.focus({preventScroll: true});
+    }
+  });
+
+  // An error answering an in-page action lands in #messages at the top of the page. When
+  // the user has scrolled away from there, it floats in view until closed, so a refused
+  // save never looks as if nothing happened.
+  document.addEventListener("htmx:afterSettle", function (event) {
+    var box = document.getElementById("messages");
+    if (!box || event.detail.target !== box) {
+      return;
+    }
+    box.classList.remove("is-floating");
+    var old = box.querySelector(".flash-close");
+    if (old) {
+      old.remove();
+    }
+    if (!box.querySelector(".flash-error") || box.getBoundingClientRect().top >= 0) {
+      return;
+    }
+    box.classList.add("is-floating");
+    var close = document.createElement("button");
+    close.type = "button";
+    close.className = "flash-close secondary outline small";
+    close.setAttribute("aria-label", document.body.dataset.closeLabel || "Luk");
+    close.textContent = "×";
+    close.addEventListener("click", function () {
+      box.classList.remove("is-floating");
+      box.innerHTML = "";
+    });
+    box.querySelector(".flash-error").appendChild(close);
+  });
 })();
 
 // Excel exports: a plain download link, but when the file takes more than a second to

@@ -1,0 +1,64 @@
+"""Keyboard focus survives in-page swaps, and an error reply is seen wherever the user is."""
+
+import pytest
+from sqlalchemy import select
+
+from improvement.extensions import db
+from improvement.models import Membership
+from tests.browser.test_description_browser import _login
+from tests.description.factories import gen_core_element
+from tests.helpers import gen_intervention, gen_org, gen_user
+
+pytestmark = pytest.mark.browser
+
+
+def _world(n=3):
+    org = gen_org("Demo Kommune Nord")
+    leader = gen_user(org, role="leader", email="leder@nord.example", name="Lise Lund")
+    intervention = gen_intervention(org, name="Spædbarnsindsats")
+    for i in range(n):
+        gen_core_element(intervention, name=f"Element {i + 1}", position=i)
+    db.session.commit()
+    return org, leader, intervention
+
+
+def test_focus_stays_on_the_moved_control_for_the_next_key(browser_page, live_server):
+    _org, _leader, intervention = _world()
+    page = browser_page
+    _login(page, live_server, "leder@nord.example")
+    page.goto(f"{live_server}/indsatser/{intervention.id}/kerneelementer")
+    page.get_by_role("button", name="Flyt Element 3 op").focus()
+    page.keyboard.press("Enter")
+    page.wait_for_function(
+        "document.querySelectorAll('#core-elements .item-title')[1].textContent === 'Element 3'"
+    )
+    page.wait_for_function("document.activeElement.getAttribute('aria-label') !== null")
+    assert page.evaluate("document.activeElement.getAttribute('aria-label')") == (
+        "Flyt Element 3 op"
+    )
+    page.keyboard.press("Enter")  # the same key moves it on
+    page.wait_for_function(
+        "document.querySelectorAll('#core-elements .item-title')[0].textContent === 'Element 3'"
+    )
+
+
+def test_an_error_reply_floats_into_view_when_the_top_is_scrolled_away(browser_page, live_server):
+    org, leader, intervention = _world(n=8)
+    page = browser_page
+    _login(page, live_server, "leder@nord.example")
+    page.goto(f"{live_server}/indsatser/{intervention.id}/kerneelementer")
+    last = page.locator("#core-elements .item-card").last
+    last.get_by_role("button", name="Redigér").click()
+    last.get_by_role("button", name="Gem").scroll_into_view_if_needed()
+    # Meanwhile an administrator makes the leader read-only: the save is refused (403).
+    membership = db.session.scalars(select(Membership).where(Membership.user_id == leader.id)).one()
+    membership.role = "evaluator"
+    db.session.commit()
+    last.get_by_role("button", name="Gem").click()
+    message = page.locator("#messages.is-floating .flash-error")
+    message.wait_for()
+    box = message.bounding_box()
+    assert box["y"] >= 0 and box["y"] + box["height"] <= 768
+    assert "Ikke tilladt" in message.inner_text()
+    page.get_by_role("button", name="Luk beskeden").click()
+    page.locator("#messages.is-floating").wait_for(state="detached")
