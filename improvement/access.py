@@ -120,6 +120,10 @@ def check_request():
             return htmx_response(redirect=login_url)
         return redirect(login_url)
     if current_membership() is None and not _view_flag("access_personal"):
+        if not current_user.memberships:
+            # Removed from their last organisation: say so, rather than a bare 403.
+            target = url_for("auth.no_organisation")
+            return htmx_response(redirect=target) if htmx else redirect(target)
         abort(403)
     if not can_write() and _writes() and not _view_flag("access_personal"):
         abort(403)

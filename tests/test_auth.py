@@ -142,11 +142,13 @@ def test_cannot_switch_to_foreign_organisation(client, login):
     assert "De indsatser i Nord" in body
 
 
-def test_user_without_membership_is_forbidden(client, login):
+def test_user_without_membership_is_told_so_not_shown_pages(client, login):
     user = gen_user(None)
     db.session.commit()
     login(user)
-    assert client.get("/indsatser").status_code == 403
+    response = client.get("/indsatser")
+    assert response.headers["Location"] == "/ingen-organisation"
+    assert client.get("/ingen-organisation").status_code == 403
 
 
 def test_english_is_selectable_per_user(client, login):
@@ -197,3 +199,42 @@ def test_csrf_token_in_header_is_accepted(client, login):
     )
     assert response.status_code == 200
     assert db.session.query(Intervention).count() == 1
+
+
+def test_user_without_membership_lands_on_an_explanation(client, login):
+    user = gen_user(None, email="ingen@kommune.dk")
+    db.session.commit()
+    response = client.post(
+        "/login?next=/indsatser", data={"email": "ingen@kommune.dk", "password": PASSWORD}
+    )
+    assert response.headers["Location"].endswith("/ingen-organisation")
+    assert client.get("/login").headers["Location"].endswith("/ingen-organisation")
+    body = client.get("/ingen-organisation").get_data(as_text=True)
+    assert "Du er ikke medlem af nogen organisation" in body
+    assert f"Logget ind som {user.email}." in body
+    assert "Log ud" in body
+
+
+def test_removed_mid_session_is_sent_to_the_explanation(client, login):
+    from improvement.models import Membership
+
+    org = gen_org()
+    user = gen_user(org, role="leader")
+    db.session.commit()
+    login(user, org)
+    db.session.execute(Membership.__table__.delete().where(Membership.user_id == user.id))
+    db.session.commit()
+    response = client.get("/indsatser")
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/ingen-organisation"
+    response = client.get("/indsatser", headers={"HX-Request": "true"})
+    assert response.headers["HX-Redirect"] == "/ingen-organisation"
+    assert "ikke medlem af nogen organisation" in client.get("/ingen-organisation").text
+
+
+def test_login_finds_an_address_stored_with_capitals(client):
+    org = gen_org()
+    gen_user(org, email="Lise.Lund@Nord.example")
+    db.session.commit()
+    response = client.post("/login", data={"email": "lise.lund@nord.example", "password": PASSWORD})
+    assert response.status_code == 302 and response.headers["Location"] == "/indsatser"

@@ -1,8 +1,20 @@
-from sqlalchemy import select
+from datetime import date
+
+from sqlalchemy import func, select
 
 from improvement.extensions import db
-from improvement.models import Membership, User
-from tests.helpers import PASSWORD, gen_org, gen_user
+from improvement.models import (
+    AssessmentAnswer,
+    AssessmentRespondent,
+    AuditEvent,
+    Case,
+    Membership,
+    TeamMember,
+    User,
+)
+from tests.assessments.helpers import answer_all, gen_respondent, gen_round, shared_instrument
+from tests.cases.helpers import gen_case
+from tests.helpers import PASSWORD, gen_intervention, gen_member, gen_org, gen_user
 
 HX = {"HX-Request": "true"}
 
@@ -111,3 +123,164 @@ def test_password_change(client, login):
     )
     assert response.status_code == 302
     assert db.session.get(User, user.id).check_password("ny lang kode 1")
+
+
+def _membership(user, org) -> Membership:
+    return db.session.scalars(
+        select(Membership).where(
+            Membership.user_id == user.id, Membership.organization_id == org.id
+        )
+    ).one()
+
+
+def test_removing_a_member_takes_them_off_teams_and_unanswered_open_rounds(client, login):
+    org, other = gen_org("Nord"), gen_org("Syd")
+    admin = gen_user(org, role="admin")
+    leaver = gen_user(org, role="practitioner", name="Bo Går")
+    db.session.add(Membership(user_id=leaver.id, organization_id=other.id, role="leader"))
+    a, b = gen_intervention(org, name="Familiestart"), gen_intervention(org, name="Ung i job")
+    elsewhere = gen_intervention(other)
+    stays_elsewhere = gen_member(elsewhere, leaver)
+    gen_member(a, leaver)
+    gen_member(b, leaver)
+    colleague = gen_member(a, admin)
+    instrument = shared_instrument()
+    open_round = gen_round(a, instrument, "Baseline")
+    unanswered = gen_respondent(open_round, leaver)
+    begun_round = gen_round(b, instrument, "Midtvejs")
+    begun = gen_respondent(begun_round, leaver)
+    answer_all(begun, instrument, {1: "high"})
+    closed_round = gen_round(a, instrument, "Gammel", status="closed")
+    closed = gen_respondent(closed_round, leaver)
+    other_round = gen_round(elsewhere, instrument, "Syd-runde")
+    other_org_respondent = gen_respondent(other_round, leaver)
+    case = gen_case(a, "F-1", practitioner_id=leaver.id)
+    gen_case(a, "F-2", practitioner_id=leaver.id)
+    gen_case(b, "U-1", practitioner_id=leaver.id)
+    gen_case(b, "U-2", practitioner_id=leaver.id, end_date=date(2026, 3, 1))
+    db.session.commit()
+    unanswered_id = unanswered.id
+    login(admin, org)
+
+    page = client.get("/organisation/medlemmer").get_data(as_text=True)
+    assert "Personen er ansvarlig for 3 åbne forløb i Familiestart, Ung i job." in page
+    assert "fjernes også fra indsatsernes teams" in page
+
+    membership_id = _membership(leaver, org).id
+    response = client.post(f"/organisation/medlemmer/{membership_id}/fjern", headers=HX)
+    assert response.status_code == 200
+    assert "Bo Går" not in response.get_data(as_text=True)
+    assert db.session.get(Membership, membership_id) is None
+    team = db.session.scalars(select(TeamMember).where(TeamMember.user_id == leaver.id)).all()
+    assert [m.id for m in team] == [stays_elsewhere.id]  # the other organisation's team
+    assert db.session.get(TeamMember, colleague.id) is not None
+    left = {
+        r.id
+        for r in db.session.scalars(
+            select(AssessmentRespondent).where(AssessmentRespondent.user_id == leaver.id)
+        )
+    }
+    assert left == {begun.id, closed.id, other_org_respondent.id}
+    assert db.session.get(AssessmentRespondent, unanswered_id) is None
+    assert db.session.scalars(
+        select(AssessmentAnswer).where(AssessmentAnswer.respondent_id == begun.id)
+    ).first()
+    assert db.session.get(Case, case.id).practitioner_id == leaver.id  # history is kept
+    removed = db.session.scalars(
+        select(AuditEvent).where(
+            AuditEvent.object_type == "TeamMember", AuditEvent.action == "delete"
+        )
+    ).all()
+    assert len(removed) == 2
+
+
+def test_one_open_case_is_named_in_the_singular(client, login):
+    org = gen_org()
+    admin = gen_user(org, role="admin")
+    leaver = gen_user(org, role="practitioner")
+    gen_case(gen_intervention(org, name="Familiestart"), "F-1", practitioner_id=leaver.id)
+    db.session.commit()
+    login(admin, org)
+    page = client.get("/organisation/medlemmer").get_data(as_text=True)
+    assert "Personen er ansvarlig for 1 åbent forløb i Familiestart." in page
+
+
+def test_removed_person_who_logs_in_is_told_they_belong_to_no_organisation(client, login):
+    org = gen_org()
+    admin = gen_user(org, role="admin")
+    leaver = gen_user(org, role="practitioner", email="bo@kommune.dk")
+    db.session.commit()
+    login(admin, org)
+    client.post(f"/organisation/medlemmer/{_membership(leaver, org).id}/fjern", headers=HX)
+    client.post("/logout")
+
+    response = client.post("/login", data={"email": "bo@kommune.dk", "password": PASSWORD})
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith("/ingen-organisation")
+    response = client.get("/ingen-organisation")
+    body = response.get_data(as_text=True)
+    assert response.status_code == 403
+    assert "Du er ikke medlem af nogen organisation" in body
+    assert "Kontakt din organisations administrator" in body
+    assert "Din rolle giver ikke adgang" not in body
+    # The front page (the error pages' link) leads there too.
+    assert client.get("/").headers["Location"].endswith("/ingen-organisation")
+
+
+def test_a_member_is_sent_on_from_the_no_organisation_page(client, login):
+    org = gen_org()
+    user = gen_user(org)
+    db.session.commit()
+    login(user, org)
+    assert client.get("/ingen-organisation").headers["Location"].endswith("/indsatser")
+    assert client.get("/").headers["Location"].endswith("/indsatser")
+
+
+def test_adding_someone_with_an_account_keeps_their_name_and_password(client, login):
+    org, other = gen_org("Nord"), gen_org("Syd")
+    admin = gen_user(org, role="admin")
+    existing = gen_user(other, role="leader", email="leder@syd.demo", name="Lise Syd")
+    db.session.commit()
+    login(admin, org)
+    form = client.get("/organisation/medlemmer").get_data(as_text=True)
+    assert "Har personen allerede en konto" in form
+    response = client.post(
+        "/organisation/medlemmer",
+        data={
+            "email": "LEDER@Syd.demo",
+            "name": "Et andet navn",
+            "role": "practitioner",
+            "password": "en helt ny kode",
+        },
+        headers=HX,
+    )
+    body = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "Lise Syd havde allerede en konto og er tilføjet organisationen." in body
+    assert "hidtidige adgangskode" in body
+    assert "den adgangskode, du valgte" not in body
+    user = db.session.get(User, existing.id)
+    assert user.name == "Lise Syd" and user.check_password(PASSWORD)
+    assert {m.organization_id for m in user.memberships} == {org.id, other.id}
+    assert db.session.scalar(select(func.count()).select_from(User)) == 2
+
+
+def test_an_account_stored_with_capitals_is_found(client, login):
+    org, other = gen_org(), gen_org()
+    admin = gen_user(org, role="admin")
+    existing = gen_user(other, email="Mixed.Case@Kommune.dk")
+    db.session.commit()
+    login(admin, org)
+    response = client.post(
+        "/organisation/medlemmer",
+        data={
+            "email": "mixed.case@kommune.dk",
+            "name": "X",
+            "role": "leader",
+            "password": "en helt ny kode",
+        },
+        headers=HX,
+    )
+    assert response.status_code == 200
+    assert "havde allerede en konto" in response.get_data(as_text=True)
+    assert _membership(existing, org).role == "leader"

@@ -96,3 +96,42 @@ def test_stale_member_edit_is_409(client, login):
     )
     assert response.status_code == 409
     assert db.session.get(TeamMember, member.id).professional_role == "leader"
+
+
+def test_evaluators_cannot_join_a_team(client, login):
+    org = gen_org()
+    leader = gen_user(org, role="leader", name="Lise Leder")
+    evaluator = gen_user(org, role="evaluator", name="Eva Evaluator")
+    practitioner = gen_user(org, role="practitioner", name="Bo Behandler")
+    intervention = gen_intervention(org)
+    db.session.commit()
+    login(leader, org)
+
+    page = client.get(f"/indsatser/{intervention.id}").get_data(as_text=True)
+    assert f'<option value="{practitioner.id}">Bo Behandler</option>' in page
+    assert "Eva Evaluator" not in page
+    assert "Evaluatorer har kun læseadgang og er ikke med i teams." in page
+
+    response = client.post(
+        f"/indsatser/{intervention.id}/team",
+        data={"user_id": evaluator.id, "professional_role": "practitioner"},
+        headers=HX,
+    )
+    body = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert 'class="field-error">Evaluatorer har kun læseadgang og kan ikke være med i et team' in (
+        body
+    )
+    assert db.session.scalars(select(TeamMember)).first() is None
+
+
+def test_when_only_evaluators_are_left_the_page_says_why(client, login):
+    org = gen_org()
+    leader = gen_user(org, role="leader")
+    gen_user(org, role="evaluator")
+    intervention = gen_intervention(org)
+    gen_member(intervention, leader)
+    db.session.commit()
+    login(leader, org)
+    page = client.get(f"/indsatser/{intervention.id}").get_data(as_text=True)
+    assert "Alle i organisationen, der kan være med i et team, er med i dette." in page

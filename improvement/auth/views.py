@@ -5,7 +5,7 @@ from urllib.parse import urlsplit
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from ..access import personal, public
 from ..extensions import db
@@ -43,7 +43,7 @@ def health():
 @public
 def login():
     if current_user.is_authenticated:
-        return redirect(_safe_next(request.args.get("next")))
+        return _after_login(current_user)
     form = LoginForm()
     if form.validate_on_submit():
         email = form.email.data.strip().lower()
@@ -52,7 +52,8 @@ def login():
                 _("Too many failed attempts. Wait %(seconds)s seconds and try again.", seconds=wait)
             )
             return render_template("auth/login.html", form=form), 429
-        user = db.session.scalars(select(User).where(User.email == email)).first()
+        # Addresses are stored as typed by an administrator: compare without case.
+        user = db.session.scalars(select(User).where(func.lower(User.email) == email)).first()
         if user is None or not user.active or not user.check_password(form.password.data):
             throttle.record_failure(email)
             # Neutral: never say whether the address or the password was wrong.
@@ -61,8 +62,24 @@ def login():
         throttle.reset(email)
         session.clear()
         login_user(user)
-        return redirect(_safe_next(request.args.get("next")))
+        return _after_login(user)
     return render_template("auth/login.html", form=form)
+
+
+def _after_login(user: User):
+    if not user.memberships:
+        # Every other page would answer a bare 403 (access.check_request): explain instead.
+        return redirect(url_for("auth.no_organisation"))
+    return redirect(_safe_next(request.args.get("next")))
+
+
+@bp.route("/ingen-organisation")
+@personal
+def no_organisation():
+    """Where a user who belongs to no organisation (any longer) lands after logging in."""
+    if current_user.memberships:
+        return redirect(url_for("interventions.intervention_listing"))
+    return render_template("auth/no_organisation.html"), 403
 
 
 @bp.route("/logout", methods=["POST"])

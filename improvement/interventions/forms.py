@@ -19,7 +19,12 @@ class InterventionForm(VersionedForm):
 
 
 class TeamMemberForm(BaseForm):
-    user_id = SelectField(_l("Person"), coerce=int, validators=[DataRequired()])
+    user_id = SelectField(
+        _l("Person"),
+        coerce=int,
+        validators=[DataRequired()],
+        description=_l("Evaluators read only and are not on teams."),
+    )
     professional_role = SelectField(
         _l("Professional role"), choices=choices(PROFESSIONAL_ROLES), default="practitioner"
     )

@@ -4,7 +4,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from ..extensions import db
-from ..models import Intervention, Membership, TeamMember, User
+from ..models import READ_ONLY_ROLES, Intervention, Membership, TeamMember, User
 
 
 def team_of(intervention: Intervention) -> list[TeamMember]:
@@ -19,16 +19,34 @@ def team_of(intervention: Intervention) -> list[TeamMember]:
 
 
 def addable_users(intervention: Intervention) -> list[User]:
-    """Members of the intervention's organisation who are not yet on its team."""
+    """Members of the intervention's organisation who are not yet on its team.
+
+    Read-only roles (evaluators) are left out: a team member works in the intervention and
+    can be made responsible for cases, which someone who may change nothing cannot be."""
     on_team = select(TeamMember.user_id).where(TeamMember.intervention_id == intervention.id)
     stmt = (
         select(User)
         .join(Membership, Membership.user_id == User.id)
         .where(
             Membership.organization_id == intervention.organization_id,
+            Membership.role.not_in(READ_ONLY_ROLES),
             User.active.is_(True),
             User.id.not_in(on_team),
         )
         .order_by(User.name)
     )
     return list(db.session.scalars(stmt))
+
+
+def is_read_only_member(intervention: Intervention, user_id: object) -> bool:
+    """Whether the user id (as posted) is a member of the organisation in a read-only role."""
+    try:
+        user_id = int(user_id)
+    except (TypeError, ValueError):
+        return False
+    stmt = select(Membership.id).where(
+        Membership.organization_id == intervention.organization_id,
+        Membership.user_id == user_id,
+        Membership.role.in_(READ_ONLY_ROLES),
+    )
+    return db.session.scalar(stmt) is not None

@@ -6,14 +6,14 @@ from flask import Blueprint, abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
-from ..access import current_org, get_or_404_for_user, scoped
+from ..access import current_membership, current_org, get_or_404_for_user, personal, scoped
 from ..cases.service import case_figures, case_lines
 from ..extensions import db
 from ..forms import EmptyForm, choices
 from ..models import PROFESSIONAL_ROLES, Intervention, TeamMember
 from ..rendering import render_fragment, render_htmx
 from .forms import InterventionForm, TeamMemberEditForm, TeamMemberForm
-from .team import addable_users, team_of
+from .team import addable_users, is_read_only_member, team_of
 
 bp = Blueprint("interventions", __name__)
 bp.add_app_template_global(PROFESSIONAL_ROLES, "professional_roles")
@@ -23,7 +23,10 @@ DETAIL = "interventions/detail.html"
 
 
 @bp.route("/")
+@personal  # reachable without a membership, to send such a user to the explanation
 def index():
+    if current_membership() is None:
+        return redirect(url_for("auth.no_organisation"))
     return redirect(url_for("interventions.intervention_listing"))
 
 
@@ -149,6 +152,11 @@ def team_member_new(intervention_id: int):
     intervention = get_or_404_for_user(Intervention, intervention_id)
     form = _team_form(addable_users(intervention))
     if not form.validate_on_submit():
+        if is_read_only_member(intervention, request.form.get("user_id")):
+            # Not among the choices; say why rather than "not a valid choice".
+            form.user_id.errors = [
+                _("Evaluators read only and cannot be on a team or responsible for cases.")
+            ]
         return render_htmx(
             DETAIL, "team_section", 422, **_detail_context(intervention, team_form=form)
         )

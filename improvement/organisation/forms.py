@@ -12,6 +12,10 @@ class NewMemberForm(BaseForm):
     email = EmailField(
         _l("E-mail"),
         validators=[DataRequired(), Email(check_deliverability=False), Length(max=254)],
+        description=_l(
+            "If the person already has an account (e.g. in another organisation), it is used: "
+            "they keep their name and password."
+        ),
     )
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
     role = SelectField(_l("Role"), choices=choices(ROLES), default="practitioner")

@@ -1,14 +1,27 @@
 """The organisation's members: admins add people, set their roles and remove them."""
 
+from collections import defaultdict
+
 from flask import Blueprint, abort
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import exists, func, select
 from sqlalchemy.orm import joinedload
 
 from ..access import current_org, get_or_404_for_user, require_roles, scoped
 from ..extensions import db
 from ..forms import EmptyForm
-from ..models import ROLES, Membership, User
+from ..models import (
+    ROLES,
+    AssessmentAnswer,
+    AssessmentJustification,
+    AssessmentRespondent,
+    AssessmentRound,
+    Case,
+    Intervention,
+    Membership,
+    TeamMember,
+    User,
+)
 from ..rendering import render_fragment, render_htmx
 from .forms import NewMemberForm, RoleForm
 
@@ -28,8 +41,48 @@ def _members() -> list[Membership]:
     return list(db.session.scalars(stmt))
 
 
-def _context(form=None, added=None):
-    return {"members": _members(), "form": form or NewMemberForm(formdata=None), "added": added}
+def _open_cases() -> dict[int, str]:
+    """What removing each person would leave behind: {user_id: "responsible for n open cases
+    in ..."}, for the confirmation question. Their cases keep them as responsible (history)."""
+    stmt = (
+        scoped(Case, select(Case.practitioner_id, Intervention.name, func.count()))
+        .join(Intervention, Intervention.id == Case.intervention_id)
+        .where(Case.end_date.is_(None), Case.practitioner_id.is_not(None))
+        .group_by(Case.practitioner_id, Intervention.name)
+        .order_by(Intervention.name)
+    )
+    counts: dict[int, int] = defaultdict(int)
+    names: dict[int, list[str]] = defaultdict(list)
+    for user_id, name, count in db.session.execute(stmt):
+        counts[user_id] += count
+        names[user_id].append(name)
+    notes = {}
+    for user_id, count in counts.items():
+        interventions = ", ".join(names[user_id])
+        if count == 1:
+            notes[user_id] = _(
+                "The person is responsible for 1 open case in %(interventions)s. "
+                "The case keeps them as responsible until someone else is chosen.",
+                interventions=interventions,
+            )
+        else:
+            notes[user_id] = _(
+                "The person is responsible for %(count)s open cases in %(interventions)s. "
+                "The cases keep them as responsible until someone else is chosen.",
+                count=count,
+                interventions=interventions,
+            )
+    return notes
+
+
+def _context(form=None, added=None, existing=False):
+    return {
+        "members": _members(),
+        "form": form or NewMemberForm(formdata=None),
+        "added": added,
+        "added_existing": existing,
+        "open_cases": _open_cases(),
+    }
 
 
 @bp.route("/organisation/medlemmer")
@@ -46,7 +99,9 @@ def member_new():
         return render_htmx(PAGE, "members", 422, **_context(form))
     email = form.email.data.strip().lower()
     org = current_org()
-    user = db.session.scalars(select(User).where(User.email == email)).first()
+    # Case-insensitive: an account made elsewhere (command line, import) may have capitals.
+    user = db.session.scalars(select(User).where(func.lower(User.email) == email)).first()
+    existing = user is not None
     if user is None:
         user = User(email=email, name=form.name.data, locale="da")
         user.set_password(form.password.data)
@@ -57,7 +112,8 @@ def member_new():
         return render_htmx(PAGE, "members", 422, **_context(form))
     db.session.add(Membership(user_id=user.id, organization_id=org.id, role=form.role.data))
     db.session.commit()
-    return render_htmx(PAGE, "members", **_context(added=user))
+    # An existing account keeps its name and password: the ones typed here were not used.
+    return render_htmx(PAGE, "members", **_context(added=user, existing=existing))
 
 
 def _admins_left_without(membership: Membership) -> int:
@@ -85,7 +141,9 @@ def member_edit(membership_id: int):
     else:
         membership.role = form.role.data
         db.session.commit()
-    return render_fragment(PAGE, "member_row", status, member=membership, error=error)
+    return render_fragment(
+        PAGE, "member_row", status, member=membership, error=error, open_cases=_open_cases()
+    )
 
 
 @bp.route("/organisation/medlemmer/<int:membership_id>/fjern", methods=["POST"])
@@ -101,7 +159,37 @@ def member_remove(membership_id: int):
             422,
             member=membership,
             error=_("The organisation must keep at least one administrator."),
+            open_cases=_open_cases(),
         )
-    db.session.delete(membership)
+    _leave_organisation(membership)
     db.session.commit()
     return render_htmx(PAGE, "members", **_context())
+
+
+def _leave_organisation(membership: Membership) -> None:
+    """Remove a membership and what only a member may hold, in the caller's transaction.
+
+    The person leaves the teams of the organisation's interventions and the open
+    self-assessment rounds they have not started answering (removed like a respondent
+    is removed from a round: the row with its cascades). Answers already given, closed
+    rounds and the cases they are responsible for are history and stay."""
+    org_id, user_id = membership.organization_id, membership.user_id
+    team_rows = db.session.scalars(
+        select(TeamMember).where(
+            TeamMember.organization_id == org_id, TeamMember.user_id == user_id
+        )
+    ).all()
+    unanswered = db.session.scalars(
+        select(AssessmentRespondent)
+        .join(AssessmentRound, AssessmentRound.id == AssessmentRespondent.round_id)
+        .where(
+            AssessmentRound.organization_id == org_id,
+            AssessmentRound.status == "open",
+            AssessmentRespondent.user_id == user_id,
+            ~exists().where(AssessmentAnswer.respondent_id == AssessmentRespondent.id),
+            ~exists().where(AssessmentJustification.respondent_id == AssessmentRespondent.id),
+        )
+    ).all()
+    for row in [*team_rows, *unanswered]:
+        db.session.delete(row)
+    db.session.delete(membership)
