@@ -24,6 +24,7 @@ from ..models import (
     DEVELOPMENT_POINT_KINDS,
     DEVELOPMENT_POINT_STATUSES,
 )
+from .queries import name_key
 
 LONG = Length(max=4000)
 
@@ -39,7 +40,26 @@ class MultiCheckboxField(SelectMultipleField):
             raise ValidationError(self.gettext("Not a valid choice."))
 
 
-class CoreElementForm(VersionedForm):
+class UniqueNameForm(VersionedForm):
+    """A form whose name must differ from the other items' of the intervention (archived ones
+    included), ignoring case and surrounding whitespace. The view sets `names_in_use` to the
+    others' (name, archived) before validating; the Excel import matches items by name."""
+
+    names_in_use: list = []
+    taken_message = ""
+    taken_archived_message = ""
+
+    def validate_name(self, field):
+        key = name_key(field.data)
+        archived = [a for name, a in self.names_in_use if name_key(name) == key]
+        if not archived:
+            return
+        if all(archived):
+            raise ValidationError(self.taken_archived_message)
+        raise ValidationError(self.taken_message)
+
+
+class CoreElementForm(UniqueNameForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
     status = SelectField(_l("Status"), choices=choices(CORE_ELEMENT_STATUSES), default="potential")
     description = TextAreaField(_l("Description"), validators=[LONG], description=NO_NAMES)
@@ -50,6 +70,10 @@ class CoreElementForm(VersionedForm):
     )
     activities = MultiCheckboxField(
         _l("Activities in the theory of change it carries"), coerce=int, validators=[Optional()]
+    )
+    taken_message = _l("There is already a core element with this name.")
+    taken_archived_message = _l(
+        "There is already an archived core element with this name; restore it instead."
     )
 
 
@@ -69,10 +93,14 @@ class DevelopmentPointForm(VersionedForm):
     )
 
 
-class PhaseForm(VersionedForm):
+class PhaseForm(UniqueNameForm):
     name = StringField(_l("Name of the phase"), validators=[DataRequired(), Length(max=120)])
     description = TextAreaField(
         _l("Description"), validators=[Length(max=2000)], description=NO_NAMES
+    )
+    taken_message = _l("There is already a phase with this name.")
+    taken_archived_message = _l(
+        "There is already an archived phase with this name; restore it instead."
     )
 
 

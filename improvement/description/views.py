@@ -92,6 +92,7 @@ def core_element_listing(intervention_id: int):
 def core_element_new(intervention_id: int):
     intervention = load_intervention(intervention_id)
     form = _core_form(intervention)
+    form.names_in_use = queries.names_in_use(CoreElement, intervention)
     if not form.validate_on_submit():
         return render_htmx(CORE, "section", 422, **_core_context(intervention, form, open=True))
     element = CoreElement(
@@ -131,6 +132,7 @@ def core_element_edit(intervention_id: int, core_element_id: int):
         form.activities.data = [a.id for a in element.activities]
         return render_fragment(CORE, "card_form", form=form, **ctx)
     form = _core_form(intervention, prefix=prefix)
+    form.names_in_use = queries.names_in_use(CoreElement, intervention, exclude_id=element.id)
     if not form.validate_on_submit():
         return render_fragment(CORE, "card_form", 422, form=form, **ctx)
     if form.is_stale(element):
@@ -182,10 +184,13 @@ def core_element_move(intervention_id: int, core_element_id: int):
 def core_element_template(intervention_id: int):
     """Copy the four core elements of the progression framework; the team then owns them."""
     intervention = load_intervention(intervention_id)
-    existing = {e.name for e in queries.core_elements(intervention)}
+    # Names are unique among all the intervention's elements, archived ones too.
+    existing = {
+        queries.name_key(name) for name, _a in queries.names_in_use(CoreElement, intervention)
+    }
     position = queries.next_position(CoreElement, intervention)
     for item in read("progression_framework.yaml")["core_elements"]:
-        if item["name"] in existing:
+        if queries.name_key(item["name"]) in existing:
             continue
         db.session.add(
             CoreElement(
@@ -370,6 +375,7 @@ def workflow_listing(intervention_id: int):
 def phase_new(intervention_id: int):
     intervention = load_intervention(intervention_id)
     form = PhaseForm()
+    form.names_in_use = queries.names_in_use(Phase, intervention)
     if not form.validate_on_submit():
         return render_htmx(FLOWS, "section", 422, **_flows_context(intervention, phase_form=form))
     phase = Phase(
@@ -391,6 +397,7 @@ def phase_edit(intervention_id: int, phase_id: int):
         form = PhaseForm(obj=phase, prefix=f"phase{phase.id}")
         return render_fragment(FLOWS, "phase_head_form", phase=phase, form=form)
     form = PhaseForm(prefix=f"phase{phase.id}")
+    form.names_in_use = queries.names_in_use(Phase, phase.intervention, exclude_id=phase.id)
     if not form.validate_on_submit():
         return render_fragment(FLOWS, "phase_head_form", 422, phase=phase, form=form)
     if form.is_stale(phase):

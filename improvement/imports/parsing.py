@@ -2,9 +2,9 @@
 
 The workbook is the template from improvement/imports/template.py: a sheet of quality
 ratings ("Kvalitet i kerneelementer") and a sheet of self-assessment answers
-("Selvevaluering"). Reading refuses the whole file (not .xlsx, formulas, CPR-shaped text,
-missing columns); checking turns rows into (valid rows, errors), so nothing is written
-unless every row is right.
+("Selvevaluering"). Reading refuses the whole file (not .xlsx, formulas, missing columns)
+and reports every CPR-shaped cell; checking turns rows into (valid rows, errors), so
+nothing is written unless every row is right.
 """
 
 import zipfile
@@ -15,8 +15,9 @@ from io import BytesIO
 
 from flask_babel import gettext as _
 from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
 
-from ..validators import CPR_MESSAGE, contains_cpr
+from ..validators import CPR_MESSAGE, CPR_PATTERN, contains_cpr
 
 RATINGS_SHEET = "Kvalitet i kerneelementer"
 ANSWERS_SHEET = "Selvevaluering"
@@ -57,10 +58,12 @@ class Row:
 
 @dataclass
 class Upload:
-    """The data rows of the sheets found in the file (a sheet absent from the file: None)."""
+    """The data rows of the sheets found in the file (a sheet absent from the file: None),
+    and the cells that look like CPR numbers: errors, so nothing may be imported."""
 
     ratings: list[Row] | None = None
     answers: list[Row] | None = None
+    errors: list[RowError] = field(default_factory=list)
 
 
 def _is_formula(value) -> bool:
@@ -91,11 +94,32 @@ def read_upload(filename: str, data: bytes) -> Upload:
     return parse_sheets(sheets)
 
 
+CPR_MASK = "••••••-••••"
+
+
+def _masked(text: str) -> str:
+    """The cell as shown in the error list: never the CPR-shaped part itself."""
+    return CPR_PATTERN.sub(CPR_MASK, text.strip())
+
+
+def _column_name(sheet: str, rows: list[tuple], r: int, c: int) -> str:
+    """A data sheet's column by its header (as the other row errors), else its letter."""
+    if sheet in (RATINGS_SHEET, ANSWERS_SHEET) and r > 1 and rows and c < len(rows[0]):
+        header = _text(rows[0][c])
+        if header:
+            return header
+    return get_column_letter(c + 1)
+
+
 def parse_sheets(sheets: dict[str, list[tuple]]) -> Upload:
-    """Refuse formulas and CPR-shaped text anywhere; pick out the two data sheets."""
+    """Refuse formulas anywhere; report every CPR-shaped cell; pick out the two data sheets.
+
+    A CPR-shaped cell is reported by sheet, row and column, all of them at once, and its text
+    is masked in the data rows, so no other check shows it back to the user."""
+    cpr: list[RowError] = []
     for name, rows in sheets.items():
         for r, row in enumerate(rows, start=1):
-            for value in row:
+            for c, value in enumerate(row):
                 if _is_formula(value):
                     raise Refused(
                         _(
@@ -106,10 +130,11 @@ def parse_sheets(sheets: dict[str, list[tuple]]) -> Upload:
                         )
                     )
                 if isinstance(value, str) and contains_cpr(value):
-                    raise Refused(
-                        _("Sheet “%(sheet)s”, row %(row)d: ", sheet=name, row=r) + str(CPR_MESSAGE)
-                    )
-    upload = Upload()
+                    column = _column_name(name, rows, r, c)
+                    cpr.append(RowError(name, r, column, _masked(value), str(CPR_MESSAGE)))
+    if cpr:
+        sheets = {name: _without_cpr(rows) for name, rows in sheets.items()}
+    upload = Upload(errors=cpr)
     if RATINGS_SHEET in sheets:
         upload.ratings = _rows(RATINGS_SHEET, sheets[RATINGS_SHEET], RATING_COLUMNS)
     if ANSWERS_SHEET in sheets:
@@ -124,6 +149,24 @@ def parse_sheets(sheets: dict[str, list[tuple]]) -> Upload:
             )
         )
     return upload
+
+
+def _without_cpr(rows: list[tuple]) -> list[tuple]:
+    return [
+        tuple(_masked(v) if isinstance(v, str) and contains_cpr(v) else v for v in row)
+        for row in rows
+    ]
+
+
+def only_new_errors(errors: list[RowError], known: list[RowError]) -> list[RowError]:
+    """The errors of cells not already reported (a CPR-shaped cell needs no second error)."""
+    cells = {(e.sheet, e.row, e.column) for e in known}
+    return [e for e in errors if (e.sheet, e.row, e.column) not in cells]
+
+
+def name_key(name) -> str:
+    """How a phase or core element name is matched: case and surrounding spaces do not count."""
+    return _text(name).casefold()
 
 
 def _text(value) -> str:
@@ -167,13 +210,17 @@ def _shown(value) -> str:
 class RatingContext:
     """What the ratings of one intervention may refer to, keyed by what the sheet shows."""
 
-    cases: dict  # code → case id
+    cases: dict  # code (upper case) → case id
     closed_cases: set  # codes of closed cases
     starts: dict  # code → the case's start date
-    phases: dict  # name → phase id (not archived)
-    elements: dict  # name → core element id (not archived)
+    phases: dict  # name → phase id (not archived, and no other phase has the name)
+    elements: dict  # name → core element id (likewise)
     scale: Sequence[int]
     today: date
+    # Names (name_key) more than one phase or core element has, archived ones included: a
+    # row naming one is refused rather than filed under a guess.
+    ambiguous_phases: frozenset = frozenset()
+    ambiguous_elements: frozenset = frozenset()
 
 
 @dataclass(frozen=True)
@@ -199,32 +246,76 @@ def _score(value, scale: Sequence[int]) -> int | None:
     return value if isinstance(value, int) and value in scale else None
 
 
+DATE_FORMATS = ("%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d")
+
+
+def _date(value) -> date | str | None:
+    """A date cell as a date; text in one of DATE_FORMATS too. Otherwise the message."""
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return _("Fill in the date.")
+    if isinstance(value, str):
+        text = value.strip()
+        for pattern in DATE_FORMATS:
+            try:
+                return datetime.strptime(text, pattern).date()
+            except ValueError:
+                continue
+        return _("Could not read '%(value)s' as a date; write e.g. 05-03-2026.", value=text)
+    return _("Write the date as an Excel date, e.g. 05-03-2026.")
+
+
 def check_ratings(
     rows: Iterable[Row], ctx: RatingContext
 ) -> tuple[list[RatingRow], list[RowError]]:
     valid: list[RatingRow] = []
     errors: list[RowError] = []
+    # Codes are stored in upper case, names matched ignoring case and surrounding spaces.
+    cases = {k.upper(): i for k, i in ctx.cases.items()}
+    closed = {k.upper() for k in ctx.closed_cases}
+    starts = {k.upper(): d for k, d in ctx.starts.items()}
+    phases = {name_key(k): i for k, i in ctx.phases.items()}
+    elements = {name_key(k): i for k, i in ctx.elements.items()}
     for row in rows:
         v = row.values
 
         def error(column, message, v=v, row=row):
             errors.append(RowError(RATINGS_SHEET, row.number, column, _shown(v[column]), message))
 
-        code, phase, element = _text(v[CASE]), _text(v[PHASE]), _text(v[ELEMENT])
+        code, phase, element = _text(v[CASE]).upper(), name_key(v[PHASE]), name_key(v[ELEMENT])
         before = len(errors)
         if not code:
             error(CASE, _("Fill in the case code."))
-        elif code not in ctx.cases:
+        elif code not in cases:
             error(CASE, _("There is no case with this code in the intervention."))
-        elif code in ctx.closed_cases:
+        elif code in closed:
             error(CASE, _("The case is closed; its ratings can no longer be changed."))
         if not phase:
             error(PHASE, _("Fill in the phase."))
-        elif phase not in ctx.phases:
+        elif phase in ctx.ambiguous_phases:
+            error(
+                PHASE,
+                _(
+                    "Several phases have this name; give them different names under "
+                    "Workflows first."
+                ),
+            )
+        elif phase not in phases:
             error(PHASE, _("The intervention has no active phase with this name."))
         if not element:
             error(ELEMENT, _("Fill in the core element."))
-        elif element not in ctx.elements:
+        elif element in ctx.ambiguous_elements:
+            error(
+                ELEMENT,
+                _(
+                    "Several core elements have this name; give them different names under "
+                    "Core elements first."
+                ),
+            )
+        elif element not in elements:
             error(ELEMENT, _("The intervention has no active core element with this name."))
         score = _score(v[SCORE], ctx.scale)
         if score is None:
@@ -236,20 +327,18 @@ def check_ratings(
                     high=max(ctx.scale),
                 ),
             )
-        day = v[DATE]
-        if isinstance(day, datetime):
-            day = day.date()
+        day = _date(v[DATE])
         if not isinstance(day, date):
-            error(DATE, _("Write the date as an Excel date, e.g. 05-03-2026."))
+            error(DATE, day)
         elif day > ctx.today:
             error(DATE, _("The date is in the future."))
-        elif code in ctx.starts and day < ctx.starts[code]:
+        elif code in starts and day < starts[code]:
             # Also a number typed into a date cell: -1 reads as 29-12-1899.
             error(
                 DATE,
                 _(
                     "The date is before the case started (%(start)s).",
-                    start=_shown(ctx.starts[code]),
+                    start=_shown(starts[code]),
                 ),
             )
         comment = _text(v[COMMENT])
@@ -257,9 +346,9 @@ def check_ratings(
             valid.append(
                 RatingRow(
                     row.number,
-                    ctx.cases[code],
-                    ctx.phases[phase],
-                    ctx.elements[element],
+                    cases[code],
+                    phases[phase],
+                    elements[element],
                     score,
                     day,
                     comment,

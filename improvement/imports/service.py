@@ -3,7 +3,7 @@
 Each function issues a fixed number of queries however many rows the file has.
 """
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
@@ -22,7 +22,7 @@ from ..models import (
     CoreElementRating,
     Intervention,
 )
-from .parsing import AnswerContext, AnswerRow, RatingContext, RatingRow, RoundInfo
+from .parsing import AnswerContext, AnswerRow, RatingContext, RatingRow, RoundInfo, name_key
 
 LOCAL = ZoneInfo("Europe/Copenhagen")
 
@@ -31,18 +31,33 @@ def today() -> date:
     return datetime.now(LOCAL).date()
 
 
+def _by_name(items) -> tuple[dict, frozenset]:
+    """Active items by name, and the names (name_key) more than one item has, archived ones
+    included: those rows are refused, never filed under a guess."""
+    counts = Counter(name_key(item.name) for item in items)
+    ambiguous = frozenset(key for key, n in counts.items() if n > 1)
+    active = {
+        item.name.strip(): item.id
+        for item in items
+        if not item.archived and name_key(item.name) not in ambiguous
+    }
+    return active, ambiguous
+
+
 def rating_context(intervention: Intervention) -> RatingContext:
     cases = list(db.session.scalars(select(Case).where(Case.intervention_id == intervention.id)))
+    phases, ambiguous_phases = _by_name(cases_service.phases_of(intervention))
+    elements, ambiguous_elements = _by_name(cases_service.core_elements_of(intervention))
     return RatingContext(
-        cases={c.code: c.id for c in cases},
-        closed_cases={c.code for c in cases if c.is_closed},
-        starts={c.code: c.start_date for c in cases},
-        phases={p.name: p.id for p in cases_service.phases_of(intervention) if not p.archived},
-        elements={
-            e.name: e.id for e in cases_service.core_elements_of(intervention) if not e.archived
-        },
+        cases={c.code.upper(): c.id for c in cases},
+        closed_cases={c.code.upper() for c in cases if c.is_closed},
+        starts={c.code.upper(): c.start_date for c in cases},
+        phases=phases,
+        elements=elements,
         scale=cases_service.scale_values(),
         today=today(),
+        ambiguous_phases=ambiguous_phases,
+        ambiguous_elements=ambiguous_elements,
     )
 
 

@@ -109,7 +109,8 @@ GUIDE = [
         None,
     ),
     (
-        "Skriv kun værdier, ikke formler. Skriv aldrig borgeres navne eller CPR-numre.",
+        "Skriv kun værdier, ikke formler. Skriv aldrig borgeres navne eller CPR-numre: "
+        "ligner en celle et CPR-nummer, gemmes intet, og fejllisten viser hver sådan celle.",
         None,
         None,
     ),
@@ -118,20 +119,31 @@ GUIDE = [
     (
         RATINGS_SHEET,
         CASE,
-        "Forløbets pseudonyme kode; et forløb i indsatsen, der ikke er afsluttet.",
+        "Forløbets pseudonyme kode; et forløb i indsatsen, der ikke er afsluttet. Store og "
+        "små bogstaver er lige gode.",
     ),
-    (RATINGS_SHEET, PHASE, "Forløbets fase; en af indsatsens aktive faser."),
+    (
+        RATINGS_SHEET,
+        PHASE,
+        "Forløbets fase; en af indsatsens aktive faser. Store og små bogstaver er lige gode. "
+        "Har flere faser samme navn (også arkiverede), står navnet ikke på listen og kan "
+        "ikke importeres, før de har fået forskellige navne under Arbejdsgange.",
+    ),
     (
         RATINGS_SHEET,
         ELEMENT,
-        "Det kerneelement, der vurderes; et af indsatsens aktive kerneelementer.",
+        "Det kerneelement, der vurderes; et af indsatsens aktive kerneelementer. Store og "
+        "små bogstaver er lige gode. Har flere kerneelementer samme navn (også arkiverede), "
+        "står navnet ikke på listen og kan ikke importeres, før de har fået forskellige navne "
+        "under Kerneelementer.",
     ),
     (RATINGS_SHEET, SCORE, "I hvilken grad der er arbejdet med kerneelementet: et helt tal 1–5."),
     (
         RATINGS_SHEET,
         DATE,
         "Hvornår vurderingen blev givet: en dato (fx 05-03-2026), ikke i fremtiden og ikke "
-        "før forløbets startdato.",
+        "før forløbets startdato. Står datoen som tekst, skal den skrives 05-03-2026, "
+        "05.03.2026 eller 2026-03-05.",
     ),
     (
         RATINGS_SHEET,
@@ -186,6 +198,7 @@ def build_template(data: TemplateData) -> BytesIO:
     guide.merge_cells("A3:C3")
     guide.merge_cells("A4:C4")
     guide.row_dimensions[3].height = 48
+    guide.row_dimensions[4].height = 32
 
     _header(ratings, RATING_COLUMNS)
     _header(answers, ANSWER_COLUMNS)

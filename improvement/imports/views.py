@@ -11,7 +11,7 @@ from ..forms import BaseForm
 from ..models import Intervention
 from ..rendering import render_htmx
 from . import service
-from .parsing import Refused, check_answers, check_ratings, read_upload
+from .parsing import Refused, check_answers, check_ratings, only_new_errors, read_upload
 
 bp = Blueprint("imports", __name__)
 
@@ -93,13 +93,14 @@ def import_upload(intervention_id: int):
         parsed = read_upload(upload.filename, data)
     except Refused as refused:
         return _page(intervention, 422, refusal=str(refused))
-    if not parsed.ratings and not parsed.answers:
+    if not parsed.ratings and not parsed.answers and not parsed.errors:
         return _page(intervention, 422, refusal=_("The workbook has no filled-in rows to import."))
     ratings, errors = check_ratings(parsed.ratings or [], service.rating_context(intervention))
     answers, answer_errors = check_answers(
         parsed.answers or [], service.answer_context(intervention)
     )
-    errors += answer_errors
+    # Every CPR-shaped cell is one error, beside the other rows' errors, all in one go.
+    errors = parsed.errors + only_new_errors(errors + answer_errors, parsed.errors)
     if errors:
         return _page(intervention, 422, errors=errors, filename=upload.filename)
     counts = service.Counts()

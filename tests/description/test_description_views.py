@@ -1,4 +1,4 @@
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from improvement.extensions import db
 from improvement.models import (
@@ -12,7 +12,7 @@ from improvement.models import (
     PracticeElement,
     WorkflowStep,
 )
-from improvement.seeding import load_reference
+from improvement.seeding import load_reference, read
 from tests.description.factories import (
     gen_assumption,
     gen_core_element,
@@ -504,3 +504,110 @@ def test_evaluator_cannot_publish(client, login):
     assert client.post(url, data={"note": "x"}).status_code == 403
     assert db.session.scalars(select(DescriptionVersion)).first() is None
     assert db.session.scalars(select(AuditEvent)).first() is not None or True
+
+
+# ---------------------------------------------------------------- unique names
+# The Excel import finds phases and core elements by name, so a name may not repeat within
+# an intervention: not in another case, not with spaces around it, not among archived ones.
+
+
+def test_a_core_element_name_already_in_use_is_refused_on_create(client, login):
+    org, user, intervention = setup()
+    gen_core_element(intervention, name="Tværfagligt makkerpar")
+    gen_core_element(intervention, name="Gammel kontakt", position=1, archived=True)
+    other = gen_intervention(org, name="Anden indsats")
+    gen_core_element(other, name="Fælles navn")
+    db.session.commit()
+    login(user, org)
+    url = f"{base(intervention)}/kerneelementer"
+    for name in ("Tværfagligt makkerpar", "  tværfagligt MAKKERPAR "):
+        response = client.post(url, data={"name": name, "status": "potential"}, headers=HX)
+        assert response.status_code == 422
+        body = response.get_data(as_text=True)
+        assert "<html" not in body
+        assert "Der er allerede et kerneelement med dette navn." in body
+        assert "makkerpar" in body.lower()  # the form stays with what was typed
+    response = client.post(url, data={"name": "gammel kontakt", "status": "potential"}, headers=HX)
+    assert response.status_code == 422
+    assert "Der er allerede et arkiveret kerneelement med dette navn" in response.get_data(
+        as_text=True
+    )
+    assert db.session.scalar(select(func.count()).select_from(CoreElement)) == 3
+    # Another intervention's names do not count.
+    response = client.post(url, data={"name": "Fælles navn", "status": "potential"}, headers=HX)
+    assert response.status_code == 200
+    assert db.session.scalar(select(func.count()).select_from(CoreElement)) == 4
+
+
+def test_a_core_element_cannot_be_renamed_to_another_ones_name(client, login):
+    org, user, intervention = setup()
+    first = gen_core_element(intervention, name="Tæt kontakt")
+    second = gen_core_element(intervention, name="Makkerpar", position=1)
+    db.session.commit()
+    login(user, org)
+    url = f"{base(intervention)}/kerneelementer/{second.id}/rediger"
+    data = {"name": " TÆT KONTAKT", "status": "potential", "version": "1"}
+    response = client.post(url, data=pre(f"ce{second.id}", data), headers=HX)
+    assert response.status_code == 422
+    body = response.get_data(as_text=True)
+    assert "Der er allerede et kerneelement med dette navn." in body
+    assert f'id="core-{second.id}"' in body  # the edit form, in place
+    db.session.refresh(second)
+    assert second.name == "Makkerpar" and second.version == 1
+    # Its own name in another case is no clash.
+    data = {"name": "MAKKERPAR", "status": "potential", "version": "1"}
+    response = client.post(url, data=pre(f"ce{second.id}", data), headers=HX)
+    assert response.status_code == 200
+    db.session.refresh(second)
+    assert second.name == "MAKKERPAR"
+    assert first.name == "Tæt kontakt"
+
+
+def test_the_framework_template_skips_names_in_use_in_any_case_or_archived(client, login):
+    org, user, intervention = setup()
+    framework = [item["name"] for item in read("progression_framework.yaml")["core_elements"]]
+    gen_core_element(intervention, name=framework[0].upper(), archived=True)
+    gen_core_element(intervention, name=f" {framework[1].lower()} ", position=1)
+    db.session.commit()
+    login(user, org)
+    assert (
+        client.post(f"{base(intervention)}/kerneelementer/skabelon", headers=HX).status_code == 200
+    )
+    names = db.session.scalars(select(CoreElement.name)).all()
+    assert len(names) == len(framework)
+    keys = [n.strip().casefold() for n in names]
+    assert len(set(keys)) == len(keys)
+
+
+def test_a_phase_name_already_in_use_is_refused_on_create_and_rename(client, login):
+    org, user, intervention = setup()
+    opstart = gen_phase(intervention, name="Opstart")
+    forloeb = gen_phase(intervention, name="Forløb", position=1)
+    old = gen_phase(intervention, name="Afslutning", position=2)
+    old.archived = True
+    db.session.commit()
+    login(user, org)
+    url = f"{base(intervention)}/arbejdsgange/faser"
+    response = client.post(url, data={"name": " opstart "}, headers=HX)
+    assert response.status_code == 422
+    body = response.get_data(as_text=True)
+    assert "Der er allerede en fase med dette navn." in body and "<html" not in body
+    response = client.post(url, data={"name": "AFSLUTNING"}, headers=HX)
+    assert response.status_code == 422
+    assert "Der er allerede en arkiveret fase med dette navn" in response.get_data(as_text=True)
+    assert db.session.scalar(select(func.count()).select_from(Phase)) == 3
+
+    edit = f"{url}/{forloeb.id}/rediger"
+    data = pre(f"phase{forloeb.id}", {"name": "OPSTART", "version": "1"})
+    response = client.post(edit, data=data, headers=HX)
+    assert response.status_code == 422
+    body = response.get_data(as_text=True)
+    assert "Der er allerede en fase med dette navn." in body and 'value="OPSTART"' in body
+    db.session.refresh(forloeb)
+    assert forloeb.name == "Forløb" and forloeb.version == 1
+    data = pre(f"phase{forloeb.id}", {"name": "Forløbet", "version": "1"})
+    assert client.post(edit, data=data, headers=HX).status_code == 200
+    db.session.refresh(forloeb)
+    assert forloeb.name == "Forløbet"
+    data = pre(f"phase{opstart.id}", {"name": "Opstart ", "version": "1"})
+    assert client.post(f"{url}/{opstart.id}/rediger", data=data, headers=HX).status_code == 200

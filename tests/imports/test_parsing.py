@@ -16,6 +16,7 @@ from improvement.imports.parsing import (
     Row,
     check_answers,
     check_ratings,
+    only_new_errors,
     parse_sheets,
     read_upload,
 )
@@ -69,7 +70,9 @@ def test_valid_rating_rows_become_ids():
         (rating(5, score="høj"), "Score", "høj"),
         (rating(5, score=True), "Score", "True"),
         (rating(5, score="²"), "Score", "²"),
-        (rating(5, day="01-03-2026"), "Dato", "01-03-2026"),
+        (rating(5, day="1/3/2026"), "Dato", "1/3/2026"),
+        (rating(5, day=""), "Dato", ""),
+        (rating(5, day="11-03-2026"), "Dato", "11-03-2026"),  # text in the future
         (rating(5, day=46000), "Dato", "46000"),
         (rating(5, day=datetime(2026, 3, 11)), "Dato", "11-03-2026"),
         # Before the case started; -1 in a date cell is read as 29-12-1899.
@@ -189,7 +192,6 @@ def test_extra_columns_and_order_do_not_matter():
         ({ANSWERS_SHEET: []}, "Runde"),
         ({"Ark1": [("a",)]}, RATINGS_SHEET),
         ({RATINGS_SHEET: [HEADER_R, ("A-1", "=B1", None, 1, None, None)]}, "row 2"),
-        ({"Noter": [("Barn 010203-1234",)]}, "CPR"),
     ],
 )
 def test_whole_file_refusals(sheets, fragment):
@@ -220,3 +222,143 @@ def test_a_numeric_case_code_matches_its_text():
     valid, errors = check_ratings([rating(2, case=1001.0, score=3)], ctx)
     assert errors == []
     assert valid[0].case_id == 5
+
+
+# --- Case codes, names and dates as people type them --------------------------------------
+
+
+def test_a_lower_case_code_with_spaces_matches_the_stored_upper_case_code():
+    valid, errors = check_ratings([rating(2, case=" a-1 "), rating(3, case="lukket")], CTX)
+    assert [r.case_id for r in valid] == [10]
+    # Matched, then refused for being closed: the code was found.
+    assert [(e.row, e.value) for e in errors] == [(3, "lukket")]
+    assert "closed" in errors[0].message
+
+
+def test_phase_and_element_names_match_ignoring_case_and_surrounding_spaces():
+    valid, errors = check_ratings([rating(2, phase="  OPSTART ", element="tæt KONTAKT ")], CTX)
+    assert errors == []
+    assert (valid[0].phase_id, valid[0].core_element_id) == (20, 30)
+
+
+@pytest.mark.parametrize(
+    "text", ["01-11-2025", " 1-11-2025 ", "01.11.2025", "1.11.2025", "2025-11-01"]
+)
+def test_text_dates_in_the_three_formats_are_read(text):
+    ctx = RatingContext(
+        {"A-1": 10},
+        set(),
+        {"A-1": date(2025, 6, 1)},
+        {"Opstart": 20},
+        {"Tæt kontakt": 30},
+        (1, 2, 3, 4, 5),
+        date(2026, 3, 10),
+    )
+    valid, errors = check_ratings([rating(2, day=text)], ctx)
+    assert errors == []
+    assert valid[0].day == date(2025, 11, 1)
+
+
+def test_text_dates_meet_the_same_range_checks(app):
+    rows = [rating(2, day="11-03-2026"), rating(3, day="2026.03.01"), rating(4, day="04.01.2026")]
+    with app.test_request_context():
+        _valid, errors = check_ratings(rows, CTX)
+    assert [(e.row, e.message) for e in errors] == [
+        (2, "Datoen ligger i fremtiden."),
+        (3, "Kunne ikke læse '2026.03.01' som en dato; skriv fx 05-03-2026."),
+        (4, "Datoen er før forløbet startede (05-01-2026)."),
+    ]
+
+
+def test_an_unreadable_or_missing_date_says_so(app):
+    with app.test_request_context():
+        _valid, errors = check_ratings(
+            [rating(2, day="31-02-2026"), rating(3, day="  "), rating(4, day=46000)], CTX
+        )
+    assert [e.message for e in errors] == [
+        "Kunne ikke læse '31-02-2026' som en dato; skriv fx 05-03-2026.",
+        "Udfyld datoen.",
+        "Skriv datoen som en Excel-dato, fx 05-03-2026.",
+    ]
+
+
+def test_a_name_several_phases_or_core_elements_have_is_refused_never_guessed(app):
+    ctx = RatingContext(
+        CTX.cases,
+        CTX.closed_cases,
+        CTX.starts,
+        {"Forløb": 21},
+        {"Tæt kontakt": 30},
+        CTX.scale,
+        CTX.today,
+        ambiguous_phases=frozenset({"opstart"}),
+        ambiguous_elements=frozenset({"tæt kontakt"}),
+    )
+    rows = [rating(2, phase=" OPSTART"), rating(3, phase="Forløb", element="Tæt kontakt")]
+    with app.test_request_context():
+        valid, errors = check_ratings(rows, ctx)
+    assert valid == []
+    assert [(e.row, e.column, e.message) for e in errors] == [
+        (
+            2,
+            "Fase",
+            "Flere faser hedder sådan; giv dem forskellige navne under Arbejdsgange først.",
+        ),
+        (
+            2,
+            "Kerneelement",
+            "Flere kerneelementer hedder sådan; giv dem forskellige navne under "
+            "Kerneelementer først.",
+        ),
+        (
+            3,
+            "Kerneelement",
+            "Flere kerneelementer hedder sådan; giv dem forskellige navne under "
+            "Kerneelementer først.",
+        ),
+    ]
+
+
+# --- CPR-shaped text ------------------------------------------------------------------------
+
+
+def test_every_cpr_shaped_cell_is_reported_at_once_and_masked():
+    upload = parse_sheets(
+        {
+            RATINGS_SHEET: [
+                HEADER_R,
+                ("A-1", "Opstart", "Tæt kontakt", 3, None, "Mor 010203-1234 ringede"),
+                ("A-1", "Opstart", "Tæt kontakt", 3, None, None),
+                ("0102031234", "Opstart", "Tæt kontakt", 3, None, "Far 3112991234"),
+            ],
+            ANSWERS_SHEET: [("Runde", "Respondent (e-mail)", "Udsagn", "Svar")],
+            "Noter": [("Barn", "Født 150405-4321")],
+        }
+    )
+    cells = [(e.sheet, e.row, e.column) for e in upload.errors]
+    assert cells == [
+        (RATINGS_SHEET, 2, "Kommentar"),
+        (RATINGS_SHEET, 4, "Forløbskode"),
+        (RATINGS_SHEET, 4, "Kommentar"),
+        ("Noter", 1, "B"),
+    ]
+    assert all("CPR" in e.message for e in upload.errors)
+    # The error list and the rows never carry the number itself.
+    assert upload.errors[0].value == "Mor ••••••-•••• ringede"
+    assert not any(ch.isdigit() for e in upload.errors for ch in e.value)
+    assert upload.ratings[0].values["Kommentar"] == "Mor ••••••-•••• ringede"
+    assert upload.ratings[2].values["Forløbskode"] == "••••••-••••"
+
+
+def test_a_cpr_shaped_cell_gets_no_second_error_but_other_cells_do():
+    upload = parse_sheets(
+        {RATINGS_SHEET: [HEADER_R, ("0102031234", "Ukendt", "Tæt kontakt", 3, None, None)]}
+    )
+    _valid, errors = check_ratings(upload.ratings, CTX)
+    columns = [e.column for e in only_new_errors(errors, upload.errors)]
+    assert columns == ["Fase", "Dato"]
+
+
+def test_a_formula_still_refuses_the_whole_file_even_beside_cpr_text():
+    with pytest.raises(Refused):
+        parse_sheets({RATINGS_SHEET: [HEADER_R, ("A-1", "Opstart", "=A1", 3, None, "010203-1234")]})

@@ -313,3 +313,119 @@ def test_the_downloaded_template_filled_in_imports(world, login):
     response = upload(client, world, buffer.getvalue())
     assert response.status_code == 200
     assert counts() == (1, 1)
+
+
+# --- Values as people type them ------------------------------------------------------------
+
+
+def test_lower_case_codes_text_dates_and_names_in_any_case_are_imported(world, login):
+    client = login(world["leader"], world["org"])
+    data = xlsx(
+        ratings=[
+            RATING_HEADER,
+            [" fh-1 ", " opstart", "TÆT KONTAKT ", 4, "01-02-2026", None],
+            ["Fh-2", "Opstart", "Tæt kontakt", 3, "02.02.2026", None],
+            ["FH-2", "Opstart", "Tæt kontakt", 2, "2026-02-03", None],
+        ]
+    )
+    response = upload(client, world, data)
+    assert response.status_code == 200, response.get_data(as_text=True)
+    ratings = db.session.scalars(select(CoreElementRating).order_by(CoreElementRating.score)).all()
+    assert [(r.score, r.phase_id, r.core_element_id) for r in ratings] == [
+        (2, world["phase"].id, world["element"].id),
+        (3, world["phase"].id, world["element"].id),
+        (4, world["phase"].id, world["element"].id),
+    ]
+    assert ratings[2].case_id == world["case"].id
+
+
+def test_an_unreadable_text_date_says_which_text(world, login):
+    client = login(world["leader"], world["org"])
+    data = xlsx(ratings=[RATING_HEADER, ["FH-1", "Opstart", "Tæt kontakt", 4, "1. februar"]])
+    response = upload(client, world, data)
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert "Kunne ikke læse &#39;1. februar&#39; som en dato; skriv fx 05-03-2026." in html
+    assert counts() == (0, 0)
+
+
+# --- Names several phases or core elements share ------------------------------------------
+
+
+def test_a_name_shared_by_two_core_elements_is_refused_not_filed_under_the_newest(world, login):
+    # Duplicates made before names had to be unique; the newer one archived, in other case.
+    gen_core_element(world["intervention"], "tæt kontakt ", position=1, archived=True)
+    gen_phase(world["intervention"], "Forløb", position=2)
+    gen_phase(world["intervention"], "FORLØB", position=3)
+    db.session.commit()
+    client = login(world["leader"], world["org"])
+    data = xlsx(
+        ratings=[
+            RATING_HEADER,
+            ["FH-1", "Opstart", "Tæt kontakt", 4, datetime(2026, 2, 1), None],
+            ["FH-2", "Forløb", "Tæt kontakt", 3, datetime(2026, 2, 1), None],
+        ]
+    )
+    response = upload(client, world, data)
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert html.count("Flere kerneelementer hedder sådan; giv dem forskellige navne") == 2
+    assert html.count("Flere faser hedder sådan; giv dem forskellige navne") == 1
+    assert counts() == (0, 0)
+
+    # The template offers neither name, so it cannot lead to a refused row.
+    workbook = load_workbook(
+        BytesIO(client.get(f"/indsatser/{world['intervention'].id}/import/skabelon.xlsx").data)
+    )
+    lists = workbook["Lister"]
+    offered = {lists.cell(r, c).value for r in range(2, lists.max_row + 1) for c in (2, 3)}
+    assert offered - {None} == {"Opstart"}
+    guide = " ".join(str(c.value) for row in workbook["Vejledning"].iter_rows() for c in row)
+    assert "Har flere kerneelementer samme navn" in guide and "2026-03-05" in guide
+
+
+def test_the_template_lists_names_trimmed(world, login):
+    world["element"].name = "  Tæt kontakt "
+    db.session.commit()
+    client = login(world["leader"], world["org"])
+    workbook = load_workbook(
+        BytesIO(client.get(f"/indsatser/{world['intervention'].id}/import/skabelon.xlsx").data)
+    )
+    assert workbook["Lister"].cell(2, 3).value == "Tæt kontakt"
+
+
+# --- CPR-shaped text -----------------------------------------------------------------------
+
+
+def test_every_cpr_shaped_cell_is_listed_with_the_other_errors_and_nothing_is_saved(world, login):
+    client = login(world["leader"], world["org"])
+    data = xlsx(
+        ratings=[
+            RATING_HEADER,
+            ["FH-1", "Opstart", "Tæt kontakt", 4, datetime(2026, 2, 1), "Mor 010203-1234"],
+            ["FH-9", "Opstart", "Tæt kontakt", 4, datetime(2026, 2, 1), None],
+            ["FH-2", "Opstart", "Tæt kontakt", 4, datetime(2026, 2, 1), "Far 3112991234"],
+        ],
+        answers=[ANSWER_HEADER, ["Baseline", "bo@example.test", world["s1"], "I høj grad"]],
+        extra={"Noter": [["Barn født 150405-4321"]]},
+    )
+    response = upload(client, world, data)
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert "Intet blev importeret: 4 fejl at rette" in html
+    assert html.count("Det ligner et CPR-nummer") == 3
+    assert "Der er intet forløb med denne kode" in html  # the other rows are checked too
+    for number in ("010203-1234", "3112991234", "150405-4321"):
+        assert number not in html
+    assert "Noter" in html and "Kommentar" in html
+    assert counts() == (0, 0)
+
+
+def test_cpr_text_in_a_side_sheet_of_an_otherwise_empty_workbook_is_reported(world, login):
+    client = login(world["leader"], world["org"])
+    data = xlsx(ratings=[RATING_HEADER], extra={"Noter": [["010203-1234"]]})
+    response = upload(client, world, data)
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert "Det ligner et CPR-nummer" in html and "010203-1234" not in html
+    assert counts() == (0, 0)
