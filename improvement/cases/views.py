@@ -20,6 +20,7 @@ from ..analysis.ratings import (
     trend_from_counts,
 )
 from ..analysis.rounding import percent
+from ..description.common import stale_message
 from ..extensions import db, htmx
 from ..forms import EmptyForm, choices
 from ..ids import parse_id
@@ -73,13 +74,21 @@ def _case(intervention_id: int, case_id: int) -> Case:
     return case
 
 
-def _case_form_choices(form, intervention: Intervention) -> None:
-    users = service.team_users(intervention)
-    form.practitioner_id.choices = choices(
-        [("", _("Not chosen"))] + [(u.id, u.name) for u in users]
-    )
-    phases = [p for p in service.phases_of(intervention) if not p.archived]
-    form.phase_id.choices = choices([("", _("Not chosen"))] + [(p.id, p.name) for p in phases])
+def _case_form_choices(form, intervention: Intervention, case: Case | None = None) -> None:
+    """Current team members and active phases; editing, also the case's own current values.
+
+    A practitioner who has left the team, or a phase archived since, stays a choice on the
+    case that has it, labelled so, so saving the form unchanged never clears it.
+    """
+    users = [(u.id, u.name) for u in service.team_users(intervention)]
+    former = case.practitioner if case is not None else None
+    if former is not None and former.id not in {user_id for user_id, _name in users}:
+        users.append((former.id, _("%(name)s (no longer on the team)", name=former.name)))
+    form.practitioner_id.choices = choices([("", _("Not chosen"))] + users)
+    phases = [(p.id, p.name) for p in service.phases_of(intervention) if not p.archived]
+    if case is not None and case.phase is not None and case.phase.archived:
+        phases.append((case.phase_id, _("%(name)s (archived)", name=case.phase.name)))
+    form.phase_id.choices = choices([("", _("Not chosen"))] + phases)
 
 
 # --- cases --------------------------------------------------------------------------
@@ -216,7 +225,7 @@ def case_detail(intervention_id: int, case_id: int):
 
 def _edit_form(case: Case, **kwargs) -> CaseEditForm:
     form = CaseEditForm(**kwargs)
-    _case_form_choices(form, case.intervention)
+    _case_form_choices(form, case.intervention, case)
     categories = service.categories_of(case.organization_id)
     chosen = {c.id for c in case.problem_categories}
     # An archived category stays selectable on the cases that already carry it.
@@ -243,16 +252,19 @@ def case_edit(intervention_id: int, case_id: int):
         form.code.errors.append(_("Another case in this intervention already has this code."))
         status = 422
     elif form.is_stale(case):
-        form.form_errors.append(
-            _(
-                "Someone else changed this case while you were editing. "
-                "Your input is kept below; reload to see their version."
-            )
-        )
+        # Their version is shown beside the kept input; saving again overwrites it on purpose.
+        form.form_errors.append(stale_message())
+        form.version.data = str(case.version)
         status = 409
     if status != 200:
         return render_htmx(
-            EDIT, "edit_form", status, intervention=case.intervention, case=case, form=form
+            EDIT,
+            "edit_form",
+            status,
+            intervention=case.intervention,
+            case=case,
+            form=form,
+            conflict=status == 409,
         )
     ids = set(form.problem_categories.data or [])
     form.problem_categories.data = None
@@ -628,6 +640,23 @@ def _categories_context(new_form=None, **extra):
     return context
 
 
+def _name_taken(form, organization_id: int, category_id: int | None = None) -> bool:
+    """Refuse a name another category of the organisation has, archived ones too.
+
+    Compared trimmed and case-insensitively, in Python: SQLite's lower() knows no Æ, Ø, Å.
+    """
+    name = (form.name.data or "").strip().casefold()
+    for other in service.categories_of(organization_id, include_archived=True):
+        if other.id != category_id and other.name.strip().casefold() == name:
+            form.name.errors.append(
+                _("An archived problem category already has this name; reopen it instead.")
+                if other.archived
+                else _("Another problem category already has this name.")
+            )
+            return True
+    return False
+
+
 @bp.route("/problemkategorier")
 def category_listing():
     return render_htmx(CATEGORIES, "categories", **_categories_context())
@@ -637,10 +666,15 @@ def category_listing():
 @require_roles(*CATEGORY_EDITORS)
 def category_new():
     form = NewProblemCategoryForm()
-    if not form.validate_on_submit():
-        return render_htmx(CATEGORIES, "categories", 422, **_categories_context(form))
     org = current_org()
-    service.ensure_categories(org.id)
+    valid = form.validate_on_submit()
+    if valid:
+        # The six come first, so a new name is checked against them too.
+        service.ensure_categories(org.id)
+        valid = not _name_taken(form, org.id)
+    if not valid:
+        db.session.rollback()
+        return render_htmx(CATEGORIES, "categories", 422, **_categories_context(form))
     position = len(service.categories_of(org.id, include_archived=True))
     db.session.add(
         ProblemCategory(
@@ -670,12 +704,12 @@ def category_edit(category_id: int):
     category = get_or_404_for_user(ProblemCategory, category_id)
     form = ProblemCategoryForm()
     status = 200
-    if not form.validate_on_submit():
+    if not form.validate_on_submit() or _name_taken(form, category.organization_id, category.id):
         status = 422
     elif form.is_stale(category):
-        form.form_errors.append(
-            _("Someone else changed this category. Reload to see their change.")
-        )
+        # Their version is shown in the row; saving again overwrites it on purpose.
+        form.form_errors.append(stale_message())
+        form.version.data = str(category.version)
         status = 409
     else:
         form.populate_obj(category)
@@ -687,6 +721,7 @@ def category_edit(category_id: int):
         status,
         category=category,
         row_form=form,
+        conflict=status == 409,
         can_edit_categories=True,
         action_form=EmptyForm(),
     )

@@ -1,13 +1,14 @@
 """Cases: creation with pseudonymous codes, editing with outcome, follow-ups."""
 
+import re
 from datetime import date, timedelta
 from html import unescape
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 
 from improvement.extensions import db
-from improvement.models import Case, CaseFollowUp
+from improvement.models import Case, CaseFollowUp, TeamMember
 from tests.cases.helpers import gen_case, gen_rating
 
 HX = {"HX-Request": "true"}
@@ -304,3 +305,111 @@ def test_grid_marks_the_current_phase_only_while_the_case_is_open(client, login,
     team.case.end_date = date(2026, 6, 1)
     db.session.commit()
     assert "current-phase" not in client.get(url).text
+
+
+def _select(html: str, name: str) -> tuple[list[str], str | None]:
+    """The option labels of a select and the value of its selected option."""
+    select_html = re.search(rf'<select[^>]*name="{name}"[^>]*>(.*?)</select>', html, re.S)
+    assert select_html, name
+    options = re.findall(r"<option([^>]*)>(.*?)</option>", select_html.group(1), re.S)
+    labels = [unescape(label) for _attrs, label in options]
+    chosen = [
+        re.search(r'value="([^"]*)"', attrs).group(1)
+        for attrs, _label in options
+        if "selected" in attrs
+    ]
+    return labels, chosen[0] if chosen else None
+
+
+def _version(html: str) -> str:
+    field = re.search(r'<input[^>]*name="version"[^>]*>', html)
+    return re.search(r'value="(\d+)"', field.group(0)).group(1)
+
+
+def test_edit_keeps_a_former_team_member_and_an_archived_phase(client, login, team):
+    case = db.session.get(Case, team.case.id)
+    case.practitioner_id = team.colleague.id
+    case.phase_id = team.phases[0].id
+    db.session.execute(
+        delete(TeamMember).where(
+            TeamMember.intervention_id == team.intervention.id,
+            TeamMember.user_id == team.colleague.id,
+        )
+    )
+    team.phases[0].archived = True
+    db.session.commit()
+    login(team.practitioner, team.org)
+    edit = _url(team, f"/{case.id}/rediger")
+    page = client.get(edit).get_data(as_text=True)
+    people, practitioner = _select(page, "practitioner_id")
+    phases, phase = _select(page, "phase_id")
+    assert "Frederik Friis (ikke længere i teamet)" in people
+    assert practitioner == str(team.colleague.id)
+    assert "Opstart (arkiveret)" in phases
+    assert phase == str(team.phases[0].id)
+
+    # Saved unchanged, both are kept.
+    data = _edit_data(team, practitioner_id=practitioner, phase_id=phase, version=_version(page))
+    response = client.post(edit, data=data, headers=HX)
+    assert response.status_code == 200
+    case = db.session.get(Case, case.id)
+    assert (case.practitioner_id, case.phase_id) == (team.colleague.id, team.phases[0].id)
+
+    # A new case is offered only the team and the active phases.
+    listing = client.get(_url(team)).get_data(as_text=True)
+    people, _chosen = _select(listing, "practitioner_id")
+    phases, _chosen = _select(listing, "phase_id")
+    assert not any("Frederik Friis" in label for label in people)
+    assert "Birgitte Bach" in people
+    assert not any("Opstart" in label for label in phases)
+    assert "Forløb" in phases
+
+    # Choosing another value works; then the former ones are no longer offered.
+    page = client.get(edit).get_data(as_text=True)
+    data = _edit_data(team, phase_id=str(team.phases[1].id), version=_version(page))
+    response = client.post(edit, data=data, headers=HX)
+    assert response.status_code == 200
+    case = db.session.get(Case, case.id)
+    assert (case.practitioner_id, case.phase_id) == (team.practitioner.id, team.phases[1].id)
+    page = client.get(edit).get_data(as_text=True)
+    assert not any("Frederik Friis" in label for label in _select(page, "practitioner_id")[0])
+    assert not any("Opstart" in label for label in _select(page, "phase_id")[0])
+    # An id that was never the case's is still refused.
+    response = client.post(
+        edit,
+        data=_edit_data(team, phase_id=str(team.phases[0].id), version=_version(page)),
+        headers=HX,
+    )
+    assert response.status_code == 422
+    assert db.session.get(Case, case.id).phase_id == team.phases[1].id
+
+
+def test_edit_conflict_shows_their_version_and_saving_again_overwrites(client, login, team):
+    login(team.practitioner, team.org)
+    edit = _url(team, f"/{team.case.id}/rediger")
+    old_version = _version(client.get(edit).get_data(as_text=True))
+    # Someone else saves first.
+    case = db.session.get(Case, team.case.id)
+    case.followup_cadence_months = 2
+    case.phase_id = team.phases[1].id
+    db.session.commit()
+    mine = _edit_data(
+        team, code="SP-2026-099", phase_id=str(team.phases[2].id), version=old_version
+    )
+    response = client.post(edit, data=mine, headers=HX)
+    assert response.status_code == 409
+    body = response.get_data(as_text=True)
+    assert body.count("Din tekst er bevaret i formularen") == 1
+    assert "genindlæs" not in body.lower()
+    assert 'value="SP-2026-099"' in body
+    assert "Gemt i mellemtiden" in body
+    their = body[body.index("Gemt i mellemtiden") :]
+    assert "SP-2026-001" in their and "Forløb" in their and "Hver 2. måned" in unescape(their)
+    case = db.session.get(Case, team.case.id)
+    assert case.code == "SP-2026-001"
+    assert _version(body) == str(case.version) != old_version
+
+    again = client.post(edit, data={**mine, "version": _version(body)}, headers=HX)
+    assert again.status_code == 200
+    case = db.session.get(Case, team.case.id)
+    assert (case.code, case.phase_id) == ("SP-2026-099", team.phases[2].id)

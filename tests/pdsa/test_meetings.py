@@ -1,5 +1,6 @@
 """Meetings: decisions, action items and their follow-up at the next meeting."""
 
+import re
 from datetime import date
 
 from sqlalchemy import select
@@ -111,6 +112,47 @@ def test_edit_meeting_decisions_and_stale_edit(client, login):
     stale = client.post(url, data={**data, "decisions": "Min ændring"})
     assert stale.status_code == 409
     assert "Min ændring" in stale.get_data(as_text=True)
+
+
+def _version(html: str) -> str:
+    field = re.search(r'<input[^>]*name="version"[^>]*>', html)
+    return re.search(r'value="(\d+)"', field.group(0)).group(1)
+
+
+def test_meeting_edit_conflict_shows_their_version_and_saving_again_overwrites(client, login):
+    org, user, intervention = meeting_world()
+    meeting = gen_meeting(intervention, notes="Første udkast")
+    db.session.commit()
+    login(user, org)
+    url = f"/indsatser/{intervention.id}/moeder/{meeting.id}/rediger"
+    old_version = _version(client.get(url).get_data(as_text=True))
+    # Someone else saves first.
+    meeting.notes = "Bos noter fra mødet"
+    meeting.decisions = "Bos beslutning"
+    db.session.commit()
+    mine = {
+        "held_on": "2026-01-15",
+        "kind": "quality_team",
+        "notes": "Mine noter",
+        "decisions": "Min beslutning",
+        "version": old_version,
+    }
+    response = client.post(url, data=mine)
+    assert response.status_code == 409
+    body = response.get_data(as_text=True)
+    assert body.count("Din tekst er bevaret i formularen") == 1
+    assert "genindlæs" not in body.lower()
+    assert "Mine noter" in body and "Min beslutning" in body
+    their = body[body.index("Gemt i mellemtiden") :]
+    assert "Bos noter fra mødet" in their and "Bos beslutning" in their
+    db.session.refresh(meeting)
+    assert meeting.notes == "Bos noter fra mødet"
+    assert _version(body) == str(meeting.version) != old_version
+
+    again = client.post(url, data={**mine, "version": _version(body)})
+    assert again.status_code == 302
+    db.session.refresh(meeting)
+    assert meeting.notes == "Mine noter" and meeting.decision_list == ["Min beslutning"]
 
 
 def test_cpr_in_action_item_is_refused(client, login):
