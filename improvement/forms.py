@@ -52,6 +52,12 @@ def plausible_date(_form, field) -> None:
         raise ValidationError(_l("The date cannot be before 1 January 2000."))
 
 
+STALE_KEPT = _l(
+    "Someone else saved this while you were editing. Your text is kept below: save again to "
+    "replace their version with yours, or reload the page to see theirs (your text is then lost)."
+)
+
+
 def choices(pairs) -> list[SelectChoice]:
     """SelectField choices from a {value: label} mapping or (value, label) pairs."""
     items = pairs.items() if isinstance(pairs, dict) else pairs
@@ -98,6 +104,13 @@ class VersionedForm(BaseForm):
 
     def is_stale(self, obj) -> bool:
         return str(obj.version) != (self.version.data or "")
+
+    def refuse_stale(self, obj) -> None:
+        """Say that someone else saved meanwhile, and let the user's next save be a
+        deliberate overwrite: the form now carries the saved version, so saving again
+        keeps the user's text instead of being refused forever."""
+        self.form_errors.append(str(STALE_KEPT))
+        self.version.data = str(obj.version) if obj is not None else "0"
 
     def populate_obj(self, obj) -> None:
         # The version is the database's to bump (version_id_col), never the form's to set.

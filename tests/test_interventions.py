@@ -109,9 +109,20 @@ def test_concurrent_edit_is_detected(client, login):
     )
     assert response.status_code == 409
     body = response.get_data(as_text=True)
-    assert "En anden har ændret indsatsen" in body
+    assert "En anden har gemt i mellemtiden" in body
     assert 'value="Anden"' in body  # the user's text is not lost
     assert db.session.get(Intervention, intervention.id).name == "Første"
+    # The form now carries the saved version: saving again keeps the user's text.
+    current = db.session.get(Intervention, intervention.id).version
+    assert f'name="version" type="hidden" value="{current}"' in body
+    response = client.post(
+        f"/indsatser/{intervention.id}/rediger",
+        data={"name": "Anden", "status": "testing", "version": current},
+        headers=HX,
+    )
+    assert response.status_code == 200
+    db.session.expire_all()
+    assert db.session.get(Intervention, intervention.id).name == "Anden"
 
 
 def test_archive_and_reopen(client, login):

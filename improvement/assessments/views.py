@@ -247,9 +247,7 @@ def round_rename(intervention_id: int, round_id: int):
     status = 422
     if form.validate_on_submit():
         if form.is_stale(round_):
-            form.form_errors.append(
-                _("Someone else changed this round while you were editing. Reload to see it.")
-            )
+            form.refuse_stale(round_)
             status = 409
         elif db.session.scalar(
             select(func.count()).where(

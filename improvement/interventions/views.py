@@ -108,12 +108,7 @@ def intervention_edit(intervention_id: int):
     if not form.validate_on_submit():
         return render_fragment(DETAIL, "summary_form", 422, intervention=intervention, form=form)
     if form.is_stale(intervention):
-        form.form_errors.append(
-            _(
-                "Someone else changed this intervention while you were editing. "
-                "Your text is kept below; reload to see their version."
-            )
-        )
+        form.refuse_stale(intervention)
         return render_fragment(DETAIL, "summary_form", 409, intervention=intervention, form=form)
     form.populate_obj(intervention)
     db.session.commit()
@@ -185,7 +180,7 @@ def team_member_edit(intervention_id: int, member_id: int):
     if not form.validate_on_submit():
         status = 422
     elif form.is_stale(member):
-        form.form_errors.append(_("Someone else changed this member. Reload to see the change."))
+        form.refuse_stale(member)
         status = 409
     else:
         form.populate_obj(member)

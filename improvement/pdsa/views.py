@@ -138,12 +138,7 @@ def plan_edit(intervention_id: int, point_id: int):
     if not form.validate_on_submit():
         return render_fragment(POINT, "plan_form", 422, point=point, form=form)
     if plan is None and form.version.data != "0" or plan is not None and form.is_stale(plan):
-        form.form_errors.append(
-            _(
-                "Someone else changed the Model for Improvement while you were editing. "
-                "Your text is kept below; reload to see their version."
-            )
-        )
+        form.refuse_stale(plan)
         return render_fragment(POINT, "plan_form", 409, point=point, form=form)
     if plan is None:
         plan = ImprovementPlan(organization_id=point.organization_id, development_point_id=point.id)
@@ -232,12 +227,7 @@ def cycle_edit(intervention_id: int, cycle_id: int):
     if not form.validate_on_submit():
         return render_htmx(CYCLE_EDIT, "worksheet", 422, form=form, **ctx)
     if form.is_stale(cycle):
-        form.form_errors.append(
-            _(
-                "Someone else changed this test while you were editing. "
-                "Your text is kept below; reload to see their version."
-            )
-        )
+        form.refuse_stale(cycle)
         return render_htmx(CYCLE_EDIT, "worksheet", 409, form=form, **ctx)
     form.populate_obj(cycle)
     db.session.commit()
