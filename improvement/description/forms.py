@@ -132,12 +132,22 @@ class AssumptionForm(VersionedForm):
     )
 
 
+def _with_scheme(value):
+    # "www.vive.dk/rapport" is how people copy a link; it means https://.
+    value = (value or "").strip()
+    if value and "://" not in value and " " not in value and "." in value:
+        return "https://" + value
+    return value
+
+
 class ReferenceForm(BaseForm):
     author = StringField(_l("Author"), validators=[DataRequired(), Length(max=300)])
     year = IntegerField(_l("Year"), validators=[Optional(), NumberRange(min=1800, max=2100)])
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=500)])
     url = StringField(
-        _l("Link"), validators=[Optional(), URL(message=_l("Not a valid link.")), Length(max=500)]
+        _l("Link"),
+        validators=[Optional(), URL(message=_l("Not a valid link.")), Length(max=500)],
+        filters=[_with_scheme],
     )
 
 

@@ -369,10 +369,12 @@ def test_theory_items_links_and_references(client, login):
             prefix + "author": "Bowlby, J.",
             prefix + "year": "1969",
             prefix + "title": "Attachment",
+            prefix + "url": " www.vive.dk/rapport ",  # as people copy a link
         },
         headers=HX,
     )
     assert response.status_code == 200 and "Bowlby, J. (1969)" in response.get_data(as_text=True)
+    assert 'href="https://www.vive.dk/rapport"' in response.get_data(as_text=True)
 
     # Editing one item in place; a stale save is refused.
     item = items["activity"]
