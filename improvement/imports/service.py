@@ -147,8 +147,11 @@ def add_ratings(intervention: Intervention, rows: list[RatingRow], rater_id: int
                 score=row.score,
                 comment=row.comment,
                 rater_id=rater_id,
-                # Noon in Denmark keeps the day the same in every time zone the app shows.
-                rated_at=datetime(row.day.year, row.day.month, row.day.day, 12, tzinfo=LOCAL),
+                # Noon in Denmark keeps the day the same in every time zone the app shows;
+                # stored as UTC, like every moment (SQLite keeps the digits, not the zone).
+                rated_at=datetime(
+                    row.day.year, row.day.month, row.day.day, 12, tzinfo=LOCAL
+                ).astimezone(UTC),
             )
         )
         counts.ratings_created += 1

@@ -337,6 +337,9 @@ def test_lower_case_codes_text_dates_and_names_in_any_case_are_imported(world, l
         (4, world["phase"].id, world["element"].id),
     ]
     assert ratings[2].case_id == world["case"].id
+    # A day without a time is noon in Denmark, on SQLite as on PostgreSQL (stored as UTC).
+    case_page = client.get(f"/indsatser/{world['intervention'].id}/forloeb/{world['case'].id}")
+    assert "01.02.2026 12.00" in case_page.get_data(as_text=True)
 
 
 def test_an_unreadable_text_date_says_which_text(world, login):
