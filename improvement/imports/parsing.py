@@ -198,8 +198,11 @@ def _rows(sheet: str, rows: list[tuple], columns: Sequence[str]) -> list[Row]:
 
 
 def _shown(value) -> str:
+    """A cell's value as the error table shows it: as Excel shows it in Denmark."""
     if isinstance(value, date):  # a datetime too
         return value.strftime("%d-%m-%Y")
+    if isinstance(value, float) and not value.is_integer():
+        return repr(value).replace(".", ",")
     return _text(value)
 
 

@@ -66,7 +66,7 @@ def test_valid_rating_rows_become_ids():
         (rating(5, phase="Ukendt"), "Fase", "Ukendt"),
         (rating(5, element="Arkiveret"), "Kerneelement", "Arkiveret"),
         (rating(5, score=6), "Score", "6"),
-        (rating(5, score=2.5), "Score", "2.5"),
+        (rating(5, score=2.5), "Score", "2,5"),  # as Danish Excel shows it
         (rating(5, score="høj"), "Score", "høj"),
         (rating(5, score=True), "Score", "True"),
         (rating(5, score="²"), "Score", "²"),
