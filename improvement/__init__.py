@@ -72,10 +72,15 @@ def create_app(overrides: dict | None = None) -> Flask:
     return app
 
 
+# English as used in Denmark: English words, Danish dates and numbers (15/11/2026, 1.234,5),
+# since the people reading them work in a Danish municipality.
+BABEL_LOCALES = {"da": "da", "en": "en_DK"}
+
+
 def _locale() -> str:
     # Danish for everyone by default (also before login); English is a per-user choice.
     if current_user and current_user.is_authenticated and current_user.locale:
-        return current_user.locale
+        return BABEL_LOCALES.get(current_user.locale, "da")
     return "da"
 
 

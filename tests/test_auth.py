@@ -1,5 +1,5 @@
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
@@ -157,7 +157,15 @@ def test_english_is_selectable_per_user(client, login):
     db.session.commit()
     login(user, org)
     client.post("/profil", data={"locale": "en"})
-    assert "Interventions" in client.get("/indsatser").get_data(as_text=True)
+    page = client.get("/indsatser").get_data(as_text=True)
+    assert "Interventions" in page and '<html lang="en"' in page
+    # English words, dates in the Danish order: 15 November 2026, not November 15, 2026.
+    intervention = Intervention(
+        organization_id=org.id, name="Start", status="testing", start_date=date(2026, 11, 15)
+    )
+    db.session.add(intervention)
+    db.session.commit()
+    assert "15 November 2026" in client.get(f"/indsatser/{intervention.id}").get_data(as_text=True)
     client.post("/profil", data={"locale": "da"})
     assert "Indsatser" in client.get("/indsatser").get_data(as_text=True)
     # A language not offered is refused at the field, and the choice stays.
