@@ -1,5 +1,6 @@
 """Form base classes: CSRF, Danish validation messages and the CPR guard on every text field."""
 
+import re
 from datetime import date
 
 from flask_babel import get_translations, lazy_ngettext
@@ -42,14 +43,19 @@ WTFORMS_MESSAGES = (
 )
 
 
-# No date this tool records (cases, meetings, tests, ratings) lies this far back; an
-# earlier one is a typing slip (1926 for 2026) that would distort every figure.
-EARLIEST_DATE = date(2000, 1, 1)
+# Characters no one types: control characters (NUL cannot even be stored in PostgreSQL text
+# or written to an Excel sheet) and the bidirectional overrides that make text display other
+# than it reads. Tabs and line breaks stay.
+UNTYPED = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+# No date this tool records (cases, meetings, tests, ratings) lies outside these years; one
+# that does is a typing slip (1926 or 2062 for 2026) that would distort every figure.
+EARLIEST_DATE, LATEST_DATE = date(2000, 1, 1), date(2099, 12, 31)
 
 
 def plausible_date(_form, field) -> None:
-    if isinstance(field.data, date) and field.data < EARLIEST_DATE:
-        raise ValidationError(_l("The date cannot be before 1 January 2000."))
+    if isinstance(field.data, date) and not EARLIEST_DATE <= field.data <= LATEST_DATE:
+        raise ValidationError(_l("The date must lie between 2000 and 2099."))
 
 
 STALE_KEPT = _l(
@@ -86,7 +92,7 @@ class BaseForm(FlaskForm):
         for name, field in self._fields.items():
             if isinstance(field, StringField):
                 # A missing text field is empty text, never NULL; whitespace is not content.
-                field.data = (field.data or "").strip()
+                field.data = UNTYPED.sub("", field.data or "").strip()
                 extra.setdefault(name, []).append(no_cpr)
             elif isinstance(field, DateField):
                 extra.setdefault(name, []).append(plausible_date)

@@ -195,3 +195,21 @@ def test_header_links_the_organisations_progress_and_an_icon_served_here(client,
     icon = client.get("/static/favicon.svg")
     assert icon.status_code == 200 and icon.get_data().startswith(b"<svg")
     icon.close()
+
+
+def test_characters_no_one_types_are_left_out_of_text(client, login):
+    # NUL cannot be stored in PostgreSQL text nor written to an Excel sheet; a right-to-left
+    # override makes a name display other than it reads.
+    org, user = setup_user()
+    login(user, org)
+    response = client.post(
+        "/indsatser",
+        data={"name": "Fami\x00lie\u202estart\x07", "status": "description", "purpose": "A\tB\nC"},
+        headers=HX,
+    )
+    assert response.status_code == 200
+    intervention = db.session.scalars(select(Intervention)).one()
+    assert (intervention.name, intervention.purpose) == ("Familiestart", "A\tB\nC")
+    template = client.get(f"/indsatser/{intervention.id}/import/skabelon.xlsx")
+    assert template.status_code == 200
+    template.close()

@@ -60,6 +60,14 @@ def test_only_members_of_the_organisation_can_be_added(client, login):
     )
     assert response.status_code == 422
     assert "Ikke et gyldigt valg." in response.get_data(as_text=True)
+    # An id no row can have is no member either (not a database error).
+    for huge in ("2147483648", "99999999999999999999"):
+        response = client.post(
+            f"/indsatser/{intervention.id}/team",
+            data={"user_id": huge, "professional_role": "practitioner"},
+            headers=HX,
+        )
+        assert response.status_code == 422
     assert db.session.scalars(select(TeamMember)).first() is None
 
 

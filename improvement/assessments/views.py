@@ -325,8 +325,9 @@ def round_close(intervention_id: int, round_id: int):
     if not form.validate_on_submit():
         abort(400)
     if not round_.is_open:
+        # A double click, or a colleague who closed it first: the page, not a page inside it.
         flash(_("The round is already closed."), "info")
-        return redirect(url)
+        return htmx_response(redirect=url) if htmx else redirect(url)
     answered = len(service.progress_of([round_.id]).get(round_.id, {}))
     if answered < service.MIN_RESPONDENTS and form.confirm.data != "1":
         return render_htmx(ROUND, "close_section", **_round_context(round_, close_warning=True))

@@ -420,7 +420,7 @@ def rating_save(intervention_id: int, case_id: int):
     case = _case(intervention_id, case_id)
     form = RatingForm()
     if not form.validate_on_submit():
-        messages = [m for errors in form.errors.values() for m in errors]
+        messages = [str(m) for errors in form.errors.values() for m in errors]
         return _cell_response(
             422, " ".join(messages), form.phase_id.data, form.core_element_id.data
         )

@@ -4,6 +4,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from ..extensions import db
+from ..ids import parse_id
 from ..models import READ_ONLY_ROLES, Intervention, Membership, TeamMember, User
 
 
@@ -40,9 +41,8 @@ def addable_users(intervention: Intervention) -> list[User]:
 
 def is_read_only_member(intervention: Intervention, user_id: object) -> bool:
     """Whether the user id (as posted) is a member of the organisation in a read-only role."""
-    try:
-        user_id = int(user_id)
-    except (TypeError, ValueError):
+    user_id = parse_id(user_id)
+    if user_id is None:
         return False
     stmt = select(Membership.id).where(
         Membership.organization_id == intervention.organization_id,

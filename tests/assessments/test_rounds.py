@@ -332,6 +332,10 @@ def test_closing_with_few_respondents_warns_first(client, login):
     assert response.headers["HX-Redirect"].endswith(f"/selvevaluering/{round_.id}")
     db.session.refresh(round_)
     assert round_.status == "closed" and round_.closed_at is not None
+    # A second click (or a colleague first) leads to the page, not into the close section.
+    again = client.post(url, data={"confirm": "1"}, headers=HX)
+    assert again.status_code == 200
+    assert again.headers["HX-Redirect"].endswith(f"/selvevaluering/{round_.id}")
 
 
 def test_closing_with_enough_respondents_closes_at_once(client, login):
