@@ -96,7 +96,10 @@ def test_refused_point_edit_stays_in_place_and_saves_when_corrected(browser_page
     item.get_by_label("Beskrivelse").fill("Dagsorden sendes dagen før")
     item.get_by_label("Status").select_option(label="Færdig")
     item.get_by_role("button", name="Gem").click()
-    page.locator("#development-points").get_by_text("Dagsorden sendes dagen før").wait_for()
+    # Saved: the section comes back with the point shown, not edited (the typed text is in
+    # the form too, so wait for the form to go).
+    page.locator(f"#point-{point.id}:not(.editing)").wait_for()
+    assert "Dagsorden sendes dagen før" in page.locator(f"#point-{point.id}").inner_text()
     db.session.expire_all()
     saved = db.session.get(DevelopmentPoint, point.id)
     assert (saved.description, saved.status) == ("Dagsorden sendes dagen før", "done")
