@@ -58,6 +58,12 @@ def plausible_date(_form, field) -> None:
         raise ValidationError(_l("The date must lie between 2000 and 2099."))
 
 
+# After an edit conflict: where the form can show the saved version beside the user's text,
+# and where it cannot.
+STALE_SHOWN = _l(
+    "Someone else changed this while you were editing. Your text is kept in the form; "
+    "their version is shown beside it. Save again to keep yours."
+)
 STALE_KEPT = _l(
     "Someone else saved this while you were editing. Your text is kept below: save again to "
     "replace their version with yours, or reload the page to see theirs (your text is then lost)."
@@ -111,11 +117,12 @@ class VersionedForm(BaseForm):
     def is_stale(self, obj) -> bool:
         return str(obj.version) != (self.version.data or "")
 
-    def refuse_stale(self, obj) -> None:
+    def refuse_stale(self, obj, theirs_shown: bool = False) -> None:
         """Say that someone else saved meanwhile, and let the user's next save be a
         deliberate overwrite: the form now carries the saved version, so saving again
-        keeps the user's text instead of being refused forever."""
-        self.form_errors.append(str(STALE_KEPT))
+        keeps the user's text instead of being refused forever. `theirs_shown`: the
+        template shows the saved version beside the form (conflict=True)."""
+        self.form_errors.append(str(STALE_SHOWN if theirs_shown else STALE_KEPT))
         self.version.data = str(obj.version) if obj is not None else "0"
 
     def populate_obj(self, obj) -> None:

@@ -20,7 +20,6 @@ from ..analysis.ratings import (
     trend_from_counts,
 )
 from ..analysis.rounding import percent
-from ..description.common import stale_message
 from ..extensions import db, htmx
 from ..forms import EmptyForm, choices
 from ..ids import parse_id
@@ -252,9 +251,7 @@ def case_edit(intervention_id: int, case_id: int):
         form.code.errors.append(_("Another case in this intervention already has this code."))
         status = 422
     elif form.is_stale(case):
-        # Their version is shown beside the kept input; saving again overwrites it on purpose.
-        form.form_errors.append(stale_message())
-        form.version.data = str(case.version)
+        form.refuse_stale(case, theirs_shown=True)
         status = 409
     if status != 200:
         return render_htmx(
@@ -707,9 +704,7 @@ def category_edit(category_id: int):
     if not form.validate_on_submit() or _name_taken(form, category.organization_id, category.id):
         status = 422
     elif form.is_stale(category):
-        # Their version is shown in the row; saving again overwrites it on purpose.
-        form.form_errors.append(stale_message())
-        form.version.data = str(category.version)
+        form.refuse_stale(category, theirs_shown=True)
         status = 409
     else:
         form.populate_obj(category)

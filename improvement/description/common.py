@@ -1,7 +1,6 @@
 """Helpers shared by the description views: loading children, ordering, history."""
 
 from flask import abort, request
-from flask_babel import gettext as _
 from sqlalchemy import update
 
 from ..access import get_or_404_for_user
@@ -60,13 +59,6 @@ def _ids_from_request() -> list[int]:
         return [int(v) for v in request.form.getlist("ids")]
     except ValueError:
         abort(400)
-
-
-def stale_message() -> str:
-    return _(
-        "Someone else changed this while you were editing. Your text is kept in the form; "
-        "their version is shown beside it. Save again to keep yours."
-    )
 
 
 def history(model, obj) -> list[dict]:

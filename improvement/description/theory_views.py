@@ -19,7 +19,7 @@ from ..models import (
 from ..models.theory import NEXT_KIND, core_element_activity
 from ..rendering import render_fragment, render_htmx, retarget
 from . import queries
-from .common import load_child, load_intervention, move, stale_message
+from .common import load_child, load_intervention, move
 from .forms import AssumptionForm, ChangeTheoryForm, LinkForm, ReferenceForm, TheoryItemForm
 from .views import bp
 
@@ -103,8 +103,7 @@ def theory_aim_edit(intervention_id: int):
         return render_fragment(TOC, "aim_form", 422, form=form, **ctx)
     current = str(record.version) if record else "0"
     if (form.version.data or "") != current:
-        form.form_errors.append(stale_message())
-        form.version.data = current
+        form.refuse_stale(record, theirs_shown=True)
         return render_fragment(TOC, "aim_form", 409, form=form, conflict=True, **ctx)
     if record is None:
         record = ChangeTheory(
@@ -161,8 +160,7 @@ def theory_item_edit(intervention_id: int, item_id: int):
     if not form.validate_on_submit():
         return render_fragment(TOC, "item_form", 422, form=form, **ctx)
     if form.is_stale(item):
-        form.form_errors.append(stale_message())
-        form.version.data = str(item.version)
+        form.refuse_stale(item, theirs_shown=True)
         return render_fragment(TOC, "item_form", 409, form=form, conflict=True, **ctx)
     item.text = form.text.data
     db.session.commit()
@@ -313,8 +311,7 @@ def assumption_edit(intervention_id: int, assumption_id: int):
     if not form.validate_on_submit():
         return render_fragment(TOC, "assumption_form", 422, form=form, **ctx)
     if form.is_stale(assumption):
-        form.form_errors.append(stale_message())
-        form.version.data = str(assumption.version)
+        form.refuse_stale(assumption, theirs_shown=True)
         return render_fragment(TOC, "assumption_form", 409, form=form, conflict=True, **ctx)
     form.populate_obj(assumption)
     db.session.commit()

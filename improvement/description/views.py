@@ -19,7 +19,7 @@ from ..models import (
 from ..rendering import render_fragment, render_htmx, retarget
 from ..seeding import read
 from . import queries
-from .common import history, load_child, load_intervention, move, reorder, stale_message
+from .common import history, load_child, load_intervention, move, reorder
 from .forms import (
     CoreElementForm,
     DevelopmentPointForm,
@@ -136,8 +136,7 @@ def core_element_edit(intervention_id: int, core_element_id: int):
     if not form.validate_on_submit():
         return render_fragment(CORE, "card_form", 422, form=form, **ctx)
     if form.is_stale(element):
-        form.form_errors.append(stale_message())
-        form.version.data = str(element.version)
+        form.refuse_stale(element, theirs_shown=True)
         return render_fragment(CORE, "card_form", 409, form=form, conflict=True, **ctx)
     _fill_core(form, element, intervention)
     db.session.commit()
@@ -311,8 +310,7 @@ def development_point_edit(intervention_id: int, point_id: int):
         response = render_fragment(POINTS, "point_form", 422, form=form, point=point)
         return retarget(response, in_place)
     if form.is_stale(point):
-        form.form_errors.append(stale_message())
-        form.version.data = str(point.version)
+        form.refuse_stale(point, theirs_shown=True)
         response = render_fragment(POINTS, "point_form", 409, form=form, point=point, conflict=True)
         return retarget(response, in_place)
     _fill_point(form, point, intervention)
@@ -401,8 +399,7 @@ def phase_edit(intervention_id: int, phase_id: int):
     if not form.validate_on_submit():
         return render_fragment(FLOWS, "phase_head_form", 422, phase=phase, form=form)
     if form.is_stale(phase):
-        form.form_errors.append(stale_message())
-        form.version.data = str(phase.version)
+        form.refuse_stale(phase, theirs_shown=True)
         return render_fragment(FLOWS, "phase_head_form", 409, phase=phase, form=form, conflict=True)
     form.populate_obj(phase)
     db.session.commit()
@@ -481,8 +478,7 @@ def step_edit(intervention_id: int, step_id: int):
     if not form.validate_on_submit():
         return render_fragment(FLOWS, "step_form", 422, step=step, form=form)
     if form.is_stale(step):
-        form.form_errors.append(stale_message())
-        form.version.data = str(step.version)
+        form.refuse_stale(step, theirs_shown=True)
         return render_fragment(FLOWS, "step_form", 409, step=step, form=form, conflict=True)
     form.populate_obj(step)
     db.session.commit()

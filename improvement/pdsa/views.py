@@ -8,7 +8,6 @@ from flask_login import current_user
 
 from ..access import get_or_404_for_user
 from ..analysis.pdsa import summarise
-from ..description.common import stale_message
 from ..extensions import db
 from ..forms import EmptyForm, choices
 from ..history import history
@@ -522,9 +521,7 @@ def meeting_edit(intervention_id: int, meeting_id: int):
     if not form.validate_on_submit():
         return render_htmx(MEETING_EDIT, "meeting_form", 422, form=form, **ctx)
     if form.is_stale(meeting):
-        # Their version is shown beside the kept text; saving again overwrites it on purpose.
-        form.form_errors.append(stale_message())
-        form.version.data = str(meeting.version)
+        form.refuse_stale(meeting, theirs_shown=True)
         return render_htmx(MEETING_EDIT, "meeting_form", 409, form=form, conflict=True, **ctx)
     form.populate_obj(meeting)
     db.session.commit()
