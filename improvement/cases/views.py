@@ -35,6 +35,7 @@ from ..models import (
     Phase,
     ProblemCategory,
 )
+from ..names import name_key
 from ..paging import Page, requested_page
 from ..rendering import render_fragment, render_htmx
 from . import service
@@ -642,9 +643,9 @@ def _name_taken(form, organization_id: int, category_id: int | None = None) -> b
 
     Compared trimmed and case-insensitively, in Python: SQLite's lower() knows no Æ, Ø, Å.
     """
-    name = (form.name.data or "").strip().casefold()
+    name = name_key(form.name.data)
     for other in service.categories_of(organization_id, include_archived=True):
-        if other.id != category_id and other.name.strip().casefold() == name:
+        if other.id != category_id and name_key(other.name) == name:
             form.name.errors.append(
                 _("An archived problem category already has this name; reopen it instead.")
                 if other.archived

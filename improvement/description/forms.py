@@ -24,7 +24,7 @@ from ..models import (
     DEVELOPMENT_POINT_KINDS,
     DEVELOPMENT_POINT_STATUSES,
 )
-from .queries import name_key
+from ..names import name_key
 
 LONG = Length(max=4000)
 

@@ -55,11 +55,6 @@ def core_elements(intervention: Intervention, archived: bool = False) -> list[Co
     return list(db.session.scalars(stmt))
 
 
-def name_key(name: str | None) -> str:
-    """What makes two names the same name: case and surrounding whitespace do not count."""
-    return (name or "").strip().casefold()
-
-
 def names_in_use(model, intervention: Intervention, exclude_id: int | None = None) -> list:
     """(name, archived) of the intervention's core elements or phases, archived ones too:
     a name must stay unique among them all, or the Excel import could not tell them apart."""

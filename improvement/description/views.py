@@ -16,6 +16,7 @@ from ..models import (
     PracticeElement,
     WorkflowStep,
 )
+from ..names import name_key
 from ..rendering import render_fragment, render_htmx, retarget
 from ..seeding import read
 from . import queries
@@ -184,12 +185,10 @@ def core_element_template(intervention_id: int):
     """Copy the four core elements of the progression framework; the team then owns them."""
     intervention = load_intervention(intervention_id)
     # Names are unique among all the intervention's elements, archived ones too.
-    existing = {
-        queries.name_key(name) for name, _a in queries.names_in_use(CoreElement, intervention)
-    }
+    existing = {name_key(name) for name, _a in queries.names_in_use(CoreElement, intervention)}
     position = queries.next_position(CoreElement, intervention)
     for item in read("progression_framework.yaml")["core_elements"]:
-        if queries.name_key(item["name"]) in existing:
+        if name_key(item["name"]) in existing:
             continue
         db.session.add(
             CoreElement(

@@ -17,6 +17,7 @@ from flask_babel import gettext as _
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
+from ..names import name_key
 from ..validators import CPR_MESSAGE, CPR_PATTERN, contains_cpr
 
 RATINGS_SHEET = "Kvalitet i kerneelementer"
@@ -164,9 +165,9 @@ def only_new_errors(errors: list[RowError], known: list[RowError]) -> list[RowEr
     return [e for e in errors if (e.sheet, e.row, e.column) not in cells]
 
 
-def name_key(name) -> str:
-    """How a phase or core element name is matched: case and surrounding spaces do not count."""
-    return _text(name).casefold()
+def _name(value) -> str:
+    """A phase or core element name typed in a cell, as names are matched (names.py)."""
+    return name_key(_text(value))
 
 
 def _text(value) -> str:
@@ -288,7 +289,7 @@ def check_ratings(
         def error(column, message, v=v, row=row):
             errors.append(RowError(RATINGS_SHEET, row.number, column, _shown(v[column]), message))
 
-        code, phase, element = _text(v[CASE]).upper(), name_key(v[PHASE]), name_key(v[ELEMENT])
+        code, phase, element = _text(v[CASE]).upper(), _name(v[PHASE]), _name(v[ELEMENT])
         before = len(errors)
         if not code:
             error(CASE, _("Fill in the case code."))

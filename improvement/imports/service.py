@@ -22,7 +22,8 @@ from ..models import (
     CoreElementRating,
     Intervention,
 )
-from .parsing import AnswerContext, AnswerRow, RatingContext, RatingRow, RoundInfo, name_key
+from ..names import name_key
+from .parsing import AnswerContext, AnswerRow, RatingContext, RatingRow, RoundInfo
 
 LOCAL = ZoneInfo("Europe/Copenhagen")
 
