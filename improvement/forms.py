@@ -92,8 +92,8 @@ class BaseForm(FlaskForm):
             return _BabelTranslations()
 
     def validate(self, extra_validators=None):
-        # Every text field refuses CPR-shaped input and every date field a date before
-        # 2000, without each form having to remember.
+        # Every text field refuses CPR-shaped input and every date field a date outside
+        # 2000-2099, without each form having to remember.
         extra = {name: list(v) for name, v in (extra_validators or {}).items()}
         for name, field in self._fields.items():
             if isinstance(field, StringField):

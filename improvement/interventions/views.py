@@ -6,7 +6,7 @@ from flask import Blueprint, abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
-from ..access import current_membership, current_org, get_or_404_for_user, personal, scoped
+from ..access import current_org, get_or_404_for_user, scoped
 from ..cases.service import case_figures, case_lines
 from ..extensions import db
 from ..forms import EmptyForm, choices
@@ -23,10 +23,8 @@ DETAIL = "interventions/detail.html"
 
 
 @bp.route("/")
-@personal  # reachable without a membership, to send such a user to the explanation
 def index():
-    if current_membership() is None:
-        return redirect(url_for("auth.no_organisation"))
+    # Someone in no organisation never gets here: access.check_request sends them on.
     return redirect(url_for("interventions.intervention_listing"))
 
 

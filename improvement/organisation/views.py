@@ -4,6 +4,7 @@ from collections import defaultdict
 
 from flask import Blueprint, abort
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import exists, func, select
 from sqlalchemy.orm import joinedload
 
@@ -56,23 +57,17 @@ def _open_cases() -> dict[int, str]:
     for user_id, name, count in db.session.execute(stmt):
         counts[user_id] += count
         names[user_id].append(name)
-    notes = {}
-    for user_id, count in counts.items():
-        interventions = ", ".join(names[user_id])
-        if count == 1:
-            notes[user_id] = _(
-                "The person is responsible for 1 open case in %(interventions)s. "
-                "The case keeps them as responsible until someone else is chosen.",
-                interventions=interventions,
-            )
-        else:
-            notes[user_id] = _(
-                "The person is responsible for %(count)s open cases in %(interventions)s. "
-                "The cases keep them as responsible until someone else is chosen.",
-                count=count,
-                interventions=interventions,
-            )
-    return notes
+    return {
+        user_id: ngettext(
+            "The person is responsible for %(num)s open case in %(interventions)s. "
+            "The case keeps them as responsible until someone else is chosen.",
+            "The person is responsible for %(num)s open cases in %(interventions)s. "
+            "The cases keep them as responsible until someone else is chosen.",
+            count,
+            interventions=", ".join(names[user_id]),
+        )
+        for user_id, count in counts.items()
+    }
 
 
 def _context(form=None, added=None, existing=False):
