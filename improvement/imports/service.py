@@ -34,11 +34,12 @@ def today() -> date:
 
 def _by_name(items) -> tuple[dict, frozenset]:
     """Active items by name, and the names (name_key) more than one item has, archived ones
-    included: those rows are refused, never filed under a guess."""
+    included: those rows are refused, never filed under a guess. Names and codes are
+    matched as parsing.check_ratings normalises them."""
     counts = Counter(name_key(item.name) for item in items)
     ambiguous = frozenset(key for key, n in counts.items() if n > 1)
     active = {
-        item.name.strip(): item.id
+        item.name.strip(): item.id  # also the template's drop-down list
         for item in items
         if not item.archived and name_key(item.name) not in ambiguous
     }
@@ -50,9 +51,9 @@ def rating_context(intervention: Intervention) -> RatingContext:
     phases, ambiguous_phases = _by_name(cases_service.phases_of(intervention))
     elements, ambiguous_elements = _by_name(cases_service.core_elements_of(intervention))
     return RatingContext(
-        cases={c.code.upper(): c.id for c in cases},
-        closed_cases={c.code.upper() for c in cases if c.is_closed},
-        starts={c.code.upper(): c.start_date for c in cases},
+        cases={c.code: c.id for c in cases},
+        closed_cases={c.code for c in cases if c.is_closed},
+        starts={c.code: c.start_date for c in cases},
         phases=phases,
         elements=elements,
         scale=cases_service.scale_values(),
