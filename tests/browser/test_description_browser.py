@@ -88,6 +88,10 @@ def test_refused_point_edit_stays_in_place_and_saves_when_corrected(browser_page
     page.goto(f"{live_server}/indsatser/{intervention.id}/udviklingspunkter")
     item = page.locator(f"#point-{point.id}")
     item.get_by_role("button", name="Redigér").click()
+    # The editor focuses its title when it lands; typing before that would go there.
+    page.wait_for_function(
+        f"document.activeElement && document.activeElement.id === 'dp{point.id}-title'"
+    )
     item.get_by_label("Beskrivelse").fill("Barnets cpr 010203-1234")
     item.get_by_role("button", name="Gem").click()
     item.locator(".field-error").wait_for()
