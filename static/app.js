@@ -32,12 +32,21 @@
     }
   });
 
-  // Move focus into a freshly swapped-in inline editor, for keyboard users.
+  // htmx focuses the [autofocus] field of new content when it settles. A form that comes
+  // back refused should put the keyboard on the first field at fault instead, so the user
+  // can correct it at once (and the usual first field does not take focus from them while
+  // they are already typing there). event.target is the new content; detail.target can be
+  // the element an outerHTML swap replaced.
   document.addEventListener("htmx:afterSwap", function (event) {
-    var auto = event.detail.target.querySelector && event.detail.target.querySelector("[autofocus]");
-    if (auto) {
-      auto.focus();
+    var root = event.target;
+    var invalid = root.querySelector && root.querySelector("[aria-invalid='true']");
+    if (!invalid) {
+      return;
     }
+    root.querySelectorAll("[autofocus]").forEach(function (el) {
+      el.removeAttribute("autofocus");
+    });
+    invalid.setAttribute("autofocus", "");
   });
 
   // A swap that replaces the focused control (a section redrawn after "move up", a form

@@ -3,6 +3,7 @@ from sqlalchemy import select
 
 from improvement.extensions import db
 from improvement.models import ChangeTheoryItem, CoreElement, DevelopmentPoint
+from tests.browser.waits import htmx_idle
 from tests.description.factories import gen_core_element, gen_item, gen_point
 from tests.helpers import PASSWORD, gen_intervention, gen_org, gen_user
 
@@ -89,12 +90,14 @@ def test_refused_point_edit_stays_in_place_and_saves_when_corrected(browser_page
     item = page.locator(f"#point-{point.id}")
     item.get_by_role("button", name="Redigér").click()
     # The editor focuses its title when it lands; typing before that would go there.
-    page.wait_for_function(
-        f"document.activeElement && document.activeElement.id === 'dp{point.id}-title'"
-    )
+    htmx_idle(page)
+    assert page.evaluate("document.activeElement.id") == f"dp{point.id}-title"
     item.get_by_label("Beskrivelse").fill("Barnets cpr 010203-1234")
     item.get_by_role("button", name="Gem").click()
     item.locator(".field-error").wait_for()
+    # Focus goes to the field at fault, not back to the title, so the correction lands there.
+    htmx_idle(page)
+    assert page.evaluate("document.activeElement.id") == f"dp{point.id}-description"
     # The error replaced only the form: the other point is still listed.
     assert page.locator("#development-points").get_by_text("Fælles sprog").is_visible()
     item.get_by_label("Beskrivelse").fill("Dagsorden sendes dagen før")
