@@ -194,6 +194,57 @@ def test_removing_a_member_takes_them_off_teams_and_unanswered_open_rounds(clien
     assert len(removed) == 2
 
 
+def test_a_member_made_evaluator_leaves_teams_and_unanswered_open_rounds(client, login):
+    org = gen_org()
+    admin = gen_user(org, role="admin")
+    member = gen_user(org, role="practitioner", name="Ea Evaluering")
+    a, b = gen_intervention(org, name="Familiestart"), gen_intervention(org, name="Ung i job")
+    gen_member(a, member)
+    gen_member(b, member)
+    instrument = shared_instrument()
+    unanswered = gen_respondent(gen_round(a, instrument, "Baseline"), member)
+    begun = gen_respondent(gen_round(b, instrument, "Midtvejs"), member)
+    answer_all(begun, instrument, {1: "high"})
+    case = gen_case(a, "F-1", practitioner_id=member.id)
+    db.session.commit()
+    unanswered_id, begun_id = unanswered.id, begun.id
+    membership_id = _membership(member, org).id
+    login(admin, org)
+
+    # To another working role: nothing is taken from them.
+    response = client.post(
+        f"/organisation/medlemmer/{membership_id}", data={"role": "leader"}, headers=HX
+    )
+    assert response.status_code == 200
+    assert "taget ud" not in response.get_data(as_text=True)
+    assert (
+        len(db.session.scalars(select(TeamMember).where(TeamMember.user_id == member.id)).all())
+        == 2
+    )
+
+    response = client.post(
+        f"/organisation/medlemmer/{membership_id}", data={"role": "evaluator"}, headers=HX
+    )
+    assert response.status_code == 200
+    text = response.get_data(as_text=True)
+    assert "En evaluator kan kun læse." in text
+    assert "Personen er taget ud af teamene i Familiestart, Ung i job." in text
+    assert "taget ud af 1 åben selvevalueringsrunde, som personen ikke havde besvaret." in text
+    db.session.expire_all()
+    assert db.session.get(Membership, membership_id).role == "evaluator"
+    assert not db.session.scalars(select(TeamMember).where(TeamMember.user_id == member.id)).all()
+    assert db.session.get(AssessmentRespondent, unanswered_id) is None
+    assert db.session.get(AssessmentRespondent, begun_id) is not None  # answers are history
+    assert db.session.get(Case, case.id).practitioner_id == member.id
+
+    # Back to a working role: the teams are not restored behind the admin's back.
+    response = client.post(
+        f"/organisation/medlemmer/{membership_id}", data={"role": "practitioner"}, headers=HX
+    )
+    assert response.status_code == 200
+    assert "taget ud" not in response.get_data(as_text=True)
+
+
 def test_one_open_case_is_named_in_the_singular(client, login):
     org = gen_org()
     admin = gen_user(org, role="admin")

@@ -12,6 +12,7 @@ from ..access import current_org, get_or_404_for_user, require_roles, scoped
 from ..extensions import db
 from ..forms import EmptyForm
 from ..models import (
+    READ_ONLY_ROLES,
     ROLES,
     AssessmentAnswer,
     AssessmentJustification,
@@ -124,7 +125,7 @@ def _admins_left_without(membership: Membership) -> int:
 def member_edit(membership_id: int):
     membership = get_or_404_for_user(Membership, membership_id)
     form = RoleForm()
-    status, error = 200, None
+    status, error, notice = 200, None, None
     if not form.validate_on_submit():
         status, error = 422, " ".join(form.role.errors)
     elif (
@@ -134,10 +135,21 @@ def member_edit(membership_id: int):
     ):
         status, error = 422, _("The organisation must keep at least one administrator.")
     else:
+        became_read_only = (
+            form.role.data in READ_ONLY_ROLES and membership.role not in READ_ONLY_ROLES
+        )
         membership.role = form.role.data
+        if became_read_only:
+            notice = _withdrawal_notice(*_withdraw_from_work(membership))
         db.session.commit()
     return render_fragment(
-        PAGE, "member_row", status, member=membership, error=error, open_cases=_open_cases()
+        PAGE,
+        "member_row",
+        status,
+        member=membership,
+        error=error,
+        notice=notice,
+        open_cases=_open_cases(),
     )
 
 
@@ -162,17 +174,26 @@ def member_remove(membership_id: int):
 
 
 def _leave_organisation(membership: Membership) -> None:
-    """Remove a membership and what only a member may hold, in the caller's transaction.
+    """Remove a membership and what only a member may hold, in the caller's transaction."""
+    _withdraw_from_work(membership)
+    db.session.delete(membership)
 
-    The person leaves the teams of the organisation's interventions and the open
-    self-assessment rounds they have not started answering (removed like a respondent
-    is removed from a round: the row with its cascades). Answers already given, closed
-    rounds and the cases they are responsible for are history and stay."""
+
+def _withdraw_from_work(membership: Membership) -> tuple[list[str], int]:
+    """Take the person off what only someone who works in the organisation may hold, in
+    the caller's transaction: for a member who leaves, or who becomes read-only (an
+    evaluator can neither be on a team nor answer a self-assessment).
+
+    They leave the teams of the organisation's interventions and the open self-assessment
+    rounds they have not started answering (removed like a respondent is removed from a
+    round: the row with its cascades). Answers already given, closed rounds and the cases
+    they are responsible for are history and stay. Returns the names of the interventions
+    whose teams they left and the number of rounds they left."""
     org_id, user_id = membership.organization_id, membership.user_id
     team_rows = db.session.scalars(
-        select(TeamMember).where(
-            TeamMember.organization_id == org_id, TeamMember.user_id == user_id
-        )
+        select(TeamMember)
+        .where(TeamMember.organization_id == org_id, TeamMember.user_id == user_id)
+        .options(joinedload(TeamMember.intervention))
     ).all()
     unanswered = db.session.scalars(
         select(AssessmentRespondent)
@@ -187,4 +208,29 @@ def _leave_organisation(membership: Membership) -> None:
     ).all()
     for row in [*team_rows, *unanswered]:
         db.session.delete(row)
-    db.session.delete(membership)
+    return sorted(row.intervention.name for row in team_rows), len(unanswered)
+
+
+def _withdrawal_notice(interventions: list[str], rounds: int) -> str | None:
+    """What a change to a read-only role took the person off, for the member's row."""
+    parts = []
+    if interventions:
+        parts.append(
+            ngettext(
+                "They have left the team of %(interventions)s.",
+                "They have left the teams of %(interventions)s.",
+                len(interventions),
+                interventions=", ".join(interventions),
+            )
+        )
+    if rounds:
+        parts.append(
+            ngettext(
+                "They have left %(num)s open self-assessment round they had not answered.",
+                "They have left %(num)s open self-assessment rounds they had not answered.",
+                rounds,
+            )
+        )
+    if not parts:
+        return None
+    return " ".join([_("An evaluator can only read."), *parts])
