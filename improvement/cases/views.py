@@ -6,6 +6,7 @@ from datetime import UTC, date, datetime
 
 from flask import Blueprint, abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_htmx import make_response as htmx_response
 from flask_login import current_user
 from sqlalchemy import select
@@ -58,6 +59,12 @@ EDIT = "cases/edit.html"
 QUALITY = "cases/quality.html"
 PATTERN = "cases/pattern.html"
 OUTCOMES = "cases/outcomes.html"
+
+# A choice the other person's save took away (their former practitioner, a phase since
+# archived) is not the user's mistake.
+STALE_CHOICE = _l(
+    "Your choice is no longer possible after the change made meanwhile: choose again."
+)
 
 # Who may see another practitioner's pattern.
 PATTERN_VIEWERS = frozenset({"leader", "admin"})
@@ -246,14 +253,20 @@ def case_edit(intervention_id: int, case_id: int):
         return render_htmx(EDIT, "edit_form", intervention=case.intervention, case=case, form=form)
     form = _edit_form(case)
     status = 200
-    if not form.validate_on_submit():
+    valid = form.validate_on_submit()
+    # The conflict is decided first: the choices follow the saved case, so a practitioner
+    # the other person replaced would otherwise read as the user's own invalid choice.
+    if form.is_stale(case):
+        form.refuse_stale(case, theirs_shown=True)
+        for choice in (form.practitioner_id, form.phase_id):
+            if choice.errors:
+                choice.errors = [STALE_CHOICE]
+        status = 409
+    elif not valid:
         status = 422
     elif _code_taken(case.intervention, form.code.data, case.id):
         form.code.errors.append(_("Another case in this intervention already has this code."))
         status = 422
-    elif form.is_stale(case):
-        form.refuse_stale(case, theirs_shown=True)
-        status = 409
     if status != 200:
         return render_htmx(
             EDIT,

@@ -384,6 +384,40 @@ def test_edit_keeps_a_former_team_member_and_an_archived_phase(client, login, te
     assert db.session.get(Case, case.id).phase_id == team.phases[1].id
 
 
+def test_conflict_over_a_former_team_member_is_a_conflict_not_an_invalid_choice(
+    client, login, team
+):
+    case = db.session.get(Case, team.case.id)
+    case.practitioner_id = team.colleague.id
+    db.session.execute(
+        delete(TeamMember).where(
+            TeamMember.intervention_id == team.intervention.id,
+            TeamMember.user_id == team.colleague.id,
+        )
+    )
+    db.session.commit()
+    login(team.practitioner, team.org)
+    edit = _url(team, f"/{case.id}/rediger")
+    page = client.get(edit).get_data(as_text=True)
+    # Meanwhile the leader gives the case to someone on the team: the former member is no
+    # longer one of the case's choices.
+    case = db.session.get(Case, case.id)
+    case.practitioner_id = team.leader.id
+    db.session.commit()
+    data = _edit_data(
+        team, code="SP-2026-077", practitioner_id=str(team.colleague.id), version=_version(page)
+    )
+    response = client.post(edit, data=data, headers=HX)
+    assert response.status_code == 409
+    body = response.get_data(as_text=True)
+    assert "Gemt i mellemtiden" in body
+    assert 'value="SP-2026-077"' in body
+    # The user's pick is not blamed on them: it went with the other person's change.
+    assert "Ikke et gyldigt valg" not in body
+    assert "Dit valg er ikke længere muligt efter ændringen i mellemtiden" in body
+    assert db.session.get(Case, case.id).practitioner_id == team.leader.id
+
+
 def test_edit_conflict_shows_their_version_and_saving_again_overwrites(client, login, team):
     login(team.practitioner, team.org)
     edit = _url(team, f"/{team.case.id}/rediger")
