@@ -522,7 +522,7 @@ def test_a_core_element_name_already_in_use_is_refused_on_create(client, login):
     db.session.commit()
     login(user, org)
     url = f"{base(intervention)}/kerneelementer"
-    for name in ("Tværfagligt makkerpar", "  tværfagligt MAKKERPAR "):
+    for name in ("Tværfagligt makkerpar", "  tværfagligt MAKKERPAR ", "Tværfagligt \t  makkerpar"):
         response = client.post(url, data={"name": name, "status": "potential"}, headers=HX)
         assert response.status_code == 422
         body = response.get_data(as_text=True)
