@@ -202,6 +202,9 @@ def _shown(value) -> str:
     """A cell's value as the error table shows it: as Excel shows it in Denmark."""
     if isinstance(value, date):  # a datetime too
         return value.strftime("%d-%m-%Y")
+    if isinstance(value, float) and abs(value) >= 1e15:
+        # Beyond Excel's 15 digits Excel shows an exponent; int() would show float noise.
+        return f"{value:G}".replace(".", ",")
     if isinstance(value, float) and not value.is_integer():
         return repr(value).replace(".", ",")
     return _text(value)

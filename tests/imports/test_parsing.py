@@ -67,6 +67,8 @@ def test_valid_rating_rows_become_ids():
         (rating(5, element="Arkiveret"), "Kerneelement", "Arkiveret"),
         (rating(5, score=6), "Score", "6"),
         (rating(5, score=2.5), "Score", "2,5"),  # as Danish Excel shows it
+        (rating(5, score=1e30), "Score", "1E+30"),  # not 1000000000000000019884624838656
+        (rating(5, score=-1.5e20), "Score", "-1,5E+20"),
         (rating(5, score="høj"), "Score", "høj"),
         (rating(5, score=True), "Score", "True"),
         (rating(5, score="²"), "Score", "²"),
