@@ -519,15 +519,25 @@ def round_compare(intervention_id: int):
     intervention = get_or_404_for_user(Intervention, intervention_id)
     closed = [r for r in service.rounds_of(intervention.id) if not r.is_open]
     by_id = {r.id: r for r in closed}
-    before = by_id.get(request.args.get("a", type=int))
-    after = by_id.get(request.args.get("b", type=int))
-    if before is None and after is None and len(closed) >= 2:
+    asked = [request.args.get(key) for key in ("a", "b")]
+    before, after = (by_id.get(request.args.get(key, type=int)) for key in ("a", "b"))
+    # An address naming an open round, or one that is not this intervention's, compares
+    # nothing; the page says so rather than showing an empty table.
+    unknown = any(asked) and (before is None or after is None)
+    if not any(asked) and len(closed) >= 2:
         before, after = closed[-2], closed[-1]
+    # "Earlier" and "later" follow the rounds' order, whichever select the user set: a
+    # change read backwards in time would show progress as decline.
+    reordered = bool(before and after and closed.index(before) > closed.index(after))
+    if reordered:
+        before, after = after, before
     context = {
         "intervention": intervention,
         "closed": closed,
         "before": before,
         "after": after,
+        "unknown": unknown,
+        "reordered": reordered,
         "elements": service.practice_elements(),
         "track_groups": TRACK_GROUPS,
     }

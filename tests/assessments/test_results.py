@@ -68,6 +68,36 @@ def test_result_table_radar_and_suppression(client, login):
     assert f"{base(intervention)}/elementer/2#new-point" in body
 
 
+def test_a_role_hidden_to_protect_another_says_so(client, login):
+    org, intervention, instrument, users, _ = setup_team()
+    answers = {
+        ("leader", "leader"): {1: "high"},
+        ("p1", "practitioner"): {1: "little"},
+        ("p2", "practitioner"): {1: "none"},
+    }
+    round_ = closed_round(intervention, instrument, users, answers=answers)
+    login(users["p1"], org)
+    body = client.get(f"{base(intervention)}/{round_.id}").get_data(as_text=True)
+    row = body[body.index('/elementer/1">1.') :]
+    row = row[: row.index("</tr>")]
+    # The one leader's cell is too few; the two practitioners' cell would give the
+    # leader's score away (3 × overall − 2 × practitioners), so it is hidden, not "too few".
+    assert "for få til at vise" in row
+    assert 'skjult</span> <small class="muted">(n=2)</small>' in row
+    assert "ville afsløre en anden rolles" in body
+
+
+def test_a_round_nobody_answered_says_so(client, login):
+    org, intervention, instrument, users, _ = setup_team()
+    round_ = gen_round(intervention, instrument, name="Ingen svar", status="closed")
+    gen_respondent(round_, users["p1"], "practitioner")
+    db.session.commit()
+    login(users["leader"], org)
+    body = client.get(f"{base(intervention)}/{round_.id}").get_data(as_text=True)
+    assert "Intet element har en score: ingen har svaret i denne runde." in body
+    assert "ved ikke" not in body[body.index("Svageste") :][:400]
+
+
 def test_per_role_shown_when_groups_have_two(client, login):
     org, intervention, instrument, users, _ = setup_team()
     answers = {
@@ -112,8 +142,24 @@ def test_compare_two_rounds_and_line_over_time(client, login):
     assert line["labels"] == ["Baseline", "Opfølgning"]
     assert line["datasets"][0]["data"] == [66.7, 100.0]
     assert len(line["datasets"]) == 11
-    # A round of another intervention cannot be compared here: it is simply not offered.
-    assert client.get(f"{base(intervention)}/sammenlign?a=999&b=998").status_code == 200
+    # Chosen the wrong way round, the rounds are put in time order: the change still
+    # reads forward, as progress, and the page says why the selects changed.
+    body = client.get(f"{base(intervention)}/sammenlign?a={second.id}&b={first.id}").get_data(
+        as_text=True
+    )
+    assert "+33,3" in body and "+17,0" in body and "▼" not in body
+    assert "Runderne vises i tidsorden: «Baseline» er den tidligere" in body
+    assert [d["label"] for d in radar(body)["datasets"]] == ["Baseline", "Opfølgning"]
+    # A round of another intervention, or one still open, cannot be compared here: it is
+    # not offered, and an address naming it says what can be compared.
+    still_open = gen_round(intervention, instrument, name="Igangværende")
+    db.session.commit()
+    for query in ("a=999&b=998", f"a={still_open.id}&b={second.id}"):
+        response = client.get(f"{base(intervention)}/sammenlign?{query}")
+        assert response.status_code == 200
+        body = response.get_data(as_text=True)
+        assert "Vælg to lukkede runder i denne indsats" in body
+        assert "compare-table" not in body
 
 
 def test_results_are_not_shown_for_an_open_round(client, login):
