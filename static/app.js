@@ -32,6 +32,75 @@
     }
   });
 
+  // A form submitted twice while its first request is on its way (a double click, Enter
+  // pressed twice) would create the thing twice: htmx queues the second submit and sends
+  // it when the first returns, and a form answered by a redirect is still there to send
+  // it. The second submit is dropped instead. Only submits: a select that saves on
+  // change must still send the user's last choice.
+  document.addEventListener("htmx:confirm", function (event) {
+    var form = event.detail.elt;
+    var trigger = event.detail.triggeringEvent;
+    if (form.tagName !== "FORM" || !trigger || trigger.type !== "submit") {
+      return;
+    }
+    if (form.dataset.submitting) {
+      event.preventDefault();
+      return;
+    }
+    form.dataset.submitting = "1";
+  });
+
+  document.addEventListener("htmx:afterRequest", function (event) {
+    var form = event.detail.elt;
+    var xhr = event.detail.xhr;
+    // Answered by a redirect, the page is about to change: the form stays closed.
+    if (form.dataset && form.dataset.submitting && !(xhr && xhr.getResponseHeader("HX-Redirect"))) {
+      delete form.dataset.submitting;
+    }
+  });
+
+  // Back and Forward may show a page as the server first sent it, from the browser's
+  // cache, without what HTMX changed on it since (a new action item, a moved card). A
+  // page changed in place is remembered for the tab, and shown again from the server
+  // when history brings it back. (A page restored whole from the back/forward cache is
+  // the live page, changes included: nothing to do.)
+  var CHANGED = "changed-in-place:";
+  function pageKey() {
+    return CHANGED + window.location.pathname + window.location.search;
+  }
+
+  document.addEventListener("htmx:afterRequest", function (event) {
+    var verb = event.detail.requestConfig && event.detail.requestConfig.verb;
+    if (event.detail.successful && verb && verb !== "get") {
+      try {
+        window.sessionStorage.setItem(pageKey(), "1");
+      } catch (e) {
+        // Storage full or refused: Back then shows the cached page, as without this.
+      }
+    }
+  });
+
+  window.addEventListener("pageshow", function (event) {
+    document.querySelectorAll("form[data-submitting]").forEach(function (form) {
+      delete form.dataset.submitting;
+    });
+    if (event.persisted) {
+      return;
+    }
+    var entry = window.performance && window.performance.getEntriesByType &&
+      window.performance.getEntriesByType("navigation")[0];
+    var changed = false;
+    try {
+      changed = window.sessionStorage.getItem(pageKey()) === "1";
+      window.sessionStorage.removeItem(pageKey());
+    } catch (e) {
+      return;
+    }
+    if (changed && entry && entry.type === "back_forward") {
+      window.location.reload();
+    }
+  });
+
   // htmx focuses the [autofocus] field of new content when it settles. A form that comes
   // back refused should put the keyboard on the first field at fault instead, so the user
   // can correct it at once (and the usual first field does not take focus from them while
