@@ -1,6 +1,6 @@
 """Queries for the improvement pages: each page issues a fixed number of them."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import case, func, or_, select
 from sqlalchemy.orm import joinedload, load_only, selectinload
@@ -243,8 +243,6 @@ def earlier_open_items(meeting: Meeting) -> list[ActionItem]:
 
 
 def todays_standup(intervention: Intervention) -> Meeting | None:
-    from datetime import date
-
     stmt = scoped(Meeting).where(
         Meeting.intervention_id == intervention.id,
         Meeting.kind == "standup",
@@ -254,13 +252,21 @@ def todays_standup(intervention: Intervention) -> Meeting | None:
 
 
 def open_items_for_standup(intervention: Intervention, standup: Meeting | None):
-    """All open action items of the intervention, plus those closed at this standup."""
+    """The open action items of meetings held so far, plus those closed at this standup.
+
+    A meeting planned for a later date has not agreed its items yet: they appear once it
+    is held, as on the meeting pages."""
     condition = ActionItem.status == "open"
     if standup is not None:
         condition = or_(condition, ActionItem.closed_in_meeting_id == standup.id)
     stmt = (
         scoped(ActionItem)
-        .where(ActionItem.intervention_id == intervention.id, condition)
+        .join(ActionItem.meeting)
+        .where(
+            ActionItem.intervention_id == intervention.id,
+            Meeting.held_on <= date.today(),
+            condition,
+        )
         .options(joinedload(ActionItem.owner))
         .order_by(ActionItem.due_date.is_(None), ActionItem.due_date, ActionItem.id)
     )

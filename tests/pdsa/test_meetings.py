@@ -1,7 +1,7 @@
 """Meetings: decisions, action items and their follow-up at the next meeting."""
 
 import re
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy import select
 
@@ -173,17 +173,21 @@ def test_standup_panel_on_the_board(client, login):
     org, user, intervention = meeting_world()
     earlier = gen_meeting(intervention, held_on=date(2026, 1, 10))
     old_item = gen_action_item(earlier, what="Udkast til dagsorden")
+    # A meeting planned for later has agreed nothing yet.
+    planned = gen_meeting(intervention, held_on=date.today() + timedelta(days=30))
+    gen_action_item(planned, what="Opgave fra et planlagt møde")
     db.session.commit()
     login(user, org)
     board = client.get(f"/indsatser/{intervention.id}/tavle").get_data(as_text=True)
     assert "Start dagens tavlemøde" in board and "Udkast til dagsorden" in board
+    assert "Opgave fra et planlagt møde" not in board
     panel = client.post(f"/indsatser/{intervention.id}/tavle/moede", headers=HX)
     assert panel.status_code == 200
     standup = db.session.scalars(select(Meeting).where(Meeting.kind == "standup")).one()
     assert standup.held_on == date.today()
     # Starting twice reuses today's standup.
     client.post(f"/indsatser/{intervention.id}/tavle/moede", headers=HX)
-    assert len(db.session.scalars(select(Meeting)).all()) == 2
+    assert len(db.session.scalars(select(Meeting)).all()) == 3
 
     base = f"/indsatser/{intervention.id}/moeder/{standup.id}"
     bad = client.post(f"{base}/beslutninger", data={"panel": "board", "text": ""}, headers=HX)
