@@ -23,10 +23,8 @@ from ..models import (
     DescriptionVersion,
     DevelopmentPoint,
     Intervention,
-    Membership,
     Phase,
     PracticeElement,
-    User,
     WorkflowStep,
 )
 from ..models.theory import THEORY_PREFIX
@@ -94,16 +92,6 @@ def development_points(intervention: Intervention) -> list[DevelopmentPoint]:
 
 def practice_elements() -> list[PracticeElement]:
     return list(db.session.scalars(select(PracticeElement).order_by(PracticeElement.number)))
-
-
-def possible_owners(intervention: Intervention) -> list[User]:
-    stmt = (
-        select(User)
-        .join(Membership, Membership.user_id == User.id)
-        .where(Membership.organization_id == intervention.organization_id, User.active.is_(True))
-        .order_by(User.name)
-    )
-    return list(db.session.scalars(stmt))
 
 
 # ---------------------------------------------------------------- workflows

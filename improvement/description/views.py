@@ -1,7 +1,6 @@
 """Core elements, development points, phases with workflow steps, and item history."""
 
 from flask import Blueprint, abort, request
-from flask_babel import gettext as _
 from sqlalchemy import select
 
 from ..extensions import db
@@ -17,6 +16,7 @@ from ..models import (
     WorkflowStep,
 )
 from ..names import name_key
+from ..pdsa.queries import person_choices
 from ..rendering import render_fragment, render_htmx, retarget
 from ..seeding import read
 from . import queries
@@ -211,10 +211,14 @@ def core_element_template(intervention_id: int):
 # ================================================================ development points
 
 
-def _point_form(intervention: Intervention, **kwargs) -> DevelopmentPointForm:
+def _point_form(
+    intervention: Intervention, point: DevelopmentPoint | None = None, **kwargs
+) -> DevelopmentPointForm:
     form = DevelopmentPointForm(**kwargs)
+    # The team, as for tests and action items (an evaluator, who may change nothing, is
+    # never on it); an owner who has left the team stays a choice on their point.
     form.owner_id.choices = choices(
-        [("", _("No owner yet"))] + [(u.id, u.name) for u in queries.possible_owners(intervention)]
+        person_choices(intervention, point.owner_id if point is not None else None)
     )
     form.core_elements.choices = choices(
         (e.id, e.name) for e in queries.core_elements(intervention)
@@ -298,11 +302,11 @@ def development_point_edit(intervention_id: int, point_id: int):
     intervention = point.intervention
     prefix = f"dp{point.id}"
     if request.method == "GET":
-        form = _point_form(intervention, obj=point, prefix=prefix)
+        form = _point_form(intervention, point, obj=point, prefix=prefix)
         form.core_elements.data = [c.id for c in point.core_elements]
         form.practice_elements.data = [e.id for e in point.practice_elements]
         return render_fragment(POINTS, "point_form", form=form, point=point)
-    form = _point_form(intervention, prefix=prefix)
+    form = _point_form(intervention, point, prefix=prefix)
     # Saved, the whole section comes back; refused, the form replaces only itself.
     in_place = f"#point-{point.id}"
     if not form.validate_on_submit():

@@ -118,7 +118,7 @@ def person_choices(
     if current_id and current_id not in {u.id for u in users}:
         user = db.session.get(User, current_id)
         if user is not None:
-            pairs.append((user.id, user.name))
+            pairs.append((user.id, _("%(name)s (no longer on the team)", name=user.name)))
     return pairs
 
 

@@ -1,3 +1,5 @@
+import re
+
 from sqlalchemy import func, select
 
 from improvement.extensions import db
@@ -21,7 +23,7 @@ from tests.description.factories import (
     gen_point,
     gen_step,
 )
-from tests.helpers import gen_intervention, gen_org, gen_user
+from tests.helpers import gen_intervention, gen_member, gen_org, gen_user
 
 HX = {"HX-Request": "true"}
 
@@ -171,9 +173,42 @@ def test_core_element_links_only_own_activities(client, login):
 # ---------------------------------------------------------------- development points
 
 
+def test_a_point_is_owned_by_someone_on_the_team(client, login):
+    org, user, intervention = setup()
+    gen_member(intervention, user)
+    outsider = gen_user(org, role="practitioner", name="Karin Kjær")
+    evaluator = gen_user(org, role="evaluator", name="Erik Engberg")
+    former = gen_user(org, role="practitioner", name="Frederik Friis")
+    point = gen_point(intervention, title="Fast dagsorden", owner_id=former.id)
+    db.session.commit()
+    login(user, org)
+    form = client.get(f"{base(intervention)}/udviklingspunkter/{point.id}/rediger", headers=HX)
+    body = form.get_data(as_text=True)
+    options = re.search(r'<select[^>]*name="dp\d+-owner_id".*?</select>', body, re.S).group(0)
+    assert "Lise Lund" in options
+    assert "Frederik Friis (ikke længere i teamet)" in options  # kept on their point
+    assert "Karin Kjær" not in options and "Erik Engberg" not in options
+    listing = client.get(f"{base(intervention)}/udviklingspunkter").get_data(as_text=True)
+    new = re.search(r'<select[^>]*name="owner_id".*?</select>', listing, re.S).group(0)
+    assert "Lise Lund" in new and "Frederik Friis" not in new  # a new point: the team only
+    for person in (outsider, evaluator):
+        response = client.post(
+            f"{base(intervention)}/udviklingspunkter",
+            data={
+                "title": "Ny",
+                "kind": "organisational",
+                "status": "chosen",
+                "owner_id": str(person.id),
+            },
+            headers=HX,
+        )
+        assert response.status_code == 422
+
+
 def test_development_point_with_links_and_wip_warning(client, login, app):
     load_reference()
     org, user, intervention = setup()
+    gen_member(intervention, user)
     element = gen_core_element(intervention)
     for n in range(3):
         gen_point(intervention, title=f"P{n}", position=n, status="in_progress")
