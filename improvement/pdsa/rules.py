@@ -2,7 +2,9 @@
 
 A cycle may only enter a phase when the fields that phase builds on are filled in: no Do
 without an objective and a prediction, no Act without Study compared with the prediction,
-and no closing without Study and Act. Moving back is always allowed.
+and no closing without Study and Act. Moving back is allowed, except that a finished test
+reopens one step, to Act: one stray drag must not send a closed test, with its decision
+and learning, back to Plan and out of the key figures.
 """
 
 from datetime import UTC, date, datetime, timedelta
@@ -54,6 +56,11 @@ def missing_fields(values, phase: str) -> list[str]:
 
 def missing_labels(values, phase: str) -> list[str]:
     return [str(FIELD_LABELS[name]) for name in missing_fields(values, phase)]
+
+
+def reopens_too_far(phase: str, target: str) -> bool:
+    """Whether a move takes a finished test further back than Act."""
+    return phase == "done" and target not in ("done", "act")
 
 
 def neighbours(phase: str) -> tuple[str | None, str | None]:

@@ -37,7 +37,14 @@ from .forms import (
     MeetingForm,
     ProgressScoreForm,
 )
-from .rules import PHASE_ORDER, is_overdue, is_stuck, missing_labels, neighbours
+from .rules import (
+    PHASE_ORDER,
+    is_overdue,
+    is_stuck,
+    missing_labels,
+    neighbours,
+    reopens_too_far,
+)
 from .texts import BoardTexts
 
 bp = Blueprint("pdsa", __name__)
@@ -247,6 +254,13 @@ def _move(cycle: PdsaCycle, target: str, version: str | None) -> tuple[int, str]
         )
     if target == cycle.phase:
         return 200, ""
+    if reopens_too_far(cycle.phase, target):
+        return 422, _(
+            "“%(title)s” is finished. It reopens one step back, to %(phase)s; move it on "
+            "from there if it must go further.",
+            title=cycle.title,
+            phase=PDSA_PHASES["act"],
+        )
     forward = PHASE_ORDER.index(target) > PHASE_ORDER.index(cycle.phase)
     missing = missing_labels(cycle, target) if forward else []
     if missing:

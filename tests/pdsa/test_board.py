@@ -174,6 +174,31 @@ def test_refused_move_puts_the_card_back_and_says_what_is_missing(client, login)
     assert empty.phase == "plan"
 
 
+def test_a_finished_test_reopens_one_step_only(client, login):
+    org, lise, bo, intervention, visits, ready, empty, late, old_done, recent_done = board_world()
+    login(lise, org)
+    url = f"/indsatser/{intervention.id}/proevehandlinger/{recent_done.id}/flyt"
+    for target in ("plan", "do", "study"):
+        response = client.post(
+            url, data={"to": target, "version": str(recent_done.version)}, headers=HX
+        )
+        assert response.status_code == 422
+        refusal = response.get_data(as_text=True)
+        refusal = refusal[refusal.index('class="card-refusal"') :]
+        assert "er afsluttet. Den genåbnes ét trin tilbage, til Handl" in refusal
+        db.session.refresh(recent_done)
+        assert (recent_done.phase, recent_done.closed_at is not None) == ("done", True)
+    response = client.post(url, data={"to": "act", "version": str(recent_done.version)}, headers=HX)
+    assert response.status_code == 200
+    db.session.refresh(recent_done)
+    assert (recent_done.phase, recent_done.closed_at) == ("act", None)
+    # From Act it moves back as any open test does.
+    response = client.post(
+        url, data={"to": "plan", "version": str(recent_done.version)}, headers=HX
+    )
+    assert response.status_code == 200
+
+
 def test_concurrent_moves_the_later_one_is_told(client, login):
     org, lise, bo, intervention, visits, ready, *_ = board_world()
     login(lise, org)
