@@ -94,6 +94,22 @@ def test_create_cycle_and_invalid_input(client, login):
     assert (cycle.phase, cycle.owner_id, cycle.organization_id) == ("plan", user.id, org.id)
 
 
+def test_a_refused_create_answers_in_place_and_a_created_test_opens(client, login):
+    org, user, intervention, point = world()
+    login(user, org)
+    url = f"/indsatser/{intervention.id}/udvikling/{point.id}/proevehandlinger"
+    page = client.get(f"/indsatser/{intervention.id}/udvikling/{point.id}").get_data(as_text=True)
+    assert f'hx-post="{url}" hx-target="#new-cycle"' in page
+    # Refused, only the form comes back: the address bar keeps the page's address.
+    bad = client.post(url, data={"title": "", "owner_id": ""}, headers=HX)
+    assert bad.status_code == 422
+    body = bad.get_data(as_text=True)
+    assert body.lstrip().startswith('<form id="new-cycle"') and "Feltet skal udfyldes." in body
+    response = client.post(url, data={"title": "Fælles gennemgang", "owner_id": ""}, headers=HX)
+    cycle = db.session.scalars(select(PdsaCycle)).one()
+    assert response.headers["HX-Redirect"].endswith(f"/proevehandlinger/{cycle.id}/rediger")
+
+
 def test_cannot_move_to_do_without_objective_and_prediction(client, login):
     org, user, intervention, point = world()
     cycle = gen_cycle(point, title="Informationsmøde")
