@@ -5,6 +5,10 @@ here, either with the label its form shows or as deliberately left out of a hist
 keys and order that no one edits, and timestamps set as a side effect of another change
 (a test's `closed_at` when it moves to Done: the phase change already says so). A test
 walks every audited model, so a new column cannot reach a history as a raw field name.
+
+Values read as the app shows them (codes by their labels, people by name, days as dates);
+free text is shortened around what changed, so an edit at the end of a long text shows
+that end rather than the same opening twice.
 """
 
 from datetime import date, datetime
@@ -12,7 +16,7 @@ from datetime import date, datetime
 from flask_babel import format_datetime
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import Select, and_, or_, select
 
 from .access import scoped
 from .extensions import db
@@ -33,6 +37,7 @@ from .models import (
     ROUND_STATUSES,
     STATUSES,
     THEORY_KINDS,
+    ActionItem,
     AuditEvent,
     DevelopmentPoint,
     Phase,
@@ -236,6 +241,16 @@ NAMED = {
 }
 
 
+# Rows shown in another object's history (a meeting's action items): the history line says
+# which one, by this column.
+SUBJECTS = {"ActionItem": (ActionItem, ActionItem.what, _l("Action item «%(name)s»"))}
+
+# Free text in a history line: at most this many characters of each side.
+TEXT_LIMIT = 100
+# When a long text changed after this many characters, show it from shortly before the change.
+TEXT_CONTEXT = 30
+
+
 def is_hidden(object_type: str, key: str) -> bool:
     return key in HIDDEN or key in HIDDEN_BY_MODEL.get(object_type, ())
 
@@ -245,6 +260,9 @@ def _names(events: list[AuditEvent]) -> dict:
     of row, whatever the number of events."""
     wanted: dict = {}
     for event in events:
+        if event.object_type in SUBJECTS:
+            model, column, _label = SUBJECTS[event.object_type]
+            wanted.setdefault((model, column), set()).add(event.object_id)
         for key, values in (event.changes or {}).items():
             if key in NAMED:
                 ids = {v for v in values if isinstance(v, int)}
@@ -261,8 +279,8 @@ def _names(events: list[AuditEvent]) -> dict:
 
 def _readable(object_type: str, key: str, value, names: dict):
     """A stored value as the app shows it: a code by its label, a person or phase by its
-    name, a day as a date, yes/no in words. None stays None (shown as a dash)."""
-    if value is None:
+    name, a day as a date, yes/no in words. None and empty text are None (shown as a dash)."""
+    if value is None or value == "":
         return None
     if isinstance(value, bool):
         return _("Yes") if value else _("No")
@@ -284,6 +302,57 @@ def _readable(object_type: str, key: str, value, names: dict):
     return value
 
 
+def _one_line(text: str) -> str:
+    """Lines joined by " / ", runs of spaces as one: a history line is one line."""
+    return " / ".join(" ".join(line.split()) for line in text.splitlines() if line.strip())
+
+
+def _cut(text: str, limit: int) -> str:
+    """At most about `limit` characters, ending at a word with "…" when cut."""
+    if len(text) <= limit:
+        return text
+    cut = text[:limit]
+    if " " in cut[limit // 2 :]:
+        cut = cut[: cut.rindex(" ")]
+    return cut.rstrip(" /,;:") + "…"
+
+
+def shorten_text(old: str | None, new: str | None, limit: int = TEXT_LIMIT) -> tuple:
+    """Two versions of a free text as a history shows them: whole when short; when long,
+    from shortly before the first difference (after "…"), so the change is what is seen."""
+    old = _one_line(old) if old is not None else None
+    new = _one_line(new) if new is not None else None
+    if all(len(v) <= limit for v in (old, new) if v is not None):
+        return old, new
+    start = 0
+    if old and new:
+        same = 0
+        for a, b in zip(old, new, strict=False):
+            if a != b:
+                break
+            same += 1
+        if same > limit - TEXT_CONTEXT:
+            start = max(0, same - TEXT_CONTEXT)
+            # Begin at a word: the space before `start` (or the word after it).
+            space = old.rfind(" ", 0, start + 1)
+            start = space + 1 if space > same - 2 * TEXT_CONTEXT else start
+
+    def part(value):
+        if value is None:
+            return None
+        return ("…" if start else "") + _cut(value[start:], limit)
+
+    return part(old), part(new)
+
+
+def _is_text(object_type: str, key: str, old, new) -> bool:
+    """A free-text column: strings shown as they are (not codes, names or dates)."""
+    if key in NAMED or key in CODED.get(object_type, {}):
+        return False
+    values = [v for v in (old, new) if v is not None]
+    return bool(values) and all(isinstance(v, str) for v in values)
+
+
 def shown_changes(object_type: str, changes: dict | None, names: dict | None = None) -> list[dict]:
     """The changes of one audit event a reader sees, in the model's column order, each
     with its label: `key`, `field` (the label), `old`, `new` (as the app shows them)."""
@@ -294,25 +363,41 @@ def shown_changes(object_type: str, changes: dict | None, names: dict | None = N
         if is_hidden(object_type, key):
             continue
         label = str(labels.get(key, key))  # tests/test_history.py: every column has one
-        shown.append(
-            {
-                "key": key,
-                "field": label,
-                "old": _readable(object_type, key, old, names),
-                "new": _readable(object_type, key, new, names),
-            }
-        )
+        old_shown = _readable(object_type, key, old, names)
+        new_shown = _readable(object_type, key, new, names)
+        as_stored = all(v == raw for v, raw in ((old_shown, old), (new_shown, new)) if raw)
+        if as_stored and _is_text(object_type, key, old, new):
+            old_shown, new_shown = shorten_text(old_shown, new_shown)
+        if old_shown == new_shown:
+            continue  # nothing a reader could see: empty for empty, or spaces only
+        shown.append({"key": key, "field": label, "old": old_shown, "new": new_shown})
     return shown
 
 
 def history(object_type: str, object_id: int, limit: int | None = None) -> list[dict]:
-    """One object's audit trail, newest first: `at`, `action`, `user` (who, or "System")
-    and `changes` (see shown_changes). An update that touched only hidden
-    columns is left out."""
+    """One object's audit trail, newest first (see history_of)."""
+    return history_of([(object_type, object_id)], limit=limit)
+
+
+def history_of(targets: list[tuple], limit: int | None = None) -> list[dict]:
+    """The audit trail of some objects together, newest first, in one query whatever its
+    length: `targets` are (object type, id) pairs, where the id may be a subquery of ids
+    (a meeting's action items). Each entry has `at`, `action`, `user` (who, or "System"),
+    `subject` (which row, for rows shown in another's history; else None) and `changes`
+    (see shown_changes). An update that touched only hidden columns is left out."""
+    conditions = [
+        and_(
+            AuditEvent.object_type == object_type,
+            AuditEvent.object_id.in_(ids)
+            if isinstance(ids, Select)
+            else AuditEvent.object_id == ids,
+        )
+        for object_type, ids in targets
+    ]
     stmt = (
         scoped(AuditEvent, select(AuditEvent, User.name))
         .outerjoin(User, User.id == AuditEvent.user_id)
-        .where(AuditEvent.object_type == object_type, AuditEvent.object_id == object_id)
+        .where(or_(*conditions))
         .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
     )
     if limit is not None:
@@ -321,7 +406,7 @@ def history(object_type: str, object_id: int, limit: int | None = None) -> list[
     names = _names([event for event, _name in events])
     rows = []
     for event, name in events:
-        changes = shown_changes(object_type, event.changes, names)
+        changes = shown_changes(event.object_type, event.changes, names)
         if event.action == "update" and not changes:
             continue
         rows.append(
@@ -329,7 +414,23 @@ def history(object_type: str, object_id: int, limit: int | None = None) -> list[
                 "at": event.at,
                 "action": event.action,
                 "user": name or _("System"),
+                "subject": _subject(event, names),
                 "changes": changes,
             }
         )
     return rows
+
+
+def _subject(event: AuditEvent, names: dict) -> str | None:
+    if event.object_type not in SUBJECTS:
+        return None
+    model, _column, label = SUBJECTS[event.object_type]
+    name = names.get((model, event.object_id))
+    return label % {"name": _cut(_one_line(name), 60) if name else f"({_('deleted')})"}
+
+
+def meeting_history(meeting_id: int, limit: int | None = None) -> list[dict]:
+    """A meeting's trail: its record (notes, decisions, …) and the action items decided at
+    it, each line saying which action item. One query, however long."""
+    items = select(ActionItem.id).where(ActionItem.meeting_id == meeting_id)
+    return history_of([("Meeting", meeting_id), ("ActionItem", items)], limit=limit)

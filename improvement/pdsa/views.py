@@ -10,7 +10,7 @@ from ..access import get_or_404_for_user
 from ..analysis.pdsa import summarise
 from ..extensions import db
 from ..forms import EmptyForm, choices
-from ..history import history
+from ..history import history, meeting_history
 from ..models import (
     ACT_DECISIONS,
     ACTION_STATUSES,
@@ -107,10 +107,12 @@ def point_listing(intervention_id: int):
 def _point_context(point: DevelopmentPoint, **extra):
     intervention = point.intervention
     cycles = queries.cycles_of_point(point)
+    plan = queries.plan_of(point)
     context = {
         "intervention": intervention,
         "point": point,
-        "plan": queries.plan_of(point),
+        "plan": plan,
+        "history": history("ImprovementPlan", plan.id) if plan else [],
         "series": queries.chains(cycles),
         "cycle_count": len(cycles),
         "new_form": extra.pop("new_form", None) or _new_form(intervention, formdata=None),
@@ -151,7 +153,9 @@ def plan_edit(intervention_id: int, point_id: int):
         db.session.add(plan)
     form.populate_obj(plan)
     db.session.commit()
-    return render_fragment(POINT, "plan_section", point=point, plan=plan)
+    return render_fragment(
+        POINT, "plan_section", point=point, plan=plan, history=history("ImprovementPlan", plan.id)
+    )
 
 
 @bp.route(f"{PREFIX}/udvikling/<int:point_id>/proevehandlinger", methods=["POST"])
@@ -511,6 +515,7 @@ def _meeting_context(meeting: Meeting, **extra):
         "meeting": meeting,
         "items": queries.meeting_items(meeting),
         "earlier": queries.earlier_open_items(meeting),
+        "history": meeting_history(meeting.id),
         "item_form": extra.pop("item_form", None)
         or _item_form(meeting.intervention, formdata=None),
         "today": date.today(),
@@ -548,7 +553,9 @@ def meeting_edit(intervention_id: int, meeting_id: int):
 @bp.route(f"{PREFIX}/moeder/<int:meeting_id>/handlinger", methods=["POST"])
 def action_item_new(intervention_id: int, meeting_id: int):
     meeting = _child(Meeting, meeting_id, intervention_id)
-    form = _item_form(meeting.intervention, prefix="panel" if _from_board() else "")
+    form = _item_form(
+        meeting.intervention, prefix="panel" if _from_board() else "", held_on=meeting.held_on
+    )
     if not form.validate_on_submit():
         if _from_board():
             return _panel(meeting.intervention, 422, panel_item_form=form)
@@ -567,7 +574,7 @@ def action_item_new(intervention_id: int, meeting_id: int):
     db.session.commit()
     if _from_board():
         return _panel(meeting.intervention)
-    return render_htmx(MEETING, "items_section", **_meeting_context(meeting))
+    return render_htmx(MEETING, ["items_section", "history_oob"], **_meeting_context(meeting))
 
 
 @bp.route(f"{PREFIX}/moeder/<int:meeting_id>/handlinger/<int:action_item_id>", methods=["POST"])
@@ -596,7 +603,8 @@ def action_item_status(intervention_id: int, meeting_id: int, action_item_id: in
         return redirect(
             url_for("pdsa.meeting_detail", intervention_id=intervention_id, meeting_id=meeting.id)
         )
-    return render_htmx(MEETING, "items_section", code, **_meeting_context(meeting, message=message))
+    context = _meeting_context(meeting, message=message)
+    return render_htmx(MEETING, ["items_section", "history_oob"], code, **context)
 
 
 # ---------------------------------------------------------------- progress score (IHI scale)

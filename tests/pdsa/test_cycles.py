@@ -163,7 +163,7 @@ def test_worksheet_full_cycle_to_done_and_its_history(client, login):
     db.session.refresh(cycle)
     assert cycle.phase == "done" and cycle.closed_at is not None
     page = client.get(base).get_data(as_text=True)
-    assert "fase Studér → Handl" in page
+    assert "<strong>Fase</strong>: <del>Studér</del> → <ins>Handl</ins>" in page
     phases = [
         e.changes["phase"][1]
         for e in db.session.scalars(
