@@ -1,9 +1,11 @@
 from datetime import date
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from wtforms import DateField, RadioField, SelectField, StringField, TextAreaField, ValidationError
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
+from ..formatting import format_day
 from ..forms import BaseForm, VersionedForm, choices
 from ..interventions.forms import NO_NAMES
 from ..models import ACT_DECISIONS, MEETING_KINDS, PROGRESS_SCALE
@@ -160,6 +162,21 @@ class ActionItemForm(BaseForm):
     )
     owner_id = SelectField(_l("Who"), coerce=optional_int)
     due_date = DateField(_l("By when"), validators=[Optional()])
+
+    def __init__(self, *args, held_on: date | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.held_on = held_on
+
+    def validate_due_date(self, field):
+        # Agreed at the meeting, so due on or after it: an earlier date is a typo that
+        # would make the item overdue the moment it is written down.
+        if field.data and self.held_on and field.data < self.held_on:
+            raise ValidationError(
+                _(
+                    "The deadline cannot be before the meeting (%(date)s).",
+                    date=format_day(self.held_on, "long"),
+                )
+            )
 
 
 class DecisionForm(BaseForm):

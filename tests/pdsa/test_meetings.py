@@ -169,6 +169,22 @@ def test_cpr_in_action_item_is_refused(client, login):
     assert db.session.scalars(select(ActionItem)).first() is None
 
 
+def test_an_action_item_is_not_due_before_its_meeting(client, login):
+    org, user, intervention = meeting_world()
+    meeting = gen_meeting(intervention, held_on=date(2026, 12, 6))
+    db.session.commit()
+    login(user, org)
+    url = f"/indsatser/{intervention.id}/moeder/{meeting.id}/handlinger"
+    data = {"what": "Ring til skolen", "owner_id": "", "due_date": "2001-01-01"}
+    response = client.post(url, data=data, headers=HX)
+    assert response.status_code == 422
+    assert "Fristen kan ikke ligge før mødet (6. december 2026)." in response.get_data(as_text=True)
+    assert db.session.scalars(select(ActionItem)).first() is None
+    response = client.post(url, data={**data, "due_date": "2026-12-06"}, headers=HX)
+    assert response.status_code == 200
+    assert db.session.scalars(select(ActionItem)).one().due_date == date(2026, 12, 6)
+
+
 def test_standup_panel_on_the_board(client, login):
     org, user, intervention = meeting_world()
     earlier = gen_meeting(intervention, held_on=date(2026, 1, 10))
