@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, HiddenField, SelectChoice, StringField, ValidationError
 
+from .formatting import format_day
 from .validators import no_cpr
 
 # WTForms ships no Danish catalogue. Its built-in messages are listed here so that Babel's
@@ -65,8 +66,9 @@ STALE_SHOWN = _l(
     "their version is shown beside it. Save again to keep yours."
 )
 STALE_KEPT = _l(
-    "Someone else saved this while you were editing. Your text is kept below: save again to "
-    "replace their version with yours, or reload the page to see theirs (your text is then lost)."
+    "Someone else saved this while you were editing. Your text is kept in the form, and what "
+    "they saved that differs from it is listed here. Save again to replace their version with "
+    "yours."
 )
 
 
@@ -113,6 +115,7 @@ class VersionedForm(BaseForm):
     """Edit form for a Versioned row: carries the version the user started from."""
 
     version = HiddenField()
+    theirs: list[tuple[str, str]] = []  # set by refuse_stale
 
     def is_stale(self, obj) -> bool:
         return str(obj.version) != (self.version.data or "")
@@ -121,12 +124,46 @@ class VersionedForm(BaseForm):
         """Say that someone else saved meanwhile, and let the user's next save be a
         deliberate overwrite: the form now carries the saved version, so saving again
         keeps the user's text instead of being refused forever. `theirs_shown`: the
-        template shows the saved version beside the form (conflict=True)."""
+        template shows the saved version beside the form (conflict=True); otherwise the
+        form's errors list the fields their save changed."""
         self.form_errors.append(str(STALE_SHOWN if theirs_shown else STALE_KEPT))
+        # Where the template does not show their version, the form's errors list what of
+        # it the user's save would replace (macros/forms.html), so nothing is overwritten
+        # unseen.
+        self.theirs = self.differences(obj) if obj is not None and not theirs_shown else []
         self.version.data = str(obj.version) if obj is not None else "0"
+
+    def differences(self, obj) -> list[tuple[str, str]]:
+        """(label, saved value as shown) for each field whose saved value is not what the
+        user sent: after a conflict, what the other person's save holds that this form
+        would replace. Choices show their labels, dates their Danish form."""
+        shown = []
+        for name, field in self._fields.items():
+            if name in ("version", "csrf_token") or not hasattr(obj, name):
+                continue
+            saved = getattr(obj, name)
+            if _blank_as_none(saved) != _blank_as_none(field.data):
+                shown.append((str(field.label.text), _as_shown(field, saved)))
+        return shown
 
     def populate_obj(self, obj) -> None:
         # The version is the database's to bump (version_id_col), never the form's to set.
         for name, field in self._fields.items():
             if name not in ("version", "csrf_token"):
                 field.populate_obj(obj, name)
+
+
+def _blank_as_none(value):
+    return None if value in ("", None) else value
+
+
+def _as_shown(field, value) -> str:
+    if value in ("", None):
+        return "–"
+    if isinstance(value, date):
+        return format_day(value, "long")
+    for choice in getattr(field, "choices", None) or ():
+        option, label = (choice.value, choice.label) if isinstance(choice, SelectChoice) else choice
+        if str(option) == str(value):
+            return str(label)
+    return str(value)

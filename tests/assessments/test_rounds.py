@@ -397,7 +397,10 @@ def test_rename_round_inline_and_stale_edit_is_409(client, login):
     response = client.post(url, data={"name": "Baseline 2026", "version": version}, headers=HX)
     assert response.status_code == 409
     body = response.get_data(as_text=True)
-    assert "Baseline 2026" in body and "gem igen for at erstatte deres version" in body
+    assert "Baseline 2026" in body and "Gem igen for at erstatte deres version" in body
+    # What they saved is listed: the name the user's save would replace.
+    theirs = body[body.index('class="their-version"') : body.index("</aside>")]
+    assert "<dd>Baseline</dd>" in theirs
     db.session.refresh(round_)
     assert round_.name == "Baseline"
     response = client.post(url, data={"name": "Midtvejs", "version": round_.version}, headers=HX)
