@@ -50,3 +50,18 @@ def test_board_cards_carry_the_soft_hyphens(app, client, login) -> None:
     html = client.get(f"/indsatser/{intervention.id}/tavle").get_data(as_text=True)
     assert '<html lang="en"' in html  # the interface is English
     assert point in html
+
+
+def test_a_test_page_heading_breaks_a_long_title_at_syllables(app, client, login) -> None:
+    org = gen_org("Nord")
+    leader = gen_user(org, role="leader")
+    intervention = gen_intervention(org)
+    point = gen_point(intervention, title="Forældresamarbejdet")
+    cycle = gen_cycle(point, owner=leader, title="Fælles gennemgang af progressionsmålingen")
+    db.session.commit()
+    login(leader, org)
+    heading = f"<h1>{hyphenate(cycle.title)}</h1>"
+    base = f"/indsatser/{intervention.id}/proevehandlinger/{cycle.id}"
+    assert heading in client.get(base).get_data(as_text=True)
+    worksheet = client.get(f"{base}/rediger").get_data(as_text=True)
+    assert f"{hyphenate(cycle.title)}</h1>" in worksheet
