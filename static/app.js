@@ -101,6 +101,27 @@
     }
   });
 
+  // A long form (the PDSA worksheet) warns before the page is left or reloaded with typed
+  // text not saved; the browser asks in its own words. Saving the form ends the warning.
+  var unsaved = null;
+  document.addEventListener("input", function (event) {
+    var form = event.target.form;
+    if (form && form.hasAttribute("data-warn-unsaved")) {
+      unsaved = form;
+    }
+  });
+  document.addEventListener("submit", function (event) {
+    if (event.target === unsaved && !event.defaultPrevented) {
+      unsaved = null;
+    }
+  });
+  window.addEventListener("beforeunload", function (event) {
+    if (unsaved && unsaved.isConnected) {
+      event.preventDefault();
+      event.returnValue = "";
+    }
+  });
+
   // htmx focuses the [autofocus] field of new content when it settles. A form that comes
   // back refused should put the keyboard on the first field at fault instead, so the user
   // can correct it at once (and the usual first field does not take focus from them while

@@ -4,10 +4,10 @@ import pytest
 from sqlalchemy import func, select
 
 from improvement.extensions import db
-from improvement.models import Meeting
+from improvement.models import Meeting, User
 from tests.browser.test_description_browser import _login
 from tests.helpers import gen_intervention, gen_member, gen_org, gen_user
-from tests.pdsa.factories import gen_meeting
+from tests.pdsa.factories import gen_cycle, gen_meeting, gen_point
 
 pytestmark = pytest.mark.browser
 
@@ -51,3 +51,31 @@ def test_back_shows_what_was_added_in_place(browser_page, live_server):
     page.wait_for_url(url)
     # The page comes back as it is now, not as the browser first received it.
     added.wait_for()
+
+
+def test_leaving_a_worksheet_with_unsaved_text_asks_first(browser_page, live_server):
+    intervention = _world()
+    leader = db.session.scalars(select(User).where(User.email == "leder@nord.example")).one()
+    cycle = gen_cycle(gen_point(intervention, title="Fast dagsorden"), owner=leader)
+    db.session.commit()
+    page = browser_page
+    _login(page, live_server, "leder@nord.example")
+    asked = []
+
+    def answer(dialog):
+        asked.append(dialog.type)
+        dialog.accept()
+
+    page.on("dialog", answer)
+    url = f"{live_server}/indsatser/{intervention.id}/proevehandlinger/{cycle.id}/rediger"
+    page.goto(url)
+    page.get_by_label("Formål med prøvehandlingen").fill("Kan vi holde tiden?")
+    page.reload()
+    assert asked == ["beforeunload"]
+    # Saved, the text is safe: leaving asks nothing.
+    page.get_by_label("Formål med prøvehandlingen").fill("Kan vi holde tiden?")
+    page.get_by_role("button", name="Gem skema").click()
+    page.wait_for_url(f"**/proevehandlinger/{cycle.id}")
+    page.goto(url)
+    page.goto(f"{live_server}/indsatser/{intervention.id}/moeder")
+    assert asked == ["beforeunload"]
