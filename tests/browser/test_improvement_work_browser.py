@@ -4,6 +4,7 @@ import pytest
 from flask import request, request_finished
 
 from improvement.extensions import db
+from tests.browser.waits import htmx_idle
 from tests.helpers import PASSWORD, gen_intervention, gen_member, gen_org, gen_user
 from tests.pdsa.factories import gen_cycle, gen_point
 
@@ -150,8 +151,9 @@ def test_standup_panel_records_without_leaving_the_board(browser_page, live_serv
     page.get_by_label("Hvem").select_option(label="Bo Bach")
     page.get_by_role("button", name="Tilføj opgave").click()
     page.locator("#standup-panel", has_text="Ring til skolen").wait_for()
-    # The panel is swapped in before htmx binds its new controls; wait until it has settled.
-    page.wait_for_load_state("networkidle")
+    # The panel is swapped in before htmx binds its new controls (when it settles); a
+    # "networkidle" wait returns at once once the page has been idle, so wait for htmx.
+    htmx_idle(page)
     page.get_by_label("Status for Ring til skolen").select_option(label="Færdig")
     page.locator("#standup-panel .item-done", has_text="Ring til skolen").wait_for()
     assert page.evaluate("window.__noReload") is True
