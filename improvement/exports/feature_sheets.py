@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import aliased
 
+from ..analysis.assessment import MIN_GROUP_SIZE
 from ..assessments.service import iter_results
 from ..extensions import db
 from ..models import (
@@ -115,6 +116,7 @@ def theory_sheet(scope: Scope) -> Sheet:
             Column("Viden", "long_text", "Den viden, antagelsen hviler på"),
         ],
         rows(),
+        empty="Ingen forandringsteori registreret.",
     )
 
 
@@ -152,6 +154,7 @@ def workflows_sheet(scope: Scope) -> Sheet:
             Column("Fagpersoner", "long_text", "Fagpersonernes rolle og opgaver"),
         ],
         rows,
+        empty="Ingen trin i arbejdsgangene registreret.",
     )
 
 
@@ -237,6 +240,7 @@ def cycles_sheet(scope: Scope) -> Sheet:
             Column("Afsluttet", "datetime", "Hvornår cyklussen blev lukket"),
         ],
         rows(),
+        empty="Ingen prøvehandlinger registreret.",
     )
 
 
@@ -290,6 +294,7 @@ def meetings_sheet(scope: Scope) -> Sheet:
             Column("Status", "text", "Handlingens status", _labels(ACTION_STATUSES)),
         ],
         rows,
+        empty="Ingen møder registreret.",
     )
 
 
@@ -297,6 +302,11 @@ def meetings_sheet(scope: Scope) -> Sheet:
 class _ClosedRounds:
     rounds: list[AssessmentRound]
     means: dict[int, dict[int, float | None]]  # round id → element number → mean score
+    respondents: dict[int, int]  # round id → respondents with at least one answer
+
+    def scored(self, round_: AssessmentRound) -> bool:
+        """Whether any element of the round has a score (a mean of enough respondents)."""
+        return any(mean is not None for mean in self.means[round_.id].values())
 
 
 def _closed_rounds(scope: Scope) -> _ClosedRounds:
@@ -313,12 +323,37 @@ def _closed_rounds(scope: Scope) -> _ClosedRounds:
                 .order_by(AssessmentRound.intervention_id, AssessmentRound.closed_at)
             )
         )
-        means = {
-            round_id: {e.element: e.mean for e in result.elements}
-            for round_id, result in iter_results(rounds)
-        }
-        scope.memo["closed_rounds"] = _ClosedRounds(rounds, means)
+        means, respondents = {}, {}
+        for round_id, result in iter_results(rounds):
+            means[round_id] = {e.element: e.mean for e in result.elements}
+            respondents[round_id] = result.respondents
+        scope.memo["closed_rounds"] = _ClosedRounds(rounds, means, respondents)
     return scope.memo["closed_rounds"]
+
+
+def _rounds(count: int) -> str:
+    return f"{count} lukket runde" if count == 1 else f"{count} lukkede runder"
+
+
+def _no_answers(closed: _ClosedRounds) -> str:
+    """Why the long form has no rows: it has a row per answer of a closed round."""
+    if not closed.rounds:
+        return "Ingen lukkede runder (åbne runders svar kommer først med, når runden lukkes)."
+    return f"Ingen svar: {_rounds(len(closed.rounds))}, ingen af dem besvaret."
+
+
+def _unscored(closed: _ClosedRounds, rounds: list[AssessmentRound]) -> str:
+    """Why `rounds` (closed, without a score for any element) have no column."""
+    unanswered = sum(1 for r in rounds if not closed.respondents.get(r.id))
+    why = []
+    if unanswered:
+        why.append(f"{unanswered} uden svar")
+    if len(rounds) - unanswered:
+        why.append(
+            f"{len(rounds) - unanswered} hvor færre end {MIN_GROUP_SIZE} respondenter "
+            "gav en score (et gennemsnit af én persons svar vises ikke)"
+        )
+    return f"{_rounds(len(rounds))} uden score: {' og '.join(why)}."
 
 
 def _practice_element_names() -> dict[int, str]:
@@ -439,13 +474,21 @@ def assessment_sheet(scope: Scope) -> Sheet:
             ),
         ],
         rows(),
+        empty=_no_answers(closed),
     )
 
 
 def assessment_elements_sheet(scope: Scope) -> Sheet:
-    """Element × round: the mean per element in each closed round, with a radar chart."""
+    """Element × round: the mean per element in each closed round, with a radar chart.
+
+    A round without a score for any element (nobody answered, or too few to show a mean)
+    would be an empty column and an empty series: it is left out, and Oversigt says how
+    many were and why. Without any scored round the sheet has no rows and no chart.
+    """
     closed = _closed_rounds(scope)
-    rounds, means = closed.rounds, closed.means
+    means = closed.means
+    rounds = [r for r in closed.rounds if closed.scored(r)]
+    unscored = [r for r in closed.rounds if not closed.scored(r)]
     names = _intervention_names({r.intervention_id for r in rounds})
     elements = _practice_element_names()
     columns = [
@@ -456,20 +499,25 @@ def assessment_elements_sheet(scope: Scope) -> Sheet:
         Column(
             f"{names[r.intervention_id]}: {r.name}"[:60],
             "number",
-            "Gennemsnitlig score i runden, 0–100",
+            "Gennemsnitlig score i runden, 0–100 (tom: færre end to respondenter gav "
+            "elementet en score); runder uden nogen score er udeladt (se Oversigt)",
             "0–100",
             22,
         )
         for r in rounds
     ]
-    rows = [
-        [number, elements.get(number)] + [means[r.id][number] for r in rounds]
-        for number in range(1, 12)
-    ]
+    rows = (
+        [
+            [number, elements.get(number)] + [means[r.id][number] for r in rounds]
+            for number in range(1, 12)
+        ]
+        if rounds
+        else []
+    )
 
     # One series per round, right of the last round's column with one column between.
     # More than a handful of overlaid rounds cannot be told apart, so the chart shows the
-    # most recently closed ones; the table keeps every round.
+    # most recently closed ones; the table keeps every scored round.
     charted = sorted(rounds, key=lambda r: (r.closed_at, r.id))[-RADAR_ROUNDS:]
     title = "Selvevaluering: de 11 elementer"
     if len(charted) < len(rounds):
@@ -478,11 +526,28 @@ def assessment_elements_sheet(scope: Scope) -> Sheet:
     radar = Radar(
         title, columns=tuple(sorted(position[r.id] for r in charted)), anchor=4 + len(rounds)
     )
-    return Sheet("Selvevaluering pr. element", columns, rows, radar=radar if rounds else None)
+    if not closed.rounds:
+        empty = "Ingen lukkede runder."
+    else:
+        empty = f"Ingen lukkede runder med en score; {_unscored(closed, unscored)}"
+    return Sheet(
+        "Selvevaluering pr. element",
+        columns,
+        rows,
+        radar=radar if rounds else None,
+        empty=empty,
+        note=f"Udeladt: {_unscored(closed, unscored)}" if rounds and unscored else "",
+    )
 
 
 def ratings_sheet(scope: Scope) -> Sheet:
-    """Long form of every rating, revisions included (the latest per cell counts).
+    """Long form of every rating, revisions included, and which of them counts.
+
+    Only the latest rating of a (case, phase, core element) cell counts in the app's
+    figures; "Gældende" says which, from the flag the heat map itself reads
+    (``CoreElementRating.is_latest``: latest ``rated_at``, on a tie the later row), so the
+    sheet and the page cannot disagree. A cell's rows come in that same order, the one that
+    counts last, with the time of day, so sorting keeps the corrections readable.
 
     A million rows at national size: they are read as numbers and named from lookups
     made once, so names and codes are not sent and decoded on every row.
@@ -522,25 +587,30 @@ def ratings_sheet(scope: Scope) -> Sheet:
             CoreElementRating.phase_id,
             CoreElementRating.core_element_id,
             CoreElementRating.score,
+            CoreElementRating.is_latest,
             CoreElementRating.rated_at,
             CoreElementRating.rater_id,
             CoreElementRating.comment,
         )
+        # The cases in scope (organisation and interventions) are the access control: a
+        # rating is its case's. A filter on the ratings' own organisation column would
+        # be redundant and, without statistics, leads SQLite to read the organisation's
+        # every rating once per case (minutes at national size) instead of by case.
         .join(places, CoreElementRating.case_id == places.c.id)
         .join(Phase, CoreElementRating.phase_id == Phase.id)
         .join(CoreElement, CoreElementRating.core_element_id == CoreElement.id)
-        .where(CoreElementRating.organization_id == scope.organization.id)
         .order_by(
             places.c.place,
             Phase.position,
             CoreElement.position,
             CoreElementRating.rated_at,
+            CoreElementRating.id,
         )
     )
     roles = _team_roles(scope)
 
     def rows():
-        for case_id, phase_id, element_id, score, at, rater, comment in _stream(stmt):
+        for case_id, phase_id, element_id, score, latest, at, rater, comment in _stream(stmt):
             name, intervention_id, code = cases[case_id]
             yield (
                 name,
@@ -548,7 +618,9 @@ def ratings_sheet(scope: Scope) -> Sheet:
                 phases[phase_id],
                 elements[element_id],
                 score,
-                scope.local(at).date() if at else None,
+                latest,
+                # The writer puts stored (UTC) moments on the export's clock.
+                at,
                 roles.get((intervention_id, rater)),
                 comment,
             )
@@ -561,13 +633,28 @@ def ratings_sheet(scope: Scope) -> Sheet:
             Column("Fase", "text", "Forløbets fase"),
             Column("Kerneelement", "text", "Det kerneelement, der er vurderet"),
             Column("Score", "int", "I hvilken grad der er arbejdet med kerneelementet", "1–5"),
-            Column("Dato", "date", "Hvornår vurderingen blev givet"),
+            Column(
+                "Gældende",
+                "bool",
+                "Ja: forløbets seneste vurdering af kerneelementet i fasen. Kun den tæller i "
+                "appens tal (varmekort, fordeling, udvikling og lave vurderinger). Nej: en "
+                "tidligere vurdering af samme forløb, fase og kerneelement, som senere er "
+                "rettet (historik). Ved samme tidspunkt gælder den sidst gemte.",
+                "Ja, Nej",
+            ),
+            Column(
+                "Tidspunkt",
+                "datetime",
+                "Hvornår vurderingen blev givet (dansk tid); en celles vurderinger står i "
+                "den rækkefølge, den gældende sidst",
+            ),
             Column("Vurderet af (rolle)", "text", "Vurderingsgiverens faglige rolle i indsatsen"),
             Column("Kommentar", "long_text", "Hvorfor der blev afveget, hvis relevant"),
         ],
         rows(),
         # Red (1) through yellow (3) to green (5) on the scores.
         color_scale=ColorScale(5, ((1, "F8696B"), (3, "FFEB84"), (5, "63BE7B"))),
+        empty="Ingen vurderinger af kerneelementer registreret.",
     )
 
 
@@ -639,6 +726,7 @@ def cases_sheet(scope: Scope) -> Sheet:
             ),
         ],
         rows,
+        empty="Ingen forløb registreret.",
     )
 
 

@@ -1,8 +1,10 @@
 """Build an export workbook for an intervention or a whole organisation."""
 
+from contextlib import suppress
 from datetime import UTC, datetime
 from io import BytesIO
 from typing import BinaryIO
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flask_babel import force_locale, get_timezone
 from sqlalchemy import select
@@ -49,6 +51,10 @@ def scope_for(
         )
     # The time zone the pages show times in (Flask-Babel's, BABEL_DEFAULT_TIMEZONE).
     zone = get_timezone()
+    # The same zone from the standard library: Flask-Babel's is pytz's, whose conversion
+    # is pure Python and cost twice as much per timestamp (a million in the ratings).
+    with suppress(ZoneInfoNotFoundError, ValueError):
+        zone = ZoneInfo(zone.zone) if getattr(zone, "zone", None) else zone
     return Scope(organization, ids, exported_by, datetime.now(UTC), intervention, zone)
 
 

@@ -118,6 +118,7 @@ def interventions_sheet(scope: Scope) -> Sheet:
             Column("Startdato", "date", "Hvornår indsatsen startede"),
         ],
         rows,
+        empty="Organisationen har ingen indsatser.",
     )
 
 
@@ -164,6 +165,7 @@ def core_elements_sheet(scope: Scope) -> Sheet:
             Column("Arkiveret", "bool", "Ikke længere i brug; bevaret for historikken", "Ja, Nej"),
         ],
         rows,
+        empty="Ingen kerneelementer registreret.",
     )
 
 
@@ -180,9 +182,14 @@ def development_points_sheet(scope: Scope) -> Sheet:
         .order_by(CoreElement.position)
     ):
         core[point_id].append(name)
+    # The elements as the development points page shows them: "8. Relationelt samarbejde".
     elements = defaultdict(list)
-    for point_id, number in db.session.execute(
-        select(development_point_practice_element.c.development_point_id, PracticeElement.number)
+    for point_id, number, name in db.session.execute(
+        select(
+            development_point_practice_element.c.development_point_id,
+            PracticeElement.number,
+            PracticeElement.name,
+        )
         .join(
             PracticeElement,
             PracticeElement.id == development_point_practice_element.c.practice_element_id,
@@ -190,7 +197,7 @@ def development_points_sheet(scope: Scope) -> Sheet:
         .where(development_point_practice_element.c.development_point_id.in_(ids))
         .order_by(PracticeElement.number)
     ):
-        elements[point_id].append(str(number))
+        elements[point_id].append(f"{number}. {name}")
     stmt = (
         select(
             Intervention.name,
@@ -243,11 +250,23 @@ def development_points_sheet(scope: Scope) -> Sheet:
             Column(
                 "Elementer (lovende praksis)",
                 "text",
-                "Numrene på de af de 11 elementer, punktet styrker",
-                "1–11",
+                "De af de 11 elementer i lovende praksis, punktet styrker: nummer og navn, "
+                "adskilt af komma (som på siden Udviklingspunkter)",
+                _element_labels(),
             ),
         ],
         rows,
+        empty="Ingen udviklingspunkter registreret.",
+    )
+
+
+def _element_labels() -> str:
+    """The 11 elements as the column writes them, for Datadefinitioner's allowed values."""
+    return ", ".join(
+        f"{number}. {name}"
+        for number, name in db.session.execute(
+            select(PracticeElement.number, PracticeElement.name).order_by(PracticeElement.number)
+        )
     )
 
 
@@ -327,16 +346,28 @@ def overview_sheet(scope: Scope):
             ("Personoplysninger", "Forløb er pseudonyme koder; respondenter vises kun med rolle."),
         ]
         rows += _description_versions(scope)
+        rows = [(field, value, None) for field, value in rows]
         rows += [
-            (f"Rækker i arket {name}", count) for sheet in sheets for name, count in sheet.parts
+            (f"Rækker i arket {name}", count, _remark(sheet) if part == 0 else None)
+            for sheet in sheets
+            for part, (name, count) in enumerate(sheet.parts)
         ]
         return Sheet(
             "Oversigt",
             [
                 Column("Felt", "text", "Hvad værdien angiver", width=36),
                 Column("Værdi", "text", "Værdien", width=60),
+                Column(
+                    "Bemærkning", "long_text", "Hvorfor et ark er tomt, eller hvad det udelader"
+                ),
             ],
             rows,
         )
 
     return build
+
+
+def _remark(sheet: Sheet) -> str | None:
+    """What Oversigt says beside a sheet's row count: why it is empty, and its note."""
+    said = [sheet.empty if not sheet.count else "", sheet.note]
+    return " ".join(text for text in said if text) or None

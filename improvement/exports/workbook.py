@@ -52,6 +52,11 @@ class Sheet:
     color_scale: ColorScale | None = None
     # A radar chart of some of the columns, beside the data.
     radar: Radar | None = None
+    # Why the sheet has no rows, in plain Danish, for Oversigt (shown only when it has
+    # none): the builder says what is missing, the data table itself stays rows only.
+    empty: str = ""
+    # What Oversigt should say about the sheet whatever its rows (e.g. what was left out).
+    note: str = ""
     count: int = field(default=0, init=False)
     # The sheets it was written as, with their rows: one, unless it exceeded Excel's limit.
     parts: list[tuple[str, int]] = field(default_factory=list, init=False)

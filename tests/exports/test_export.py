@@ -16,7 +16,8 @@ def _world():
     b = gen_intervention(org, name="Familiekonsulent")
     gen_intervention(other, name="Fremmed indsats")
     element = PracticeElement(number=7, name="Faglig refleksion", track="organisation")
-    db.session.add(element)
+    tailored = PracticeElement(number=9, name="Individuel tilrettelæggelse", track="intervention")
+    db.session.add_all([element, tailored])
     core = CoreElement(organization_id=org.id, intervention_id=a.id, name="Tidlig indsats")
     db.session.add(core)
     db.session.flush()
@@ -29,7 +30,7 @@ def _world():
         owner_id=leader.id,
     )
     point.core_elements = [core]
-    point.practice_elements = [element]
+    point.practice_elements = [tailored, element]
     db.session.add(point)
     db.session.commit()
     return org, leader, evaluator, a, b
@@ -62,7 +63,8 @@ def test_intervention_workbook_is_well_formed(client, login):
         "I gang",
         "Lise Lund",
         "Tidlig indsats",
-        "7",
+        # Number and name, in number order, as the development points page shows them.
+        "7. Faglig refleksion, 9. Individuel tilrettelæggelse",
     ]
     overview = {row[0]: row[1] for row in wb["Oversigt"].iter_rows(min_row=2, values_only=True)}
     assert overview["Eksport"] == "Indsats: Spædbarn"
@@ -106,3 +108,19 @@ def test_cli_export(runner, tmp_path):
     assert load_workbook(out).sheetnames[0] == "Oversigt"
     result = runner.invoke(args=["export", "--org", "Findes ikke", "--out", str(out)])
     assert result.exit_code != 0
+
+
+def test_practice_elements_read_as_on_the_development_points_page(client, login):
+    org, leader, _, a, _ = _world()
+    login(leader, org)
+    page = client.get(f"/indsatser/{a.id}/udviklingspunkter").get_data(as_text=True)
+    assert "7. Faglig refleksion" in page and "9. Individuel tilrettelæggelse" in page
+    wb = _workbook(client.get(f"/indsatser/{a.id}/eksport.xlsx"))
+    header = [c.value for c in wb["Udviklingspunkter"][1]]
+    cell = wb["Udviklingspunkter"].cell(2, header.index("Elementer (lovende praksis)") + 1)
+    assert cell.value.split(", ") == ["7. Faglig refleksion", "9. Individuel tilrettelæggelse"]
+    definitions = {
+        (r[0], r[1]): r for r in wb["Datadefinitioner"].iter_rows(min_row=2, values_only=True)
+    }
+    allowed = definitions[("Udviklingspunkter", "Elementer (lovende praksis)")][4]
+    assert allowed == "7. Faglig refleksion, 9. Individuel tilrettelæggelse"

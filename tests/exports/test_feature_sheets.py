@@ -72,9 +72,10 @@ def test_workbook_has_every_sheet_in_order_with_counts(runner):
 def test_ratings_are_numbers_and_dates_with_heat_map(runner):
     wb = _export(_org(runner))
     sheet = wb["Kvalitet i kerneelementer"]
-    score, day = sheet["E2"], sheet["F2"]
+    score, counts, moment = sheet["E2"], sheet["F2"], sheet["G2"]
     assert isinstance(score.value, int) and 1 <= score.value <= 5
-    assert day.is_date
+    assert counts.value in ("Ja", "Nej")
+    assert moment.is_date and moment.number_format == "DD-MM-YYYY HH:MM"
     assert len(sheet.conditional_formatting) == 1
 
 

@@ -62,7 +62,7 @@ def _check(wb):
         "Vinter": datetime(2026, 1, 15, 13, 0),
         "Åben": None,
     }
-    assert _column(wb, "Kvalitet i kerneelementer", "Dato") == [datetime(2026, 3, 2)]
+    assert _column(wb, "Kvalitet i kerneelementer", "Tidspunkt") == [datetime(2026, 3, 2, 0, 30)]
     overview = {row[0]: row[1] for row in wb["Oversigt"].iter_rows(min_row=2, values_only=True)}
     assert overview["Indsatsbeskrivelse: Spædbarn"] == "version 1, udgivet 01.07.2026"
     # Exported "now", on the Copenhagen clock like everything else in the workbook.
