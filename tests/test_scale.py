@@ -132,25 +132,32 @@ def test_organisation_export_with_more_rounds_than_letters(app):
 
     from improvement import seeding
     from improvement.exports.service import build_export, scope_for
-    from improvement.models import AssessmentInstrument, AssessmentRound
+    from improvement.models import AssessmentInstrument, AssessmentRound, Membership, User
+    from tests.assessments.helpers import answer_all, gen_respondent
 
     seeding.load_reference()
     scale.generate("small", seed=3, orgs=1)
     org = db.session.scalars(select(Organization)).first()
     intervention = db.session.scalars(select(Intervention)).first()
     instrument = db.session.scalars(select(AssessmentInstrument)).first()
+    members = db.session.scalars(
+        select(User).join(Membership).where(Membership.organization_id == org.id).limit(2)
+    ).all()
     for n in range(60):
-        db.session.add(
-            AssessmentRound(
-                organization_id=org.id,
-                intervention_id=intervention.id,
-                instrument_id=instrument.id,
-                name=f"Ekstra {n}",
-                status="closed",
-                # Later than every generated round, so the six last are the latest closed.
-                closed_at=datetime(2027, 1, 1, tzinfo=UTC) + timedelta(days=n),
-            )
+        round_ = AssessmentRound(
+            organization_id=org.id,
+            intervention_id=intervention.id,
+            instrument_id=instrument.id,
+            name=f"Ekstra {n}",
+            status="closed",
+            # Later than every generated round, so the six last are the latest closed.
+            closed_at=datetime(2027, 1, 1, tzinfo=UTC) + timedelta(days=n),
         )
+        db.session.add(round_)
+        db.session.flush()
+        # Two respondents give the round a score to show (a round without one is left out).
+        for user in members:
+            answer_all(gen_respondent(round_, user), instrument, {1: "high"})
     db.session.commit()
     workbook = load_workbook(build_export(scope_for(org, "Test")))
     sheet = workbook["Selvevaluering pr. element"]
