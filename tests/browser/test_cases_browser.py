@@ -5,18 +5,11 @@ from sqlalchemy import select
 
 from improvement.extensions import db
 from improvement.models import CoreElementRating
+from tests.browser.steps import login
 from tests.cases.helpers import gen_case, gen_core_element, gen_phase
-from tests.helpers import PASSWORD, gen_intervention, gen_member, gen_org, gen_user
+from tests.helpers import gen_intervention, gen_member, gen_org, gen_user
 
 pytestmark = pytest.mark.browser
-
-
-def _login(page, live_server, email):
-    page.goto(f"{live_server}/login")
-    page.get_by_label("E-mail").fill(email)
-    page.get_by_label("Adgangskode").fill(PASSWORD)
-    page.get_by_role("button", name="Log ind").click()
-    page.wait_for_url("**/indsatser")
 
 
 def test_fill_the_grid_with_the_keyboard_only(browser_page, live_server, tmp_path):
@@ -34,7 +27,7 @@ def test_fill_the_grid_with_the_keyboard_only(browser_page, live_server, tmp_pat
     case = gen_case(intervention, "SP-2026-001", practitioner_id=user.id)
     db.session.commit()
     page = browser_page
-    _login(page, live_server, "behandler@nord.example")
+    login(page, live_server, "behandler@nord.example")
     page.goto(f"{live_server}/indsatser/{intervention.id}/forloeb/{case.id}")
     page.evaluate("window.__noReload = true")
 
@@ -95,7 +88,7 @@ def test_refused_cell_shows_why(browser_page, live_server, tmp_path):
     case = gen_case(intervention, "SP-1")
     db.session.commit()
     page = browser_page
-    _login(page, live_server, "behandler@nord.example")
+    login(page, live_server, "behandler@nord.example")
     page.goto(f"{live_server}/indsatser/{intervention.id}/forloeb/{case.id}")
     # The element is archived by someone else while the page is open.
     element.archived = True

@@ -3,19 +3,11 @@ from sqlalchemy import select
 
 from improvement.extensions import db
 from improvement.models import ChangeTheoryItem, CoreElement, DevelopmentPoint
-from tests.browser.waits import htmx_idle
+from tests.browser.steps import htmx_idle, login
 from tests.description.factories import gen_core_element, gen_item, gen_point
-from tests.helpers import PASSWORD, gen_intervention, gen_org, gen_user
+from tests.helpers import gen_intervention, gen_org, gen_user
 
 pytestmark = pytest.mark.browser
-
-
-def _login(page, live_server, email):
-    page.goto(f"{live_server}/login")
-    page.get_by_label("E-mail").fill(email)
-    page.get_by_label("Adgangskode").fill(PASSWORD)
-    page.get_by_role("button", name="Log ind").click()
-    page.wait_for_url("**/indsatser")
 
 
 def _order():
@@ -35,7 +27,7 @@ def test_edit_theory_item_in_place_and_reorder_core_elements(browser_page, live_
         gen_core_element(intervention, name=name, position=n)
     db.session.commit()
     page = browser_page
-    _login(page, live_server, "leder@nord.example")
+    login(page, live_server, "leder@nord.example")
 
     # Theory of change: one item edited in place, without a page load.
     page.goto(f"{live_server}/indsatser/{intervention.id}/forandringsteori")
@@ -85,7 +77,7 @@ def test_refused_point_edit_stays_in_place_and_saves_when_corrected(browser_page
     gen_point(intervention, title="Fælles sprog", position=1)
     db.session.commit()
     page = browser_page
-    _login(page, live_server, "leder@nord.example")
+    login(page, live_server, "leder@nord.example")
     page.goto(f"{live_server}/indsatser/{intervention.id}/udviklingspunkter")
     item = page.locator(f"#point-{point.id}")
     item.get_by_role("button", name="Redigér").click()

@@ -5,7 +5,7 @@ from sqlalchemy import select
 
 from improvement.extensions import db
 from improvement.models import Membership
-from tests.browser.test_description_browser import _login
+from tests.browser.steps import login
 from tests.description.factories import gen_core_element
 from tests.helpers import gen_intervention, gen_org, gen_user
 
@@ -25,7 +25,7 @@ def _world(n=3):
 def test_focus_stays_on_the_moved_control_for_the_next_key(browser_page, live_server):
     _org, _leader, intervention = _world()
     page = browser_page
-    _login(page, live_server, "leder@nord.example")
+    login(page, live_server, "leder@nord.example")
     page.goto(f"{live_server}/indsatser/{intervention.id}/kerneelementer")
     page.get_by_role("button", name="Flyt Element 3 op").focus()
     page.keyboard.press("Enter")
@@ -45,7 +45,7 @@ def test_focus_stays_on_the_moved_control_for_the_next_key(browser_page, live_se
 def test_an_error_reply_floats_into_view_when_the_top_is_scrolled_away(browser_page, live_server):
     org, leader, intervention = _world(n=8)
     page = browser_page
-    _login(page, live_server, "leder@nord.example")
+    login(page, live_server, "leder@nord.example")
     page.goto(f"{live_server}/indsatser/{intervention.id}/kerneelementer")
     last = page.locator("#core-elements .item-card").last
     last.get_by_role("button", name="Redigér").click()

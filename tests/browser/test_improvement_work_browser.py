@@ -4,8 +4,8 @@ import pytest
 from flask import request, request_finished
 
 from improvement.extensions import db
-from tests.browser.waits import htmx_idle
-from tests.helpers import PASSWORD, gen_intervention, gen_member, gen_org, gen_user
+from tests.browser.steps import htmx_idle, login
+from tests.helpers import gen_intervention, gen_member, gen_org, gen_user
 from tests.pdsa.factories import gen_cycle, gen_point
 
 pytestmark = pytest.mark.browser
@@ -27,19 +27,11 @@ def _setup():
     return intervention, ready, empty, bo
 
 
-def _login(page, live_server):
-    page.goto(f"{live_server}/login")
-    page.get_by_label("E-mail").fill("leder@nord.example")
-    page.get_by_label("Adgangskode").fill(PASSWORD)
-    page.get_by_role("button", name="Log ind").click()
-    page.wait_for_url("**/indsatser")
-
-
 def test_drag_card_between_columns_and_refused_move(browser_page, live_server, tmp_path):
     intervention, ready, empty, _ = _setup()
     page = browser_page
     page.set_viewport_size({"width": 1920, "height": 1080})
-    _login(page, live_server)
+    login(page, live_server)
     page.goto(f"{live_server}/indsatser/{intervention.id}/tavle")
     page.evaluate("window.__noReload = true")
 
@@ -82,7 +74,7 @@ def test_presentation_mode_refreshes_keeping_filters_and_scroll(
     intervention, ready, empty, bo = _setup()
     app.config["BOARD_REFRESH_SECONDS"] = 1
     page = browser_page
-    _login(page, live_server)
+    login(page, live_server)
     page.goto(f"{live_server}/indsatser/{intervention.id}/tavle")
     page.get_by_label("Ansvarlig").select_option(label="Bo Bach")
     page.wait_for_url(f"**owner={bo.id}**")
@@ -120,7 +112,7 @@ def test_presentation_mode_polls_unchanged_board_with_304(app, browser_page, liv
 
     request_finished.connect(record, app)
     page = browser_page
-    _login(page, live_server)
+    login(page, live_server)
     page.goto(f"{live_server}/indsatser/{intervention.id}/tavle?visning=praesentation")
     first = page.locator("[data-board-checked]").inner_text()
     for _ in range(50):  # a few polls, at most 5 s
@@ -140,7 +132,7 @@ def test_presentation_mode_polls_unchanged_board_with_304(app, browser_page, liv
 def test_standup_panel_records_without_leaving_the_board(browser_page, live_server):
     intervention, ready, empty, bo = _setup()
     page = browser_page
-    _login(page, live_server)
+    login(page, live_server)
     page.goto(f"{live_server}/indsatser/{intervention.id}/tavle")
     page.evaluate("window.__noReload = true")
     page.get_by_role("button", name="Start dagens tavlemøde").click()
@@ -166,7 +158,7 @@ def test_refused_button_move_keeps_the_card_in_place_and_in_sight(browser_page, 
         gen_cycle(point, title=f"Plan {n}", owner=bo)
     db.session.commit()
     page = browser_page  # 1366×768: the Plan column runs below the fold
-    _login(page, live_server)
+    login(page, live_server)
     page.goto(f"{live_server}/indsatser/{intervention.id}/tavle")
     cards = page.locator("#cards-plan .card")
     place = [cards.nth(i).get_attribute("id") for i in range(cards.count())].index(

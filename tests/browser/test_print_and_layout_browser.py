@@ -8,7 +8,8 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from improvement.extensions import db
-from tests.helpers import PASSWORD, gen_intervention, gen_member, gen_org, gen_user
+from tests.browser.steps import login
+from tests.helpers import gen_intervention, gen_member, gen_org, gen_user
 from tests.pdsa.factories import gen_action_item, gen_cycle, gen_meeting, gen_point
 
 pytestmark = pytest.mark.browser
@@ -67,14 +68,6 @@ def _world():
     return intervention, point, long_title, meeting
 
 
-def _login(page, live_server):
-    page.goto(f"{live_server}/login")
-    page.get_by_label("E-mail").fill("leder@nord.example")
-    page.get_by_label("Adgangskode").fill(PASSWORD)
-    page.get_by_role("button", name="Log ind").click()
-    page.wait_for_url("**/indsatser")
-
-
 def _print_at_a4_width(page):
     page.set_viewport_size({"width": A4_PORTRAIT_WIDTH, "height": 950})
     page.emulate_media(media="print")
@@ -97,7 +90,7 @@ def _overflowing(page, selector):
 def test_printed_board_fits_the_paper_without_controls(browser_page, live_server, tmp_path):
     intervention, *_ = _world()
     page = browser_page
-    _login(page, live_server)
+    login(page, live_server)
     page.goto(f"{live_server}/indsatser/{intervention.id}/tavle")
     page.locator("#standup-panel").wait_for()
     _print_at_a4_width(page)
@@ -117,7 +110,7 @@ def test_printed_board_fits_the_paper_without_controls(browser_page, live_server
 def test_printed_overview_shows_every_column(browser_page, live_server):
     intervention, *_ = _world()
     page = browser_page
-    _login(page, live_server)
+    login(page, live_server)
     page.goto(f"{live_server}/indsatser/{intervention.id}/udvikling")
     page.locator(".point-table").wait_for()
     _print_at_a4_width(page)
@@ -132,7 +125,7 @@ def test_printed_overview_shows_every_column(browser_page, live_server):
 def test_printed_meeting_shows_each_status_as_text(browser_page, live_server):
     intervention, _, _, meeting = _world()
     page = browser_page
-    _login(page, live_server)
+    login(page, live_server)
     page.goto(f"{live_server}/indsatser/{intervention.id}/moeder/{meeting.id}")
     assert page.locator(".items-table .print-only").first.is_hidden()  # on screen: the select
     _print_at_a4_width(page)
@@ -147,7 +140,7 @@ def test_printed_meeting_shows_each_status_as_text(browser_page, live_server):
 def test_printed_point_and_test_pages_have_no_buttons(browser_page, live_server):
     intervention, point, long_title, _ = _world()
     page = browser_page
-    _login(page, live_server)
+    login(page, live_server)
     for url in (
         f"/indsatser/{intervention.id}/udvikling/{point.id}",
         f"/indsatser/{intervention.id}/proevehandlinger/{long_title.id}",
@@ -171,7 +164,7 @@ def test_status_stays_readable_beside_a_long_action_item(browser_page, live_serv
     intervention, _, _, meeting = _world()
     page = browser_page
     page.set_viewport_size({"width": width, "height": 900})
-    _login(page, live_server)
+    login(page, live_server)
     page.goto(f"{live_server}/indsatser/{intervention.id}/moeder/{meeting.id}")
     row = page.locator("#items tr", has_text=LONG_ITEM)
     select = row.locator("select")
@@ -190,7 +183,7 @@ def test_a_title_that_is_one_long_word_wraps(browser_page, live_server, width):
     intervention, _, long_title, _ = _world()
     page = browser_page
     page.set_viewport_size({"width": width, "height": 900})
-    _login(page, live_server)
+    login(page, live_server)
     base = f"{live_server}/indsatser/{intervention.id}/proevehandlinger/{long_title.id}"
     for url, button in ((base, "Redigér skema"), (f"{base}/rediger", "Gem skema")):
         page.goto(url)

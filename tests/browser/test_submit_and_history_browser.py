@@ -5,7 +5,7 @@ from sqlalchemy import func, select
 
 from improvement.extensions import db
 from improvement.models import Meeting, User
-from tests.browser.test_description_browser import _login
+from tests.browser.steps import login
 from tests.helpers import gen_intervention, gen_member, gen_org, gen_user
 from tests.pdsa.factories import gen_cycle, gen_meeting, gen_point
 
@@ -24,7 +24,7 @@ def _world():
 def test_a_double_click_on_create_creates_one_meeting(browser_page, live_server):
     intervention = _world()
     page = browser_page
-    _login(page, live_server, "leder@nord.example")
+    login(page, live_server, "leder@nord.example")
     page.goto(f"{live_server}/indsatser/{intervention.id}/moeder")
     page.get_by_label("Dagsorden").fill("Tavlemøde")
     # The create answers with a redirect, so the form is still there for a second submit.
@@ -39,7 +39,7 @@ def test_back_shows_what_was_added_in_place(browser_page, live_server):
     meeting = gen_meeting(intervention)
     db.session.commit()
     page = browser_page
-    _login(page, live_server, "leder@nord.example")
+    login(page, live_server, "leder@nord.example")
     url = f"{live_server}/indsatser/{intervention.id}/moeder/{meeting.id}"
     page.goto(url)
     page.get_by_label("Hvad").fill("Ring til sundhedsplejen")
@@ -59,7 +59,7 @@ def test_leaving_a_worksheet_with_unsaved_text_asks_first(browser_page, live_ser
     cycle = gen_cycle(gen_point(intervention, title="Fast dagsorden"), owner=leader)
     db.session.commit()
     page = browser_page
-    _login(page, live_server, "leder@nord.example")
+    login(page, live_server, "leder@nord.example")
     asked = []
 
     def answer(dialog):
