@@ -115,6 +115,14 @@
       unsaved = null;
     }
   });
+  // A worksheet sent back refused holds text that is not saved either.
+  document.addEventListener("DOMContentLoaded", function () {
+    var refused = document.querySelector(
+      "form[data-warn-unsaved] [aria-invalid='true'], form[data-warn-unsaved] .flash-error");
+    if (refused) {
+      unsaved = refused.closest("form");
+    }
+  });
   window.addEventListener("beforeunload", function (event) {
     if (unsaved && unsaved.isConnected) {
       event.preventDefault();

@@ -72,10 +72,16 @@ def test_leaving_a_worksheet_with_unsaved_text_asks_first(browser_page, live_ser
     page.get_by_label("Formål med prøvehandlingen").fill("Kan vi holde tiden?")
     page.reload()
     assert asked == ["beforeunload"]
+    # Sent back refused (a CPR number), the typed text is still not saved.
+    page.get_by_label("Formål med prøvehandlingen").fill("Barnets cpr 010203-1234")
+    page.get_by_role("button", name="Gem skema").click()
+    page.locator(".field-error").first.wait_for()
+    page.reload()
+    assert asked == ["beforeunload", "beforeunload"]
     # Saved, the text is safe: leaving asks nothing.
     page.get_by_label("Formål med prøvehandlingen").fill("Kan vi holde tiden?")
     page.get_by_role("button", name="Gem skema").click()
     page.wait_for_url(f"**/proevehandlinger/{cycle.id}")
     page.goto(url)
     page.goto(f"{live_server}/indsatser/{intervention.id}/moeder")
-    assert asked == ["beforeunload"]
+    assert asked == ["beforeunload", "beforeunload"]
