@@ -5,15 +5,19 @@ children, so anything shaped like one is refused everywhere text enters the syst
 """
 
 import re
+import unicodedata
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import String, Text, event
 from sqlalchemy.orm import Session
 from wtforms import ValidationError
 
-# Day 01-31, month 01-12, two-digit year, optional dash or space, four digits; not part of
-# a longer number (so phone numbers with country codes and long ids pass).
-CPR_PATTERN = re.compile(r"(?<!\d)(0[1-9]|[12]\d|3[01])(0[1-9]|1[0-2])\d{2}[-\s]?\d{4}(?!\d)")
+# Day 01-31, month 01-12, two-digit year, up to three dashes or spaces, four digits; not
+# part of a longer number (so phone numbers with country codes and long ids pass). The
+# dashes include those Word and Outlook put in (en and em dash, non-breaking hyphen, minus).
+CPR_PATTERN = re.compile(
+    r"(?<!\d)(0[1-9]|[12]\d|3[01])(0[1-9]|1[0-2])\d{2}[-\s\u2010-\u2015\u2212]{0,3}\d{4}(?!\d)"
+)
 
 CPR_MESSAGE = _l(
     "This looks like a CPR number. Never enter CPR numbers: citizens are known here only by "
@@ -21,8 +25,16 @@ CPR_MESSAGE = _l(
 )
 
 
+def normalised(text: str) -> str:
+    """The text as the pattern must see it: full-width digits and dashes made plain (NFKC),
+    and invisible characters (soft hyphens, zero-width spaces) taken out, so that none of
+    them can hide a CPR number."""
+    plain = unicodedata.normalize("NFKC", text)
+    return "".join(ch for ch in plain if unicodedata.category(ch) != "Cf")
+
+
 def contains_cpr(text: str | None) -> bool:
-    return bool(text) and CPR_PATTERN.search(text) is not None
+    return bool(text) and CPR_PATTERN.search(normalised(text)) is not None
 
 
 def no_cpr(_form, field) -> None:

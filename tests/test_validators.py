@@ -7,7 +7,24 @@ from tests.helpers import gen_intervention, gen_org
 
 @pytest.mark.parametrize(
     "text",
-    ["010203-1234", "0102031234", "Barnet 311299-4321 er", "010203 1234"],
+    [
+        "010203-1234",
+        "0102031234",
+        "Barnet 311299-4321 er",
+        "010203 1234",
+        "note 010203\u20131234",  # en dash, as Word and Outlook paste it
+        "010203\u20141234",  # em dash
+        "010203\u20111234",  # non-breaking hyphen
+        "010203\u20101234",  # hyphen
+        "010203\u22121234",  # minus sign
+        "010203--1234",
+        "010203 -1234",
+        "010203 - 1234",
+        "\uff10\uff11\uff10\uff12\uff10\uff13-\uff11\uff12\uff13\uff14",  # full-width
+        "010203\uff0d1234",  # full-width dash
+        "0102\u00ad03-1234",  # soft hyphen inside
+        "010203\u200b-1234",  # zero-width space
+    ],
 )
 def test_cpr_shapes_are_found(text):
     assert contains_cpr(text)
@@ -24,6 +41,8 @@ def test_cpr_shapes_are_found(text):
         "011303-1234",
         "12345678901",
         "Sag 2026-0042",
+        "010203 - - - - 1234",
+        "Uge 0102-1234",
     ],
 )
 def test_other_numbers_pass(text):

@@ -18,7 +18,7 @@ from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
 from ..names import name_key
-from ..validators import CPR_MESSAGE, CPR_PATTERN, contains_cpr
+from ..validators import CPR_MESSAGE, CPR_PATTERN, contains_cpr, normalised
 
 RATINGS_SHEET = "Kvalitet i kerneelementer"
 ANSWERS_SHEET = "Selvevaluering"
@@ -100,7 +100,7 @@ CPR_MASK = "••••••-••••"
 
 def _masked(text: str) -> str:
     """The cell as shown in the error list: never the CPR-shaped part itself."""
-    return CPR_PATTERN.sub(CPR_MASK, text.strip())
+    return CPR_PATTERN.sub(CPR_MASK, normalised(text.strip()))
 
 
 def _column_name(sheet: str, rows: list[tuple], r: int, c: int) -> str:
