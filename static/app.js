@@ -577,7 +577,9 @@
     form.querySelector("[name=core_element_id]").value = input.dataset.element;
     form.querySelector("[name=score]").value = "";
     var text = form.querySelector("textarea[name=comment]");
-    text.value = input.dataset.comment || "";
+    // The cell's mark holds its current comment; it is swapped when the cell is rated again.
+    var mark = document.querySelector("#mark-" + input.dataset.phase + "-" + input.dataset.element + " .comment-mark");
+    text.value = mark ? mark.dataset.comment : "";
     text.focus();
   }
 

@@ -405,9 +405,16 @@ def _save_rating(case: Case, form: RatingForm):
                 ),
                 None,
             )
-    comment = (
-        form.comment.data if "comment" in request.form else (previous.comment if previous else "")
-    )
+    if "comment" in request.form:
+        comment = form.comment.data
+    elif previous is not None and previous.score == score:
+        return 200, _("Saved"), previous
+    elif previous is not None and previous.rater_id == current_user.id:
+        comment = previous.comment  # the author correcting their own score keeps their words
+    else:
+        # Someone else's comment is not carried onto a new score under this person's name:
+        # it stays with the score it explained, in the history.
+        comment = ""
     if previous is not None and previous.score == score and previous.comment == comment:
         return 200, _("Saved"), previous
     rating = CoreElementRating(
@@ -435,20 +442,24 @@ def rating_save(intervention_id: int, case_id: int):
         return _cell_response(
             422, " ".join(messages), form.phase_id.data, form.core_element_id.data
         )
-    status, message, _rating = _save_rating(case, form)
+    status, message, rating = _save_rating(case, form)
     if status != 200:
         return _cell_response(status, message, form.phase_id.data, form.core_element_id.data)
-    # The history below the grid gains the new row out of band.
+    # Out of band: the history gains the new row, the cell's comment mark and the comment
+    # list follow the new rating, and the grid's live region tells a screen reader.
     return render_fragment(
         DETAIL,
-        ["cell_state", "history"],
+        ["cell_state", "comment_mark", "grid_status", "comment_list", "history"],
         **_detail_context(
             case,
             oob=True,
+            cell_oob=True,
+            list_oob=True,
             state="saved",
             message=message,
-            phase_id=form.phase_id.data,
-            element_id=form.core_element_id.data,
+            r=rating,
+            phase_id=rating.phase_id,
+            element_id=rating.core_element_id,
         ),
     )
 

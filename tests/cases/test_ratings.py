@@ -177,9 +177,35 @@ def test_comment_keeps_the_score_and_grid_keeps_the_comment(client, login, team)
     assert 'id="rating-grid"' in body and 'hx-swap-oob="true"' in body  # grid updated too
     assert [(r.score, r.comment) for r in _rows()] == [(2, ""), (2, "Familien aflyste to besøg.")]
 
-    # A later score from the grid keeps the comment.
+    # A later score from the grid by the comment's author keeps the comment.
     _rate(client, team, 3)
     assert _rows()[-1].comment == "Familien aflyste to besøg."
+
+
+def test_another_persons_new_score_does_not_take_over_the_comment(client, login, team):
+    phase, element = team.phases[0], team.elements[0]
+    login(team.practitioner, team.org)
+    _rate(client, team, 2)
+    _comment(client, team, "Familien aflyste to besøg.")
+
+    login(team.leader, team.org)
+    response = _rate(client, team, 4)
+    assert response.status_code == 200
+    assert [(r.score, r.comment, r.rater_id) for r in _rows()][-2:] == [
+        (2, "Familien aflyste to besøg.", team.practitioner.id),
+        (4, "", team.leader.id),
+    ]
+    body = response.get_data(as_text=True)
+    # Out of band: the cell's comment mark is emptied, the list no longer shows the comment
+    # under the new score, and the live region names the saved cell.
+    assert f'<span id="mark-{phase.id}-{element.id}" hx-swap-oob="true"></span>' in body
+    assert '<div id="comment-list" hx-swap-oob="true">' in body
+    assert "Familien aflyste" not in body.split('id="comment-list"')[1].split("</div>")[0]
+    assert f"Gemt: {element.name} – {phase.name}: 4" in body
+    # The old comment stays in the history with its score and author.
+    page = client.get(f"/indsatser/{team.intervention.id}/forloeb/{team.case.id}")
+    history = page.get_data(as_text=True).split('id="history"')[1]
+    assert "Familien aflyste to besøg." in history
 
 
 def test_cpr_in_a_comment_is_refused(client, login, team):
