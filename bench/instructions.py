@@ -59,7 +59,7 @@ def count(requests: int) -> None:
     paths = bench.pages(targets)
     client = app.test_client()
     with client.session_transaction() as session:
-        session["_user_id"] = str(targets["user"])
+        session["_user_id"] = targets["session_id"]
         session["org_id"] = targets["org"]
     for path in paths.values():
         for _ in range(2):  # templates compiled, caches filled, the CSRF token made

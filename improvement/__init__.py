@@ -92,12 +92,17 @@ def _init_login(app: Flask) -> None:
     login_manager.login_message = None
 
     @login_manager.user_loader
-    def load_user(user_id: str):
+    def load_user(session_id: str):
+        # "user id.session epoch" (User.get_id): a session from before the user's sessions
+        # were ended (new password, "log out everywhere") no longer finds its user.
+        user_id, _, epoch = session_id.partition(".")
+        if not (user_id.isdigit() and epoch.isdigit()):
+            return None
         # Memberships and their organisations come with the user, in the same query:
         # every page needs them, and every request pays for this one.
         stmt = (
             select(User)
-            .where(User.id == int(user_id))
+            .where(User.id == int(user_id), User.session_epoch == int(epoch))
             .options(joinedload(User.memberships).joinedload(Membership.organization))
         )
         return db.session.scalars(stmt).unique().first()

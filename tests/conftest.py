@@ -109,7 +109,7 @@ def login(client):
 
     def do_login(user, org=None):
         with client.session_transaction() as session:
-            session["_user_id"] = str(user.id)
+            session["_user_id"] = user.get_id()
             session["_fresh"] = True
             if org is not None:
                 session["org_id"] = org.id

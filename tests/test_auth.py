@@ -246,3 +246,58 @@ def test_login_finds_an_address_stored_with_capitals(client):
     db.session.commit()
     response = client.post("/login", data={"email": "lise.lund@nord.example", "password": PASSWORD})
     assert response.status_code == 302 and response.headers["Location"] == "/indsatser"
+
+
+def _logged_in_client(app, email):
+    client = app.test_client()  # a FreshContextClient, once the `client` fixture has run
+    response = client.post("/login", data={"email": email, "password": PASSWORD})
+    assert response.status_code == 302
+    return client
+
+
+def test_a_new_password_ends_the_users_other_sessions(app, client):
+    org = gen_org()
+    gen_user(org, email="lise@example.test")
+    db.session.commit()
+    laptop = _logged_in_client(app, "lise@example.test")
+    meeting_room = _logged_in_client(app, "lise@example.test")
+
+    response = laptop.post(
+        "/profil/adgangskode",
+        data={"current": PASSWORD, "new": "en helt ny kode 42", "repeat": "en helt ny kode 42"},
+        follow_redirects=True,
+    )
+    assert "Du er logget ud på dine andre enheder." in response.get_data(as_text=True)
+    assert laptop.get("/indsatser").status_code == 200  # the session that changed it goes on
+    assert meeting_room.get("/indsatser").status_code == 302  # the other one has ended
+    assert "/login" in meeting_room.get("/indsatser").headers["Location"]
+
+
+def test_logging_out_everywhere_ends_a_copied_session_cookie(app, client):
+    org = gen_org()
+    gen_user(org, email="lise@example.test")
+    db.session.commit()
+    browser = _logged_in_client(app, "lise@example.test")
+    copy = app.test_client()
+    copy.set_cookie("session", browser.get_cookie("session").value)
+    assert copy.get("/indsatser").status_code == 200
+
+    # Logging out clears this browser's cookie; a copy of it would still be valid.
+    page = browser.get("/profil").get_data(as_text=True)
+    assert "Log ud på alle enheder" in page
+    response = browser.post("/profil/log-ud-overalt", follow_redirects=True)
+    assert "Du er logget ud på alle enheder." in response.get_data(as_text=True)
+    assert browser.get("/indsatser").status_code == 302
+    assert copy.get("/indsatser").status_code == 302
+    # Logging in again works as before.
+    assert _logged_in_client(app, "lise@example.test").get("/indsatser").status_code == 200
+
+
+def test_a_session_id_without_the_users_session_epoch_is_not_logged_in(client):
+    org = gen_org()
+    user = gen_user(org)
+    db.session.commit()
+    for session_id in (str(user.id), f"{user.id}.{user.session_epoch + 1}", "x.y", ""):
+        with client.session_transaction() as session:
+            session["_user_id"] = session_id
+        assert client.get("/indsatser").status_code == 302, session_id

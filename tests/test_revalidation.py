@@ -35,7 +35,7 @@ def _versions():
 def _signed_in(app, user, org):
     other = app.test_client()
     with other.session_transaction() as session:
-        session["_user_id"] = str(user.id)
+        session["_user_id"] = user.get_id()
         session["org_id"] = org.id
     return other
 

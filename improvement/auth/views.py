@@ -92,6 +92,21 @@ def logout():
     return redirect(url_for("auth.login"))
 
 
+@bp.route("/profil/log-ud-overalt", methods=["POST"])
+@personal
+def logout_everywhere():
+    """Ends all of the user's sessions, also a cookie copied from this browser: logging out
+    only clears the cookie here, and a copy of it stays valid until then."""
+    if EmptyForm().validate_on_submit():
+        current_user.end_sessions()
+        db.session.commit()
+        logout_user()
+        session.clear()
+        flash(_("You are logged out on every device."), "info")
+        return redirect(url_for("auth.login"))
+    return redirect(url_for("auth.profile"))
+
+
 @bp.route("/organisation", methods=["POST"])
 @personal
 def switch_org():
@@ -130,9 +145,11 @@ def password_change():
     if form.validate_on_submit() and not current_user.check_password(form.current.data):
         form.current.errors.append(_("Wrong password."))
     elif form.validate_on_submit():
-        current_user.set_password(form.new.data)
+        user = current_user._get_current_object()
+        user.set_password(form.new.data)  # ends every session, this one too
         db.session.commit()
-        flash(_("Your password is changed."), "success")
+        login_user(user)  # so this one goes on, under the new session epoch
+        flash(_("Your password is changed. You are logged out on your other devices."), "success")
         return redirect(url_for("auth.profile"))
     profile_form = ProfileForm(obj=current_user, formdata=None)
     return render_template("auth/profile.html", form=profile_form, password_form=form), 422

@@ -48,13 +48,24 @@ class User(UserMixin, Timestamped, db.Model):
     password_hash: Mapped[str] = mapped_column(String(256), info={"not_text": True})
     locale: Mapped[str] = mapped_column(String(5), default="da")
     active: Mapped[bool] = mapped_column(default=True)
+    # Part of the id every session carries (get_id): raising it ends all of the user's
+    # sessions, copied cookies included, since the session cookie is kept by the browser.
+    session_epoch: Mapped[int] = mapped_column(default=0, server_default="0")
 
     memberships: Mapped[list["Membership"]] = relationship(
         back_populates="user", cascade="all, delete-orphan"
     )
 
     def set_password(self, password: str) -> None:
+        """A new password ends every session opened with the old one."""
         self.password_hash = generate_password_hash(password)
+        self.end_sessions()
+
+    def end_sessions(self) -> None:
+        self.session_epoch = (self.session_epoch or 0) + 1
+
+    def get_id(self) -> str:
+        return f"{self.id}.{self.session_epoch or 0}"
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)
