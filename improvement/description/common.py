@@ -1,9 +1,9 @@
 """Helpers shared by the description views: loading children, ordering, history."""
 
 from flask import abort, request
-from sqlalchemy import update
+from sqlalchemy import select, update
 
-from ..access import get_or_404_for_user
+from ..access import get_or_404_for_user, scoped
 from ..extensions import db
 from ..history import history as audit_history
 from ..models import Intervention
@@ -30,10 +30,29 @@ def set_positions(model, ids: list[int]) -> None:
         )
 
 
-def reorder(model, siblings: list, ids: list[int] | None = None) -> bool:
-    """Apply a new order given as ids (drag and drop). False if the ids are not the siblings."""
+def reorder(
+    model, intervention: Intervention, siblings: list, ids: list[int] | None = None
+) -> bool:
+    """Apply a new order given as ids (drag and drop).
+
+    False, and nothing saved, when the ids are the intervention's but no longer exactly the
+    siblings: someone added, archived or moved one since the list was shown (the view
+    answers 409 with the saved order). An id that is not the intervention's at all (another
+    organisation's, another intervention's, none) is as missing as a wrong path: 404."""
     ids = ids if ids is not None else _ids_from_request()
-    if sorted(ids) != sorted(s.id for s in siblings):
+    sibling_ids = {s.id for s in siblings}
+    unknown = set(ids) - sibling_ids
+    if unknown:
+        ours = set(
+            db.session.scalars(
+                scoped(model, select(model.id)).where(
+                    model.id.in_(unknown), model.intervention_id == intervention.id
+                )
+            )
+        )
+        if unknown - ours:
+            abort(404)
+    if sorted(ids) != sorted(sibling_ids):
         return False
     set_positions(model, ids)
     db.session.commit()

@@ -16,7 +16,7 @@ from ..models import (
     WorkflowStep,
 )
 from ..names import name_key
-from ..pdsa.queries import person_choices
+from ..pdsa.queries import cycle_counts_by_point, person_choices
 from ..rendering import render_fragment, render_htmx, retarget
 from ..seeding import read
 from . import queries
@@ -165,8 +165,11 @@ def core_element_restore(intervention_id: int, core_element_id: int):
 @bp.route("/kerneelementer/raekkefoelge", methods=["POST"])
 def core_element_reorder(intervention_id: int):
     intervention = load_intervention(intervention_id)
-    if not reorder(CoreElement, queries.core_elements(intervention)):
-        abort(404)
+    if not reorder(CoreElement, intervention, queries.core_elements(intervention)):
+        # Changed by someone else since it was shown: the saved order, to move again.
+        return render_htmx(
+            CORE, "section", 409, **_core_context(intervention, reorder_refused=True)
+        )
     return render_htmx(CORE, "section", **_core_context(intervention))
 
 
@@ -235,6 +238,8 @@ def _points_context(intervention: Intervention, form=None, **extra):
     context = {
         "intervention": intervention,
         "points": points,
+        # One grouped query for every card's "Tests of change (n)".
+        "test_counts": cycle_counts_by_point(intervention),
         "in_progress": in_progress,
         "limit": queries.wip_limit(intervention),
         "form": form or _point_form(intervention, formdata=None),
@@ -337,8 +342,11 @@ def development_point_limit(intervention_id: int):
 @bp.route("/udviklingspunkter/raekkefoelge", methods=["POST"])
 def development_point_reorder(intervention_id: int):
     intervention = load_intervention(intervention_id)
-    if not reorder(DevelopmentPoint, queries.development_points(intervention)):
-        abort(404)
+    if not reorder(DevelopmentPoint, intervention, queries.development_points(intervention)):
+        # Changed by someone else since it was shown: the saved order, to move again.
+        return render_htmx(
+            POINTS, "section", 409, **_points_context(intervention, reorder_refused=True)
+        )
     return render_htmx(POINTS, "section", **_points_context(intervention))
 
 

@@ -122,8 +122,8 @@ def test_core_element_archive_reorder_move_and_template(client, login):
     )
     order = [e.name for e in db.session.scalars(select(CoreElement).order_by(CoreElement.position))]
     assert order == ["C", "A", "B"]
-    # Ids that are not exactly this intervention's elements are refused.
-    assert client.post(f"{url}/raekkefoelge", data={"ids": [a.id]}, headers=HX).status_code == 404
+    # Ids that are the intervention's but not all of them (changed meanwhile): 409, unsaved.
+    assert client.post(f"{url}/raekkefoelge", data={"ids": [a.id]}, headers=HX).status_code == 409
     client.post(f"{url}/{b.id}/flyt", data={"direction": "up"}, headers=HX)
     order = [e.name for e in db.session.scalars(select(CoreElement).order_by(CoreElement.position))]
     assert order == ["C", "B", "A"]
