@@ -1,3 +1,5 @@
+import re
+
 from sqlalchemy import select
 
 from improvement.extensions import db
@@ -213,3 +215,165 @@ def test_characters_no_one_types_are_left_out_of_text(client, login):
     template = client.get(f"/indsatser/{intervention.id}/import/skabelon.xlsx")
     assert template.status_code == 200
     template.close()
+
+
+def test_archived_is_not_a_status_the_form_offers_or_accepts(client, login):
+    org, user = setup_user()
+    intervention = gen_intervention(org, name="Aktiv", status="testing")
+    db.session.commit()
+    login(user, org)
+    page = client.get("/indsatser").get_data(as_text=True)
+    assert "Afprøves" in page and 'value="archived"' not in page
+    form = client.get(f"/indsatser/{intervention.id}/rediger", headers=HX).get_data(as_text=True)
+    assert 'value="archived"' not in form
+    refused = "En indsats arkiveres med knappen Arkivér på dens oversigt."
+    response = client.post("/indsatser", data={"name": "Ny", "status": "archived"}, headers=HX)
+    assert response.status_code == 422 and refused in response.get_data(as_text=True)
+    response = client.post(
+        f"/indsatser/{intervention.id}/rediger",
+        data={"name": "Aktiv", "status": "archived", "version": intervention.version},
+        headers=HX,
+    )
+    assert response.status_code == 422 and refused in response.get_data(as_text=True)
+    assert [i.status for i in db.session.scalars(select(Intervention))] == ["testing"]
+
+
+def test_editing_an_archived_intervention_keeps_it_archived_and_reopen_restores(client, login):
+    org, user = setup_user()
+    intervention = gen_intervention(org, name="Gemt væk", status="operation")
+    db.session.commit()
+    login(user, org)
+    client.post(f"/indsatser/{intervention.id}/arkiver")
+    form = client.get(f"/indsatser/{intervention.id}/rediger", headers=HX).get_data(as_text=True)
+    # The status is shown, not offered: reopening is the way back.
+    assert 'name="status"' not in form
+    assert "Arkiveret" in form and "Genåbn indsatsen for at ændre dens status." in form
+    version = db.session.get(Intervention, intervention.id).version
+    response = client.post(
+        f"/indsatser/{intervention.id}/rediger",
+        data={"name": "Gemt væk 2", "status": "description", "version": version},
+        headers=HX,
+    )
+    assert response.status_code == 200
+    db.session.expire_all()
+    saved = db.session.get(Intervention, intervention.id)
+    assert (saved.name, saved.status) == ("Gemt væk 2", "archived")
+    client.post(f"/indsatser/{intervention.id}/genaabn")
+    db.session.expire_all()
+    assert db.session.get(Intervention, intervention.id).status == "operation"
+
+
+def test_rename_updates_breadcrumb_and_title_too(client, login):
+    org, user = setup_user()
+    intervention = gen_intervention(org, name="Gammelt navn")
+    db.session.commit()
+    login(user, org)
+    page = client.get(f"/indsatser/{intervention.id}").get_data(as_text=True)
+    assert '<nav id="breadcrumb"' in page and "hx-swap-oob" not in page
+    response = client.post(
+        f"/indsatser/{intervention.id}/rediger",
+        data={"name": "Nyt navn", "status": "testing", "version": intervention.version},
+        headers=HX,
+    )
+    body = response.get_data(as_text=True)
+    assert "<title>Nyt navn · Praksisløft</title>" in body
+    crumb = re.search(r'<nav id="breadcrumb"[^>]*>.*?</nav>', body, re.S).group(0)
+    assert 'hx-swap-oob="true"' in crumb and "<li>Nyt navn</li>" in crumb
+    assert "Gammelt navn" not in body
+
+
+def test_listing_is_in_danish_alphabetical_order_case_aside(client, login):
+    org, user = setup_user()
+    names = [
+        "Ørestad-forløb",
+        "Ældre i eget hjem",
+        "Åben rådgivning",
+        "intensiv spædbarnsindsats",
+        "aftenåbent værested",
+        "Tværfagligt makkerpar",
+        "Zoneterapi",
+        "Bydelsmødre",
+    ]
+    for name in names:
+        gen_intervention(org, name=name)
+    db.session.commit()
+    login(user, org)
+    body = client.get("/indsatser").get_data(as_text=True)
+    shown = sorted(names, key=body.index)
+    assert shown == [
+        "aftenåbent værested",
+        "Bydelsmødre",
+        "intensiv spædbarnsindsats",
+        "Tværfagligt makkerpar",
+        "Zoneterapi",
+        "Ældre i eget hjem",
+        "Ørestad-forløb",
+        "Åben rådgivning",
+    ]
+
+
+def test_sort_key_orders_danish_letters_last_and_ignores_case_and_spaces():
+    from improvement.names import sort_key
+
+    words = ["å", "Ø", "æ", "Z", "a", "É", "ä", "ö"]
+    assert sorted(words, key=sort_key) == ["a", "É", "Z", "ä", "æ", "Ø", "ö", "å"]
+    assert sort_key("Tværfagligt   Makkerpar")[0] == sort_key(" tværfagligt makkerpar")[0]
+
+
+def test_intervention_names_are_unique_in_the_organisation_case_and_spaces_aside(client, login):
+    org, user = setup_user()
+    existing = gen_intervention(org, name="Intensiv spædbarnsindsats")
+    other = gen_intervention(org, name="Familiekonsulent")
+    gen_intervention(org, name="Gammel indsats", status="archived")
+    gen_intervention(gen_org("Syd"), name="Fælles navn")
+    db.session.commit()
+    login(user, org)
+    taken = "Der findes allerede en indsats med dette navn."
+    response = client.post("/indsatser", data={"name": "intensiv  SPÆDBARNSINDSATS"}, headers=HX)
+    assert response.status_code == 422
+    body = response.get_data(as_text=True)
+    assert re.search(r'aria-invalid="true"[^>]*name="name"|name="name"[^>]*aria-invalid', body)
+    assert taken in body
+    response = client.post("/indsatser", data={"name": "gammel   Indsats"}, headers=HX)
+    assert response.status_code == 422
+    assert "Der findes allerede en arkiveret indsats med dette navn; genåbn den i stedet." in (
+        response.get_data(as_text=True)
+    )
+    # Another organisation's name is no hindrance.
+    assert client.post("/indsatser", data={"name": "Fælles navn"}, headers=HX).status_code == 200
+    # Renaming into another's name is refused; keeping one's own (in other case) is not.
+    response = client.post(
+        f"/indsatser/{other.id}/rediger",
+        data={"name": "INTENSIV spædbarnsindsats", "status": "testing", "version": other.version},
+        headers=HX,
+    )
+    assert response.status_code == 422 and taken in response.get_data(as_text=True)
+    response = client.post(
+        f"/indsatser/{existing.id}/rediger",
+        data={"name": "intensiv Spædbarnsindsats", "status": "testing", "version": 1},
+        headers=HX,
+    )
+    assert response.status_code == 200
+
+
+def test_printed_overview_shows_the_team_without_controls(client, login):
+    from tests.helpers import gen_member
+
+    org, user = setup_user()
+    intervention = gen_intervention(org, name="Udskrift")
+    gen_member(
+        intervention,
+        gen_user(org, role="practitioner", name="Mette Myndighed"),
+        "authority_caseworker",
+    )
+    gen_user(org, role="practitioner", name="Kan tilføjes")
+    db.session.commit()
+    login(user, org)
+    body = client.get(f"/indsatser/{intervention.id}").get_data(as_text=True)
+    team = body[body.index('<section id="team"') :]
+    # Controls are for the screen; the chosen values print as text.
+    assert re.search(r'<select id="role-\d+" name="professional_role" class="no-print"', team)
+    assert re.search(r'<input type="checkbox" role="switch" class="no-print"', team)
+    assert '<td class="row-actions no-print">' in team
+    assert '<form class="add-member no-print"' in team
+    assert '<span class="print-only">Myndighedssagsbehandler</span>' in team

@@ -1,21 +1,62 @@
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, DateField, SelectField, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    DateField,
+    SelectField,
+    StringField,
+    TextAreaField,
+    ValidationError,
+)
 from wtforms.validators import DataRequired, Length, Optional
 
 from ..forms import BaseForm, VersionedForm, choices
 from ..models import PROFESSIONAL_ROLES, STATUSES
+from ..names import name_key
 
 NO_NAMES = _l("Write no names or CPR numbers of citizens.")
 
+# Archiving goes only through the archive action, which remembers the status to reopen to.
+FORM_STATUSES = {key: label for key, label in STATUSES.items() if key != "archived"}
+
+
+class StatusField(SelectField):
+    def pre_validate(self, form):
+        if self.data == "archived":
+            raise ValidationError(
+                _l("Archive an intervention with the Archive button on its overview.")
+            )
+        super().pre_validate(form)
+
 
 class InterventionForm(VersionedForm):
+    """Create and edit an intervention. For an archived one the view removes `status`
+    (reopening restores the status it had).
+
+    Its name must differ from the organisation's other interventions' (archived ones too),
+    case and spaces aside, by the rule of names.name_key, as UniqueNameForm does for core
+    elements (that class cannot be imported here: description.forms imports this module).
+    The view sets `names_in_use` to the others' (name, archived) before validating."""
+
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
     target_group = TextAreaField(
         _l("Target group"), validators=[Length(max=2000)], description=NO_NAMES
     )
     purpose = TextAreaField(_l("Purpose"), validators=[Length(max=2000)], description=NO_NAMES)
-    status = SelectField(_l("Status"), choices=choices(STATUSES), default="description")
+    status = StatusField(_l("Status"), choices=choices(FORM_STATUSES), default="description")
     start_date = DateField(_l("Start date"), validators=[Optional()])
+    taken_message = _l("There is already an intervention with this name.")
+    taken_archived_message = _l(
+        "There is already an archived intervention with this name; reopen it instead."
+    )
+    names_in_use: list = []
+
+    def validate_name(self, field):
+        key = name_key(field.data)
+        archived = [a for name, a in self.names_in_use if name_key(name) == key]
+        if archived:
+            raise ValidationError(
+                self.taken_archived_message if all(archived) else self.taken_message
+            )
 
 
 class TeamMemberForm(BaseForm):

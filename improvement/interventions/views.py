@@ -11,6 +11,7 @@ from ..cases.service import case_figures, case_lines
 from ..extensions import db
 from ..forms import EmptyForm, choices
 from ..models import PROFESSIONAL_ROLES, Intervention, TeamMember
+from ..names import sort_key
 from ..rendering import render_fragment, render_htmx
 from .forms import InterventionForm, TeamMemberEditForm, TeamMemberForm
 from .team import addable_users, is_read_only_member, team_of
@@ -29,10 +30,11 @@ def index():
 
 
 def _listing_context(form: InterventionForm, show_archived: bool, created_id: int | None = None):
-    stmt = scoped(Intervention).order_by(Intervention.name)
+    stmt = scoped(Intervention)
     if not show_archived:
         stmt = stmt.where(Intervention.status != "archived")
-    interventions = list(db.session.scalars(stmt))
+    # Not paged, so sorted here: Danish order (a–z, æ, ø, å), case aside, on every database.
+    interventions = sorted(db.session.scalars(stmt), key=lambda i: (sort_key(i.name), i.id))
     team_sizes = dict(
         db.session.execute(
             scoped(TeamMember, select(TeamMember.intervention_id, func.count()))
@@ -59,9 +61,26 @@ def intervention_listing():
     return render_htmx(LISTING, "listing", **_listing_context(InterventionForm(), show_archived))
 
 
+def _names_in_use(exclude_id: int | None = None) -> list[tuple[str, bool]]:
+    """(name, archived) of the organisation's other interventions, for the unique-name rule."""
+    stmt = scoped(Intervention, select(Intervention.name, Intervention.status))
+    if exclude_id is not None:
+        stmt = stmt.where(Intervention.id != exclude_id)
+    return [(name, status == "archived") for name, status in db.session.execute(stmt)]
+
+
+def _edit_form(intervention: Intervention, **kwargs) -> InterventionForm:
+    form = InterventionForm(**kwargs)
+    if intervention.is_archived:
+        # Shown as archived, not offered: reopening restores the status it had.
+        del form.status
+    return form
+
+
 @bp.route("/indsatser", methods=["POST"])
 def intervention_new():
     form = InterventionForm()
+    form.names_in_use = _names_in_use()
     if not form.validate_on_submit():
         return render_htmx(LISTING, "listing", status=422, **_listing_context(form, False))
     intervention = Intervention(organization_id=current_org().id)
@@ -100,9 +119,10 @@ def intervention_detail(intervention_id: int):
 def intervention_edit(intervention_id: int):
     intervention = get_or_404_for_user(Intervention, intervention_id)
     if request.method == "GET":
-        form = InterventionForm(obj=intervention)
+        form = _edit_form(intervention, obj=intervention)
         return render_fragment(DETAIL, "summary_form", intervention=intervention, form=form)
-    form = InterventionForm()
+    form = _edit_form(intervention)
+    form.names_in_use = _names_in_use(exclude_id=intervention.id)
     if not form.validate_on_submit():
         return render_fragment(DETAIL, "summary_form", 422, intervention=intervention, form=form)
     if form.is_stale(intervention):
@@ -110,7 +130,14 @@ def intervention_edit(intervention_id: int):
         return render_fragment(DETAIL, "summary_form", 409, intervention=intervention, form=form)
     form.populate_obj(intervention)
     db.session.commit()
-    return render_fragment(DETAIL, "summary", intervention=intervention, action_form=EmptyForm())
+    # The name may have changed: the breadcrumb (out of band) and the tab's title follow.
+    return render_fragment(
+        DETAIL,
+        ["summary", "breadcrumb", "retitled"],
+        intervention=intervention,
+        action_form=EmptyForm(),
+        oob=True,
+    )
 
 
 @bp.route("/indsatser/<int:intervention_id>/arkiver", methods=["POST"])
