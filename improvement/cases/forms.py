@@ -16,6 +16,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from ..formatting import format_day
 from ..forms import BaseForm, VersionedForm, choices
 from ..interventions.forms import NO_NAMES
 from ..models import GOAL_ATTAINMENT, PROBLEM_GRADES, REFLECTED_ADJUSTMENT
@@ -119,7 +120,14 @@ class CaseEditForm(VersionedForm, CaseForm):
     def validate_start_date(self, field) -> None:
         super().validate_start_date(field)
         if field.data and self.followup_days and field.data > min(self.followup_days):
-            raise ValidationError(_l("The start date cannot be after the first follow-up held."))
+            raise ValidationError(
+                _l(
+                    "The start date cannot be after the first follow-up held (%(day)s). If "
+                    "that follow-up was registered by mistake, remove it under Follow-up on "
+                    "the case's page.",
+                    day=format_day(min(self.followup_days)),
+                )
+            )
         if field.data and self.first_rating_day and field.data > self.first_rating_day:
             raise ValidationError(_l("The start date cannot be after the case's first rating."))
 
@@ -131,7 +139,14 @@ class CaseEditForm(VersionedForm, CaseForm):
         if self.start_date.data and field.data < self.start_date.data:
             raise ValidationError(_l("The end date cannot be before the start date."))
         if self.followup_days and field.data < max(self.followup_days):
-            raise ValidationError(_l("The end date cannot be before the last follow-up held."))
+            raise ValidationError(
+                _l(
+                    "The end date cannot be before the last follow-up held (%(day)s). If "
+                    "that follow-up was registered by mistake, remove it under Follow-up on "
+                    "the case's page.",
+                    day=format_day(max(self.followup_days)),
+                )
+            )
 
     def validate_goal_attainment(self, field) -> None:
         outcome = (

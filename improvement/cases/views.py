@@ -330,6 +330,28 @@ def followup_new(intervention_id: int, case_id: int):
     return render_fragment(DETAIL, "followups", status, **_detail_context(case, followup_form=form))
 
 
+@bp.route(
+    "/indsatser/<int:intervention_id>/forloeb/<int:case_id>/opfoelgning/fjern", methods=["POST"]
+)
+def followup_remove(intervention_id: int, case_id: int):
+    """Remove a follow-up registered by mistake (a typed-in wrong day).
+
+    The follow-up is named in the form (followup_id); one of another case, another
+    organisation's or none is a 404. Allowed wherever registering one is, closed cases
+    too: a wrong day stays in the § 70 figures and locks the case's dates otherwise.
+    """
+    case = _case(intervention_id, case_id)
+    followup_id = parse_id(request.form.get("followup_id"))
+    followup = next((f for f in case.followups if f.id == followup_id), None)
+    if followup is None:
+        abort(404)
+    removed = followup.held_on
+    case.followups.remove(followup)
+    db.session.delete(followup)  # the audit trail records the removal
+    db.session.commit()
+    return render_fragment(DETAIL, "followups", **_detail_context(case, followup_removed=removed))
+
+
 # --- ratings ------------------------------------------------------------------------
 
 
