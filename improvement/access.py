@@ -4,6 +4,9 @@
 - The current organisation lives in the session and must be one the user belongs to.
 - Every query for an organisation's data goes through scoped() or get_or_404_for_user():
   an object of another organisation is a 404, exactly like a missing one.
+- A write names the organisation its page was shown in (header X-Org, or the form field
+  _org); if the user has switched organisation in another tab since, it is refused (409)
+  rather than saved into the organisation the session now points to.
 - Read-only roles (evaluator) get 403 on every write, checked once before any view runs,
   so a new route cannot forget it. They also get 403 on the GET of a route that takes
   writes: that GET serves the form, which they could fill in but never save. Views that
@@ -21,6 +24,14 @@ from .extensions import db, htmx
 from .models import READ_ONLY_ROLES, Membership, Organization
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+class OtherOrganisation(Exception):
+    """A write from a page of another organisation than the one the user now works in."""
+
+    def __init__(self, page_org: Organization | None):
+        super().__init__()
+        self.page_org = page_org
 
 
 def public(view):
@@ -125,9 +136,23 @@ def check_request():
             target = url_for("auth.no_organisation")
             return htmx_response(redirect=target) if htmx else redirect(target)
         abort(403)
-    if not can_write() and _writes() and not _view_flag("access_personal"):
-        abort(403)
+    if not _view_flag("access_personal"):
+        if request.method not in SAFE_METHODS:
+            _check_page_organisation()
+        if not can_write() and _writes():
+            abort(403)
     return None
+
+
+def _check_page_organisation() -> None:
+    """The session holds one organisation for all of the browser's tabs: a tab still showing
+    organisation A after a switch to B in another tab would otherwise save into B."""
+    claimed = request.headers.get("X-Org") or request.form.get("_org")
+    current = current_membership().organization_id
+    if claimed and claimed != str(current):
+        memberships = {str(m.organization_id): m for m in current_user.memberships}
+        page = memberships.get(claimed)
+        raise OtherOrganisation(page.organization if page else None)
 
 
 def _writes() -> bool:

@@ -8,6 +8,7 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
+from .access import OtherOrganisation, current_org
 from .extensions import db, htmx
 from .ids import MAX_ID
 from .models import Intervention
@@ -89,6 +90,26 @@ def init_app(app: Flask) -> None:
             _("Changed by someone else"),
             _("Someone else saved this item while you were editing. Reload to see their change."),
         )
+
+    @app.errorhandler(OtherOrganisation)
+    def other_organisation(e):
+        db.session.rollback()
+        now = current_org().name
+        if e.page_org is None:
+            text = _(
+                "This page belongs to an organisation you no longer work in; you now work in "
+                "%(now)s. Nothing was saved. Reload the page.",
+                now=now,
+            )
+        else:
+            text = _(
+                "This page belongs to %(page)s, but you have since switched to %(now)s (in "
+                "another tab or window). Nothing was saved. Reload the page to work in %(now)s, "
+                "or switch back to %(page)s at the top of the page and save again.",
+                page=e.page_org.name,
+                now=now,
+            )
+        return _message_response(409, _("You have switched organisation"), text)
 
     @app.errorhandler(500)
     def server_error(_e):

@@ -19,6 +19,21 @@
     }
   });
 
+  // A plain form names the organisation its page was shown in, as HTMX requests do by
+  // the body's hx-headers: the server refuses it after a switch in another tab.
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    var org = document.body.dataset.org;
+    if (event.defaultPrevented || !org || form.method !== "post" || form.elements._org) {
+      return;
+    }
+    var field = document.createElement("input");
+    field.type = "hidden";
+    field.name = "_org";
+    field.value = org;
+    form.appendChild(field);
+  });
+
   // When the server cannot be reached, say so where messages appear instead of failing silently.
   document.addEventListener("htmx:sendError", function () {
     var box = document.getElementById("messages");

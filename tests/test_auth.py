@@ -301,3 +301,62 @@ def test_a_session_id_without_the_users_session_epoch_is_not_logged_in(client):
         with client.session_transaction() as session:
             session["_user_id"] = session_id
         assert client.get("/indsatser").status_code == 302, session_id
+
+
+def _in_two_organisations():
+    from improvement.models import Membership
+
+    nord, syd = gen_org("Nord"), gen_org("Syd")
+    user = gen_user(nord, role="admin")
+    db.session.add(Membership(user_id=user.id, organization_id=syd.id, role="admin"))
+    db.session.commit()
+    return nord, syd, user
+
+
+def _interventions():
+    return [(i.organization_id, i.name) for i in db.session.scalars(db.select(Intervention))]
+
+
+def test_a_write_from_a_tab_of_the_organisation_switched_away_from_is_refused(client, login):
+    nord, syd, user = _in_two_organisations()
+    login(user, nord)
+    page = client.get("/indsatser").get_data(as_text=True)
+    # Every HTMX request of the page names its organisation; plain forms get it from app.js.
+    assert f'"X-Org": "{nord.id}"' in page and f'data-org="{nord.id}"' in page
+    client.post("/organisation", data={"org_id": syd.id})  # in another tab
+
+    data = {"name": "Tænkt til Nord", "status": "description"}
+    headers = {"HX-Request": "true", "X-Org": str(nord.id)}
+    response = client.post("/indsatser", data=data, headers=headers)
+    assert response.status_code == 409
+    assert response.headers["HX-Retarget"] == "#messages"
+    body = response.get_data(as_text=True)
+    assert "Siden hører til Nord, men du har siden skiftet til Syd" in body
+    assert "Intet blev gemt." in body
+    # A plain form says the same with its _org field, on a whole page.
+    response = client.post("/indsatser", data={**data, "_org": str(nord.id)})
+    assert response.status_code == 409
+    assert "Du har skiftet organisation" in response.get_data(as_text=True)
+    assert _interventions() == []
+
+    # From a page of Syd (or from a client that names no organisation) it is saved in Syd.
+    headers["X-Org"] = str(syd.id)
+    assert client.post("/indsatser", data=data, headers=headers).status_code == 200
+    assert _interventions() == [(syd.id, "Tænkt til Nord")]
+    # Switching back from the old tab is always possible: the switch only touches the session.
+    response = client.post("/organisation", data={"org_id": nord.id, "_org": str(nord.id)})
+    assert response.status_code == 302
+
+
+def test_a_write_from_a_page_of_an_organisation_the_user_has_left_is_refused(client, login):
+    nord, syd, user = _in_two_organisations()
+    fremmed = gen_org("Fremmed")
+    db.session.commit()
+    login(user, syd)
+    response = client.post(
+        "/indsatser", data={"name": "X", "status": "description", "_org": str(fremmed.id)}
+    )
+    assert response.status_code == 409
+    body = response.get_data(as_text=True)
+    assert "en organisation, du ikke længere arbejder i" in body and "Fremmed" not in body
+    assert _interventions() == []

@@ -1,0 +1,46 @@
+"""Two tabs, one session: a switch of organisation in one tab must not redirect the other
+tab's writes into the organisation switched to."""
+
+import pytest
+from sqlalchemy import select
+
+from improvement.extensions import db
+from improvement.models import Intervention, Membership, ProgressScore
+from tests.browser.steps import htmx_idle, login
+from tests.helpers import gen_intervention, gen_org, gen_user
+
+pytestmark = pytest.mark.browser
+
+
+def test_a_tab_left_on_one_organisation_cannot_save_into_the_other(browser_page, live_server):
+    nord, syd = gen_org("Demo Kommune Nord"), gen_org("Demo Syd")
+    leader = gen_user(nord, role="leader", email="leder@nord.example", name="Lise Lund")
+    db.session.add(Membership(user_id=leader.id, organization_id=syd.id, role="leader"))
+    nordic = gen_intervention(nord, name="Spædbarnsindsats")
+    db.session.commit()
+    tab_a = browser_page
+    login(tab_a, live_server)
+    tab_a.goto(f"{live_server}/indsatser")
+    tab_a.get_by_text("Ny indsats").click()
+    tab_a.get_by_label("Navn").fill("Tænkt til Nord")
+    progress = tab_a.context.new_page()
+    progress.goto(f"{live_server}/indsatser/{nordic.id}/fremdrift")
+
+    tab_b = tab_a.context.new_page()
+    tab_b.goto(f"{live_server}/indsatser")
+    tab_b.get_by_label("Organisation").select_option(label="Demo Syd")
+    tab_b.wait_for_url("**/indsatser")
+
+    # An HTMX form: the message appears in place, the typed name stays in the form.
+    tab_a.get_by_role("button", name="Opret indsats").click()
+    message = tab_a.locator("#messages")
+    message.get_by_text("men du har siden skiftet til Demo Syd").wait_for()
+    htmx_idle(tab_a)
+    assert tab_a.get_by_label("Navn").input_value() == "Tænkt til Nord"
+    # A plain form: a whole page says so.
+    progress.locator("label[for='score-20']").click()
+    progress.get_by_role("button", name="Gem score").click()
+    progress.get_by_text("Siden hører til Demo Kommune Nord").wait_for()
+
+    assert db.session.scalars(select(Intervention.name)).all() == ["Spædbarnsindsats"]
+    assert db.session.scalars(select(ProgressScore)).all() == []
