@@ -116,6 +116,8 @@ class CaseEditForm(VersionedForm, CaseForm):
     # the import refuses such rows too).
     followup_days: list[date] = []
     first_rating_day: date | None = None
+    # Set by the view: the case has an end date saved, so an empty end date reopens it.
+    was_closed: bool = False
 
     def validate_start_date(self, field) -> None:
         super().validate_start_date(field)
@@ -148,17 +150,55 @@ class CaseEditForm(VersionedForm, CaseForm):
                 )
             )
 
-    def validate_goal_attainment(self, field) -> None:
-        outcome = (
-            field.data,
-            self.problem_grade.data,
-            self.reflected_adjustment.data,
-            self.problem_categories.data,
-        )
-        if any(outcome) and not self.end_date.data:
-            raise ValidationError(
-                _l("The outcome is coded when the case ends: set the end date first.")
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        # The outcome is coded when the case ends. Without an end date every outcome field
+        # still coded is marked, each at its place: reopening a closed case asks the user to
+        # empty them rather than clearing the coded outcome behind their back.
+        if self.end_date.data or self.end_date.errors:
+            return valid
+        coded = [f for f in self.outcome_fields() if f.data and not f.errors]
+        if not coded:
+            return valid
+        for f in coded:
+            if f is self.problem_categories:
+                f.errors.append(
+                    _l(
+                        "Untick the problem categories to reopen the case, or fill in the end "
+                        "date again."
+                    )
+                    if self.was_closed
+                    else _l("Set the end date first, or untick the problem categories.")
+                )
+            else:
+                f.errors.append(
+                    _l("Choose “Not coded yet” to reopen the case, or fill in the end date again.")
+                    if self.was_closed
+                    else _l("Set the end date first, or choose “Not coded yet”.")
+                )
+        names = ", ".join(f"“{f.label.text}”" for f in coded)
+        self.form_errors.append(
+            _l(
+                "An open case has no coded outcome. To reopen the case, empty the outcome "
+                "fields that are still coded: %(fields)s.",
+                fields=names,
             )
+            if self.was_closed
+            else _l(
+                "The outcome is coded when the case ends: set the end date first, or empty "
+                "the coded fields: %(fields)s.",
+                fields=names,
+            )
+        )
+        return False
+
+    def outcome_fields(self):
+        return (
+            self.goal_attainment,
+            self.problem_grade,
+            self.reflected_adjustment,
+            self.problem_categories,
+        )
 
 
 class FollowUpForm(BaseForm):

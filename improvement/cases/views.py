@@ -242,6 +242,7 @@ def _edit_form(case: Case, **kwargs) -> CaseEditForm:
         form.problem_categories.data = sorted(chosen)
     form.followup_days = [f.held_on for f in case.followups]
     form.first_rating_day = service.first_rating_day(case)
+    form.was_closed = case.is_closed
     return form
 
 
