@@ -74,6 +74,42 @@ def team_users(intervention: Intervention) -> list[User]:
     return list(db.session.scalars(stmt))
 
 
+def is_team_member(intervention: Intervention, user_id: int | None) -> bool:
+    """Whether the user is on the intervention's team: only they rate its cases."""
+    return user_id is not None and (
+        db.session.scalar(
+            select(TeamMember.id).where(
+                TeamMember.intervention_id == intervention.id, TeamMember.user_id == user_id
+            )
+        )
+        is not None
+    )
+
+
+def raters_of(intervention: Intervention) -> list[tuple[User, bool]]:
+    """The team's members and everyone else who has rated a case of the intervention (who
+    has left the team since, or rated before only the team could), each by name, with
+    whether they are on the team: the team first. Two queries."""
+    team = team_users(intervention)
+    on_team = {u.id for u in team}
+    others = db.session.scalars(
+        select(User)
+        .where(
+            User.id.in_(
+                select(CoreElementRating.rater_id)
+                .join(Case, Case.id == CoreElementRating.case_id)
+                .where(
+                    Case.intervention_id == intervention.id,
+                    CoreElementRating.organization_id == intervention.organization_id,
+                )
+            ),
+            User.id.not_in(on_team),
+        )
+        .order_by(User.name)
+    )
+    return [(u, True) for u in team] + [(u, False) for u in others]
+
+
 def categories_of(organization_id: int, include_archived: bool = False) -> list[ProblemCategory]:
     stmt = (
         select(ProblemCategory)

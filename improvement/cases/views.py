@@ -2,6 +2,7 @@
 
 import uuid
 from collections import Counter
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
 from flask import Blueprint, abort, flash, redirect, request, url_for
@@ -66,8 +67,21 @@ STALE_CHOICE = _l(
     "Your choice is no longer possible after the change made meanwhile: choose again."
 )
 
+# Ratings are given by the intervention's team.
+NOT_ON_TEAM = _l(
+    "Only members of the intervention's team rate its cases. Ask a leader to add you to the team."
+)
+
 # Who may see another practitioner's pattern.
 PATTERN_VIEWERS = frozenset({"leader", "admin"})
+
+
+@dataclass(frozen=True)
+class RaterChoice:
+    """A person in the pattern page's picker, labelled when not on the team."""
+
+    id: int
+    name: str
 
 
 def _intervention(intervention_id: int) -> Intervention:
@@ -218,6 +232,8 @@ def _detail_context(case: Case, **extra):
         "followup_form": FollowUpForm(formdata=None),
         "comment_form": RatingForm(formdata=None),
         "editable": not case.is_closed,
+        # Ratings are given by the intervention's team (read-only roles are refused anyway).
+        "on_team": service.is_team_member(intervention, current_user.id),
         "today": today,
     }
     context.update(extra)
@@ -393,6 +409,10 @@ def _save_rating(case: Case, form: RatingForm):
             _("This phase or core element does not belong to the case's intervention."),
             None,
         )
+    if not service.is_team_member(case.intervention, current_user.id):
+        # The team figures and the patterns are the team's ratings: each one traceable to a
+        # practitioner of the team.
+        return 403, str(NOT_ON_TEAM), None
     if case.is_closed:
         return 422, _("The case is closed; its ratings can no longer be changed."), None
     if element.archived:
@@ -602,13 +622,15 @@ def quality_overview(intervention_id: int):
 def quality_pattern(intervention_id: int):
     """A practitioner's own pattern against the team's: for them and for leaders only."""
     intervention = _intervention(intervention_id)
-    raters = service.team_users(intervention)
+    # The team, and anyone else who has rated in the intervention (e.g. someone who has
+    # left the team since): every rating the team's figures count can be traced.
+    people = service.raters_of(intervention)
     rater_id = parse_id(request.args.get("behandler", current_user.id))
     if rater_id is None:
         abort(404)
     if rater_id != current_user.id and current_role() not in PATTERN_VIEWERS:
         abort(403)
-    rater = next((u for u in raters if u.id == rater_id), None)
+    rater = next((u for u, _on_team in people if u.id == rater_id), None)
     if rater is None and rater_id != current_user.id:
         abort(404)
     rows = service.latest_rating_rows(intervention)
@@ -623,7 +645,10 @@ def quality_pattern(intervention_id: int):
         elements=elements,
         table=table,
         rater=rater or current_user,
-        raters=raters,
+        raters=[
+            RaterChoice(u.id, u.name if on_team else _("%(name)s (not on the team)", name=u.name))
+            for u, on_team in people
+        ],
         own=rater_id == current_user.id,
         can_see_others=current_role() in PATTERN_VIEWERS,
     )

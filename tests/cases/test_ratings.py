@@ -1,14 +1,15 @@
 """The rating grid: one cell saved per request, refused outside the rules, history kept."""
 
 from datetime import date
+from html import unescape
 
 import pytest
 from sqlalchemy import select
 
 from improvement.extensions import db
-from improvement.models import Case, CoreElementRating
+from improvement.models import Case, CoreElementRating, TeamMember
 from tests.cases.helpers import gen_case, gen_core_element, gen_phase
-from tests.helpers import gen_intervention
+from tests.helpers import gen_intervention, gen_member, gen_user
 
 HX = {"HX-Request": "true"}
 
@@ -124,6 +125,11 @@ def test_closed_case_is_refused(client, login, team):
     assert _rows() == []
     page = client.get(f"/indsatser/{team.intervention.id}/forloeb/{team.case.id}")
     assert 'class="rating-input"' not in page.get_data(as_text=True)
+    # A comment sent from a page opened before the case was closed says why, too.
+    response = _comment(client, team, "Familien aflyste.", score="3")
+    assert response.status_code == 422
+    assert "Forløbet er afsluttet" in response.get_data(as_text=True)
+    assert _rows() == []
 
 
 def test_evaluator_cannot_rate(client, login, team):
@@ -133,6 +139,80 @@ def test_evaluator_cannot_rate(client, login, team):
     page = client.get(f"/indsatser/{team.intervention.id}/forloeb/{team.case.id}")
     assert page.status_code == 200
     assert 'class="rating-input"' not in page.get_data(as_text=True)
+
+
+NOT_ON_TEAM = (
+    "Kun medlemmer af indsatsens team vurderer dens forløb. Bed en leder om at tilføje dig "
+    "til teamet."
+)
+READ_ONLY_NOTE = "Du er ikke i indsatsens team, så skemaet vises kun til læsning"
+
+
+def test_only_the_interventions_team_rates(client, login, team):
+    """Ratings are the team's (DOMAIN.md): a writing role off the team sees the grid
+    read-only, and a rating or comment posted anyway is refused in the cell, 403."""
+    partner = gen_user(team.org, role="partner", name="Pernille Pagh")
+    db.session.commit()
+    login(partner, team.org)
+    page = client.get(f"/indsatser/{team.intervention.id}/forloeb/{team.case.id}")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200
+    assert READ_ONLY_NOTE in html
+    assert 'class="rating-input"' not in html and 'id="comment-form"' not in html
+    assert html.count('<span class="score-value">–</span>') == 3 * 2
+
+    response = _rate(client, team, 4)
+    assert response.status_code == 403
+    body = unescape(response.get_data(as_text=True))
+    phase, element = team.phases[0], team.elements[0]
+    assert body == (
+        f'<span id="state-{phase.id}-{element.id}" class="cell-state failed" role="alert">'
+        f"✗ {NOT_ON_TEAM}</span>"
+    )
+    response = _comment(client, team, "Familien aflyste.", score="3")
+    assert response.status_code == 403
+    assert NOT_ON_TEAM in unescape(response.get_data(as_text=True))
+    assert _rows() == []
+
+    # Added to the team, they rate.
+    gen_member(team.intervention, partner, professional_role="partner")
+    db.session.commit()
+    assert _rate(client, team, 4).status_code == 200
+    assert [(r.score, r.rater_id) for r in _rows()] == [(4, partner.id)]
+    html = client.get(f"/indsatser/{team.intervention.id}/forloeb/{team.case.id}").get_data(
+        as_text=True
+    )
+    assert READ_ONLY_NOTE not in html and html.count('class="rating-input"') == 3 * 2
+
+
+def test_someone_who_left_the_team_no_longer_rates_and_their_ratings_stay(client, login, team):
+    login(team.colleague, team.org)
+    assert _rate(client, team, 2).status_code == 200
+    member = db.session.scalars(
+        select(TeamMember).where(TeamMember.user_id == team.colleague.id)
+    ).one()
+    db.session.delete(member)
+    db.session.commit()
+    response = _rate(client, team, 5)
+    assert response.status_code == 403
+    assert NOT_ON_TEAM in unescape(response.get_data(as_text=True))
+    # Their rating still counts, under their name; a team member may revise it.
+    assert [(r.score, r.rater_id, r.is_latest) for r in _rows()] == [(2, team.colleague.id, True)]
+    login(team.practitioner, team.org)
+    assert _rate(client, team, 5).status_code == 200
+    assert [(r.score, r.rater_id) for r in _rows()] == [
+        (2, team.colleague.id),
+        (5, team.practitioner.id),
+    ]
+
+
+def test_the_evaluator_is_not_told_about_the_team(client, login, team):
+    """A read-only role is refused by the access check; the team note is for writers."""
+    login(team.evaluator, team.org)
+    html = client.get(f"/indsatser/{team.intervention.id}/forloeb/{team.case.id}").get_data(
+        as_text=True
+    )
+    assert READ_ONLY_NOTE not in html
 
 
 def test_case_under_the_wrong_intervention_is_404(client, login, team):

@@ -4,11 +4,15 @@ import re
 from datetime import UTC, date, datetime, timedelta
 from random import Random
 
+from sqlalchemy import select
+
 from improvement.analysis.ratings import cell_counts, low_ratings
 from improvement.cases import service
 from improvement.extensions import db
+from improvement.models import TeamMember
 from tests.analysis.test_outcomes import SEED_002_CELLS
 from tests.cases.helpers import gen_case, gen_rating
+from tests.helpers import gen_user
 
 
 def _text(html: str) -> str:
@@ -106,11 +110,42 @@ def test_leader_sees_each_practitioners_pattern(client, login, team):
     response = _pattern(client, team, team.colleague)
     assert response.status_code == 200
     assert "Frederik Friiss mønster" in response.get_data(as_text=True)
-    from tests.helpers import gen_user
-
     stranger = gen_user(team.org, role="practitioner")
     db.session.commit()
     assert _pattern(client, team, stranger).status_code == 404
+
+
+def test_the_pattern_of_anyone_whose_ratings_count_can_be_opened(client, login, team):
+    """A rating counts in the team's figures; whoever gave it, their pattern can be
+    opened: a practitioner who has left the team, or someone who rated before only the
+    team could."""
+    partner = gen_user(team.org, role="partner", name="Pernille Pagh")
+    gen_rating(team.case, team.phases[0], team.elements[0], 1, rater=partner)
+    gen_rating(team.case, team.phases[1], team.elements[0], 5, rater=team.colleague)
+    gen_rating(team.case, team.phases[2], team.elements[0], 3, rater=team.practitioner)
+    db.session.delete(
+        db.session.scalars(select(TeamMember).where(TeamMember.user_id == team.colleague.id)).one()
+    )
+    db.session.commit()
+    login(team.leader, team.org)
+    for person, own in ((partner, "1,0 1"), (team.colleague, "5,0 1")):
+        response = _pattern(client, team, person)
+        assert response.status_code == 200
+        html = response.get_data(as_text=True)
+        assert f"{person.name}s mønster" in html
+        # Own mean and cells, then the team's over all three cells: (1 + 5 + 3) / 3 = 3.0.
+        row = _text(html).split("Tidlig tilstedeværelse", 2)[-1]
+        assert row.strip().startswith(f"{own} 3,0 3")
+    # The picker: the team first, then the others, labelled.
+    options = re.findall(r'<option value="(\d+)"[^>]*>([^<]*)</option>', html)
+    assert options == [
+        (str(team.practitioner.id), "Birgitte Bach"),
+        (str(team.leader.id), "Lise Lund"),
+        (str(team.colleague.id), "Frederik Friis (ikke i teamet)"),
+        (str(partner.id), "Pernille Pagh (ikke i teamet)"),
+    ]
+    # Someone neither on the team nor with a rating has no pattern here.
+    assert _pattern(client, team, team.evaluator).status_code == 404
 
 
 def _seed_002_cases(team):
