@@ -1,0 +1,63 @@
+"""Removing a follow-up in a real browser: the question is asked first, and cancelling it
+sends nothing."""
+
+from datetime import date
+
+import pytest
+from sqlalchemy import select
+
+from improvement.extensions import db
+from improvement.models import CaseFollowUp
+from tests.browser.steps import htmx_idle, login
+from tests.cases.helpers import gen_case
+from tests.helpers import gen_intervention, gen_member, gen_org, gen_user
+
+pytestmark = pytest.mark.browser
+
+
+def _days():
+    db.session.expire_all()
+    return sorted(db.session.scalars(select(CaseFollowUp.held_on)))
+
+
+def test_remove_a_follow_up_after_confirming(browser_page, live_server):
+    org = gen_org("Demo Kommune Nord")
+    user = gen_user(org, role="practitioner", email="behandler@nord.example")
+    intervention = gen_intervention(org, name="Intensiv spædbarnsindsats")
+    gen_member(intervention, user)
+    case = gen_case(
+        intervention,
+        "SP-2026-070",
+        start=date(2026, 6, 1),
+        followups=[date(2026, 8, 15), date(2026, 12, 1)],
+    )
+    db.session.commit()
+    page = browser_page
+    login(page, live_server, "behandler@nord.example")
+    page.goto(f"{live_server}/indsatser/{intervention.id}/forloeb/{case.id}")
+    button = page.get_by_role("button", name="Fjern opfølgningen holdt den 01.12.2026")
+    questions = []
+
+    # Cancelled: nothing is sent, nothing removed.
+    def dismiss(dialog):
+        questions.append(dialog.message)
+        dialog.dismiss()
+
+    page.once("dialog", dismiss)
+    button.click()
+    htmx_idle(page)
+    assert questions == [
+        "Fjern opfølgningen holdt den 01.12.2026? Gør det kun, hvis den er registreret ved en "
+        "fejl: den tæller så ikke længere med i opfølgningstallene."
+    ]
+    assert _days() == [date(2026, 8, 15), date(2026, 12, 1)]
+
+    # Confirmed: the section is swapped in place and says what was removed.
+    page.once("dialog", lambda dialog: dialog.accept())
+    button.click()
+    page.locator("#followups").get_by_text("Opfølgningen den 01.12.2026 er fjernet.").wait_for()
+    htmx_idle(page)
+    assert _days() == [date(2026, 8, 15)]
+    held = page.locator("#followups .followup-list li")
+    assert held.count() == 1 and held.first.inner_text().startswith("15.08.2026")
+    assert "15. februar 2027" in page.locator("#followups").inner_text()
