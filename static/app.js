@@ -47,6 +47,52 @@
     }
   });
 
+  // An action that redraws a region (save another card, move an item, cancel) would throw
+  // away text typed into a form in that region and not yet saved: ask first. A form that
+  // came back refused counts as unsaved too, though its fields hold what was typed. Only
+  // the user's own clicks and keys ask: a drag or a projector's timed refresh does not.
+  function differs(el) {
+    if (el.type === "hidden" || el.disabled || el.hasAttribute("hx-post")) {
+      return false;
+    }
+    if (el.type === "checkbox" || el.type === "radio") {
+      return el.checked !== el.defaultChecked;
+    }
+    if (el.tagName === "SELECT") {
+      var initial = Array.prototype.findIndex.call(el.options, function (o) { return o.defaultSelected; });
+      return !el.multiple && el.selectedIndex !== Math.max(initial, 0);
+    }
+    return (el.tagName === "TEXTAREA" || el.tagName === "INPUT") && el.value !== el.defaultValue;
+  }
+
+  function holdsUnsavedText(form) {
+    // Filters (GET) and forms that save on change hold nothing waiting to be saved.
+    var writes = form.method === "post" || form.hasAttribute("hx-post");
+    if (!writes || /change/.test(form.getAttribute("hx-trigger") || "")) {
+      return false;
+    }
+    return Boolean(form.querySelector("[aria-invalid='true']")) ||
+      Array.prototype.some.call(form.elements, differs);
+  }
+
+  document.addEventListener("htmx:confirm", function (event) {
+    var elt = event.detail.elt;
+    var target = event.detail.target;
+    var trigger = event.detail.triggeringEvent;
+    var question = document.body.dataset.discardMessage;
+    if (!question || !target || !trigger || !/^(click|submit|keydown)$/.test(trigger.type)) {
+      return;
+    }
+    var forms = Array.prototype.slice.call(target.querySelectorAll("form"));
+    if (target.tagName === "FORM") {
+      forms.push(target);
+    }
+    var lost = forms.some(function (form) { return form !== elt && holdsUnsavedText(form); });
+    if (lost && !window.confirm(question)) {
+      event.preventDefault();
+    }
+  });
+
   // A form submitted twice while its first request is on its way (a double click, Enter
   // pressed twice) would create the thing twice: htmx queues the second submit and sends
   // it when the first returns, and a form answered by a redirect is still there to send
@@ -55,7 +101,7 @@
   document.addEventListener("htmx:confirm", function (event) {
     var form = event.detail.elt;
     var trigger = event.detail.triggeringEvent;
-    if (form.tagName !== "FORM" || !trigger || trigger.type !== "submit") {
+    if (event.defaultPrevented || form.tagName !== "FORM" || !trigger || trigger.type !== "submit") {
       return;
     }
     if (form.dataset.submitting) {
@@ -167,15 +213,44 @@
   // the page. Focus goes to the same control in the new content: same id, or same kind
   // of control with the same label or text; failing that, to the swapped region.
   var lastFocus = null;
-  document.addEventListener("htmx:beforeSwap", function () {
+  document.addEventListener("htmx:beforeSwap", function (event) {
     var el = document.activeElement;
     lastFocus = el && el !== document.body ? {
       id: el.id,
       tag: el.tagName,
       label: el.getAttribute("aria-label"),
-      text: (el.textContent || "").trim()
+      text: (el.textContent || "").trim(),
+      region: event.detail.target ? event.detail.target.id : "",
+      within: ancestorIds(el)
     } : null;
   });
+
+  function ancestorIds(el) {
+    var ids = [];
+    for (var up = el.parentElement; up && up !== document.body; up = up.parentElement) {
+      if (up.id) {
+        ids.push(up.id);
+      }
+    }
+    return ids;
+  }
+
+  // The swapped region after an outerHTML swap is the new element with the old one's id.
+  // In it, an inline editor's card offers its Edit button: where a keyboard user who has
+  // just saved or cancelled would go on from.
+  // Narrowed to the nearest element that held the focused control and still exists (the
+  // card whose editor was saved), so a section redrawn whole does not send focus to its
+  // first card.
+  function swappedRegion(event, seen) {
+    var region = event.detail.target;
+    if (!region || !region.isConnected) {
+      region = seen.region ? document.getElementById(seen.region) : null;
+    }
+    region = region || document.getElementById("main");
+    var holder = seen.within.map(function (id) { return document.getElementById(id); })
+      .filter(function (el) { return el && region.contains(el); })[0];
+    return holder || region;
+  }
 
   function counterpart(root, seen) {
     if (seen.id && document.getElementById(seen.id)) {
@@ -194,9 +269,8 @@
     if (!seen || (document.activeElement && document.activeElement !== document.body)) {
       return;
     }
-    var region = event.detail.target && event.detail.target.isConnected ?
-      event.detail.target : document.getElementById("main");
-    var target = counterpart(document, seen);
+    var region = swappedRegion(event, seen);
+    var target = region && (counterpart(region, seen) || region.querySelector("[hx-get$='/rediger']"));
     if (!target && region) {
       target = region;
       if (!target.hasAttribute("tabindex")) {
@@ -205,6 +279,21 @@
     }
     if (target) {
       target.focus({preventScroll: true});
+    }
+  });
+
+  // Escape in an inline editor cancels it, as its Cancel button does (the last button in
+  // the form that fetches instead of saving); unsaved text is asked about first, as above.
+  document.addEventListener("keydown", function (event) {
+    var form = event.key === "Escape" && !event.defaultPrevented && event.target.closest &&
+      event.target.closest("form[hx-post]");
+    if (!form) {
+      return;
+    }
+    var cancels = form.querySelectorAll("button[type=button][hx-get]");
+    if (cancels.length) {
+      event.preventDefault();
+      cancels[cancels.length - 1].click();
     }
   });
 
