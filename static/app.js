@@ -93,6 +93,18 @@
     }
   });
 
+  // A select that saves on change and has consequences for the user (their own role) asks
+  // first; declined, it shows its saved value again.
+  document.addEventListener("htmx:confirm", function (event) {
+    var select = event.detail.elt;
+    var question = select.getAttribute && select.getAttribute("data-confirm-change");
+    if (!question || event.defaultPrevented || window.confirm(question)) {
+      return;
+    }
+    event.preventDefault();
+    Array.prototype.forEach.call(select.options, function (o) { o.selected = o.defaultSelected; });
+  });
+
   // A form submitted twice while its first request is on its way (a double click, Enter
   // pressed twice) would create the thing twice: htmx queues the second submit and sends
   // it when the first returns, and a form answered by a redirect is still there to send

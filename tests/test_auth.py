@@ -58,6 +58,12 @@ def test_repeated_failures_are_slowed_down(client, app):
     response = client.post("/login", data={"email": "a@example.test", "password": PASSWORD})
     assert response.status_code == 429
     assert "For mange mislykkede forsøg" in response.get_data(as_text=True)
+    # With the first wait (2 s) almost over, one second is left, in the singular.
+    row = db.session.get(LoginThrottle, "a@example.test")
+    row.last_failure_at = datetime.now(UTC) - timedelta(seconds=1.5)
+    db.session.commit()
+    response = client.post("/login", data={"email": "a@example.test", "password": PASSWORD})
+    assert "Vent 1 sekund, og prøv igen." in response.get_data(as_text=True)
     # Once the wait is over, the right password works and the count is reset.
     row = db.session.get(LoginThrottle, "a@example.test")
     row.last_failure_at = datetime.now(UTC) - timedelta(hours=1)

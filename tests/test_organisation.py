@@ -335,3 +335,39 @@ def test_an_account_stored_with_capitals_is_found(client, login):
     assert response.status_code == 200
     assert "havde allerede en konto" in response.get_data(as_text=True)
     assert _membership(existing, org).role == "leader"
+
+
+def test_an_admin_who_gives_up_the_role_asks_first_and_leaves_the_page(client, login):
+    org = gen_org("Nord")
+    admin = gen_user(org, role="admin", name="Anna Admin")
+    gen_user(org, role="admin", name="Bo Admin")
+    db.session.commit()
+    login(admin, org)
+    mine = db.session.scalars(select(Membership).where(Membership.user_id == admin.id)).one()
+    page = client.get("/organisation/medlemmer").get_data(as_text=True)
+    # Only the own row asks (app.js: data-confirm-change) before the change is sent.
+    assert page.count("data-confirm-change=") == 1
+    own_row = page.split(f'id="membership-{mine.id}"')[1].split("</tr>")[0]
+    assert "Vil du ændre din egen rolle?" in own_row
+
+    response = client.post(
+        f"/organisation/medlemmer/{mine.id}", data={"role": "leader"}, headers=HX
+    )
+    assert response.headers["HX-Redirect"] == "/indsatser"
+    assert db.session.get(Membership, mine.id).role == "leader"
+    page = client.get("/indsatser").get_data(as_text=True)
+    assert "Din rolle i Nord er nu Leder." in page
+    assert client.get("/organisation/medlemmer").status_code == 403
+
+
+def test_members_are_listed_in_danish_order(client, login):
+    org = gen_org()
+    admin = gen_user(org, role="admin", name="Anna")
+    for name in ("Åse", "Ørn", "bo", "Æble", "Carl"):
+        gen_user(org, role="practitioner", name=name)
+    db.session.commit()
+    login(admin, org)
+    page = client.get("/organisation/medlemmer").get_data(as_text=True)
+    names = ["Anna", "bo", "Carl", "Æble", "Ørn", "Åse"]
+    positions = [page.index(f"<td>{n}</td>") for n in names]
+    assert positions == sorted(positions)

@@ -4,6 +4,7 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy import func, select
 
@@ -49,7 +50,11 @@ def login():
         email = form.email.data.strip().lower()
         if wait := throttle.wait_seconds(email):
             form.password.errors.append(
-                _("Too many failed attempts. Wait %(seconds)s seconds and try again.", seconds=wait)
+                ngettext(
+                    "Too many failed attempts. Wait %(num)d second and try again.",
+                    "Too many failed attempts. Wait %(num)d seconds and try again.",
+                    wait,
+                )
             )
             return render_template("auth/login.html", form=form), 429
         # Addresses are stored as typed by an administrator: compare without case.

@@ -2,9 +2,11 @@
 
 from collections import defaultdict
 
-from flask import Blueprint, abort
+from flask import Blueprint, abort, flash, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
+from flask_htmx import make_response as htmx_response
+from flask_login import current_user
 from sqlalchemy import exists, func, select
 from sqlalchemy.orm import joinedload
 
@@ -24,6 +26,7 @@ from ..models import (
     TeamMember,
     User,
 )
+from ..names import sort_key
 from ..rendering import render_fragment, render_htmx
 from .forms import NewMemberForm, RoleForm
 
@@ -34,13 +37,8 @@ PAGE = "organisation/members.html"
 
 
 def _members() -> list[Membership]:
-    stmt = (
-        scoped(Membership)
-        .join(Membership.user)
-        .options(joinedload(Membership.user))
-        .order_by(User.name)
-    )
-    return list(db.session.scalars(stmt))
+    stmt = scoped(Membership).join(Membership.user).options(joinedload(Membership.user))
+    return sorted(db.session.scalars(stmt), key=lambda m: sort_key(m.user.name))
 
 
 def _open_cases() -> dict[int, str]:
@@ -142,6 +140,19 @@ def member_edit(membership_id: int):
         if became_read_only:
             notice = _withdrawal_notice(*_withdraw_from_work(membership))
         db.session.commit()
+        if membership.user_id == current_user.id and membership.role != "admin":
+            # No longer an admin, they may not see this page: the whole page moves on, so
+            # the header and what they may do match their new role at once.
+            flash(
+                _(
+                    "Your role in %(org)s is now %(role)s. The other administrators manage "
+                    "the members.",
+                    org=membership.organization.name,
+                    role=membership.role_label,
+                ),
+                "info",
+            )
+            return htmx_response(redirect=url_for("interventions.intervention_listing"))
     return render_fragment(
         PAGE,
         "member_row",
