@@ -5,6 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..access import can_write, get_or_404_for_user
+from ..cases.service import is_team_member
 from ..exports.views import XLSX
 from ..extensions import db
 from ..forms import BaseForm
@@ -95,6 +96,17 @@ def import_upload(intervention_id: int):
         return _page(intervention, 422, refusal=str(refused))
     if not parsed.ratings and not parsed.answers and not parsed.errors:
         return _page(intervention, 422, refusal=_("The workbook has no filled-in rows to import."))
+    if parsed.ratings and not is_team_member(intervention, current_user.id):
+        # Imported ratings are saved in the importer's name, as the grid saves them.
+        return _page(
+            intervention,
+            403,
+            refusal=_(
+                "Core element ratings are imported in your name, and only members of the "
+                "intervention's team rate its cases. Ask a leader to add you to the team, or "
+                "let a team member import the file."
+            ),
+        )
     ratings, errors = check_ratings(parsed.ratings or [], service.rating_context(intervention))
     answers, answer_errors = check_answers(
         parsed.answers or [], service.answer_context(intervention)

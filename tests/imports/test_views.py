@@ -432,3 +432,22 @@ def test_cpr_text_in_a_side_sheet_of_an_otherwise_empty_workbook_is_reported(wor
     html = response.get_data(as_text=True)
     assert "Det ligner et CPR-nummer" in html and "010203-1234" not in html
     assert counts() == (0, 0)
+
+
+def test_ratings_are_imported_only_by_a_member_of_the_team(world, login):
+    # Imported ratings count in the importer's name, as the grid's do: the same rule.
+    outsider = gen_user(world["org"], role="leader", name="Ole Udenfor")
+    db.session.commit()
+    client = login(outsider, world["org"])
+    response = upload(client, world, good_file(world))
+    assert response.status_code == 403
+    assert "kun medlemmer af indsatsens team vurderer dens forløb" in response.get_data(
+        as_text=True
+    )
+    assert counts() == (0, 0)  # the answers in the same file wait too: nothing half-done
+    # A workbook of self-assessment answers only names its respondents: no rule applies.
+    answers_only = xlsx(
+        answers=[ANSWER_HEADER, ["Baseline", "bo@example.test", world["s1"], "I høj grad"]]
+    )
+    assert upload(client, world, answers_only).status_code == 200
+    assert counts() == (0, 1)
