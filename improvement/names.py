@@ -10,8 +10,10 @@ import unicodedata
 
 def name_key(name) -> str:
     """Case and whitespace do not count (casefold, so Æ matches æ): a browser shows
-    "Tværfagligt   makkerpar" with one space, so it would look like the same name."""
-    return " ".join(("" if name is None else str(name)).split()).casefold()
+    "Tværfagligt   makkerpar" with one space, so it would look like the same name. Nor does
+    how a letter is encoded: å typed and å pasted as a + ring (NFD) look the same."""
+    text = unicodedata.normalize("NFC", "" if name is None else str(name))
+    return " ".join(text.split()).casefold()
 
 
 # Danish alphabetical order puts æ, ø, å after z (and ä, ö, ü with æ, ø, y). Mapped to the

@@ -318,6 +318,11 @@ def test_sort_key_orders_danish_letters_last_and_ignores_case_and_spaces():
     words = ["å", "Ø", "æ", "Z", "a", "É", "ä", "ö"]
     assert sorted(words, key=sort_key) == ["a", "É", "Z", "ä", "æ", "Ø", "ö", "å"]
     assert sort_key("Tværfagligt   Makkerpar")[0] == sort_key(" tværfagligt makkerpar")[0]
+    # å pasted as a + combining ring (NFD) is the same letter as å typed, in order and name.
+    assert sorted(["Zebra", "A\u030ase", "Bo"], key=sort_key) == ["Bo", "Zebra", "A\u030ase"]
+    from improvement.names import name_key
+
+    assert name_key("A\u030ase") == name_key("åse")
 
 
 def test_intervention_names_are_unique_in_the_organisation_case_and_spaces_aside(client, login):

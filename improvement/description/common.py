@@ -6,6 +6,7 @@ from sqlalchemy import select, update
 from ..access import get_or_404_for_user, scoped
 from ..extensions import db
 from ..history import history as audit_history
+from ..ids import parse_id
 from ..models import Intervention
 
 
@@ -74,10 +75,11 @@ def move(model, siblings: list, obj) -> None:
 
 
 def _ids_from_request() -> list[int]:
-    try:
-        return [int(v) for v in request.form.getlist("ids")]
-    except ValueError:
-        abort(400)
+    """Ids the database can hold; anything else names no item of ours: 404, as in a path."""
+    ids = [parse_id(v) for v in request.form.getlist("ids")]
+    if None in ids:
+        abort(404)
+    return ids
 
 
 def history(model, obj) -> list[dict]:

@@ -1,5 +1,6 @@
 import re
 
+import pytest
 from sqlalchemy import func, select
 
 from improvement.extensions import db
@@ -648,3 +649,15 @@ def test_a_phase_name_already_in_use_is_refused_on_create_and_rename(client, log
     assert forloeb.name == "Forløbet"
     data = pre(f"phase{opstart.id}", {"name": "Opstart ", "version": "1"})
     assert client.post(f"{url}/{opstart.id}/rediger", data=data, headers=HX).status_code == 200
+
+
+@pytest.mark.parametrize("bad", ["2147483648", str(10**20), "0", "-1", "abc", ""])
+def test_a_drag_naming_an_id_no_row_can_have_is_404_not_a_crash(client, login, bad):
+    org, user, intervention = setup()
+    a = gen_core_element(intervention, name="A", position=0)
+    db.session.commit()
+    login(user, org)
+    for page in ("kerneelementer", "udviklingspunkter"):
+        url = f"{base(intervention)}/{page}/raekkefoelge"
+        response = client.post(url, data={"ids": [a.id, bad]}, headers=HX)
+        assert response.status_code == 404, (page, bad)
