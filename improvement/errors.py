@@ -1,5 +1,7 @@
 """Friendly error pages in the app's layout, and in-place messages for HTMX requests."""
 
+from urllib.parse import urlsplit
+
 from flask import Flask, render_template, request, session
 from flask_babel import gettext as _
 from flask_htmx import make_response as htmx_response
@@ -17,7 +19,9 @@ from .models import Intervention
 def _message_response(status: int, title: str, text: str, **extra):
     if htmx:
         # Shown in the page's message area instead of replacing the element that asked.
-        body = render_template("errors/_message.html", title=title, text=text, status=status)
+        body = render_template(
+            "errors/_message.html", title=title, text=text, status=status, **extra
+        )
         return htmx_response(body, status, retarget="#messages", reswap="innerHTML")
     page = render_template("errors/error.html", title=title, text=text, status=status, **extra)
     return page, status
@@ -41,6 +45,14 @@ def _other_organisation():
         select(Intervention.organization_id).where(Intervention.id == intervention_id)
     )
     return orgs.get(owner) if owner != session.get("org_id") else None
+
+
+def _same_site_referrer() -> str | None:
+    """The path of the page a plain form was sent from, to open it again after a switch."""
+    referrer = urlsplit(request.referrer or "")
+    if referrer.netloc != request.host or not referrer.path.startswith("/"):
+        return None
+    return referrer.path + (f"?{referrer.query}" if referrer.query else "")
 
 
 def init_app(app: Flask) -> None:
@@ -104,12 +116,17 @@ def init_app(app: Flask) -> None:
         else:
             text = _(
                 "This page belongs to %(page)s, but you have since switched to %(now)s (in "
-                "another tab or window). Nothing was saved. Reload the page to work in %(now)s, "
-                "or switch back to %(page)s at the top of the page and save again.",
+                "another tab or window). Nothing was saved.",
                 page=e.page_org.name,
                 now=now,
             )
-        return _message_response(409, _("You have switched organisation"), text)
+        return _message_response(
+            409,
+            _("You have switched organisation"),
+            text,
+            switch_back=e.page_org,
+            back_to=_same_site_referrer(),
+        )
 
     @app.errorhandler(500)
     def server_error(_e):

@@ -339,16 +339,36 @@ def test_a_write_from_a_tab_of_the_organisation_switched_away_from_is_refused(cl
     body = response.get_data(as_text=True)
     assert "Siden hører til Nord, men du har siden skiftet til Syd" in body
     assert "Intet blev gemt." in body
-    # A plain form says the same with its _org field, on a whole page.
-    response = client.post("/indsatser", data={**data, "_org": str(nord.id)})
+    assert "Skift tilbage til Nord" in body and f'name="org_id" value="{nord.id}"' in body
+    # A plain form says the same with its _org field, on a whole page that offers to go
+    # back to the page it came from, in Nord.
+    response = client.post(
+        "/indsatser",
+        data={**data, "_org": str(nord.id)},
+        headers={"Referer": "http://localhost/indsatser?arkiverede=1"},
+    )
     assert response.status_code == 409
-    assert "Du har skiftet organisation" in response.get_data(as_text=True)
+    body = response.get_data(as_text=True)
+    assert "Du har skiftet organisation" in body
+    assert 'name="next" value="/indsatser?arkiverede=1"' in body
+    assert "Skift tilbage til Nord, og åbn siden igen" in body
     assert _interventions() == []
+
+    # Switched back from the message, the page stays as it is and the same save works.
+    response = client.post(
+        "/organisation", data={"org_id": nord.id, "stay": "1"}, headers={"HX-Request": "true"}
+    )
+    assert response.status_code == 200
+    assert "Du arbejder igen i Nord. Gem igen." in response.get_data(as_text=True)
+    assert client.post("/indsatser", data=data, headers=headers).status_code == 200
+    assert _interventions() == [(nord.id, "Tænkt til Nord")]
+    client.post("/organisation", data={"org_id": syd.id})
+    data["name"] = "Tænkt til Syd"
 
     # From a page of Syd (or from a client that names no organisation) it is saved in Syd.
     headers["X-Org"] = str(syd.id)
     assert client.post("/indsatser", data=data, headers=headers).status_code == 200
-    assert _interventions() == [(syd.id, "Tænkt til Nord")]
+    assert _interventions() == [(nord.id, "Tænkt til Nord"), (syd.id, "Tænkt til Syd")]
     # Switching back from the old tab is always possible: the switch only touches the session.
     response = client.post("/organisation", data={"org_id": nord.id, "_org": str(nord.id)})
     assert response.status_code == 302

@@ -9,7 +9,7 @@ from flask_login import current_user, login_user, logout_user
 from sqlalchemy import func, select
 
 from ..access import personal, public
-from ..extensions import db
+from ..extensions import db, htmx
 from ..forms import EmptyForm, choices
 from ..models import User
 from ..organisation.forms import PasswordChangeForm
@@ -120,6 +120,9 @@ def switch_org():
     form.org_id.choices = choices(names)
     if form.validate_on_submit():
         session["org_id"] = form.org_id.data
+        if htmx and request.form.get("stay"):
+            # From the message of a refused save: the page stays, so it can be saved again.
+            return render_template("auth/_switched_back.html", org=names[form.org_id.data])
         flash(_("You are now working in %(org)s.", org=names[form.org_id.data]), "info")
         # From a page of the other organisation that a shared link led to (errors.py).
         return redirect(_safe_next(request.form.get("next")))

@@ -29,7 +29,7 @@ def test_a_tab_left_on_one_organisation_cannot_save_into_the_other(browser_page,
     tab_b = tab_a.context.new_page()
     tab_b.goto(f"{live_server}/indsatser")
     tab_b.get_by_label("Organisation").select_option(label="Demo Syd")
-    tab_b.wait_for_url("**/indsatser")
+    tab_b.get_by_text("Du arbejder nu i Demo Syd").wait_for()  # the switch has been made
 
     # An HTMX form: the message appears in place, the typed name stays in the form.
     tab_a.get_by_role("button", name="Opret indsats").click()
@@ -44,3 +44,11 @@ def test_a_tab_left_on_one_organisation_cannot_save_into_the_other(browser_page,
 
     assert db.session.scalars(select(Intervention.name)).all() == ["Spædbarnsindsats"]
     assert db.session.scalars(select(ProgressScore)).all() == []
+
+    # Switched back from the message, the typed name is still there and saves in Nord.
+    tab_a.get_by_role("button", name="Skift tilbage til Demo Kommune Nord").click()
+    message.get_by_text("Du arbejder igen i Demo Kommune Nord. Gem igen.").wait_for()
+    tab_a.get_by_role("button", name="Opret indsats").click()
+    tab_a.get_by_text("Indsatsen Tænkt til Nord er oprettet").wait_for()
+    created = db.session.scalars(select(Intervention).where(Intervention.name == "Tænkt til Nord"))
+    assert created.one().organization_id == nord.id
