@@ -371,3 +371,18 @@ def test_members_are_listed_in_danish_order(client, login):
     names = ["Anna", "bo", "Carl", "Æble", "Ørn", "Åse"]
     positions = [page.index(f"<td>{n}</td>") for n in names]
     assert positions == sorted(positions)
+
+
+def test_an_admin_who_makes_themselves_evaluator_is_told_they_left_the_teams(client, login):
+    org = gen_org("Nord")
+    admin = gen_user(org, role="admin")
+    gen_user(org, role="admin")
+    intervention = gen_intervention(org, name="Spædbarnsindsats")
+    gen_member(intervention, admin)
+    db.session.commit()
+    login(admin, org)
+    mine = db.session.scalars(select(Membership).where(Membership.user_id == admin.id)).one()
+    client.post(f"/organisation/medlemmer/{mine.id}", data={"role": "evaluator"}, headers=HX)
+    page = client.get("/indsatser").get_data(as_text=True)
+    assert "Din rolle i Nord er nu Evaluator" in page
+    assert "Du er taget ud af teamet i Spædbarnsindsats" in page

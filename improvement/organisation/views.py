@@ -137,21 +137,21 @@ def member_edit(membership_id: int):
             form.role.data in READ_ONLY_ROLES and membership.role not in READ_ONLY_ROLES
         )
         membership.role = form.role.data
+        own = membership.user_id == current_user.id
         if became_read_only:
-            notice = _withdrawal_notice(*_withdraw_from_work(membership))
+            notice = _withdrawal_notice(*_withdraw_from_work(membership), own=own)
         db.session.commit()
-        if membership.user_id == current_user.id and membership.role != "admin":
+        if own and membership.role != "admin":
             # No longer an admin, they may not see this page: the whole page moves on, so
             # the header and what they may do match their new role at once.
-            flash(
-                _(
-                    "Your role in %(org)s is now %(role)s. The other administrators manage "
-                    "the members.",
-                    org=membership.organization.name,
-                    role=membership.role_label,
-                ),
-                "info",
+            message = _(
+                "Your role in %(org)s is now %(role)s. The other administrators manage "
+                "the members.",
+                org=membership.organization.name,
+                role=membership.role_label,
             )
+            # Taken off teams and rounds too (a read-only role): said here, as in their row.
+            flash(f"{message} {notice}" if notice else message, "info")
             return htmx_response(redirect=url_for("interventions.intervention_listing"))
     return render_fragment(
         PAGE,
@@ -222,19 +222,39 @@ def _withdraw_from_work(membership: Membership) -> tuple[list[str], int]:
     return sorted(row.intervention.name for row in team_rows), len(unanswered)
 
 
-def _withdrawal_notice(interventions: list[str], rounds: int) -> str | None:
-    """What a change to a read-only role took the person off, for the member's row."""
+def _withdrawal_notice(interventions: list[str], rounds: int, own: bool = False) -> str | None:
+    """What a change to a read-only role took the person off: for the member's row, or
+    (`own`) for the admin who made the change to their own role. The calls are written out,
+    not chosen by variable, so `make messages` finds every text."""
+    teams, n_teams = ", ".join(interventions), len(interventions)
     parts = []
-    if interventions:
+    if interventions and own:
+        parts.append(
+            ngettext(
+                "You have left the team of %(interventions)s.",
+                "You have left the teams of %(interventions)s.",
+                n_teams,
+                interventions=teams,
+            )
+        )
+    elif interventions:
         parts.append(
             ngettext(
                 "They have left the team of %(interventions)s.",
                 "They have left the teams of %(interventions)s.",
-                len(interventions),
-                interventions=", ".join(interventions),
+                n_teams,
+                interventions=teams,
             )
         )
-    if rounds:
+    if rounds and own:
+        parts.append(
+            ngettext(
+                "You have left %(num)s open self-assessment round you had not answered.",
+                "You have left %(num)s open self-assessment rounds you had not answered.",
+                rounds,
+            )
+        )
+    elif rounds:
         parts.append(
             ngettext(
                 "They have left %(num)s open self-assessment round they had not answered.",
