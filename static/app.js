@@ -93,6 +93,26 @@
     }
   });
 
+  // Choosing a person to add to a team chooses the professional role their role in the
+  // organisation suggests, until the user chooses a role themselves.
+  document.addEventListener("change", function (event) {
+    var el = event.target;
+    var form = el.form;
+    var role = form && form.elements.professional_role;
+    if (!role || !role.tagName) {
+      return;
+    }
+    if (el === role) {
+      role.dataset.chosen = "1";
+      return;
+    }
+    var option = el.selectedOptions && el.selectedOptions[0];
+    var suggested = option && option.dataset.professionalRole;
+    if (suggested && !role.dataset.chosen) {
+      role.value = suggested;
+    }
+  });
+
   // A select that saves on change and has consequences for the user (their own role) asks
   // first; declined, it shows its saved value again.
   document.addEventListener("htmx:confirm", function (event) {

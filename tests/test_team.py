@@ -116,7 +116,7 @@ def test_evaluators_cannot_join_a_team(client, login):
     login(leader, org)
 
     page = client.get(f"/indsatser/{intervention.id}").get_data(as_text=True)
-    assert f'<option value="{practitioner.id}">Bo Behandler</option>' in page
+    assert f'data-professional-role="practitioner" value="{practitioner.id}">Bo Behandler</option>' in page
     assert "Eva Evaluator" not in page
     assert "Evaluatorer har kun læseadgang og er ikke med i teams." in page
 
@@ -143,3 +143,21 @@ def test_when_only_evaluators_are_left_the_page_says_why(client, login):
     login(leader, org)
     page = client.get(f"/indsatser/{intervention.id}").get_data(as_text=True)
     assert "Alle i organisationen, der kan være med i et team, er med i dette." in page
+
+
+def test_the_add_form_suggests_the_professional_role_of_each_persons_role(client, login):
+    org = gen_org()
+    leader = gen_user(org, role="leader", name="Anna Leder")
+    gen_user(org, role="authority", name="Morten Myndighed")
+    admin = gen_user(org, role="admin", name="Åse Admin")
+    intervention = gen_intervention(org)
+    db.session.commit()
+    login(leader, org)
+    page = client.get(f"/indsatser/{intervention.id}").get_data(as_text=True)
+    form = page.split('name="user_id"')[1].split("</select>")[0]
+    assert f'<option data-professional-role="leader" value="{leader.id}">Anna Leder' in form
+    assert 'data-professional-role="authority_caseworker"' in form
+    assert f'data-professional-role="" value="{admin.id}">Åse Admin' in form  # says nothing
+    # The first person is chosen, so their suggestion is the role shown (app.js follows).
+    role = page.split('name="professional_role"')[-1].split("</select>")[0]
+    assert '<option selected value="leader">' in role

@@ -19,14 +19,25 @@ def team_of(intervention: Intervention) -> list[TeamMember]:
     return list(db.session.scalars(stmt))
 
 
-def addable_users(intervention: Intervention) -> list[User]:
-    """Members of the intervention's organisation who are not yet on its team.
+# The professional role a member's role in the organisation suggests on the team (an
+# admin's says nothing about their profession).
+PROFESSIONAL_ROLE_OF = {
+    "leader": "leader",
+    "practitioner": "practitioner",
+    "authority": "authority_caseworker",
+    "partner": "partner",
+}
+
+
+def addable_users(intervention: Intervention) -> list[tuple[User, str]]:
+    """Members of the intervention's organisation who are not yet on its team, each with
+    their role in the organisation.
 
     Read-only roles (evaluators) are left out: a team member works in the intervention and
     can be made responsible for cases, which someone who may change nothing cannot be."""
     on_team = select(TeamMember.user_id).where(TeamMember.intervention_id == intervention.id)
     stmt = (
-        select(User)
+        select(User, Membership.role)
         .join(Membership, Membership.user_id == User.id)
         .where(
             Membership.organization_id == intervention.organization_id,
@@ -36,7 +47,7 @@ def addable_users(intervention: Intervention) -> list[User]:
         )
         .order_by(User.name)
     )
-    return list(db.session.scalars(stmt))
+    return [(user, role) for user, role in db.session.execute(stmt)]
 
 
 def is_read_only_member(intervention: Intervention, user_id: object) -> bool:

@@ -5,16 +5,17 @@ from datetime import date
 from flask import Blueprint, abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import func, select
+from wtforms import SelectChoice
 
 from ..access import current_org, get_or_404_for_user, scoped
 from ..cases.service import case_figures, case_lines
 from ..extensions import db
-from ..forms import EmptyForm, choices
+from ..forms import EmptyForm
 from ..models import PROFESSIONAL_ROLES, Intervention, TeamMember
 from ..names import sort_key
 from ..rendering import render_fragment, render_htmx
 from .forms import InterventionForm, TeamMemberEditForm, TeamMemberForm
-from .team import addable_users, is_read_only_member, team_of
+from .team import PROFESSIONAL_ROLE_OF, addable_users, is_read_only_member, team_of
 
 bp = Blueprint("interventions", __name__)
 bp.add_app_template_global(PROFESSIONAL_ROLES, "professional_roles")
@@ -162,8 +163,16 @@ def intervention_restore(intervention_id: int):
 
 
 def _team_form(addable, **kwargs) -> TeamMemberForm:
+    """Each person offered carries the professional role their role in the organisation
+    suggests (app.js sets it when the person is chosen); the first one's is the default."""
     form = TeamMemberForm(**kwargs)
-    form.user_id.choices = choices((u.id, u.name) for u in addable)
+    suggested = [(user, PROFESSIONAL_ROLE_OF.get(role, "")) for user, role in addable]
+    form.user_id.choices = [
+        SelectChoice(user.id, user.name, render_kw={"data-professional-role": suggestion})
+        for user, suggestion in suggested
+    ]
+    if kwargs.get("formdata", True) is None and suggested and suggested[0][1]:
+        form.professional_role.data = suggested[0][1]
     return form
 
 
