@@ -113,6 +113,37 @@
     }
   });
 
+  // A theory-of-change link goes one column to the right: the "to" list offers only the
+  // items of the kind the chosen "from" item links to (the server refuses any other).
+  function offerLinkTargets(source) {
+    var option = source.selectedOptions && source.selectedOptions[0];
+    var kind = option && option.dataset.linksTo;
+    var target = kind && source.form && source.form.elements.target_id;
+    if (!target || !target.options) {
+      return;
+    }
+    var current = target.selectedOptions[0];
+    Array.prototype.forEach.call(target.options, function (o) {
+      o.hidden = o.disabled = o.dataset.kind !== kind;
+    });
+    if (!current || current.disabled) {
+      var first = Array.prototype.find.call(target.options, function (o) { return !o.disabled; });
+      target.value = first ? first.value : "";
+    }
+  }
+
+  function offerAllLinkTargets(root) {
+    (root.querySelectorAll ? root : document).querySelectorAll("select[name=source_id]").forEach(offerLinkTargets);
+  }
+
+  document.addEventListener("change", function (event) {
+    if (event.target.name === "source_id") {
+      offerLinkTargets(event.target);
+    }
+  });
+  document.addEventListener("DOMContentLoaded", function () { offerAllLinkTargets(document); });
+  document.addEventListener("htmx:afterSettle", function (event) { offerAllLinkTargets(event.detail.elt || document); });
+
   // A select that saves on change and has consequences for the user (their own role) asks
   // first; declined, it shows its saved value again.
   document.addEventListener("htmx:confirm", function (event) {

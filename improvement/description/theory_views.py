@@ -3,6 +3,7 @@
 from flask import abort, request
 from flask_babel import gettext as _
 from sqlalchemy import delete, or_, select
+from wtforms import SelectChoice
 
 from ..extensions import db
 from ..forms import choices
@@ -30,14 +31,21 @@ def _link_form(theory: queries.Theory, **kwargs) -> LinkForm:
     form = LinkForm(**kwargs)
     sources = theory.items["activity"] + theory.items["short_term"]
     targets = theory.items["short_term"] + theory.items["long_term"]
-    form.source_id.choices = choices(
-        (i.id, f"{theory.labels[i.id]}: {i.text[:70]}") for i in sources
-    )
-    form.target_id.choices = choices(
-        (i.id, f"{theory.labels[i.id]}: {i.text[:70]}") for i in targets
-    )
+    # Each source names the kind a link from it must reach, each target its own kind, so
+    # app.js offers only the targets one column to the right of the chosen source.
+    form.source_id.choices = [
+        SelectChoice(i.id, _item_label(theory, i), render_kw={"data-links-to": NEXT_KIND[i.kind]})
+        for i in sources
+    ]
+    form.target_id.choices = [
+        SelectChoice(i.id, _item_label(theory, i), render_kw={"data-kind": i.kind}) for i in targets
+    ]
     form.assumption_id.choices = _assumption_choices(theory)
     return form
+
+
+def _item_label(theory: queries.Theory, item) -> str:
+    return f"{theory.labels[item.id]}: {item.text[:70]}"
 
 
 def _assumption_choices(theory: queries.Theory):
