@@ -121,40 +121,91 @@ def theory_sheet(scope: Scope) -> Sheet:
 
 
 def workflows_sheet(scope: Scope) -> Sheet:
+    """Every phase in its order, with its steps; a phase without steps has a row of its own
+    with the step columns empty (as Forandringsteori gives an item without links a row).
+
+    Archived phases come after the others, marked and without a number, steps kept: ratings
+    may name them, and "Kvalitet i kerneelementer" lists those ratings too. The numbers
+    are the places the page shows (gaps left by archiving and moving closed), counted
+    while streaming, so it is still one query.
+    """
     stmt = (
         select(
+            Intervention.id,
             Intervention.name,
-            Phase.position,
+            Phase.id,
             Phase.name,
-            WorkflowStep.position,
+            Phase.description,
+            Phase.archived,
+            WorkflowStep.id,
             WorkflowStep.step,
             WorkflowStep.child,
             WorkflowStep.parents,
             WorkflowStep.professionals,
         )
-        .join(Intervention, WorkflowStep.intervention_id == Intervention.id)
-        .join(Phase, WorkflowStep.phase_id == Phase.id)
-        .where(*in_scope(WorkflowStep, scope))
-        .order_by(Intervention.name, Phase.position, WorkflowStep.position)
+        .select_from(Phase)
+        .join(Intervention, Phase.intervention_id == Intervention.id)
+        .outerjoin(WorkflowStep, WorkflowStep.phase_id == Phase.id)
+        .where(*in_scope(Phase, scope))
+        .order_by(
+            Intervention.name,
+            Intervention.id,
+            Phase.archived,
+            Phase.position,
+            Phase.id,
+            WorkflowStep.position,
+            WorkflowStep.id,
+        )
     )
-    rows = (
-        (name, ppos + 1, phase, spos + 1, step, child, parents, pros)
-        for name, ppos, phase, spos, step, child, parents, pros in _stream(stmt)
-    )
+
+    def rows():
+        intervention = phase = None
+        phase_number = step_number = 0
+        for row in _stream(stmt):
+            iid, name, pid, phase_name, about, archived, sid, step, child, parents, pros = row
+            if iid != intervention:
+                intervention, phase_number = iid, 0
+            if pid != phase:
+                phase, step_number = pid, 0
+                if not archived:
+                    phase_number += 1
+            if sid is not None:
+                step_number += 1
+            yield (
+                name,
+                None if archived else phase_number,
+                phase_name,
+                about or None,
+                bool(archived),
+                step_number if sid is not None else None,
+                step,
+                child,
+                parents,
+                pros,
+            )
+
     return Sheet(
         "Arbejdsgange",
         [
             INTERVENTION,
-            Column("Fase nr.", "int", "Fasens plads i forløbet"),
+            Column("Fase nr.", "int", "Fasens plads i forløbet (tom: arkiveret fase)"),
             Column("Fase", "text", "Forløbets fase, fx opstart, forløb, afslutning"),
-            Column("Trin nr.", "int", "Trinnets plads i fasen"),
-            Column("Trin", "text", "Hvad der sker"),
+            Column("Fasebeskrivelse", "long_text", "Hvad fasen er og indeholder"),
+            Column(
+                "Fase arkiveret",
+                "bool",
+                "Fasen er ikke længere i brug; bevaret, fordi trin og vurderinger kan henvise "
+                "til den. Arkiverede faser står sidst.",
+                "Ja, Nej",
+            ),
+            Column("Trin nr.", "int", "Trinnets plads i fasen (tom: fasen har ingen trin)"),
+            Column("Trin", "text", "Hvad der sker (tom: fasen har ingen trin)"),
             Column("Barnet/den unge", "long_text", "Barnets eller den unges rolle og opgaver"),
             Column("Forældre", "long_text", "Forældrenes rolle og opgaver"),
             Column("Fagpersoner", "long_text", "Fagpersonernes rolle og opgaver"),
         ],
-        rows,
-        empty="Ingen trin i arbejdsgangene registreret.",
+        rows(),
+        empty="Ingen faser i arbejdsgangene registreret.",
     )
 
 
