@@ -24,3 +24,28 @@ def htmx_idle(page) -> None:
     focus while the test types (the browser's own autofocus can land before htmx's, and
     htmx's would then take the field from under a fill) and swapped-in controls work."""
     page.wait_for_function(f"!document.querySelector({_BUSY!r})")
+
+
+# An A4 page's printable width in CSS pixels (210 mm less 2 × 16 mm margins, at 96 px/in):
+# portrait, the narrowest paper the pages are printed on.
+A4_PORTRAIT_WIDTH = 672
+
+
+def print_at_a4_width(page) -> None:
+    """Lay the page out as it prints: print media, at the printable width of A4."""
+    page.set_viewport_size({"width": A4_PORTRAIT_WIDTH, "height": 950})
+    page.emulate_media(media="print")
+
+
+def overflowing(page, selector) -> list[str]:
+    """The elements matched that reach past the page's right edge (or its left)."""
+    return page.evaluate(
+        """(selector) => {
+            const width = document.documentElement.clientWidth;
+            return [...document.querySelectorAll(selector)]
+              .filter((el) => { const r = el.getBoundingClientRect();
+                                return r.left < -0.5 || r.right > width + 0.5; })
+              .map((el) => el.id || el.className || el.tagName);
+        }""",
+        selector,
+    )

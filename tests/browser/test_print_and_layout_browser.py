@@ -8,15 +8,12 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from improvement.extensions import db
-from tests.browser.steps import login
+from tests.browser.steps import A4_PORTRAIT_WIDTH, login, overflowing, print_at_a4_width
 from tests.helpers import gen_intervention, gen_member, gen_org, gen_user
 from tests.pdsa.factories import gen_action_item, gen_cycle, gen_meeting, gen_point
 
 pytestmark = pytest.mark.browser
 
-# An A4 page's printable width in CSS pixels (210 mm less 2 × 16 mm margins, at 96 px/in):
-# portrait, the narrowest paper the pages are printed on.
-A4_PORTRAIT_WIDTH = 672
 LONG_WORD_TITLE = (
     "Fast ugentlig opstartstid – "
     "Forældresamarbejdsudviklingsprojektkoordineringsmødeforberedelsesskemaet"
@@ -68,35 +65,16 @@ def _world():
     return intervention, point, long_title, meeting
 
 
-def _print_at_a4_width(page):
-    page.set_viewport_size({"width": A4_PORTRAIT_WIDTH, "height": 950})
-    page.emulate_media(media="print")
-
-
-def _overflowing(page, selector):
-    """The elements matched that reach past the page's right edge (or its left)."""
-    return page.evaluate(
-        """(selector) => {
-            const width = document.documentElement.clientWidth;
-            return [...document.querySelectorAll(selector)]
-              .filter((el) => { const r = el.getBoundingClientRect();
-                                return r.left < -0.5 || r.right > width + 0.5; })
-              .map((el) => el.id || el.className || el.tagName);
-        }""",
-        selector,
-    )
-
-
 def test_printed_board_fits_the_paper_without_controls(browser_page, live_server, tmp_path):
     intervention, *_ = _world()
     page = browser_page
     login(page, live_server)
     page.goto(f"{live_server}/indsatser/{intervention.id}/tavle")
     page.locator("#standup-panel").wait_for()
-    _print_at_a4_width(page)
+    print_at_a4_width(page)
 
     assert page.locator(".column").count() == 5
-    assert _overflowing(page, ".column, .card, .column-head") == []
+    assert overflowing(page, ".column, .card, .column-head") == []
     assert page.evaluate("document.documentElement.scrollWidth") <= A4_PORTRAIT_WIDTH
     assert page.evaluate(VISIBLE_CONTROLS, CONTROLS) == []
     assert page.locator("#standup-panel").is_hidden()
@@ -113,11 +91,11 @@ def test_printed_overview_shows_every_column(browser_page, live_server):
     login(page, live_server)
     page.goto(f"{live_server}/indsatser/{intervention.id}/udvikling")
     page.locator(".point-table").wait_for()
-    _print_at_a4_width(page)
+    print_at_a4_width(page)
 
     headers = page.locator(".point-table thead th")
     assert headers.count() == 6
-    assert _overflowing(page, ".point-table, .point-table th, .point-table td") == []
+    assert overflowing(page, ".point-table, .point-table th, .point-table td") == []
     for name in ("Mål", "Prøvehandlinger", "Åbne prøvehandlinger"):
         assert page.get_by_role("columnheader", name=name, exact=True).is_visible()
 
@@ -128,13 +106,13 @@ def test_printed_meeting_shows_each_status_as_text(browser_page, live_server):
     login(page, live_server)
     page.goto(f"{live_server}/indsatser/{intervention.id}/moeder/{meeting.id}")
     assert page.locator(".items-table .print-only").first.is_hidden()  # on screen: the select
-    _print_at_a4_width(page)
+    print_at_a4_width(page)
 
     assert page.evaluate(VISIBLE_CONTROLS, CONTROLS) == []
     statuses = page.locator(".items-table .col-status .print-only").all_inner_texts()
     assert statuses == ["Åben", "Åben", "Åben"], statuses
     assert page.locator(".items-table .print-only").first.is_visible()
-    assert _overflowing(page, ".items-table, .items-table td") == []
+    assert overflowing(page, ".items-table, .items-table td") == []
 
 
 def test_printed_point_and_test_pages_have_no_buttons(browser_page, live_server):
@@ -149,7 +127,7 @@ def test_printed_point_and_test_pages_have_no_buttons(browser_page, live_server)
         page.goto(live_server + url)
         page.locator("main h1").wait_for()
         assert page.evaluate(VISIBLE_CONTROLS, CONTROLS) != []  # there is something to hide
-        _print_at_a4_width(page)
+        print_at_a4_width(page)
         assert page.evaluate(VISIBLE_CONTROLS, CONTROLS) == [], url
         assert (
             page.get_by_text("Vis på tavlen").count() == 0

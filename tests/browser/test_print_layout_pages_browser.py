@@ -11,7 +11,7 @@ from datetime import date
 import pytest
 
 from improvement.extensions import db
-from tests.browser.steps import htmx_idle, login
+from tests.browser.steps import htmx_idle, login, overflowing, print_at_a4_width
 from tests.cases.helpers import gen_case, gen_core_element, gen_phase, gen_rating
 from tests.description.factories import gen_description, gen_step
 from tests.helpers import gen_intervention, gen_member, gen_org, gen_user
@@ -19,8 +19,6 @@ from tests.pdsa.factories import gen_cycle, gen_point
 
 pytestmark = pytest.mark.browser
 
-# An A4 page's printable width in CSS pixels (210 mm less 2 × 16 mm margins, at 96 px/in).
-A4_PORTRAIT_WIDTH = 672
 # 1366 × 768 at 150 % zoom, as a projector in a meeting room is often set.
 PROJECTOR = {"viewport": {"width": 911, "height": 512}, "device_scale_factor": 1.5}
 PASTED_LINK = "https://www.example.dk/" + "a" * 150 + "/" + "documentation-reference-" * 5
@@ -77,25 +75,6 @@ def _team(name="Spædbarnsindsats"):
     return intervention, lise
 
 
-def _print_at_a4_width(page):
-    page.set_viewport_size({"width": A4_PORTRAIT_WIDTH, "height": 950})
-    page.emulate_media(media="print")
-
-
-def _overflowing(page, selector):
-    """The elements matched that reach past the page's right edge (or its left)."""
-    return page.evaluate(
-        """(selector) => {
-            const width = document.documentElement.clientWidth;
-            return [...document.querySelectorAll(selector)]
-              .filter((el) => { const r = el.getBoundingClientRect();
-                                return r.left < -0.5 || r.right > width + 0.5; })
-              .map((el) => el.className || el.tagName);
-        }""",
-        selector,
-    )
-
-
 def _projector_page(browser_page, live_server):
     context = browser_page.context.browser.new_context(locale="da-DK", **PROJECTOR)
     page = context.new_page()
@@ -119,10 +98,10 @@ def test_printed_workflows_show_readable_columns_and_no_buttons(browser_page, li
     login(page, live_server)
     page.goto(f"{live_server}/indsatser/{intervention.id}/arbejdsgange")
     assert page.evaluate(VISIBLE, ".row-actions button") != []  # on screen: the buttons
-    _print_at_a4_width(page)
+    print_at_a4_width(page)
 
     assert page.evaluate(VISIBLE, CONTROLS) == []
-    assert _overflowing(page, ".workflow-table, .workflow-table th, .workflow-table td") == []
+    assert overflowing(page, ".workflow-table, .workflow-table th, .workflow-table td") == []
     # Each role's column holds words, not one letter a line.
     for cell in page.locator(".workflow-table tbody td:not(.row-actions)").all():
         assert cell.bounding_box()["width"] > 110, cell.inner_text()
@@ -137,7 +116,7 @@ def test_printed_theory_of_change_shows_the_chosen_assumption_as_text(browser_pa
     login(page, live_server)
     page.goto(f"{live_server}/indsatser/{intervention.id}/forandringsteori")
     page.locator(".toc-links select").first.wait_for()
-    _print_at_a4_width(page)
+    print_at_a4_width(page)
 
     assert page.evaluate(VISIBLE, CONTROLS) == []
     link_row = page.locator(f"#toc-link-{described['link'].id}")
@@ -183,7 +162,7 @@ def test_the_quality_page_fits_a_projector_at_150_percent(browser_page, live_ser
     page.goto(f"{live_server}/indsatser/{intervention.id}/kvalitet")
     page.locator("table.low-list").wait_for()
     assert page.evaluate(NO_SIDEWAYS_SCROLL)
-    assert _overflowing(page, "section.panel") == []
+    assert overflowing(page, "section.panel") == []
 
 
 def test_printed_quality_page_keeps_every_column_and_the_chart_on_the_paper(
@@ -195,13 +174,13 @@ def test_printed_quality_page_keeps_every_column_and_the_chart_on_the_paper(
     page.goto(f"{live_server}/indsatser/{intervention.id}/kvalitet")
     page.locator(".trend-chart canvas").wait_for()
     page.wait_for_function("document.querySelector('.trend-chart canvas').width > 0")
-    _print_at_a4_width(page)
+    print_at_a4_width(page)
 
     headers = page.locator("table.low-list thead th")
     assert headers.count() == 6
-    assert _overflowing(page, "table.low-list, table.low-list th, table.low-list td") == []
+    assert overflowing(page, "table.low-list, table.low-list th, table.low-list td") == []
     assert page.get_by_role("columnheader", name="Vurderet", exact=True).is_visible()
-    assert _overflowing(page, ".trend-chart canvas") == []
+    assert overflowing(page, ".trend-chart canvas") == []
     assert page.evaluate(NO_SIDEWAYS_SCROLL)
 
 
