@@ -7,6 +7,8 @@ reopens one step, to Act: one stray drag must not send a closed test, with its d
 and learning, back to Plan and out of the key figures.
 """
 
+import re
+import unicodedata
 from datetime import UTC, date, datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
@@ -82,3 +84,38 @@ def is_stuck(phase_changed_at: datetime | None, phase: str, now: datetime) -> bo
     if phase_changed_at.tzinfo is None:  # SQLite returns naive UTC datetimes
         phase_changed_at = phase_changed_at.replace(tzinfo=UTC)
     return now - phase_changed_at >= STALE_AFTER
+
+
+# A title that already ends in a number in brackets: "Fælles gennemgang (2)".
+_NUMBERED = re.compile(r"^(?P<base>.*?\S)\s*\((?P<n>\d{1,4})\)$")
+TITLE_MAX = 200
+
+
+def _title_key(title: str) -> str:
+    return unicodedata.normalize("NFC", " ".join(title.split())).casefold()
+
+
+def next_title(title: str, number: int, taken=(), limit: int = TITLE_MAX) -> str:
+    """The title of the next test in a series: the series' title with the test's number in
+    it, "Fælles gennemgang (2)", "(3)", … so tests in a ramp and on the board can be told
+    apart.
+
+    `number` is the new test's place in its series (the parent's series plus one). A title
+    that already ends in a number in brackets has it replaced, not doubled, and the number
+    never goes down ("X (4)" continues as "X (5)" even as the second test of a series).
+    A title in `taken` (the other tests of the development point, say a parallel series
+    of the same name) moves on to the next free number.
+    """
+    title = " ".join(title.split())
+    match = _NUMBERED.match(title)
+    base = title
+    if match:
+        base = match["base"]
+        number = max(number, int(match["n"]) + 1)
+    used = {_title_key(t) for t in taken}
+    while True:
+        suffix = f" ({number})"
+        candidate = base[: limit - len(suffix)].rstrip() + suffix
+        if _title_key(candidate) not in used:
+            return candidate
+        number += 1

@@ -43,6 +43,7 @@ from .rules import (
     is_stuck,
     missing_labels,
     neighbours,
+    next_title,
     reopens_too_far,
 )
 from .texts import BoardTexts
@@ -320,6 +321,37 @@ def cycle_move(intervention_id: int, cycle_id: int):
     return response
 
 
+def _next_cycle(cycle: PdsaCycle) -> PdsaCycle:
+    """The next test in a ramp, built on this one's Act (PDSA: each cycle starts from what
+    the last one decided).
+
+    Its title is the series' title with its number ("… (2)", "… (3)"), its objective the
+    next step decided in Act (the parent's objective if none is written yet). The questions
+    and the data collected carry over, so the tests of a series stay comparable; the
+    prediction, who/what/when/where and the scale belong to the new test and start empty,
+    since a copied prediction or scale would let the test go on without being rethought.
+    """
+    siblings = queries.cycles_of_point(cycle.development_point)
+    by_id = {c.id: c for c in siblings}
+    number, current, seen = 2, cycle, {cycle.id}
+    while current.previous_id in by_id and current.previous_id not in seen:
+        current = by_id[current.previous_id]
+        seen.add(current.id)
+        number += 1
+    return PdsaCycle(
+        organization_id=cycle.organization_id,
+        intervention_id=cycle.intervention_id,
+        development_point_id=cycle.development_point_id,
+        previous_id=cycle.id,
+        title=next_title(cycle.title, number, [c.title for c in siblings]),
+        owner_id=cycle.owner_id,
+        phase="plan",
+        objective=cycle.next_step.strip() or cycle.objective,
+        questions=cycle.questions,
+        data_collection=cycle.data_collection,
+    )
+
+
 @bp.route(f"{PREFIX}/proevehandlinger/<int:cycle_id>/naeste", methods=["POST"])
 def cycle_next(intervention_id: int, cycle_id: int):
     """Adopt or adapt: start the next test pre-filled from this one and linked to it."""
@@ -335,31 +367,26 @@ def cycle_next(intervention_id: int, cycle_id: int):
     if existing:
         nxt = existing[0]
     else:
-        nxt = PdsaCycle(
-            organization_id=cycle.organization_id,
-            intervention_id=cycle.intervention_id,
-            development_point_id=cycle.development_point_id,
-            previous_id=cycle.id,
-            title=cycle.title,
-            owner_id=cycle.owner_id,
-            phase="plan",
-            objective=cycle.objective,
-            questions=cycle.questions,
-            prediction=cycle.prediction,
-            plan_details=cycle.plan_details,
-            scale=cycle.scale,
-            data_collection=cycle.data_collection,
-        )
+        nxt = _next_cycle(cycle)
         db.session.add(nxt)
         db.session.commit()
-        flash(
-            _(
-                "The next test is started from “%(title)s”. Adjust the plan – and the scale, "
-                "if it is time to test with more.",
-                title=cycle.title,
-            ),
-            "success",
-        )
+        if cycle.next_step.strip():
+            message = _(
+                "“%(title)s” is started from “%(parent)s”. Its objective is the next step "
+                "decided there; its questions and data collection are copied. Write this "
+                "test's prediction, who/what/when/where and scale.",
+                title=nxt.title,
+                parent=cycle.title,
+            )
+        else:
+            message = _(
+                "“%(title)s” is started from “%(parent)s”, which has no next step yet: its "
+                "objective, questions and data collection are copied. Write this test's "
+                "prediction, who/what/when/where and scale.",
+                title=nxt.title,
+                parent=cycle.title,
+            )
+        flash(message, "success")
     return redirect(url_for("pdsa.cycle_edit", intervention_id=intervention_id, cycle_id=nxt.id))
 
 
