@@ -116,7 +116,8 @@ def test_evaluators_cannot_join_a_team(client, login):
     login(leader, org)
 
     page = client.get(f"/indsatser/{intervention.id}").get_data(as_text=True)
-    assert f'data-professional-role="practitioner" value="{practitioner.id}">Bo Behandler</option>' in page
+    option = f'data-professional-role="practitioner" value="{practitioner.id}">Bo Behandler<'
+    assert option in page
     assert "Eva Evaluator" not in page
     assert "Evaluatorer har kun læseadgang og er ikke med i teams." in page
 
