@@ -690,6 +690,24 @@
 
   document.addEventListener("DOMContentLoaded", function () { draw(document); });
   document.addEventListener("htmx:afterSettle", function (event) { draw(event.detail.elt || document); });
+  // A board left open overnight prints today's date, not the day it was loaded (Danish
+  // dates in both languages, as the server writes them).
+  window.addEventListener("beforeprint", function () {
+    var now = new Date();
+    var today = [now.getFullYear(), now.getMonth() + 1, now.getDate()].map(function (n) {
+      return String(n).padStart(2, "0");
+    }).join("-");
+    document.querySelectorAll("[data-printed-day]").forEach(function (el) {
+      if (el.dataset.printedDay === today) {
+        return;
+      }
+      var date = now.toLocaleDateString("da-DK", { day: "numeric", month: "long", year: "numeric" });
+      el.textContent = el.textContent.replace(el.dataset.printed, date);
+      el.dataset.printed = date;
+      el.dataset.printedDay = today;
+    });
+  });
+
   // Charts redraw at the paper's size when printed.
   window.addEventListener("beforeprint", function () {
     if (window.Chart) {

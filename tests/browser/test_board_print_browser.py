@@ -85,3 +85,23 @@ def test_printed_presentation_view_has_the_header_instead_of_its_update_time(
         f"Demo Kommune Nord · Intensiv spædbarnsindsats · Udskrevet {danish_day(date.today())}"
     )
     assert page.locator(".board-refreshed").is_hidden()
+
+
+def test_a_board_left_open_overnight_prints_todays_date(browser_page, live_server):
+    intervention, _bo = _world()
+    page = browser_page
+    login(page, live_server)
+    page.goto(f"{live_server}/indsatser/{intervention.id}/tavle")
+    header = page.locator(".board-print-context")
+    # As if the page had been loaded on New Year's Day 2000 and left open since.
+    page.evaluate(
+        """() => {
+            const el = document.querySelector('.board-print-context');
+            el.textContent = el.textContent.replace(el.dataset.printed, '1. januar 2000');
+            el.dataset.printed = '1. januar 2000';
+            el.dataset.printedDay = '2000-01-01';
+            window.dispatchEvent(new Event('beforeprint'));
+        }"""
+    )
+    assert f"Udskrevet {danish_day(date.today())}" in header.text_content()
+    assert "2000" not in header.text_content()

@@ -31,7 +31,7 @@ def danish_day(day: date) -> str:
 
 
 def print_context(body: str) -> str:
-    match = re.search(r'<p class="print-context board-print-context">(.*?)</p>', body, re.S)
+    match = re.search(r'<p class="print-context board-print-context"[^>]*>(.*?)</p>', body, re.S)
     assert match, "the board has no print header"
     return re.sub(r"<[^>]+>", "", match.group(1))
 
