@@ -14,6 +14,7 @@
 """
 
 from functools import wraps
+from urllib.parse import urlsplit
 
 from flask import abort, current_app, g, redirect, request, session, url_for
 from flask_htmx import make_response as htmx_response
@@ -123,12 +124,14 @@ def check_request():
     if is_public_request():
         return None
     if not current_user.is_authenticated:
+        if htmx:
+            # A redirect inside an HTMX swap would put the login page into a fragment; and
+            # after logging in the user goes back to the page, not to the fragment it asked.
+            login_url = url_for("auth.login", next=_page_of_htmx_request())
+            return htmx_response(redirect=login_url)
         login_url = url_for(
             "auth.login", next=request.full_path if request.method == "GET" else None
         )
-        if htmx:
-            # A redirect inside an HTMX swap would put the login page into a fragment.
-            return htmx_response(redirect=login_url)
         return redirect(login_url)
     if current_membership() is None and not _view_flag("access_personal"):
         if not current_user.memberships:
@@ -138,13 +141,13 @@ def check_request():
         abort(403)
     if not _view_flag("access_personal"):
         if request.method not in SAFE_METHODS:
-            _check_page_organisation()
+            check_page_organisation()
         if not can_write() and _writes():
             abort(403)
     return None
 
 
-def _check_page_organisation() -> None:
+def check_page_organisation() -> None:
     """The session holds one organisation for all of the browser's tabs: a tab still showing
     organisation A after a switch to B in another tab would otherwise save into B."""
     claimed = request.headers.get("X-Org") or request.form.get("_org")
@@ -153,6 +156,18 @@ def _check_page_organisation() -> None:
         memberships = {str(m.organization_id): m for m in current_user.memberships}
         page = memberships.get(claimed)
         raise OtherOrganisation(page.organization if page else None)
+
+
+def same_site_path(url: str | None) -> str | None:
+    """The path (and query) of a URL of this site, e.g. the page a request came from."""
+    page = urlsplit(url or "")
+    if page.netloc != request.host or not page.path.startswith("/"):
+        return None
+    return page.path + (f"?{page.query}" if page.query else "")
+
+
+def _page_of_htmx_request() -> str | None:
+    return same_site_path(request.headers.get("HX-Current-URL"))
 
 
 def _writes() -> bool:

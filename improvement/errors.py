@@ -1,7 +1,5 @@
 """Friendly error pages in the app's layout, and in-place messages for HTMX requests."""
 
-from urllib.parse import urlsplit
-
 from flask import Flask, render_template, request, session
 from flask_babel import gettext as _
 from flask_htmx import make_response as htmx_response
@@ -10,7 +8,7 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
-from .access import OtherOrganisation, current_org
+from .access import OtherOrganisation, current_org, same_site_path
 from .extensions import db, htmx
 from .ids import MAX_ID
 from .models import Intervention
@@ -45,14 +43,6 @@ def _other_organisation():
         select(Intervention.organization_id).where(Intervention.id == intervention_id)
     )
     return orgs.get(owner) if owner != session.get("org_id") else None
-
-
-def _same_site_referrer() -> str | None:
-    """The path of the page a plain form was sent from, to open it again after a switch."""
-    referrer = urlsplit(request.referrer or "")
-    if referrer.netloc != request.host or not referrer.path.startswith("/"):
-        return None
-    return referrer.path + (f"?{referrer.query}" if referrer.query else "")
 
 
 def init_app(app: Flask) -> None:
@@ -125,7 +115,7 @@ def init_app(app: Flask) -> None:
             _("You have switched organisation"),
             text,
             switch_back=e.page_org,
-            back_to=_same_site_referrer(),
+            back_to=same_site_path(request.referrer),  # the page a plain form came from
         )
 
     @app.errorhandler(500)

@@ -20,18 +20,53 @@
   });
 
   // A plain form names the organisation its page was shown in, as HTMX requests do by
-  // the body's hx-headers: the server refuses it after a switch in another tab.
+  // the body's hx-headers: the server refuses it after a switch in another tab. Before it
+  // leaves the page, the server is asked whether that still holds, so that a refusal shows
+  // here, beside what was typed, rather than on a page of its own.
   document.addEventListener("submit", function (event) {
     var form = event.target;
     var org = document.body.dataset.org;
-    if (event.defaultPrevented || !org || form.method !== "post" || form.elements._org) {
+    var check = document.body.dataset.orgCheck;
+    if (event.defaultPrevented || !org || form.method !== "post" || form.hasAttribute("hx-post")) {
       return;
     }
-    var field = document.createElement("input");
-    field.type = "hidden";
-    field.name = "_org";
-    field.value = org;
-    form.appendChild(field);
+    if (!form.elements._org) {
+      var field = document.createElement("input");
+      field.type = "hidden";
+      field.name = "_org";
+      field.value = org;
+      form.appendChild(field);
+    }
+    if (!check || form.dataset.orgChecked) {
+      return;
+    }
+    event.preventDefault();
+    var submitter = event.submitter;
+    function send() {
+      form.dataset.orgChecked = "1";
+      if (submitter && submitter.name) {
+        var pressed = document.createElement("input");
+        pressed.type = "hidden";
+        pressed.name = submitter.name;
+        pressed.value = submitter.value;
+        form.appendChild(pressed);
+      }
+      form.submit();
+    }
+    fetch(check, { headers: { "X-Org": org, "HX-Request": "true" }, credentials: "same-origin" })
+      .then(function (response) {
+        if (response.status !== 409) {
+          send();
+          return null;
+        }
+        return response.text().then(function (html) {
+          var box = document.getElementById("messages");
+          box.innerHTML = html;
+          window.htmx.process(box);
+          box.scrollIntoView({ block: "nearest" });
+        });
+      })
+      .catch(send);  // no answer: the server's own check still guards the save
   });
 
   // When the server cannot be reached, say so where messages appear instead of failing silently.
@@ -47,10 +82,11 @@
     }
   });
 
-  // An action that redraws a region (save another card, move an item, cancel) would throw
-  // away text typed into a form in that region and not yet saved: ask first. A form that
-  // came back refused counts as unsaved too, though its fields hold what was typed. Only
-  // the user's own clicks and keys ask: a drag or a projector's timed refresh does not.
+  // An action that redraws a region (save another card, move an item, change a status,
+  // cancel) would throw away text typed into a form in that region and not yet saved: ask
+  // first. A form that came back refused with text in it counts as unsaved too, though its
+  // fields hold what was typed. Only the user's own clicks, keys and choices ask: a drag or
+  // a projector's timed refresh does not.
   function differs(el) {
     if (el.type === "hidden" || el.disabled || el.hasAttribute("hx-post")) {
       return false;
@@ -71,8 +107,16 @@
     if (!writes || /change/.test(form.getAttribute("hx-trigger") || "")) {
       return false;
     }
-    return Boolean(form.querySelector("[aria-invalid='true']")) ||
-      Array.prototype.some.call(form.elements, differs);
+    var refusedWithText = form.querySelector("[aria-invalid='true']") &&
+      Array.prototype.some.call(form.elements, function (el) {
+        return (el.tagName === "TEXTAREA" || (el.tagName === "INPUT" && el.type === "text")) &&
+          el.value.trim() !== "";
+      });
+    return Boolean(refusedWithText) || Array.prototype.some.call(form.elements, differs);
+  }
+
+  function restoreSaved(select) {
+    Array.prototype.forEach.call(select.options, function (o) { o.selected = o.defaultSelected; });
   }
 
   document.addEventListener("htmx:confirm", function (event) {
@@ -80,7 +124,7 @@
     var target = event.detail.target;
     var trigger = event.detail.triggeringEvent;
     var question = document.body.dataset.discardMessage;
-    if (!question || !target || !trigger || !/^(click|submit|keydown)$/.test(trigger.type)) {
+    if (!question || !target || !trigger || !/^(click|submit|keydown|change)$/.test(trigger.type)) {
       return;
     }
     var forms = Array.prototype.slice.call(target.querySelectorAll("form"));
@@ -90,6 +134,10 @@
     var lost = forms.some(function (form) { return form !== elt && holdsUnsavedText(form); });
     if (lost && !window.confirm(question)) {
       event.preventDefault();
+      // A choice that was not sent shows the saved one again.
+      if (trigger.type === "change" && trigger.target.tagName === "SELECT") {
+        restoreSaved(trigger.target);
+      }
     }
   });
 
@@ -107,10 +155,11 @@
       return;
     }
     var option = el.selectedOptions && el.selectedOptions[0];
-    var suggested = option && option.dataset.professionalRole;
-    if (suggested && !role.dataset.chosen) {
-      role.value = suggested;
+    if (!option || option.dataset.professionalRole === undefined || role.dataset.chosen) {
+      return;
     }
+    // A person whose role suggests nothing (an admin) gets the form's own default.
+    role.value = option.dataset.professionalRole || role.dataset.fallback || role.value;
   });
 
   // A theory-of-change link goes one column to the right: the "to" list offers only the
@@ -129,6 +178,8 @@
     if (!current || current.disabled) {
       var first = Array.prototype.find.call(target.options, function (o) { return !o.disabled; });
       target.value = first ? first.value : "";
+      // Chosen by this script, not by the user: nothing typed, nothing to warn about.
+      Array.prototype.forEach.call(target.options, function (o) { o.defaultSelected = o.selected; });
     }
   }
 
@@ -154,6 +205,17 @@
     }
     event.preventDefault();
     Array.prototype.forEach.call(select.options, function (o) { o.selected = o.defaultSelected; });
+  });
+
+  // A message that asks for the next step ("Gem igen") goes once that step has succeeded.
+  document.addEventListener("htmx:afterRequest", function (event) {
+    var xhr = event.detail.xhr;
+    var box = document.getElementById("messages");
+    if (!box || !event.detail.successful || !xhr || event.detail.target === box ||
+        (event.detail.requestConfig && event.detail.requestConfig.verb === "get")) {
+      return;
+    }
+    box.querySelectorAll("[data-transient]").forEach(function (el) { el.remove(); });
   });
 
   // A form submitted twice while its first request is on its way (a double click, Enter
@@ -248,7 +310,8 @@
     }
   });
   window.addEventListener("beforeunload", function (event) {
-    if (unsaved && unsaved.isConnected) {
+    // A form sent after the organisation check (above) is leaving to be saved.
+    if (unsaved && unsaved.isConnected && !unsaved.dataset.orgChecked) {
       event.preventDefault();
       event.returnValue = "";
     }
@@ -315,6 +378,14 @@
     return holder || region;
   }
 
+  // The buttons that open an inline editor (a card's, the Model for Improvement's, the aim's).
+  var EDIT_TRIGGERS = "[hx-get$='/rediger'], [hx-get$='/model'], [hx-get$='/formaal']";
+
+  // A control in a closed <details> (a create form folded away) cannot take focus.
+  function visible(el) {
+    return el && el.getClientRects().length ? el : null;
+  }
+
   function counterpart(root, seen) {
     if (seen.id && document.getElementById(seen.id)) {
       return document.getElementById(seen.id);
@@ -333,7 +404,9 @@
       return;
     }
     var region = swappedRegion(event, seen);
-    var target = region && (counterpart(region, seen) || region.querySelector("[hx-get$='/rediger']"));
+    var target = region && (visible(counterpart(region, seen)) ||
+      visible(region.querySelector(".just-created " + EDIT_TRIGGERS)) ||
+      visible(region.querySelector(EDIT_TRIGGERS)));
     if (!target && region) {
       target = region;
       if (!target.hasAttribute("tabindex")) {
@@ -758,13 +831,21 @@
     if (!form) {
       return;
     }
-    form.querySelector("[name=phase_id]").value = input.dataset.phase;
-    form.querySelector("[name=core_element_id]").value = input.dataset.element;
-    form.querySelector("[name=score]").value = "";
     var text = form.querySelector("textarea[name=comment]");
     // The cell's mark holds its current comment; it is swapped when the cell is rated again.
     var mark = document.querySelector("#mark-" + input.dataset.phase + "-" + input.dataset.element + " .comment-mark");
-    text.value = mark ? mark.dataset.comment : "";
+    var comment = mark ? mark.dataset.comment : "";
+    // A comment being written for another cell is not replaced without asking.
+    var question = document.body.dataset.discardMessage;
+    if (text.value !== text.defaultValue && text.value !== comment && question && !window.confirm(question)) {
+      text.focus();
+      return;
+    }
+    form.querySelector("[name=phase_id]").value = input.dataset.phase;
+    form.querySelector("[name=core_element_id]").value = input.dataset.element;
+    form.querySelector("[name=score]").value = "";
+    text.value = comment;
+    text.defaultValue = comment;  // what the cell holds: unchanged until the user types
     text.focus();
   }
 
@@ -788,7 +869,10 @@
     }
     if (/^[1-5]$/.test(event.key)) {
       event.preventDefault();
-      if (input.value !== event.key) {
+      // The same digit again sends again when the last save failed ("prøv igen").
+      var box = document.getElementById("state-" + input.dataset.phase + "-" + input.dataset.element);
+      var failed = box && box.classList.contains("failed");
+      if (input.value !== event.key || failed) {
         input.value = event.key;
         paint(input);
         input.dispatchEvent(new Event("change", { bubbles: true }));

@@ -23,6 +23,20 @@ def test_pages_require_login(client):
 def test_htmx_request_without_login_redirects_whole_page(client):
     response = client.get("/indsatser", headers={"HX-Request": "true"})
     assert response.headers["HX-Redirect"].startswith("/login")
+    # After logging in, back to the page the request came from, not to its fragment.
+    response = client.get(
+        "/indsatser/1/kerneelementer/1/rediger",
+        headers={
+            "HX-Request": "true",
+            "HX-Current-URL": "http://localhost/indsatser/1/kerneelementer?vis=alle",
+        },
+    )
+    assert response.headers["HX-Redirect"] == ("/login?next=/indsatser/1/kerneelementer?vis%3Dalle")
+    # A page of another site is not followed.
+    response = client.post(
+        "/indsatser", headers={"HX-Request": "true", "HX-Current-URL": "http://evil.example/x"}
+    )
+    assert response.headers["HX-Redirect"] == "/login"
 
 
 def test_login_and_logout(client, app):
@@ -309,6 +323,9 @@ def test_a_session_id_without_the_users_session_epoch_is_not_logged_in(client):
         assert client.get("/indsatser").status_code == 302, session_id
 
 
+HX_ONLY = {"HX-Request": "true"}
+
+
 def _in_two_organisations():
     from improvement.models import Membership
 
@@ -340,8 +357,8 @@ def test_a_write_from_a_tab_of_the_organisation_switched_away_from_is_refused(cl
     assert "Siden hører til Nord, men du har siden skiftet til Syd" in body
     assert "Intet blev gemt." in body
     assert "Skift tilbage til Nord" in body and f'name="org_id" value="{nord.id}"' in body
-    # A plain form says the same with its _org field, on a whole page that offers to go
-    # back to the page it came from, in Nord.
+    # A plain form sent without app.js's check first says the same with its _org field, on
+    # a whole page that offers to go back to the page it came from, in Nord.
     response = client.post(
         "/indsatser",
         data={**data, "_org": str(nord.id)},
@@ -353,6 +370,12 @@ def test_a_write_from_a_tab_of_the_organisation_switched_away_from_is_refused(cl
     assert 'name="next" value="/indsatser?arkiverede=1"' in body
     assert "Skift tilbage til Nord, og åbn siden igen" in body
     assert _interventions() == []
+
+    # app.js asks before a plain form leaves its page (the same check, as a GET).
+    check = client.get("/organisation/kontrol", headers={"X-Org": str(nord.id), **HX_ONLY})
+    assert check.status_code == 409 and "Skift tilbage til Nord" in check.text
+    check = client.get("/organisation/kontrol", headers={"X-Org": str(syd.id), **HX_ONLY})
+    assert check.status_code == 204
 
     # Switched back from the message, the page stays as it is and the same save works.
     response = client.post(

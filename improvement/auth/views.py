@@ -8,7 +8,7 @@ from flask_babel import ngettext
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy import func, select
 
-from ..access import personal, public
+from ..access import check_page_organisation, personal, public
 from ..extensions import db, htmx
 from ..forms import EmptyForm, choices
 from ..models import User
@@ -110,6 +110,15 @@ def logout_everywhere():
         flash(_("You are logged out on every device."), "info")
         return redirect(url_for("auth.login"))
     return redirect(url_for("auth.profile"))
+
+
+@bp.route("/organisation/kontrol")
+@personal
+def organisation_check():
+    """Asked by app.js before a plain form leaves its page: does the page's organisation
+    (X-Org) still hold? If not, the refusal shows on the page, and what was typed stays."""
+    check_page_organisation()
+    return "", 204
 
 
 @bp.route("/organisation", methods=["POST"])

@@ -67,7 +67,11 @@ class TeamMemberForm(BaseForm):
         description=_l("Evaluators read only and are not on teams."),
     )
     professional_role = SelectField(
-        _l("Professional role"), choices=choices(PROFESSIONAL_ROLES), default="practitioner"
+        _l("Professional role"),
+        choices=choices(PROFESSIONAL_ROLES),
+        default="practitioner",
+        # For a person whose role in the organisation suggests none (app.js).
+        render_kw={"data-fallback": "practitioner"},
     )
     in_quality_team = BooleanField(_l("Sits in the quality team"), default=True)
 

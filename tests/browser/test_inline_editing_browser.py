@@ -79,3 +79,35 @@ def test_escape_cancels_an_editor_and_focus_returns_to_its_edit_button(browser_p
     editor.get_by_label("Titel").press("Escape")
     page.locator(f"#point-{first.id}:not(.editing)").wait_for()
     assert db.session.get(DevelopmentPoint, first.id).title == "Fast dagsorden"
+
+
+def test_after_creating_an_item_focus_is_on_the_new_items_edit_button(browser_page, live_server):
+    intervention, _first, _second = _points()
+    page = browser_page
+    login(page, live_server)
+    page.goto(f"{live_server}/indsatser/{intervention.id}/kerneelementer")
+    page.get_by_text("Nyt kerneelement").click()
+    page.get_by_label("Navn").fill("Tæt kontakt")
+    page.get_by_label("Navn").press("Enter")
+    page.locator(".just-created").wait_for()
+    htmx_idle(page)
+    focused = page.evaluate(
+        "[document.activeElement.closest('li')?.className, document.activeElement.textContent]"
+    )
+    assert "just-created" in focused[0] and focused[1] == "Redigér"
+
+
+def test_after_editing_the_model_for_improvement_focus_returns_to_its_edit_button(
+    browser_page, live_server
+):
+    intervention, first, _second = _points()
+    page = browser_page
+    login(page, live_server)
+    page.goto(f"{live_server}/indsatser/{intervention.id}/udvikling/{first.id}")
+    page.locator("#plan").get_by_role("button", name="Redigér").click()
+    page.locator("#plan form").wait_for()
+    htmx_idle(page)
+    page.keyboard.press("Escape")
+    page.locator("#plan form").wait_for(state="detached")
+    htmx_idle(page)
+    assert page.evaluate("document.activeElement.getAttribute('hx-get') || ''").endswith("/model")

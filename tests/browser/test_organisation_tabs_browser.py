@@ -37,10 +37,11 @@ def test_a_tab_left_on_one_organisation_cannot_save_into_the_other(browser_page,
     message.get_by_text("men du har siden skiftet til Demo Syd").wait_for()
     htmx_idle(tab_a)
     assert tab_a.get_by_label("Navn").input_value() == "Tænkt til Nord"
-    # A plain form: a whole page says so.
+    # A plain form: asked before it leaves the page, so the refusal shows beside it.
     progress.locator("label[for='score-20']").click()
+    progress.get_by_label("Hvorfor denne score?").fill("Møderne kører nu fast")
     progress.get_by_role("button", name="Gem score").click()
-    progress.get_by_text("Siden hører til Demo Kommune Nord").wait_for()
+    progress.locator("#messages").get_by_text("Siden hører til Demo Kommune Nord").wait_for()
 
     assert db.session.scalars(select(Intervention.name)).all() == ["Spædbarnsindsats"]
     assert db.session.scalars(select(ProgressScore)).all() == []
@@ -50,5 +51,15 @@ def test_a_tab_left_on_one_organisation_cannot_save_into_the_other(browser_page,
     message.get_by_text("Du arbejder igen i Demo Kommune Nord. Gem igen.").wait_for()
     tab_a.get_by_role("button", name="Opret indsats").click()
     tab_a.get_by_text("Indsatsen Tænkt til Nord er oprettet").wait_for()
+    # Its "save again" message has done its job.
+    message.get_by_text("Du arbejder igen i Demo Kommune Nord").wait_for(state="detached")
     created = db.session.scalars(select(Intervention).where(Intervention.name == "Tænkt til Nord"))
     assert created.one().organization_id == nord.id
+
+    # The plain form's page switches back the same way, its text still there, and saves.
+    progress.get_by_role("button", name="Skift tilbage til Demo Kommune Nord").click()
+    progress.get_by_text("Du arbejder igen i Demo Kommune Nord").wait_for()
+    assert progress.get_by_label("Hvorfor denne score?").input_value() == "Møderne kører nu fast"
+    progress.get_by_role("button", name="Gem score").click()
+    progress.get_by_text("Fremdriftsscoren er gemt.").wait_for()
+    assert [s.note for s in db.session.scalars(select(ProgressScore))] == ["Møderne kører nu fast"]
