@@ -9,6 +9,7 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, HiddenField, SelectChoice, StringField, ValidationError
 
 from .formatting import format_day
+from .names import name_key
 from .validators import no_cpr
 
 # WTForms ships no Danish catalogue. Its built-in messages are listed here so that Babel's
@@ -151,6 +152,26 @@ class VersionedForm(BaseForm):
         for name, field in self._fields.items():
             if name not in ("version", "csrf_token"):
                 field.populate_obj(obj, name)
+
+
+class UniqueNameForm(VersionedForm):
+    """A form whose name must differ from its siblings' (archived ones included) by the rule
+    of names.name_key: an intervention's among the organisation's, a core element's or a
+    phase's among the intervention's (the Excel import matches those by name). The view sets
+    `names_in_use` to the others' (name, archived) before validating."""
+
+    names_in_use: list = []
+    taken_message = ""
+    taken_archived_message = ""
+
+    def validate_name(self, field):
+        key = name_key(field.data)
+        archived = [a for name, a in self.names_in_use if name_key(name) == key]
+        if not archived:
+            return
+        if all(archived):
+            raise ValidationError(self.taken_archived_message)
+        raise ValidationError(self.taken_message)
 
 
 def _blank_as_none(value):

@@ -17,14 +17,13 @@ from wtforms.validators import (
 )
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from ..forms import BaseForm, VersionedForm, choices
+from ..forms import BaseForm, UniqueNameForm, VersionedForm, choices
 from ..interventions.forms import NO_NAMES
 from ..models import (
     CORE_ELEMENT_STATUSES,
     DEVELOPMENT_POINT_KINDS,
     DEVELOPMENT_POINT_STATUSES,
 )
-from ..names import name_key
 
 LONG = Length(max=4000)
 
@@ -38,25 +37,6 @@ class MultiCheckboxField(SelectMultipleField):
         valid = {choice[0] for choice in self.iter_choices()}
         if any(value not in valid for value in self.data or []):
             raise ValidationError(self.gettext("Not a valid choice."))
-
-
-class UniqueNameForm(VersionedForm):
-    """A form whose name must differ from the other items' of the intervention (archived ones
-    included), ignoring case and surrounding whitespace. The view sets `names_in_use` to the
-    others' (name, archived) before validating; the Excel import matches items by name."""
-
-    names_in_use: list = []
-    taken_message = ""
-    taken_archived_message = ""
-
-    def validate_name(self, field):
-        key = name_key(field.data)
-        archived = [a for name, a in self.names_in_use if name_key(name) == key]
-        if not archived:
-            return
-        if all(archived):
-            raise ValidationError(self.taken_archived_message)
-        raise ValidationError(self.taken_message)
 
 
 class CoreElementForm(UniqueNameForm):

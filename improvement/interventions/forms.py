@@ -9,9 +9,8 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, Optional
 
-from ..forms import BaseForm, VersionedForm, choices
+from ..forms import BaseForm, UniqueNameForm, VersionedForm, choices
 from ..models import PROFESSIONAL_ROLES, STATUSES
-from ..names import name_key
 
 NO_NAMES = _l("Write no names or CPR numbers of citizens.")
 
@@ -28,14 +27,9 @@ class StatusField(SelectField):
         super().pre_validate(form)
 
 
-class InterventionForm(VersionedForm):
+class InterventionForm(UniqueNameForm):
     """Create and edit an intervention. For an archived one the view removes `status`
-    (reopening restores the status it had).
-
-    Its name must differ from the organisation's other interventions' (archived ones too),
-    case and spaces aside, by the rule of names.name_key, as UniqueNameForm does for core
-    elements (that class cannot be imported here: description.forms imports this module).
-    The view sets `names_in_use` to the others' (name, archived) before validating."""
+    (reopening restores the status it had). Its name is unique in the organisation."""
 
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
     target_group = TextAreaField(
@@ -48,15 +42,6 @@ class InterventionForm(VersionedForm):
     taken_archived_message = _l(
         "There is already an archived intervention with this name; reopen it instead."
     )
-    names_in_use: list = []
-
-    def validate_name(self, field):
-        key = name_key(field.data)
-        archived = [a for name, a in self.names_in_use if name_key(name) == key]
-        if archived:
-            raise ValidationError(
-                self.taken_archived_message if all(archived) else self.taken_message
-            )
 
 
 class TeamMemberForm(BaseForm):
