@@ -8,10 +8,11 @@ and learning, back to Plan and out of the key figures.
 """
 
 import re
-import unicodedata
 from datetime import UTC, date, datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
+
+from ..names import name_key
 
 PHASE_ORDER = ("plan", "do", "study", "act", "done")
 
@@ -91,10 +92,6 @@ _NUMBERED = re.compile(r"^(?P<base>.*?\S)\s*\((?P<n>\d{1,4})\)$")
 TITLE_MAX = 200
 
 
-def _title_key(title: str) -> str:
-    return unicodedata.normalize("NFC", " ".join(title.split())).casefold()
-
-
 def next_title(title: str, number: int, taken=(), limit: int = TITLE_MAX) -> str:
     """The title of the next test in a series: the series' title with the test's number in
     it, "Fælles gennemgang (2)", "(3)", … so tests in a ramp and on the board can be told
@@ -112,10 +109,10 @@ def next_title(title: str, number: int, taken=(), limit: int = TITLE_MAX) -> str
     if match:
         base = match["base"]
         number = max(number, int(match["n"]) + 1)
-    used = {_title_key(t) for t in taken}
+    used = {name_key(t) for t in taken}
     while True:
         suffix = f" ({number})"
         candidate = base[: limit - len(suffix)].rstrip() + suffix
-        if _title_key(candidate) not in used:
+        if name_key(candidate) not in used:
             return candidate
         number += 1
