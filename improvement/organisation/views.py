@@ -37,7 +37,7 @@ PAGE = "organisation/members.html"
 
 
 def _members() -> list[Membership]:
-    stmt = scoped(Membership).join(Membership.user).options(joinedload(Membership.user))
+    stmt = scoped(Membership).options(joinedload(Membership.user))
     return sorted(db.session.scalars(stmt), key=lambda m: sort_key(m.user.name))
 
 
