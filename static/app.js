@@ -204,7 +204,7 @@
       return;
     }
     event.preventDefault();
-    Array.prototype.forEach.call(select.options, function (o) { o.selected = o.defaultSelected; });
+    restoreSaved(select);
   });
 
   // A message that asks for the next step ("Gem igen") goes once that step has succeeded.
