@@ -85,8 +85,8 @@
   // An action that redraws a region (save another card, move an item, change a status,
   // cancel) would throw away text typed into a form in that region and not yet saved: ask
   // first. A form that came back refused with text in it counts as unsaved too, though its
-  // fields hold what was typed. Only the user's own clicks, keys and choices ask: a drag or
-  // a projector's timed refresh does not.
+  // fields hold what was typed. Only the user's own clicks, keys, choices and drags ask: a
+  // projector's timed refresh does not.
   function differs(el) {
     if (el.type === "hidden" || el.disabled || el.hasAttribute("hx-post")) {
       return false;
@@ -115,6 +115,14 @@
     return Boolean(refusedWithText) || Array.prototype.some.call(form.elements, differs);
   }
 
+  // Sortable's "end" event names the item and its old and new index in the list; after a
+  // move down, the item now at its old index is the one that followed it.
+  function putBack(drop) {
+    var list = drop.from;
+    var after = drop.newIndex < drop.oldIndex ? drop.oldIndex + 1 : drop.oldIndex;
+    list.insertBefore(drop.item, list.children[after] || null);
+  }
+
   function restoreSaved(select) {
     Array.prototype.forEach.call(select.options, function (o) { o.selected = o.defaultSelected; });
   }
@@ -124,7 +132,13 @@
     var target = event.detail.target;
     var trigger = event.detail.triggeringEvent;
     var question = document.body.dataset.discardMessage;
-    if (!question || !target || !trigger || !/^(click|submit|keydown|change)$/.test(trigger.type)) {
+    if (!question || !target || !trigger || !/^(click|submit|keydown|change|end)$/.test(trigger.type)) {
+      return;
+    }
+    // SortableJS fires "end" also for a drag let go where it started: nothing to save.
+    var dragged = trigger.type === "end";
+    if (dragged && trigger.oldIndex === trigger.newIndex) {
+      event.preventDefault();
       return;
     }
     var forms = Array.prototype.slice.call(target.querySelectorAll("form"));
@@ -137,6 +151,10 @@
       // A choice that was not sent shows the saved one again.
       if (trigger.type === "change" && trigger.target.tagName === "SELECT") {
         restoreSaved(trigger.target);
+      }
+      // A drop that was not sent goes back to its place.
+      if (dragged) {
+        putBack(trigger);
       }
     }
   });

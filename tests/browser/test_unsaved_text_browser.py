@@ -124,3 +124,59 @@ def test_a_comment_being_written_is_not_replaced_by_another_cells(browser_page, 
     page.locator(f"#cell-{phase.id}-{first.id}").press("c")
     assert len(questions) == 1  # declined: the text being written stays
     assert comment.input_value() == "Makkerparret var ikke etableret"
+
+
+def _drag_core_element(page, source_index, onto_index):
+    handles = page.locator("#core-elements .drag-handle")
+    source = handles.nth(source_index).bounding_box()
+    target = page.locator("#core-elements .item-card").nth(onto_index).bounding_box()
+    page.mouse.move(source["x"] + 5, source["y"] + 5)
+    page.mouse.down()
+    page.mouse.move(target["x"] + 20, target["y"] + 10, steps=20)
+    page.mouse.up()
+
+
+def _core_titles(page):
+    return page.locator("#core-elements .item-title").all_text_contents()
+
+
+def test_a_drag_asks_before_typed_text_is_lost_and_a_declined_drop_goes_back(
+    browser_page, live_server
+):
+    intervention, _leader = _team()
+    for n, name in enumerate(["Første", "Anden", "Tredje"]):
+        gen_core_element(intervention, name, position=n)
+    db.session.commit()
+    page = browser_page
+    login(page, live_server)
+    questions, answers = [], [False, True]
+    page.on(
+        "dialog",
+        lambda d: (questions.append(d.message), d.accept() if answers.pop(0) else d.dismiss()),
+    )
+    page.goto(f"{live_server}/indsatser/{intervention.id}/kerneelementer")
+    page.get_by_text("Nyt kerneelement").click()
+    page.get_by_label("Navn").fill("Fælles sprog")
+    posts = []
+    page.on("request", lambda r: posts.append(r.url) if r.method == "POST" else None)
+
+    # Let go where it started: nothing to save, nothing asked.
+    _drag_core_element(page, 1, 1)
+    _drag_core_element(page, 2, 0)
+    assert len(questions) == 1
+    htmx_idle(page)
+    # Declined: the card is back in its place, nothing was sent, the text is still there.
+    assert _core_titles(page) == ["Første", "Anden", "Tredje"]
+    assert posts == []
+    assert page.get_by_label("Navn").input_value() == "Fælles sprog"
+
+    # Accepted: the drop is saved.
+    _drag_core_element(page, 2, 0)
+    page.wait_for_function(
+        "document.querySelectorAll('#core-elements .item-title')[0].textContent === 'Tredje'"
+    )
+    htmx_idle(page)
+    assert len(questions) == 2
+    assert _core_titles(page) == ["Tredje", "Første", "Anden"]
+    page.reload()
+    assert _core_titles(page) == ["Tredje", "Første", "Anden"]
