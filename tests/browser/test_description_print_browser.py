@@ -70,6 +70,12 @@ def test_template_core_elements_run_on_inside_their_section(browser_page, live_s
         "avoid"
     )
     assert first.locator("h3").evaluate("(el) => getComputedStyle(el).breakAfter") == "avoid"
+    # Its heading is the head of its table, which Chromium prints again above the
+    # paragraphs that go on at the next page.
+    assert first.locator("thead h3").evaluate(
+        "(el) => getComputedStyle(el.closest('thead')).display"
+    ) == ("table-header-group")
+    assert first.locator("tbody tr").count() == 4  # description, why, focus, practice
 
 
 def test_printed_heading_names_the_version_just_published(browser_page, live_server):
