@@ -12,6 +12,7 @@ from .access import OtherOrganisation, current_org, same_site_path
 from .extensions import db, htmx
 from .ids import MAX_ID
 from .models import Intervention
+from .validators import CPR_MESSAGE, CprRefused
 
 
 def _message_response(status: int, title: str, text: str, **extra):
@@ -117,6 +118,13 @@ def init_app(app: Flask) -> None:
             switch_back=e.page_org,
             back_to=same_site_path(request.referrer),  # the page a plain form came from
         )
+
+    @app.errorhandler(CprRefused)
+    def cpr_refused(_e):
+        # The database session's last guard: a path that skipped the forms' own CPR check
+        # gets the same answer as a form would, and nothing of the request is saved.
+        db.session.rollback()
+        return _message_response(422, _("Nothing was saved"), str(CPR_MESSAGE))
 
     @app.errorhandler(500)
     def server_error(_e):

@@ -98,9 +98,26 @@ def read_upload(filename: str, data: bytes) -> Upload:
 CPR_MASK = "••••••-••••"
 
 
-def _masked(text: str) -> str:
+def _masked(value) -> str:
     """The cell as shown in the error list: never the CPR-shaped part itself."""
-    return CPR_PATTERN.sub(CPR_MASK, normalised(text.strip()))
+    if not isinstance(value, str):
+        return CPR_MASK
+    return CPR_PATTERN.sub(CPR_MASK, normalised(value.strip()))
+
+
+def _cpr_shaped(value) -> bool:
+    """A text cell with a CPR number in it, or a whole number that is one. Excel keeps
+    0102031234 typed into a number cell as 102031234 (and shows it as 010203-1234 when the
+    cell is formatted "000000-0000", as CPR columns often are), so the number is also
+    read with its leading zero put back."""
+    if isinstance(value, str):
+        return contains_cpr(value)
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return False
+    if isinstance(value, float) and not value.is_integer():
+        return False
+    number = int(value)
+    return 0 < number < 10**10 and contains_cpr(f"{number:010d}")
 
 
 def _column_name(sheet: str, rows: list[tuple], r: int, c: int) -> str:
@@ -130,7 +147,7 @@ def parse_sheets(sheets: dict[str, list[tuple]]) -> Upload:
                             row=r,
                         )
                     )
-                if isinstance(value, str) and contains_cpr(value):
+                if _cpr_shaped(value):
                     column = _column_name(name, rows, r, c)
                     cpr.append(RowError(name, r, column, _masked(value), str(CPR_MESSAGE)))
     if cpr:
@@ -153,10 +170,7 @@ def parse_sheets(sheets: dict[str, list[tuple]]) -> Upload:
 
 
 def _without_cpr(rows: list[tuple]) -> list[tuple]:
-    return [
-        tuple(_masked(v) if isinstance(v, str) and contains_cpr(v) else v for v in row)
-        for row in rows
-    ]
+    return [tuple(_masked(v) if _cpr_shaped(v) else v for v in row) for row in rows]
 
 
 def only_new_errors(errors: list[RowError], known: list[RowError]) -> list[RowError]:

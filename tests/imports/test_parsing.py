@@ -352,6 +352,38 @@ def test_every_cpr_shaped_cell_is_reported_at_once_and_masked():
     assert upload.ratings[2].values["Forløbskode"] == "••••••-••••"
 
 
+def test_a_cpr_number_typed_as_a_number_is_reported_and_masked():
+    # Excel keeps 1502031234 typed into a cell as a number, and 0102031234 as 102031234
+    # (shown as 010203-1234 under the number format "000000-0000").
+    upload = parse_sheets(
+        {
+            RATINGS_SHEET: [
+                HEADER_R,
+                ("A-1", "Opstart", "Tæt kontakt", 3, None, 1502031234),
+                ("A-1", "Opstart", "Tæt kontakt", 3, None, 102031234.0),
+                (1502031234, "Opstart", "Tæt kontakt", 3, None, None),
+                # Whole numbers that are no CPR number, and a score, pass.
+                ("A-1", "Opstart", "Tæt kontakt", 4, None, 3213991234),
+                ("A-1", "Opstart", "Tæt kontakt", 4, None, 12345678),
+                ("A-1", "Opstart", "Tæt kontakt", 4, None, 102031234.5),
+            ]
+        }
+    )
+    cells = [(e.row, e.column, e.value) for e in upload.errors]
+    assert cells == [
+        (2, "Kommentar", "••••••-••••"),
+        (3, "Kommentar", "••••••-••••"),
+        (4, "Forløbskode", "••••••-••••"),
+    ]
+    assert [r.values["Kommentar"] for r in upload.ratings[:2]] == ["••••••-••••"] * 2
+    assert upload.ratings[2].values["Forløbskode"] == "••••••-••••"
+    assert [r.values["Kommentar"] for r in upload.ratings[3:]] == [
+        3213991234,
+        12345678,
+        102031234.5,
+    ]
+
+
 def test_a_cpr_shaped_cell_gets_no_second_error_but_other_cells_do():
     upload = parse_sheets(
         {RATINGS_SHEET: [HEADER_R, ("0102031234", "Ukendt", "Tæt kontakt", 3, None, None)]}

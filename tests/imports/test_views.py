@@ -424,6 +424,43 @@ def test_every_cpr_shaped_cell_is_listed_with_the_other_errors_and_nothing_is_sa
     assert counts() == (0, 0)
 
 
+def test_a_cpr_number_in_a_number_cell_is_refused_in_place_not_a_server_error(world, login):
+    client = login(world["leader"], world["org"])
+    data = xlsx(
+        ratings=[
+            RATING_HEADER,
+            ["FH-1", "Opstart", "Tæt kontakt", 4, datetime(2026, 2, 1), 1502031234],
+            ["FH-1", "Opstart", "Tæt kontakt", 3, datetime(2026, 2, 2), 102031234],
+        ]
+    )
+    response = upload(client, world, data)
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert html.count("Det ligner et CPR-nummer") == 2
+    assert "1502031234" not in html and "102031234" not in html
+    assert counts() == (0, 0)
+
+
+def test_cpr_text_that_gets_past_the_import_is_stopped_by_the_database_guard(
+    world, login, monkeypatch
+):
+    # Should a future check miss one, the session's guard still refuses it, with the same
+    # message in place of a server error, and nothing of the upload is saved.
+    monkeypatch.setattr("improvement.imports.parsing._cpr_shaped", lambda _value: False)
+    client = login(world["leader"], world["org"])
+    data = xlsx(
+        ratings=[
+            RATING_HEADER,
+            ["FH-1", "Opstart", "Tæt kontakt", 4, datetime(2026, 2, 1), "Fin dag"],
+            ["FH-1", "Opstart", "Tæt kontakt", 3, datetime(2026, 2, 2), "Mor 010203-1234"],
+        ]
+    )
+    response = upload(client, world, data)
+    assert response.status_code == 422
+    assert "Det ligner et CPR-nummer" in response.get_data(as_text=True)
+    assert counts() == (0, 0)
+
+
 def test_cpr_text_in_a_side_sheet_of_an_otherwise_empty_workbook_is_reported(world, login):
     client = login(world["leader"], world["org"])
     data = xlsx(ratings=[RATING_HEADER], extra={"Noter": [["010203-1234"]]})
