@@ -393,6 +393,9 @@ class RoundInfo:
 @dataclass(frozen=True)
 class AnswerContext:
     rounds: dict = field(default_factory=dict)  # name → RoundInfo
+    # Set for an importer who may enter only their own answers (lower case e-mail); None
+    # for a leader or administrator, who enters paper answers on the respondents' behalf.
+    own_email: str | None = None
 
 
 @dataclass(frozen=True)
@@ -429,6 +432,14 @@ def check_answers(
             error(RESPONDENT, _("Fill in the respondent's e-mail."))
         elif info is not None and email not in info.respondents:
             error(RESPONDENT, _("This person is not invited to answer the round."))
+        elif ctx.own_email is not None and email != ctx.own_email:
+            error(
+                RESPONDENT,
+                _(
+                    "You can import only your own answers. A leader or an administrator "
+                    "enters answers on another respondent's behalf."
+                ),
+            )
         if not statement:
             error(STATEMENT, _("Fill in the statement."))
         elif info is not None and statement not in info.statements:

@@ -89,7 +89,7 @@ def statements_by_instrument(instrument_ids: set[int]) -> dict[int, list[Assessm
     return grouped
 
 
-def answer_context(intervention: Intervention) -> AnswerContext:
+def answer_context(intervention: Intervention, own_email: str | None = None) -> AnswerContext:
     rounds = rounds_with_details(intervention)
     statements = statements_by_instrument({r.instrument_id for r in rounds})
     infos = {}
@@ -105,7 +105,7 @@ def answer_context(intervention: Intervention) -> AnswerContext:
             statements={s.text.strip(): s.id for s in statements[round_.instrument_id]},
             answers=answers,
         )
-    return AnswerContext(rounds=infos)
+    return AnswerContext(rounds=infos, own_email=own_email)
 
 
 def _local_day(moment: datetime) -> date:

@@ -159,8 +159,9 @@ GUIDE = [
     (
         ANSWERS_SHEET,
         RESPONDENT,
-        "E-mail på en inviteret respondent, som har svaret på papir; lederen indtaster på "
-        "vedkommendes vegne.",
+        "E-mail på en inviteret respondent, som har svaret på papir; en leder eller "
+        "administrator indtaster på vedkommendes vegne. Andre kan kun importere deres egne "
+        "svar.",
     ),
     (ANSWERS_SHEET, STATEMENT, "Udsagnet, ordret som i rundens version af spørgeskemaet."),
     (

@@ -4,7 +4,7 @@ from flask import Blueprint, abort, current_app, request, send_file
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ..access import can_write, get_or_404_for_user
+from ..access import can_write, current_role, get_or_404_for_user
 from ..cases.service import is_team_member
 from ..exports.views import XLSX
 from ..extensions import db
@@ -17,6 +17,10 @@ from .parsing import Refused, check_answers, check_ratings, only_new_errors, rea
 bp = Blueprint("imports", __name__)
 
 PAGE = "imports/page.html"
+
+# The template's guide: answers given on paper are entered by the leader on the
+# respondent's behalf. Anyone else who writes imports only their own answers.
+PROXY_ROLES = frozenset({"admin", "leader"})
 
 
 class UploadForm(BaseForm):
@@ -108,8 +112,9 @@ def import_upload(intervention_id: int):
             ),
         )
     ratings, errors = check_ratings(parsed.ratings or [], service.rating_context(intervention))
+    own_email = None if current_role() in PROXY_ROLES else current_user.email.lower()
     answers, answer_errors = check_answers(
-        parsed.answers or [], service.answer_context(intervention)
+        parsed.answers or [], service.answer_context(intervention, own_email)
     )
     # Every CPR-shaped cell is one error, beside the other rows' errors, all in one go.
     errors = parsed.errors + only_new_errors(errors + answer_errors, parsed.errors)

@@ -8,7 +8,7 @@ from openpyxl import Workbook, load_workbook
 from sqlalchemy import func, select
 
 from improvement.extensions import db
-from improvement.models import AssessmentAnswer, CoreElementRating
+from improvement.models import AssessmentAnswer, CoreElementRating, User
 from tests.assessments.helpers import gen_respondent, gen_round, shared_instrument
 from tests.cases.helpers import gen_case, gen_core_element, gen_phase, gen_rating
 from tests.helpers import gen_intervention, gen_member, gen_org, gen_user
@@ -488,3 +488,29 @@ def test_ratings_are_imported_only_by_a_member_of_the_team(world, login):
     )
     assert upload(client, world, answers_only).status_code == 200
     assert counts() == (0, 1)
+
+
+def test_only_a_leader_or_administrator_imports_answers_on_anothers_behalf(world, login):
+    # bo@example.test answered on paper; a colleague who is no leader may not enter (or
+    # overwrite) Bo's answers, but Bo may import Bo's own.
+    bo = db.session.scalar(select(User).where(User.email == "bo@example.test"))
+    colleague = gen_user(world["org"], role="practitioner", name="Kim Kollega")
+    db.session.commit()
+    answers = xlsx(
+        answers=[ANSWER_HEADER, ["Baseline", "bo@example.test", world["s1"], "I høj grad"]]
+    )
+
+    response = upload(login(colleague, world["org"]), world, answers)
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert "Du kan kun importere dine egne svar" in html
+    assert "Respondent (e-mail)" in html
+    assert counts() == (0, 0)
+
+    assert upload(login(bo, world["org"]), world, answers).status_code == 200
+    assert counts() == (0, 1)
+    # The leader enters paper answers for others, as the template's guide says.
+    changed = xlsx(
+        answers=[ANSWER_HEADER, ["Baseline", "bo@example.test", world["s1"], "Ved ikke"]]
+    )
+    assert upload(login(world["leader"], world["org"]), world, changed).status_code == 200
