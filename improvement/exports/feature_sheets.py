@@ -54,7 +54,7 @@ from .sheets import INTERVENTION, Scope, _labels, _stream, _translated, in_scope
 from .workbook import Column, Sheet
 from .xlsx import ColorScale, Radar
 
-HIDDEN_ROLE = "(skjult: én respondent i rollen)"
+HIDDEN_ROLE = "(skjult: for få i rollen)"
 # Rounds drawn in the radar chart of "Selvevaluering pr. element".
 RADAR_ROUNDS = 6
 
@@ -390,7 +390,16 @@ def _no_answers(closed: _ClosedRounds) -> str:
     """Why the long form has no rows: it has a row per answer of a closed round."""
     if not closed.rounds:
         return "Ingen lukkede runder (åbne runders svar kommer først med, når runden lukkes)."
-    return f"Ingen svar: {_rounds(len(closed.rounds))}, ingen af dem besvaret."
+    if not any(closed.respondents.values()):
+        return f"Ingen svar: {_rounds(len(closed.rounds))}, ingen af dem besvaret."
+    return f"Ingen svar at vise: {_too_few(len(closed.rounds))}"
+
+
+def _too_few(count: int) -> str:
+    return (
+        f"{_rounds(count)} besvaret af færre end {MIN_GROUP_SIZE} respondenter (én persons "
+        "svar vises ikke)."
+    )
 
 
 def _unscored(closed: _ClosedRounds, rounds: list[AssessmentRound]) -> str:
@@ -420,6 +429,22 @@ def _intervention_names(ids) -> dict[int, str]:
     )
 
 
+def hidden_roles(counts: Counter) -> set:
+    """The roles whose answers are exported without the role, from the number of respondents
+    per role: a role that one person answered in would name that person, and if the hidden
+    rows would then still be one person's, the smallest other role is hidden with it (as the
+    results page's complementary suppression does), so hidden rows are never one person's."""
+    hidden = {role for role, n in counts.items() if n < MIN_GROUP_SIZE or not role}
+    others = [(n, _role_order(role), role) for role, n in counts.items() if role not in hidden]
+    if others and sum(counts[role] for role in hidden) == 1:
+        hidden.add(min(others)[2])
+    return hidden
+
+
+def _role_order(role: str) -> int:
+    return list(RESPONDENT_ROLES).index(role) if role in RESPONDENT_ROLES else len(RESPONDENT_ROLES)
+
+
 def assessment_sheet(scope: Scope) -> Sheet:
     """Long form: one row per answer of a closed round (open rounds are still private)."""
     closed = _closed_rounds(scope)
@@ -431,15 +456,20 @@ def assessment_sheet(scope: Scope) -> Sheet:
         .where(AssessmentRespondent.round_id.in_(round_ids))
         .group_by(AssessmentRespondent.round_id, AssessmentRespondent.role, AssessmentRespondent.id)
     )
-    # Respondents with at least one answer, per round and role; a role is only named
-    # where more than one answered.
-    roles = _translated(RESPONDENT_ROLES)
+    # Respondents with at least one answer, per round and role.
+    counts: dict[int, Counter] = defaultdict(Counter)
+    for round_id, role in db.session.execute(answered):
+        counts[round_id][role] += 1
+    label = _translated(RESPONDENT_ROLES)
     shown_role = {
-        (round_id, role): roles(role) if count > 1 and role else HIDDEN_ROLE
-        for (round_id, role), count in Counter(
-            tuple(row) for row in db.session.execute(answered)
-        ).items()
+        (round_id, role): HIDDEN_ROLE if role in hidden else label(role)
+        for round_id, by_role in counts.items()
+        for hidden in [hidden_roles(by_role)]
+        for role in by_role
     }
+    # A round that fewer than two answered is left out: its rows would be one person's.
+    few = [r for r in round_ids if 0 < counts[r].total() < MIN_GROUP_SIZE]
+    round_ids = [r for r in round_ids if counts[r].total() >= MIN_GROUP_SIZE]
     # Half a million rows: they are read as numbers and named from lookups made once, so
     # the statement texts and names are not sent and decoded on every row.
     instrument_ids = {r.instrument_id for r in rounds}
@@ -475,12 +505,14 @@ def assessment_sheet(scope: Scope) -> Sheet:
         .join(Intervention, AssessmentRound.intervention_id == Intervention.id)
         .join(AssessmentStatement, AssessmentAnswer.statement_id == AssessmentStatement.id)
         .where(AssessmentRound.id.in_(round_ids))
+        # Each statement's answers sorted by the answer, not by who gave it, so that no run
+        # of rows is one person's answers.
         .order_by(
             Intervention.name,
             AssessmentRound.id,
-            AssessmentRespondent.id,
             AssessmentStatement.element,
             AssessmentStatement.position,
+            AssessmentAnswer.value,
         )
     )
 
@@ -507,7 +539,10 @@ def assessment_sheet(scope: Scope) -> Sheet:
             Column(
                 "Respondentens rolle",
                 "text",
-                "Rollen; skjult hvor kun én i rollen svarede",
+                "Rollen; skjult hvor kun én i rollen svarede, og da også den mindste anden "
+                "rolle, så de skjulte rækker aldrig er én persons svar. Rækkerne står pr. "
+                "udsagn, ordnet efter svaret, ikke pr. person; runder med færre end to "
+                "respondenter er udeladt",
                 _labels(RESPONDENT_ROLES),
             ),
             Column(
@@ -526,6 +561,7 @@ def assessment_sheet(scope: Scope) -> Sheet:
         ],
         rows(),
         empty=_no_answers(closed),
+        note=f"Udeladt: {_too_few(len(few))}" if few and round_ids else "",
     )
 
 

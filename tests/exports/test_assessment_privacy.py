@@ -1,0 +1,71 @@
+"""The exported self-assessment answers never show one person's answers as such: the
+role of a lone respondent is hidden together with the smallest other role, rows run per
+statement rather than per person, and a round with a single respondent is left out."""
+
+from collections import Counter
+from io import BytesIO
+
+from openpyxl import load_workbook
+
+from improvement.exports.feature_sheets import HIDDEN_ROLE, hidden_roles
+from improvement.exports.service import build_export, scope_for
+from improvement.extensions import db
+from tests.assessments.helpers import answer_all, gen_respondent, gen_round, setup_team
+from tests.helpers import gen_user
+
+
+def test_a_lone_role_is_hidden_with_the_smallest_other():
+    # One leader: hidden, and then the smallest other role too (the caseworkers, 2 < 3).
+    assert hidden_roles(Counter(leader=1, practitioner=3, authority=2)) == {
+        "leader",
+        "authority",
+    }
+    # Equal sizes: the one first in the roles' order goes with it.
+    assert hidden_roles(Counter(leader=1, practitioner=2, authority=2)) == {
+        "leader",
+        "practitioner",
+    }
+    # Two lone roles hide each other: the hidden rows are two people's.
+    assert hidden_roles(Counter(leader=1, authority=1, practitioner=4)) == {"leader", "authority"}
+    assert hidden_roles(Counter(practitioner=2, authority=3)) == set()
+    # Nobody else to hide it among: the round is left out of the sheet altogether.
+    assert hidden_roles(Counter(leader=1)) == {"leader"}
+
+
+def _rows(org):
+    workbook = load_workbook(BytesIO(build_export(scope_for(org, "test")).read()))
+    return list(workbook["Selvevaluering"].iter_rows(min_row=2, values_only=True))
+
+
+def test_the_exported_answers_name_no_lone_respondent_and_run_per_statement(app):
+    org, intervention, instrument, users, _members = setup_team()
+    p3 = gen_user(org, role="practitioner", name="Per Praktiker")
+    closed = gen_round(intervention, instrument, "Efterår", status="closed")
+    # One leader, three practitioners, one caseworker: leader and caseworker are hidden
+    # together; the practitioners are named.
+    for key, role, value in [
+        ("leader", "leader", "high"),
+        ("p1", "practitioner", "some"),
+        ("p2", "practitioner", "little"),
+        ("caseworker", "authority", "none"),
+    ]:
+        answer_all(
+            gen_respondent(closed, users[key], role), instrument, dict.fromkeys(range(1, 12), value)
+        )
+    answer_all(gen_respondent(closed, p3, "practitioner"), instrument, {1: "high"})
+    # A round only the leader answered would be the leader's answers under any label.
+    alone = gen_round(intervention, instrument, "Forår", status="closed")
+    answer_all(gen_respondent(alone, users["leader"], "leader"), instrument, {1: "high"})
+    db.session.commit()
+
+    rows = _rows(org)
+    assert {row[1] for row in rows} == {"Efterår"}
+    assert {row[2] for row in rows} == {"Medarbejdere", HIDDEN_ROLE}
+    hidden = [row for row in rows if row[2] == HIDDEN_ROLE]
+    assert len(hidden) == 2 * len(instrument.statements)  # the leader's and the caseworker's
+    # The rows of each statement follow each other, the answers in order: no run of rows
+    # is one respondent's answers to statement after statement.
+    statements = [row[5] for row in rows]
+    assert statements == sorted(statements, key=statements.index)
+    first = [row for row in rows if row[5] == statements[0]]
+    assert len(first) == 5
