@@ -128,7 +128,11 @@ def test_closed_case_is_refused(client, login, team):
     # A comment sent from a page opened before the case was closed says why, too.
     response = _comment(client, team, "Familien aflyste.", score="3")
     assert response.status_code == 422
-    assert "Forløbet er afsluttet" in response.get_data(as_text=True)
+    html = response.get_data(as_text=True)
+    assert "Forløbet er afsluttet" in html
+    # The comment typed is shown beside the refusal, to copy.
+    assert "Din kommentar blev ikke gemt" in html
+    assert '<textarea id="comment-unsaved" readonly rows="4">Familien aflyste.</textarea>' in html
     assert _rows() == []
 
 
