@@ -74,6 +74,18 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(404)
     def not_found(_e):
+        if htmx:
+            # A click or a save on a page already shown: what it acted on was there when
+            # the page was drawn, so most likely someone deleted it since.
+            return _message_response(
+                404,
+                _("No longer there"),
+                _(
+                    "What you were working on no longer exists; someone may have deleted it "
+                    "meanwhile. Nothing was saved, and what you typed is still on the page. "
+                    "Reload the page to see it as it is now."
+                ),
+            )
         return _message_response(
             404,
             _("Page not found"),

@@ -382,3 +382,15 @@ def test_printed_overview_shows_the_team_without_controls(client, login):
     assert '<td class="row-actions no-print">' in team
     assert '<form class="add-member no-print"' in team
     assert '<span class="print-only">Myndighedssagsbehandler</span>' in team
+
+
+def test_a_click_on_something_deleted_meanwhile_says_so_in_place(client, login):
+    # An HTMX request from a page already shown: the item was there when it was drawn.
+    org, user = setup_user()
+    login(user, org)
+    response = client.get("/indsatser/999999", headers={"HX-Request": "true"})
+    assert response.status_code == 404
+    assert response.headers["HX-Retarget"] == "#messages"
+    body = response.get_data(as_text=True)
+    assert "Findes ikke længere" in body
+    assert "en anden kan have slettet det i mellemtiden" in body

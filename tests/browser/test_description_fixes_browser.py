@@ -42,7 +42,7 @@ def test_drag_after_someone_added_a_core_element_shows_the_saved_order(browser_p
     alert.wait_for()
     htmx_idle(page)
     assert alert.text_content().strip() == CHANGED
-    assert "Siden findes ikke" not in page.locator("#messages").inner_text()
+    assert "Findes ikke længere" not in page.locator("#messages").inner_text()
     assert _titles(page) == ["Første", "Anden", "Tredje"]
     # Dragged again on the list as it is now, it is saved and the message goes.
     handles = page.locator("#core-elements .drag-handle")
