@@ -1,6 +1,7 @@
 """Core elements, development points, phases with workflow steps, and item history."""
 
 from flask import Blueprint, abort, request
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from ..extensions import db
@@ -136,6 +137,14 @@ def core_element_edit(intervention_id: int, core_element_id: int):
     form.names_in_use = queries.names_in_use(CoreElement, intervention, exclude_id=element.id)
     if not form.validate_on_submit():
         return render_fragment(CORE, "card_form", 422, form=form, **ctx)
+    if element.archived:
+        form.form_errors.append(
+            _(
+                "Someone archived this core element meanwhile, so nothing was saved. Your "
+                "text is still here: restore the element (under the archived ones) to save it."
+            )
+        )
+        return render_fragment(CORE, "card_form", 409, form=form, **ctx)
     if form.is_stale(element):
         form.refuse_stale(element, theirs_shown=True)
         return render_fragment(CORE, "card_form", 409, form=form, conflict=True, **ctx)
@@ -409,6 +418,14 @@ def phase_edit(intervention_id: int, phase_id: int):
     form.names_in_use = queries.names_in_use(Phase, phase.intervention, exclude_id=phase.id)
     if not form.validate_on_submit():
         return render_fragment(FLOWS, "phase_head_form", 422, phase=phase, form=form)
+    if phase.archived:
+        form.form_errors.append(
+            _(
+                "Someone archived this phase meanwhile, so nothing was saved. Your text is "
+                "still here: restore the phase (under the archived ones) to save it."
+            )
+        )
+        return render_fragment(FLOWS, "phase_head_form", 409, phase=phase, form=form)
     if form.is_stale(phase):
         form.refuse_stale(phase, theirs_shown=True)
         return render_fragment(FLOWS, "phase_head_form", 409, phase=phase, form=form, conflict=True)

@@ -109,6 +109,48 @@ def test_core_element_invalid_and_stale(client, login):
     assert element.name == "Deres version"
 
 
+def test_an_edit_of_a_core_element_or_phase_archived_meanwhile_is_refused_with_the_text(
+    client, login
+):
+    org, user, intervention = setup()
+    element = gen_core_element(intervention, name="Tæt kontakt")
+    phase = gen_phase(intervention, "Opstart")
+    db.session.commit()
+    login(user, org)
+    # Someone archives both while the editors are open, and saves again after the
+    # conflict: the version the forms now carry is the archived one.
+    element.archived = phase.archived = True
+    db.session.commit()
+    response = client.post(
+        f"{base(intervention)}/kerneelementer/{element.id}/rediger",
+        data=pre(
+            f"ce{element.id}",
+            {
+                "name": "Tæt kontakt",
+                "description": "Min nye tekst",
+                "status": "potential",
+                "version": str(element.version),
+            },
+        ),
+        headers=HX,
+    )
+    assert response.status_code == 409
+    body = response.get_data(as_text=True)
+    assert "En anden har arkiveret kerneelementet i mellemtiden" in body
+    assert "Min nye tekst" in body
+    response = client.post(
+        f"{base(intervention)}/arbejdsgange/faser/{phase.id}/rediger",
+        data=pre(f"phase{phase.id}", {"name": "Nyt navn", "version": str(phase.version)}),
+        headers=HX,
+    )
+    assert response.status_code == 409
+    body = response.get_data(as_text=True)
+    assert "En anden har arkiveret fasen i mellemtiden" in body and "Nyt navn" in body
+    db.session.refresh(element)
+    db.session.refresh(phase)
+    assert (element.description, phase.name) == ("", "Opstart")
+
+
 def test_core_element_archive_reorder_move_and_template(client, login):
     org, user, intervention = setup()
     a = gen_core_element(intervention, name="A", position=0)
