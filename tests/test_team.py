@@ -104,6 +104,11 @@ def test_stale_member_edit_is_409(client, login):
     )
     assert response.status_code == 409
     assert db.session.get(TeamMember, member.id).professional_role == "leader"
+    # Said once, and truly: the row shows what is saved, and choosing again replaces it.
+    body = response.get_data(as_text=True)
+    assert body.count("En anden har ændret rækken i mellemtiden") == 1
+    assert "Din tekst" not in body
+    assert '<option value="leader" selected>' in body
 
 
 def test_evaluators_cannot_join_a_team(client, login):

@@ -214,7 +214,14 @@ def team_member_edit(intervention_id: int, member_id: int):
     if not form.validate_on_submit():
         status = 422
     elif form.is_stale(member):
-        form.refuse_stale(member)
+        # The row saves on change and is drawn again from what is saved: the choice made
+        # is not kept in it, so say so rather than "your text is in the form".
+        form.form_errors.append(
+            _(
+                "Someone else changed this row meanwhile, so your choice was not saved. The "
+                "row now shows what they saved; choose again to replace it."
+            )
+        )
         status = 409
     else:
         form.populate_obj(member)
