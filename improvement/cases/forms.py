@@ -205,6 +205,10 @@ class FollowUpForm(BaseForm):
     held_on = DateField(_l("Follow-up held on"), validators=[DataRequired()])
 
 
+# A rating's comment, in the grid and in the Excel import alike.
+COMMENT_MAX_LENGTH = 2000
+
+
 class RatingForm(BaseForm):
     """One cell of the grid. Without `comment` the cell's comment is kept."""
 
@@ -212,7 +216,9 @@ class RatingForm(BaseForm):
     core_element_id = IntegerField(validators=[DataRequired()])
     score = StringField(_l("Rating"))
     comment = TextAreaField(
-        _l("Comment: why did we deviate?"), validators=[Length(max=2000)], description=NO_NAMES
+        _l("Comment: why did we deviate?"),
+        validators=[Length(max=COMMENT_MAX_LENGTH)],
+        description=NO_NAMES,
     )
 
 

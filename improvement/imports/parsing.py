@@ -17,6 +17,7 @@ from flask_babel import gettext as _
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
+from ..cases.forms import COMMENT_MAX_LENGTH
 from ..names import name_key
 from ..validators import CPR_MESSAGE, CPR_PATTERN, contains_cpr, normalised
 
@@ -152,6 +153,7 @@ def parse_sheets(sheets: dict[str, list[tuple]]) -> Upload:
                     cpr.append(RowError(name, r, column, _masked(value), str(CPR_MESSAGE)))
     if cpr:
         sheets = {name: _without_cpr(rows) for name, rows in sheets.items()}
+    _refuse_renamed(sheets)
     upload = Upload(errors=cpr)
     if RATINGS_SHEET in sheets:
         upload.ratings = _rows(RATINGS_SHEET, sheets[RATINGS_SHEET], RATING_COLUMNS)
@@ -167,6 +169,27 @@ def parse_sheets(sheets: dict[str, list[tuple]]) -> Upload:
             )
         )
     return upload
+
+
+def _refuse_renamed(sheets: dict[str, list[tuple]]) -> None:
+    """A data sheet is found by its name. One renamed in Excel would be passed over in
+    silence, its rows not imported: a sheet with a data sheet's columns under another name
+    refuses the file and says which name to give it back."""
+    for name, columns in ((RATINGS_SHEET, RATING_COLUMNS), (ANSWERS_SHEET, ANSWER_COLUMNS)):
+        if name in sheets:
+            continue
+        for title, rows in sheets.items():
+            header = {_text(v) for v in rows[0]} if rows else set()
+            if set(columns) <= header:
+                raise Refused(
+                    _(
+                        "The sheet “%(found)s” has the columns of the sheet “%(name)s” but "
+                        "another name, so its rows would not be imported. Rename it "
+                        "“%(name)s” and import the file again.",
+                        found=title,
+                        name=name,
+                    )
+                )
 
 
 def _without_cpr(rows: list[tuple]) -> list[tuple]:
@@ -363,6 +386,15 @@ def check_ratings(
                 ),
             )
         comment = _text(v[COMMENT])
+        if len(comment) > COMMENT_MAX_LENGTH:
+            error(
+                COMMENT,
+                _(
+                    "The comment is %(length)d characters long; at most %(max)d are allowed.",
+                    length=len(comment),
+                    max=COMMENT_MAX_LENGTH,
+                ),
+            )
         if len(errors) == before:
             valid.append(
                 RatingRow(

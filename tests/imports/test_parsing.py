@@ -396,3 +396,17 @@ def test_a_cpr_shaped_cell_gets_no_second_error_but_other_cells_do():
 def test_a_formula_still_refuses_the_whole_file_even_beside_cpr_text():
     with pytest.raises(Refused):
         parse_sheets({RATINGS_SHEET: [HEADER_R, ("A-1", "Opstart", "=A1", 3, None, "010203-1234")]})
+
+
+def test_a_renamed_data_sheet_refuses_the_file_and_names_the_name_to_give_it():
+    with pytest.raises(Refused) as refused:
+        parse_sheets(
+            {
+                "Kvalitet": [HEADER_R, ("A-1", "Opstart", "Tæt kontakt", 3, None, None)],
+                ANSWERS_SHEET: [("Runde", "Respondent (e-mail)", "Udsagn", "Svar")],
+            }
+        )
+    assert "Kvalitet" in str(refused.value) and RATINGS_SHEET in str(refused.value)
+    # A sheet of notes beside the template's sheets is no data sheet.
+    upload = parse_sheets({RATINGS_SHEET: [HEADER_R], "Noter": [("Husk", "mødet")]})
+    assert upload.ratings == []

@@ -514,3 +514,20 @@ def test_only_a_leader_or_administrator_imports_answers_on_anothers_behalf(world
         answers=[ANSWER_HEADER, ["Baseline", "bo@example.test", world["s1"], "Ved ikke"]]
     )
     assert upload(login(world["leader"], world["org"]), world, changed).status_code == 200
+
+
+def test_a_comment_longer_than_the_grid_allows_is_an_error_at_its_cell(world, login):
+    client = login(world["leader"], world["org"])
+    data = xlsx(
+        ratings=[
+            RATING_HEADER,
+            ["FH-1", "Opstart", "Tæt kontakt", 4, datetime(2026, 2, 1), "Lang " * 1280],
+        ]
+    )
+    response = upload(client, world, data)
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert "Kommentaren er 6399 tegn lang; højst 2000 er tilladt." in html
+    # The error table shows the start of the cell, not all of it.
+    assert "Lang " * 50 not in html
+    assert counts() == (0, 0)
