@@ -127,12 +127,19 @@ class Counts:
         return self.ratings_created + self.answers_created + self.answers_changed
 
 
-def add_ratings(intervention: Intervention, rows: list[RatingRow], rater_id: int, counts: Counts):
+def add_ratings(
+    intervention: Intervention,
+    rows: list[RatingRow],
+    rater_id: int,
+    counts: Counts,
+    now: datetime | None = None,
+):
     """Append the ratings that are not already there (same cell, score, day and comment)."""
     existing = {
         (r.case_id, r.phase_id, r.core_element_id, r.score, _local_day(r.rated_at), r.comment)
         for r in cases_service.ratings_of_intervention(intervention)
     }
+    now = now or datetime.now(UTC)
     # Oldest first, so the latest row of a cell is also its latest date.
     for row in sorted(rows, key=lambda r: (r.day, r.row)):
         key = (row.case_id, row.phase_id, row.core_element_id, row.score, row.day, row.comment)
@@ -151,8 +158,10 @@ def add_ratings(intervention: Intervention, rows: list[RatingRow], rater_id: int
                 rater_id=rater_id,
                 # Noon in Denmark keeps the day the same in every time zone the app shows;
                 # stored as UTC, like every moment (SQLite keeps the digits, not the zone).
-                rated_at=datetime(
-                    row.day.year, row.day.month, row.day.day, 12, tzinfo=LOCAL
+                # Today's noon may not have come yet: then now, so that a correction made
+                # in the grid after the import is the later rating, as it is.
+                rated_at=min(
+                    datetime(row.day.year, row.day.month, row.day.day, 12, tzinfo=LOCAL), now
                 ).astimezone(UTC),
             )
         )

@@ -2,12 +2,15 @@
 
 from datetime import date, datetime
 from io import BytesIO
+from zoneinfo import ZoneInfo
 
 import pytest
 from openpyxl import Workbook, load_workbook
 from sqlalchemy import func, select
 
 from improvement.extensions import db
+from improvement.imports.parsing import RatingRow
+from improvement.imports.service import Counts, add_ratings
 from improvement.models import AssessmentAnswer, CoreElementRating, User
 from tests.assessments.helpers import gen_respondent, gen_round, shared_instrument
 from tests.cases.helpers import gen_case, gen_core_element, gen_phase, gen_rating
@@ -531,3 +534,26 @@ def test_a_comment_longer_than_the_grid_allows_is_an_error_at_its_cell(world, lo
     # The error table shows the start of the cell, not all of it.
     assert "Lang " * 50 not in html
     assert counts() == (0, 0)
+
+
+def test_a_rating_dated_today_imported_before_noon_is_not_dated_ahead_of_a_later_correction(
+    world,
+):
+    # Imported at 09:00 Danish time, dated today: stored at 09:00, not at noon, so a
+    # correction in the grid at 10:00 is the later (current) rating of the cell.
+    local = ZoneInfo("Europe/Copenhagen")
+    nine = datetime(2026, 3, 2, 9, tzinfo=local)
+    row = RatingRow(
+        2, world["case"].id, world["phase"].id, world["element"].id, 4, date(2026, 3, 2), ""
+    )
+    earlier = RatingRow(
+        3, world["case"].id, world["phase"].id, world["element"].id, 3, date(2026, 3, 1), ""
+    )
+    add_ratings(world["intervention"], [row, earlier], world["leader"].id, Counts(), now=nine)
+    db.session.commit()
+    stored = sorted(
+        db.session.scalars(select(CoreElementRating.rated_at)),
+        key=lambda moment: moment.replace(tzinfo=None),
+    )
+    as_local = [m.replace(tzinfo=m.tzinfo or ZoneInfo("UTC")).astimezone(local) for m in stored]
+    assert [(m.day, m.hour) for m in as_local] == [(1, 12), (2, 9)]
