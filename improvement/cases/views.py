@@ -400,6 +400,33 @@ def _rating_target(case: Case, form: RatingForm):
     return phase, element
 
 
+def _rated_meanwhile(previous: CoreElementRating | None) -> bool:
+    """Whether someone else rated the cell after the page was drawn: the page sends the
+    newest rating id it showed (`seen`). One's own newer rating (another tab) is no
+    conflict; a request without `seen` is not checked."""
+    seen = parse_id(request.form.get("seen", ""))
+    if previous is None or "seen" not in request.form or previous.rater_id == current_user.id:
+        return False
+    return seen is None or previous.id > seen
+
+
+def _rated_meanwhile_message(previous: CoreElementRating, form: RatingForm) -> str:
+    name = previous.rater.name if previous.rater else _("someone else")
+    if "comment" in request.form:
+        return _(
+            "%(name)s rated this cell %(score)d meanwhile (see the grid), so your comment "
+            "was not saved. It is still here: save again to replace theirs.",
+            name=name,
+            score=previous.score,
+        )
+    return _(
+        "%(name)s rated this cell %(score)d meanwhile, so yours was not saved. Type it "
+        "again to replace theirs.",
+        name=name,
+        score=previous.score,
+    )
+
+
 def _save_rating(case: Case, form: RatingForm):
     """Validate and append a rating row. Returns (status, message, rating)."""
     phase, element = _rating_target(case, form)
@@ -427,6 +454,8 @@ def _save_rating(case: Case, form: RatingForm):
             CoreElementRating.is_latest,
         )
     ).first()
+    if _rated_meanwhile(previous):
+        return 409, _rated_meanwhile_message(previous, form), previous
     raw = form.score.data
     values = service.scale_values()
     if raw == "" and "comment" in request.form:
@@ -486,13 +515,27 @@ def rating_save(intervention_id: int, case_id: int):
             422, " ".join(messages), form.phase_id.data, form.core_element_id.data
         )
     status, message, rating = _save_rating(case, form)
+    if status == 409:
+        # The cell learns the rating it now holds: its mark, and the id a second try
+        # sends, which then replaces it.
+        return render_fragment(
+            DETAIL,
+            ["cell_state", "cell_seen", "comment_mark"],
+            409,
+            state="failed",
+            message=message,
+            r=rating,
+            cell_oob=True,
+            phase_id=rating.phase_id,
+            element_id=rating.core_element_id,
+        )
     if status != 200:
         return _cell_response(status, message, form.phase_id.data, form.core_element_id.data)
     # Out of band: the history gains the new row, the cell's comment mark and the comment
     # list follow the new rating, and the grid's live region tells a screen reader.
     return render_fragment(
         DETAIL,
-        ["cell_state", "comment_mark", "grid_status", "comment_list", "history"],
+        ["cell_state", "cell_seen", "comment_mark", "grid_status", "comment_list", "history"],
         **_detail_context(
             case,
             oob=True,
@@ -520,6 +563,12 @@ def rating_comment(intervention_id: int, case_id: int):
         if status == 200:
             context = _detail_context(case, comment_saved=rating, oob=True)
             return render_fragment(DETAIL, ["comment_panel", "grid", "history"], **context)
+        if status == 409:
+            # The grid shows their rating; the panel, drawn again, sends it as seen, so
+            # the same save now replaces it.
+            context = _detail_context(case, comment_form=form, oob=True)
+            form.form_errors.append(message)
+            return render_fragment(DETAIL, ["comment_panel", "grid"], 409, **context)
         form.form_errors.append(message)
     return render_fragment(
         DETAIL, "comment_panel", status, **_detail_context(case, comment_form=form)

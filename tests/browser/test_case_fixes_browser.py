@@ -7,9 +7,9 @@ import pytest
 from sqlalchemy import select
 
 from improvement.extensions import db
-from improvement.models import CaseFollowUp
+from improvement.models import CaseFollowUp, CoreElementRating
 from tests.browser.steps import htmx_idle, login
-from tests.cases.helpers import gen_case
+from tests.cases.helpers import gen_case, gen_core_element, gen_phase, gen_rating
 from tests.helpers import gen_intervention, gen_member, gen_org, gen_user
 
 pytestmark = pytest.mark.browser
@@ -61,3 +61,42 @@ def test_remove_a_follow_up_after_confirming(browser_page, live_server):
     held = page.locator("#followups .followup-list li")
     assert held.count() == 1 and held.first.inner_text().startswith("15.08.2026")
     assert "15. februar 2027" in page.locator("#followups").inner_text()
+
+
+def test_a_cell_someone_else_rated_meanwhile_says_so_and_the_same_digit_then_replaces_it(
+    browser_page, live_server
+):
+    org = gen_org("Demo Kommune Nord")
+    user = gen_user(org, role="practitioner", email="behandler@nord.example")
+    colleague = gen_user(org, role="practitioner", name="Frederik Friis")
+    intervention = gen_intervention(org, name="Intensiv spædbarnsindsats")
+    gen_member(intervention, user)
+    gen_member(intervention, colleague)
+    phase = gen_phase(intervention, "Opstart")
+    element = gen_core_element(intervention, "Tidlig tilstedeværelse")
+    case = gen_case(intervention, "SP-2026-071", start=date(2026, 1, 5))
+    db.session.commit()
+    page = browser_page
+    login(page, live_server, "behandler@nord.example")
+    page.goto(f"{live_server}/indsatser/{intervention.id}/forloeb/{case.id}")
+    # Meanwhile, in the colleague's browser, the cell gets a 5.
+    gen_rating(case, phase, element, 5, rater=colleague)
+    db.session.commit()
+
+    cell = page.locator(f"#cell-{phase.id}-{element.id}")
+    state = page.locator(f"#state-{phase.id}-{element.id}")
+    cell.focus()
+    page.keyboard.press("2")
+    state.get_by_text("Frederik Friis har vurderet cellen til 5 i mellemtiden").wait_for()
+    htmx_idle(page)
+    assert _scores() == [5]
+    # The same digit again: now knowingly, it replaces the colleague's rating.
+    page.keyboard.press("2")
+    state.get_by_text("Gemt").wait_for()
+    htmx_idle(page)
+    assert _scores() == [5, 2]
+
+
+def _scores():
+    db.session.expire_all()
+    return list(db.session.scalars(select(CoreElementRating.score).order_by(CoreElementRating.id)))

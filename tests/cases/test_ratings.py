@@ -1,5 +1,6 @@
 """The rating grid: one cell saved per request, refused outside the rules, history kept."""
 
+import re
 from datetime import date
 from html import unescape
 
@@ -435,3 +436,76 @@ def test_grid_shows_the_latest_dated_rating_even_when_an_older_one_came_later(cl
     assert f'{cell} value="4"' in html
     assert _comment(client, team, "Drøftet på mødet").status_code == 200
     assert [r.score for r in _rows()] == [4, 2, 4]
+
+
+def _seen(html, team):
+    """The rating id the cell's hidden `seen` field holds in a page or an answer."""
+    cell = f"seen-{team.phases[0].id}-{team.elements[0].id}"
+    return re.search(rf'id="{cell}" name="seen" value="(\d+)"', html).group(1)
+
+
+def test_a_cell_rated_by_someone_else_meanwhile_is_not_overwritten_unseen(client, login, team):
+    # Both open the case while the cell holds Birgitte's 4.
+    login(team.practitioner, team.org)
+    assert _rate(client, team, 4, seen="0").status_code == 200
+    page = client.get(f"/indsatser/{team.intervention.id}/forloeb/{team.case.id}")
+    seen = _seen(page.get_data(as_text=True), team)
+    assert seen == str(_rows()[0].id)
+    # Birgitte changes it to 5; Frederik, still seeing 4, types 2.
+    assert _rate(client, team, 5, seen=seen).status_code == 200
+    login(team.colleague, team.org)
+    response = _rate(client, team, 2, seen=seen)
+    assert response.status_code == 409
+    html = unescape(response.get_data(as_text=True))
+    assert "Birgitte Bach har vurderet cellen til 5 i mellemtiden, så din blev ikke gemt." in html
+    assert 'class="cell-state failed"' in html
+    assert [r.score for r in _rows()] == [4, 5]
+    # The answer brings the cell's current rating: typed again, Frederik's 2 replaces it.
+    now = _seen(html, team)
+    assert now == str(_rows()[1].id) and 'hx-swap-oob="true"' in html
+    assert _rate(client, team, 2, seen=now).status_code == 200
+    assert [r.score for r in _rows()] == [4, 5, 2]
+    # One's own newer rating (another tab) is no conflict.
+    assert _rate(client, team, 3, seen=seen).status_code == 200
+
+
+def test_a_comment_over_someone_elses_newer_rating_is_refused_with_the_text_kept(
+    client, login, team
+):
+    login(team.practitioner, team.org)
+    page = client.get(f"/indsatser/{team.intervention.id}/forloeb/{team.case.id}")
+    assert 'name="seen" value="0"' in page.get_data(as_text=True)
+    assert _rate(client, team, 4, comment="Mors forklaring").status_code == 200
+    login(team.colleague, team.org)
+    response = client.post(
+        f"/indsatser/{team.intervention.id}/forloeb/{team.case.id}/kommentar",
+        data={
+            "phase_id": str(team.phases[0].id),
+            "core_element_id": str(team.elements[0].id),
+            "score": "",
+            "comment": "Fars forklaring",
+            "seen": "0",
+        },
+        headers=HX,
+    )
+    assert response.status_code == 409
+    html = unescape(response.get_data(as_text=True))
+    assert "Birgitte Bach har vurderet cellen til 4 i mellemtiden (se skemaet)" in html
+    assert "Fars forklaring" in html
+    assert [r.comment for r in _rows()] == ["Mors forklaring"]
+    # The panel now carries the newest rating: saving again replaces the comment.
+    newest = str(_rows()[0].id)
+    assert f'name="seen" value="{newest}"' in html
+    response = client.post(
+        f"/indsatser/{team.intervention.id}/forloeb/{team.case.id}/kommentar",
+        data={
+            "phase_id": str(team.phases[0].id),
+            "core_element_id": str(team.elements[0].id),
+            "score": "",
+            "comment": "Fars forklaring",
+            "seen": newest,
+        },
+        headers=HX,
+    )
+    assert response.status_code == 200
+    assert [r.comment for r in _rows()] == ["Mors forklaring", "Fars forklaring"]
