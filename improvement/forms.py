@@ -1,5 +1,6 @@
 """Form base classes: CSRF, Danish validation messages and the CPR guard on every text field."""
 
+import json
 import re
 from datetime import date
 
@@ -150,8 +151,58 @@ class VersionedForm(BaseForm):
     def populate_obj(self, obj) -> None:
         # The version is the database's to bump (version_id_col), never the form's to set.
         for name, field in self._fields.items():
-            if name not in ("version", "csrf_token"):
+            if name not in ("version", "csrf_token", "base"):
                 field.populate_obj(obj, name)
+
+
+def _comparable(value) -> str:
+    """A field's value as two saves compare it: dates by day, text without the browser's
+    CR before each newline and without surrounding space."""
+    if isinstance(value, date):
+        return value.isoformat()
+    return "" if value is None else str(value).replace("\r\n", "\n").strip()
+
+
+class MergingForm(VersionedForm):
+    """A VersionedForm that merges a save made meanwhile instead of replacing it: the form
+    carries the values it was drawn with (`base`), so a field only the other person changed
+    keeps their value, a field only this user changed takes this user's, and only a field
+    both changed is a conflict. For records two people edit at once as a matter of course
+    (the meeting: its minutes in one browser, decisions added at the board in another)."""
+
+    base = HiddenField()
+
+    def _merged_names(self, obj) -> list[str]:
+        return [
+            name
+            for name in self._fields
+            if name not in ("version", "csrf_token", "base") and hasattr(obj, name)
+        ]
+
+    def remember_base(self, obj) -> None:
+        """Carry `obj`'s saved values as the ones this form starts from."""
+        values = {name: _comparable(getattr(obj, name)) for name in self._merged_names(obj)}
+        self.base.data = json.dumps(values)
+
+    def merge(self, obj) -> list[str]:
+        """Take the other person's value into each field only they changed since the form
+        was drawn; return the names of the fields both changed, differently. Without a base
+        (a form drawn before the base was carried) every differing field counts as both."""
+        try:
+            base = json.loads(self.base.data or "")
+        except ValueError:
+            base = None
+        clashes = []
+        for name in self._merged_names(obj):
+            field, saved = self._fields[name], getattr(obj, name)
+            mine, theirs = _comparable(field.data), _comparable(saved)
+            if mine == theirs:
+                continue
+            if not isinstance(base, dict) or (mine != base.get(name) and theirs != base.get(name)):
+                clashes.append(name)
+            elif mine == base.get(name):
+                field.data, field.raw_data = saved, []
+        return clashes
 
 
 class UniqueNameForm(VersionedForm):

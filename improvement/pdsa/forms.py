@@ -6,7 +6,7 @@ from wtforms import DateField, RadioField, SelectField, StringField, TextAreaFie
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from ..formatting import format_day
-from ..forms import BaseForm, VersionedForm, choices
+from ..forms import BaseForm, MergingForm, VersionedForm, choices
 from ..interventions.forms import NO_NAMES
 from ..models import ACT_DECISIONS, MEETING_KINDS, PROGRESS_SCALE
 from .rules import missing_labels
@@ -139,7 +139,7 @@ class CycleForm(VersionedForm):
         return str(PDSA_PHASES.get(self.phase, self.phase))
 
 
-class MeetingForm(VersionedForm):
+class MeetingForm(MergingForm):
     kind = SelectField(
         _l("Kind of meeting"), choices=choices(MEETING_KINDS), default="quality_team"
     )

@@ -569,16 +569,33 @@ def meeting_edit(intervention_id: int, meeting_id: int):
     meeting = _child(Meeting, meeting_id, intervention_id)
     ctx = {"meeting": meeting, "intervention": meeting.intervention}
     if request.method == "GET":
-        return render_htmx(MEETING_EDIT, "meeting_form", form=MeetingForm(obj=meeting), **ctx)
+        form = MeetingForm(obj=meeting)
+        form.remember_base(meeting)
+        return render_htmx(MEETING_EDIT, "meeting_form", form=form, **ctx)
     form = MeetingForm()
     if not form.validate_on_submit():
         return render_htmx(MEETING_EDIT, "meeting_form", 422, form=form, **ctx)
-    if form.is_stale(meeting):
-        form.refuse_stale(meeting, theirs_shown=True)
-        return render_htmx(MEETING_EDIT, "meeting_form", 409, form=form, conflict=True, **ctx)
+    merged = form.is_stale(meeting)
+    if merged:
+        # The minutes are written while decisions are added at the board: a save meanwhile
+        # is merged field by field, and only a field both changed is asked about.
+        clashes = form.merge(meeting)
+        if clashes:
+            form.refuse_stale(meeting, theirs_shown=True)
+            form.form_errors[-1] = _(
+                "Someone else saved this meeting while you were editing and changed the same "
+                "fields: %(fields)s. Your text is kept there, with theirs beside it; what only "
+                "they changed is already in the form. Save again to keep yours.",
+                fields=", ".join(str(form[name].label.text) for name in clashes),
+            )
+            form.remember_base(meeting)
+            return render_htmx(MEETING_EDIT, "meeting_form", 409, form=form, conflict=True, **ctx)
     form.populate_obj(meeting)
     db.session.commit()
-    flash(_("The meeting is saved."), "success")
+    if merged:
+        flash(_("The meeting is saved, with the changes someone else saved meanwhile."), "success")
+    else:
+        flash(_("The meeting is saved."), "success")
     return redirect(
         url_for("pdsa.meeting_detail", intervention_id=intervention_id, meeting_id=meeting.id)
     )

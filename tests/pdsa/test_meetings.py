@@ -2,6 +2,7 @@
 
 import re
 from datetime import date, timedelta
+from html import unescape
 
 from sqlalchemy import select
 
@@ -140,7 +141,7 @@ def test_meeting_edit_conflict_shows_their_version_and_saving_again_overwrites(c
     response = client.post(url, data=mine)
     assert response.status_code == 409
     body = response.get_data(as_text=True)
-    assert body.count("Din tekst er bevaret i formularen") == 1
+    assert body.count("En anden har gemt mødet, mens du redigerede, og ændret de samme felter") == 1
     assert "genindlæs" not in body.lower()
     assert "Mine noter" in body and "Min beslutning" in body
     their = body[body.index("Gemt i mellemtiden") :]
@@ -230,3 +231,59 @@ def test_standup_panel_on_the_board(client, login):
     assert old_item.status == "done" and old_item.closed_in_meeting_id == standup.id
     db.session.refresh(standup)
     assert standup.decision_list == ["Skemaet tages i brug"]
+
+
+def _base(html: str) -> str:
+    field = re.search(r'<input[^>]*name="base"[^>]*>', html).group(0)
+    return unescape(re.search(r'value="([^"]*)"', field).group(1))
+
+
+def test_a_save_meanwhile_is_merged_field_by_field(client, login):
+    # The note-taker edits the minutes while the leader adds a decision at the board.
+    org, user, intervention = meeting_world()
+    meeting = gen_meeting(intervention, notes="Første udkast", decisions="Gammel beslutning")
+    db.session.commit()
+    login(user, org)
+    url = f"/indsatser/{intervention.id}/moeder/{meeting.id}/rediger"
+    page = client.get(url).get_data(as_text=True)
+    drawn = {"version": _version(page), "base": _base(page)}
+    meeting.decisions = "Gammel beslutning\nBeslutning fra tavlen"
+    db.session.commit()
+    mine = {
+        "held_on": "2026-01-15",
+        "kind": "quality_team",
+        "notes": "Referat\r\nmed to linjer",
+        "decisions": "Gammel beslutning",  # as drawn: untouched
+        **drawn,
+    }
+    response = client.post(url, data=mine)
+    assert response.status_code == 302
+    db.session.refresh(meeting)
+    assert meeting.decision_list == ["Gammel beslutning", "Beslutning fra tavlen"]
+    assert meeting.notes.replace("\r\n", "\n") == "Referat\nmed to linjer"
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Mødet er gemt, sammen med de ændringer, en anden gemte i mellemtiden." in page
+
+    # Both change the decisions: asked, with what only they changed taken into the form.
+    page = client.get(url).get_data(as_text=True)
+    drawn = {"version": _version(page), "base": _base(page)}
+    meeting.decisions = "Deres beslutning"
+    meeting.agenda = "Deres dagsorden"
+    db.session.commit()
+    response = client.post(url, data={**mine, "decisions": "Min beslutning", **drawn})
+    assert response.status_code == 409
+    body = unescape(response.get_data(as_text=True))
+    assert "ændret de samme felter: Beslutninger." in body
+    form = body[: body.index("Gemt i mellemtiden")]
+    assert "Min beslutning" in form and "Deres dagsorden" in form
+    # Saved again as it stands, the form keeps their agenda and the user's decision.
+    again = {
+        **mine,
+        "agenda": "Deres dagsorden",
+        "decisions": "Min beslutning",
+        "version": _version(body),
+        "base": _base(body),
+    }
+    assert client.post(url, data=again).status_code == 302
+    db.session.refresh(meeting)
+    assert (meeting.agenda, meeting.decisions) == ("Deres dagsorden", "Min beslutning")
