@@ -33,8 +33,25 @@ def normalised(text: str) -> str:
     return "".join(ch for ch in plain if unicodedata.category(ch) != "Cf")
 
 
+# A CPR number split up differently (0102-03-1234, 01 02 03-1234, 01.02.03-1234): the
+# digits read as one once the separators between digits are taken out. Codes like
+# SP-2025-014 or dates like 01.02.2026 join to fewer than ten digits and stay allowed.
+_BETWEEN_DIGITS = re.compile(r"(?<=\d)[-\s./\u2010-\u2015\u2212]{1,3}(?=\d)")
+_CPR_DIGITS = re.compile(r"(?<!\d)(0[1-9]|[12]\d|3[01])(0[1-9]|1[0-2])\d{6}(?!\d)")
+
+
 def contains_cpr(text: str | None) -> bool:
-    return bool(text) and CPR_PATTERN.search(normalised(text)) is not None
+    if not text:
+        return False
+    plain = normalised(text)
+    return bool(CPR_PATTERN.search(plain) or _CPR_DIGITS.search(_BETWEEN_DIGITS.sub("", plain)))
+
+
+def masked(text: str, mask: str) -> str:
+    """The text with each CPR number replaced by `mask`; a CPR number split up so that
+    no part of the text alone is one masks the whole text."""
+    plain = CPR_PATTERN.sub(mask, normalised(text.strip()))
+    return mask if contains_cpr(plain) else plain
 
 
 def no_cpr(_form, field) -> None:

@@ -1,7 +1,7 @@
 import pytest
 
 from improvement.extensions import db
-from improvement.validators import CprRefused, contains_cpr
+from improvement.validators import CprRefused, contains_cpr, masked
 from tests.helpers import gen_intervention, gen_org
 
 
@@ -24,6 +24,14 @@ from tests.helpers import gen_intervention, gen_org
         "010203\uff0d1234",  # full-width dash
         "0102\u00ad03-1234",  # soft hyphen inside
         "010203\u200b-1234",  # zero-width space
+        # Split up elsewhere than after the date: the digits read as one.
+        "0102-03-1234",
+        "01-0203-1234",
+        "010-203-1234",
+        "01-02-03-1234",
+        "cpr 01.02.03-1234",
+        "cpr 01 02 03-1234",
+        "01/02/03 1234",
     ],
 )
 def test_cpr_shapes_are_found(text):
@@ -43,10 +51,21 @@ def test_cpr_shapes_are_found(text):
         "Sag 2026-0042",
         "010203 - - - - 1234",
         "Uge 0102-1234",
+        "SP-2025-014",
+        "IS-2026-010",
+        "Møde 01.02.2026 kl. 14",
+        "tlf. 12 34 56 78",
     ],
 )
 def test_other_numbers_pass(text):
     assert not contains_cpr(text)
+
+
+def test_masked_hides_a_cpr_number_however_it_is_split():
+    assert masked("Mor 010203-1234 ringede", "X") == "Mor X ringede"
+    # Split up so that no part alone is one: the whole text goes.
+    assert masked("Mor 01-02-03-1234", "X") == "X"
+    assert masked("Familie A-17", "X") == "Familie A-17"
 
 
 def test_database_refuses_cpr_from_any_path(app):

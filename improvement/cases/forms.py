@@ -30,6 +30,14 @@ CODE_RULE = _l(
 )
 
 
+# A date with or without dashes, day first (01-02-03, 01-02-2003) or year first
+# (2010-05-17): a birth date split into short runs of digits, which the run limit misses.
+DATE_IN_CODE = re.compile(
+    r"(?<!\d)((0[1-9]|[12]\d|3[01])-?(0[1-9]|1[0-2])-?(\d{2}|\d{4})"
+    r"|(19|20)\d{2}-?(0[1-9]|1[0-2])-?(0[1-9]|[12]\d|3[01]))(?!\d)"
+)
+
+
 def case_code(_form, field) -> None:
     code = field.data or ""
     if not code:
@@ -39,6 +47,7 @@ def case_code(_form, field) -> None:
         or not re.search(r"\d", code)
         or re.search(r"[A-Z]{4}", code)
         or re.search(r"\d{5}", code)
+        or DATE_IN_CODE.search(code)
     ):
         raise ValidationError(_l("The code does not follow the rule: %(rule)s", rule=CODE_RULE))
 

@@ -19,7 +19,7 @@ from openpyxl.utils import get_column_letter
 
 from ..cases.forms import COMMENT_MAX_LENGTH
 from ..names import name_key
-from ..validators import CPR_MESSAGE, CPR_PATTERN, contains_cpr, normalised
+from ..validators import CPR_MESSAGE, contains_cpr, masked
 
 RATINGS_SHEET = "Kvalitet i kerneelementer"
 ANSWERS_SHEET = "Selvevaluering"
@@ -103,7 +103,7 @@ def _masked(value) -> str:
     """The cell as shown in the error list: never the CPR-shaped part itself."""
     if not isinstance(value, str):
         return CPR_MASK
-    return CPR_PATTERN.sub(CPR_MASK, normalised(value.strip()))
+    return masked(value, CPR_MASK)
 
 
 def _cpr_shaped(value) -> bool:

@@ -61,6 +61,13 @@ def test_create_case(client, login, team):
         ("ANNA-1", "Koden følger ikke reglen"),  # four letters in a row
         ("SP-010203", "Koden følger ikke reglen"),  # a birth date: six digits in a row
         ("SP 12", "Koden følger ikke reglen"),  # space
+        # A CPR number or a birth date split by dashes into short runs of digits.
+        ("0102-03-1234", CPR_DA),
+        ("010-203-1234", CPR_DA),
+        ("01-02-03-1234", CPR_DA),
+        ("01-02-03", "Koden følger ikke reglen"),
+        ("2010-05-17", "Koden følger ikke reglen"),
+        ("A-17-05-2010", "Koden følger ikke reglen"),
         ("SP-2026-001", "har allerede denne kode"),  # taken in this intervention
         ("", "Feltet skal udfyldes."),
     ],
