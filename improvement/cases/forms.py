@@ -13,7 +13,7 @@ from wtforms import (
     TextAreaField,
     ValidationError,
 )
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..formatting import format_day
@@ -88,7 +88,7 @@ class CaseForm(BaseForm):
         description=CODE_RULE,
     )
     practitioner_id = SelectField(_l("Responsible practitioner"), coerce=_int_or_none)
-    start_date = DateField(_l("Start date"), validators=[DataRequired()])
+    start_date = DateField(_l("Start date"), validators=[InputRequired()])
     phase_id = SelectField(_l("Current phase"), coerce=_int_or_none)
     followup_cadence_months = SelectField(
         _l("Follow-up cadence"), coerce=_int_or_none, choices=choices(CADENCES), default=""
@@ -211,7 +211,7 @@ class CaseEditForm(VersionedForm, CaseForm):
 
 
 class FollowUpForm(BaseForm):
-    held_on = DateField(_l("Follow-up held on"), validators=[DataRequired()])
+    held_on = DateField(_l("Follow-up held on"), validators=[InputRequired()])
 
 
 # A rating's comment, in the grid and in the Excel import alike.

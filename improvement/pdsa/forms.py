@@ -143,7 +143,7 @@ class MeetingForm(MergingForm):
     kind = SelectField(
         _l("Kind of meeting"), choices=choices(MEETING_KINDS), default="quality_team"
     )
-    held_on = DateField(_l("Date"), validators=[DataRequired()], default=date.today)
+    held_on = DateField(_l("Date"), validators=[InputRequired()], default=date.today)
     participants = TextAreaField(
         _l("Participants"), validators=TEXT, description=_l("Names of the staff present.")
     )
@@ -192,7 +192,7 @@ class ProgressScoreForm(BaseForm):
         choices=choices((k, f"{k / 10:.1f}") for k in PROGRESS_SCALE),
         validators=[InputRequired()],
     )
-    assessed_on = DateField(_l("Date"), validators=[DataRequired()], default=date.today)
+    assessed_on = DateField(_l("Date"), validators=[InputRequired()], default=date.today)
     note = TextAreaField(_l("Why this score?"), validators=[Length(max=2000)], description=NO_NAMES)
 
     def validate_assessed_on(self, field):

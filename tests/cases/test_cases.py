@@ -52,6 +52,14 @@ def test_create_case(client, login, team):
     assert "Forløbet SP-2026-002 er oprettet." in response.get_data(as_text=True)
 
 
+@pytest.mark.parametrize("day", ["2026-02-30", "abc"])
+def test_an_invalid_start_date_says_so(client, login, team, day):
+    login(team.practitioner, team.org)
+    response = client.post(_url(team), data={"code": "SP-2026-099", "start_date": day}, headers=HX)
+    assert response.status_code == 422
+    assert "Ikke en gyldig dato" in response.get_data(as_text=True)
+
+
 @pytest.mark.parametrize(
     ("code", "message"),
     [
@@ -254,6 +262,8 @@ def test_register_followup_and_next_due(client, login, team):
         ("2025-12-31", "før forløbet startede"),
         ((date.today() + timedelta(days=1)).isoformat(), "når den er holdt"),
         ("", "Feltet skal udfyldes."),
+        ("2026-02-30", "Ikke en gyldig dato"),
+        ("abc", "Ikke en gyldig dato"),
     ],
 )
 def test_followup_refused(client, login, team, day, message):
