@@ -933,6 +933,28 @@
     }
   });
 
+  // The cell shows what is saved: the new value once saved; after a refusal the value it
+  // held, or the one someone else saved meanwhile (data-score), which typing the digit
+  // again then replaces. After the settle: until then the answer has the old state's class.
+  document.addEventListener("htmx:afterSettle", function (event) {
+    var input = event.detail.requestConfig && event.detail.requestConfig.elt;
+    var box = event.detail.target;
+    if (!input || !input.classList || !input.classList.contains("rating-input") ||
+        !box || !box.classList || !box.classList.contains("cell-state")) {
+      return;
+    }
+    box = document.getElementById(box.id) || box;
+    if (box.classList.contains("saved")) {
+      input.defaultValue = input.value;
+    } else if (box.classList.contains("failed")) {
+      if (box.dataset.score) {
+        input.defaultValue = box.dataset.score;
+      }
+      input.value = input.defaultValue;
+      paint(input);
+    }
+  });
+
   // A failed request that was not answered into the cell (403, 500, no network) marks the cell.
   document.addEventListener("htmx:afterRequest", function (event) {
     var input = event.detail.elt;

@@ -420,8 +420,7 @@ def _rated_meanwhile_message(previous: CoreElementRating, form: RatingForm) -> s
             score=previous.score,
         )
     return _(
-        "%(name)s rated this cell %(score)d meanwhile, so yours was not saved. Type it "
-        "again to replace theirs.",
+        "%(name)s gave %(score)d meanwhile; yours was not saved. Type again to replace it.",
         name=name,
         score=previous.score,
     )
@@ -525,6 +524,7 @@ def rating_save(intervention_id: int, case_id: int):
             state="failed",
             message=message,
             r=rating,
+            current_score=rating.score,
             cell_oob=True,
             phase_id=rating.phase_id,
             element_id=rating.core_element_id,

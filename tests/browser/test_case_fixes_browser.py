@@ -73,6 +73,7 @@ def test_a_cell_someone_else_rated_meanwhile_says_so_and_the_same_digit_then_rep
     gen_member(intervention, user)
     gen_member(intervention, colleague)
     phase = gen_phase(intervention, "Opstart")
+    gen_phase(intervention, "Forløb", position=1)
     element = gen_core_element(intervention, "Tidlig tilstedeværelse")
     case = gen_case(intervention, "SP-2026-071", start=date(2026, 1, 5))
     db.session.commit()
@@ -85,16 +86,46 @@ def test_a_cell_someone_else_rated_meanwhile_says_so_and_the_same_digit_then_rep
 
     cell = page.locator(f"#cell-{phase.id}-{element.id}")
     state = page.locator(f"#state-{phase.id}-{element.id}")
+    width = cell.locator("xpath=..").bounding_box()["width"]
     cell.focus()
     page.keyboard.press("2")
-    state.get_by_text("Frederik Friis har vurderet cellen til 5 i mellemtiden").wait_for()
+    state.get_by_text("Frederik Friis har givet 5 i mellemtiden").wait_for()
     htmx_idle(page)
     assert _scores() == [5]
+    # The cell shows what is saved, in its colour, and no wider than the others.
+    assert cell.input_value() == "5"
+    assert "score-5" in cell.locator("xpath=..").get_attribute("class")
+    assert abs(cell.locator("xpath=..").bounding_box()["width"] - width) < 2
     # The same digit again: now knowingly, it replaces the colleague's rating.
     page.keyboard.press("2")
     state.get_by_text("Gemt").wait_for()
     htmx_idle(page)
     assert _scores() == [5, 2]
+    assert cell.input_value() == "2"
+
+
+def test_a_refused_entry_shows_the_saved_rating_again(browser_page, live_server):
+    org = gen_org("Demo Kommune Nord")
+    user = gen_user(org, role="practitioner", email="behandler@nord.example")
+    intervention = gen_intervention(org, name="Intensiv spædbarnsindsats")
+    gen_member(intervention, user)
+    phase = gen_phase(intervention, "Opstart")
+    element = gen_core_element(intervention, "Tidlig tilstedeværelse")
+    case = gen_case(intervention, "SP-2026-072", start=date(2026, 1, 5))
+    gen_rating(case, phase, element, 4, rater=user)
+    db.session.commit()
+    page = browser_page
+    login(page, live_server, "behandler@nord.example")
+    page.goto(f"{live_server}/indsatser/{intervention.id}/forloeb/{case.id}")
+    cell = page.locator(f"#cell-{phase.id}-{element.id}")
+    cell.focus()
+    page.keyboard.press("Backspace")
+    page.keyboard.press("Tab")
+    page.locator(f"#state-{phase.id}-{element.id}").get_by_text("Brug et helt tal").wait_for()
+    htmx_idle(page)
+    assert cell.input_value() == "4"
+    assert "score-4" in cell.locator("xpath=..").get_attribute("class")
+    assert _scores() == [4]
 
 
 def _scores():

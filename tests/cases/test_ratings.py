@@ -457,7 +457,8 @@ def test_a_cell_rated_by_someone_else_meanwhile_is_not_overwritten_unseen(client
     response = _rate(client, team, 2, seen=seen)
     assert response.status_code == 409
     html = unescape(response.get_data(as_text=True))
-    assert "Birgitte Bach har vurderet cellen til 5 i mellemtiden, så din blev ikke gemt." in html
+    assert "Birgitte Bach har givet 5 i mellemtiden; din blev ikke gemt." in html
+    assert 'data-score="5"' in html
     assert 'class="cell-state failed"' in html
     assert [r.score for r in _rows()] == [4, 5]
     # The answer brings the cell's current rating: typed again, Frederik's 2 replaces it.
