@@ -988,9 +988,10 @@
       var spec = JSON.parse(canvas.dataset.trendChart);
       spec.datasets.forEach(function (set, i) {
         // Colour and dash pattern together, so the lines differ without colour vision too.
+        // After the sixth line the dashes shift by one, so no two of 36 lines look alike.
         set.borderColor = COLOURS[i % COLOURS.length];
         set.backgroundColor = COLOURS[i % COLOURS.length];
-        set.borderDash = DASHES[i % DASHES.length];
+        set.borderDash = DASHES[(i + Math.floor(i / COLOURS.length)) % DASHES.length];
         set.spanGaps = false;
         set.tension = 0;
         set.pointRadius = 4;
