@@ -217,7 +217,9 @@
   // first; declined, it shows its saved value again.
   document.addEventListener("htmx:confirm", function (event) {
     var select = event.detail.elt;
-    var question = select.getAttribute && select.getAttribute("data-confirm-change");
+    var chosen = select.selectedOptions && select.selectedOptions[0];
+    var question = select.getAttribute && (select.getAttribute("data-confirm-change") ||
+      (chosen && chosen.getAttribute("data-confirm")));
     if (!question || event.defaultPrevented || window.confirm(question)) {
       return;
     }

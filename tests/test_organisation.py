@@ -1,4 +1,5 @@
 from datetime import date
+from html import unescape
 
 from sqlalchemy import func, select
 
@@ -369,7 +370,7 @@ def test_members_are_listed_in_danish_order(client, login):
     login(admin, org)
     page = client.get("/organisation/medlemmer").get_data(as_text=True)
     names = ["Anna", "bo", "Carl", "Æble", "Ørn", "Åse"]
-    positions = [page.index(f"<td>{n}</td>") for n in names]
+    positions = [page.index(f'<th scope="row">{n}</th>') for n in names]
     assert positions == sorted(positions)
 
 
@@ -386,3 +387,22 @@ def test_an_admin_who_makes_themselves_evaluator_is_told_they_left_the_teams(cli
     page = client.get("/indsatser").get_data(as_text=True)
     assert "Din rolle i Nord er nu Evaluator" in page
     assert "Du er taget ud af teamet i Spædbarnsindsats" in page
+
+
+def test_choosing_a_read_only_role_for_someone_asks_first_and_names_them(client, login):
+    org = gen_org()
+    admin = gen_user(org, role="admin", name="Anna")
+    pernille = gen_user(org, role="partner", name="Pernille Pagh")
+    eva = gen_user(org, role="evaluator", name="Eva")
+    db.session.commit()
+    login(admin, org)
+    page = unescape(client.get("/organisation/medlemmer").get_data(as_text=True))
+    # Pernille's row: the evaluator option carries the question, the others do not.
+    row = page[page.index(f'id="membership-{_membership(pernille, org).id}"') :]
+    row = row[: row.index("</tr>")]
+    assert 'data-confirm="Gør Pernille Pagh til Evaluator (kun læseadgang)?' in row
+    assert row.count("data-confirm=") == 1
+    assert '<label class="visually-hidden" for="mrole-' in row and "Rolle for Pernille Pagh" in row
+    # Already an evaluator: nothing to ask.
+    row = page[page.index(f'id="membership-{_membership(eva, org).id}"') :]
+    assert "data-confirm=" not in row[: row.index("</tr>")]

@@ -32,6 +32,7 @@ from .forms import NewMemberForm, RoleForm
 
 bp = Blueprint("organisation", __name__)
 bp.add_app_template_global(ROLES, "roles")
+bp.add_app_template_global(READ_ONLY_ROLES, "read_only_roles")
 
 PAGE = "organisation/members.html"
 
