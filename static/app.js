@@ -3,11 +3,45 @@
   "use strict";
 
   // Selects marked data-autosubmit submit their form on change (organisation switcher).
+  // Not a change made with the keys on the closed select: an arrow key chooses at once,
+  // so reaching the third organisation would pass through the second. Then Enter, or the
+  // form's button that the change shows, submits.
+  var CHOOSING_KEYS = /^(Arrow(Up|Down|Left|Right)|Home|End|Page(Up|Down))$/;
+  function autosubmits(el) {
+    return el.matches && el.matches("select[data-autosubmit]");
+  }
+  document.addEventListener("keydown", function (event) {
+    var el = event.target;
+    if (!autosubmits(el)) {
+      return;
+    }
+    if (event.key === "Enter") {
+      event.preventDefault();
+      el.form.requestSubmit();
+    } else if ((CHOOSING_KEYS.test(event.key) && !event.altKey) || (event.key.length === 1 && event.key !== " ")) {
+      el.dataset.keyed = "1";
+    } else {
+      delete el.dataset.keyed;
+    }
+  });
+  document.addEventListener("mousedown", function (event) {
+    if (autosubmits(event.target)) {
+      delete event.target.dataset.keyed;
+    }
+  });
   document.addEventListener("change", function (event) {
     var el = event.target;
-    if (el.matches && el.matches("select[data-autosubmit]")) {
-      el.form.requestSubmit();
+    if (!autosubmits(el)) {
+      return;
     }
+    if (el.dataset.keyed) {
+      var button = el.form.querySelector("[data-submit-when-keyed]");
+      if (button) {
+        button.hidden = false;
+      }
+      return;
+    }
+    el.form.requestSubmit();
   });
 
   // Plain (non-HTMX) forms that destroy or archive something ask first.

@@ -63,3 +63,33 @@ def test_a_tab_left_on_one_organisation_cannot_save_into_the_other(browser_page,
     progress.get_by_role("button", name="Gem score").click()
     progress.get_by_text("Fremdriftsscoren er gemt.").wait_for()
     assert [s.note for s in db.session.scalars(select(ProgressScore))] == ["Møderne kører nu fast"]
+
+
+def test_arrow_keys_on_the_switcher_choose_without_switching_and_enter_switches(
+    browser_page, live_server
+):
+    # With three organisations, the third is reached with the keys without passing into
+    # the second on the way.
+    orgs = [gen_org(name) for name in ("Demo Kommune Nord", "Demo Midt", "Demo Syd")]
+    leader = gen_user(orgs[0], role="leader", email="leder@nord.example", name="Lise Lund")
+    for org in orgs[1:]:
+        db.session.add(Membership(user_id=leader.id, organization_id=org.id, role="leader"))
+    db.session.commit()
+    page = browser_page
+    login(page, live_server)
+    page.goto(f"{live_server}/indsatser")
+    switcher = page.get_by_label("Organisation")
+    assert switcher.input_value() == str(orgs[0].id)
+    requests = []
+    page.on("request", lambda r: requests.append(r.url) if r.method == "POST" else None)
+    switcher.focus()
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("ArrowDown")
+    assert switcher.input_value() == str(orgs[2].id)
+    assert requests == []  # nothing switched on the way
+    assert page.get_by_role("button", name="Skift", exact=True).is_visible()
+    page.keyboard.press("Enter")
+    page.get_by_text("Du arbejder nu i Demo Syd").wait_for()
+    # A choice with the mouse still switches at once.
+    page.get_by_label("Organisation").select_option(label="Demo Midt")
+    page.get_by_text("Du arbejder nu i Demo Midt").wait_for()
