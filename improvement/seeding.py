@@ -11,6 +11,7 @@ from pathlib import Path
 import yaml
 from sqlalchemy import select
 
+from . import clock
 from .description.seed import load_description_extras
 from .extensions import db
 from .models import (
@@ -177,7 +178,7 @@ def _load_description(intervention: Intervention, data: dict) -> None:
 
 
 def _days(value) -> date | None:
-    return date.today() + timedelta(days=value) if value is not None else None
+    return clock.today() + timedelta(days=value) if value is not None else None
 
 
 def _moment(value) -> datetime:

@@ -2,6 +2,7 @@ import re
 
 from sqlalchemy import select
 
+from improvement import clock
 from improvement.extensions import db
 from improvement.models import AuditEvent, Intervention
 from tests.helpers import gen_intervention, gen_org, gen_user
@@ -166,15 +167,15 @@ def test_unknown_object_gets_friendly_404(client, login):
 
 
 def test_overview_shows_case_key_figures(client, login):
-    from datetime import date, timedelta
+    from datetime import timedelta
 
     from tests.cases.helpers import gen_case
 
     org, user = setup_user()
     intervention = gen_intervention(org)
     # Started four months ago with no follow-up: the first (due within 3 months) is overdue.
-    gen_case(intervention, "IS-2026-1", start=date.today() - timedelta(days=120))
-    gen_case(intervention, "IS-2026-2", start=date.today() - timedelta(days=10))
+    gen_case(intervention, "IS-2026-1", start=clock.today() - timedelta(days=120))
+    gen_case(intervention, "IS-2026-2", start=clock.today() - timedelta(days=10))
     db.session.commit()
     login(user, org)
     body = client.get(f"/indsatser/{intervention.id}").get_data(as_text=True)

@@ -10,6 +10,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import select
 
+from .. import clock
 from ..analysis.followup import add_months
 from ..extensions import db
 from ..models import (
@@ -53,7 +54,7 @@ def _rated_at(day: date) -> datetime:
 
 def load_demo_cases(organization_ids: list[int]) -> int:
     """Cases for the demo organisations' interventions without cases; returns how many."""
-    today = min(date.today(), ANCHOR)
+    today = min(clock.today(), ANCHOR)
     created = 0
     interventions = db.session.scalars(
         select(Intervention)

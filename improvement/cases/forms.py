@@ -16,6 +16,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from .. import clock
 from ..formatting import format_day
 from ..forms import BaseForm, VersionedForm, choices
 from ..interventions.forms import NO_NAMES
@@ -95,7 +96,7 @@ class CaseForm(BaseForm):
     )
 
     def validate_start_date(self, field) -> None:
-        if field.data and field.data > date.today():
+        if field.data and field.data > clock.today():
             raise ValidationError(_l("The start date cannot be in the future."))
 
 
@@ -145,7 +146,7 @@ class CaseEditForm(VersionedForm, CaseForm):
     def validate_end_date(self, field) -> None:
         if not field.data:
             return
-        if field.data > date.today():
+        if field.data > clock.today():
             raise ValidationError(_l("The end date cannot be in the future."))
         if self.start_date.data and field.data < self.start_date.data:
             raise ValidationError(_l("The end date cannot be before the start date."))

@@ -11,6 +11,7 @@ from sqlalchemy import Integer, cast, extract, func, select
 from sqlalchemy.orm import joinedload
 
 from ..analysis.followup import FollowUpStatus, Timeliness, followup_status, followup_walk
+from ..clock import local_moment
 from ..extensions import db
 from ..models import (
     Case,
@@ -269,7 +270,9 @@ def latest_cell_counts(intervention: Intervention, threshold: int) -> tuple[Coun
     hundred at most however many cases there are; the heat map, distribution and trend
     are sums of them.
     """
-    rated_at = CoreElementRating.rated_at
+    # The quarter on the Danish calendar: a rating just after midnight on 1 October is in
+    # the fourth quarter, as the pages show its date.
+    rated_at = local_moment(CoreElementRating.rated_at)
     year = cast(extract("year", rated_at), Integer)
     month = cast(extract("month", rated_at), Integer)
     # Same numbering as analysis.ratings.quarter_index.

@@ -3,7 +3,7 @@
 import uuid
 from collections import Counter
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 
 from flask import Blueprint, abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
@@ -12,6 +12,7 @@ from flask_htmx import make_response as htmx_response
 from flask_login import current_user
 from sqlalchemy import select
 
+from .. import clock
 from ..access import current_org, current_role, get_or_404_for_user, require_roles
 from ..analysis import outcomes as outcome_tables
 from ..analysis.ratings import (
@@ -136,7 +137,7 @@ def _listing_context(
         position = next((n for n, c in enumerate(lines) if c.id == created.id), 0)
         page = position // CASES_PER_PAGE + 1
     paging = Page.of(page, CASES_PER_PAGE, len(lines))
-    figures = service.case_figures(lines, date.today())
+    figures = service.case_figures(lines, clock.today())
     list_args = {"mine": 1} if mine else {}
     return {
         "intervention": intervention,
@@ -210,7 +211,7 @@ def _code_taken(intervention: Intervention, code: str, case_id: int | None = Non
 
 def _detail_context(case: Case, **extra):
     intervention = case.intervention
-    today = date.today()
+    today = clock.today()
     phases = service.phases_of(intervention)
     elements = service.core_elements_of(intervention)
     ratings = service.ratings_of_case(case)
@@ -331,7 +332,7 @@ def followup_new(intervention_id: int, case_id: int):
         status = 422
     else:
         day = form.held_on.data
-        if day > date.today():
+        if day > clock.today():
             form.held_on.errors.append(_("A follow-up is registered when it has been held."))
         elif day < case.start_date:
             form.held_on.errors.append(_("The follow-up cannot be before the case started."))

@@ -12,6 +12,7 @@ from datetime import UTC, datetime, tzinfo
 
 from sqlalchemy import func, select
 
+from ..clock import LOCAL
 from ..extensions import db
 from ..models import (
     CORE_ELEMENT_STATUSES,
@@ -30,7 +31,7 @@ from ..models.description import (
     development_point_core_element,
     development_point_practice_element,
 )
-from .workbook import DANISH_TIME, TYPES, Column, Sheet, part_name
+from .workbook import TYPES, Column, Sheet, part_name
 
 BATCH = 2000
 
@@ -43,7 +44,7 @@ class Scope:
     exported_at: datetime
     single: Intervention | None = None
     # Where the workbook's times are wall-clock times: where the app shows them.
-    zone: tzinfo = DANISH_TIME
+    zone: tzinfo = LOCAL
     # What several sheets of one export need and is costly to compute, computed once.
     memo: dict = field(default_factory=dict, compare=False, repr=False)
 

@@ -10,11 +10,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, tzinfo
 from itertools import chain, islice
 from typing import BinaryIO
-from zoneinfo import ZoneInfo
 
+from ..clock import LOCAL
 from .xlsx import Col, ColorScale, Radar, Workbook
 
-DANISH_TIME = ZoneInfo("Europe/Copenhagen")
 HEADER_FILL = "DDE7EF"
 # Excel opens at most 1,048,576 rows a sheet, the header included. A longer sheet goes on
 # in "Name (2)", "Name (3)" ... with the same header, so no row is cut off.
@@ -109,7 +108,7 @@ def write_workbook(
     sheets: Sequence[Sheet],
     overview: Callable[[Sequence[Sheet]], Sheet],
     target: BinaryIO,
-    timezone: tzinfo = DANISH_TIME,
+    timezone: tzinfo = LOCAL,
 ) -> None:
     """All sheets into `target`, with the overview (which reports their row counts) first.
 

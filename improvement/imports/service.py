@@ -6,12 +6,13 @@ Each function issues a fixed number of queries however many rows the file has.
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from .. import clock
 from ..cases import service as cases_service
+from ..clock import LOCAL
 from ..extensions import db
 from ..models import (
     AssessmentAnswer,
@@ -24,12 +25,6 @@ from ..models import (
 )
 from ..names import name_key
 from .parsing import AnswerContext, AnswerRow, RatingContext, RatingRow, RoundInfo
-
-LOCAL = ZoneInfo("Europe/Copenhagen")
-
-
-def today() -> date:
-    return datetime.now(LOCAL).date()
 
 
 def _by_name(items) -> tuple[dict, frozenset]:
@@ -57,7 +52,7 @@ def rating_context(intervention: Intervention) -> RatingContext:
         phases=phases,
         elements=elements,
         scale=cases_service.scale_values(),
-        today=today(),
+        today=clock.today(),
         ambiguous_phases=ambiguous_phases,
         ambiguous_elements=ambiguous_elements,
     )

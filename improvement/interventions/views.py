@@ -1,12 +1,11 @@
 """Interventions: listing, creation, inline editing, archiving, and the quality team."""
 
-from datetime import date
-
 from flask import Blueprint, abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 from wtforms import SelectChoice
 
+from .. import clock
 from ..access import current_org, get_or_404_for_user, scoped
 from ..cases.service import case_figures, case_lines
 from ..extensions import db
@@ -104,7 +103,7 @@ def _detail_context(intervention: Intervention, **extra):
         "addable": addable,
         "team_form": team_form,
         "action_form": EmptyForm(),
-        "figures": case_figures(case_lines(intervention), date.today()),
+        "figures": case_figures(case_lines(intervention), clock.today()),
     }
     context.update(extra)
     return context

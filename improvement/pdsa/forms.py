@@ -5,6 +5,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import DateField, RadioField, SelectField, StringField, TextAreaField, ValidationError
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
+from .. import clock
 from ..formatting import format_day
 from ..forms import BaseForm, MergingForm, VersionedForm, choices
 from ..interventions.forms import NO_NAMES
@@ -50,7 +51,7 @@ def _check_dates(form) -> bool:
         form.due_date.errors.append(_l("The due date cannot be before the planned start."))
         ok = False
     done = form.done_date.data
-    if done and done > date.today():
+    if done and done > clock.today():
         form.done_date.errors.append(_l("The date done cannot be in the future."))
         ok = False
     elif done and start and done < start:
@@ -143,7 +144,7 @@ class MeetingForm(MergingForm):
     kind = SelectField(
         _l("Kind of meeting"), choices=choices(MEETING_KINDS), default="quality_team"
     )
-    held_on = DateField(_l("Date"), validators=[InputRequired()], default=date.today)
+    held_on = DateField(_l("Date"), validators=[InputRequired()], default=clock.today)
     participants = TextAreaField(
         _l("Participants"), validators=TEXT, description=_l("Names of the staff present.")
     )
@@ -192,9 +193,9 @@ class ProgressScoreForm(BaseForm):
         choices=choices((k, f"{k / 10:.1f}") for k in PROGRESS_SCALE),
         validators=[InputRequired()],
     )
-    assessed_on = DateField(_l("Date"), validators=[InputRequired()], default=date.today)
+    assessed_on = DateField(_l("Date"), validators=[InputRequired()], default=clock.today)
     note = TextAreaField(_l("Why this score?"), validators=[Length(max=2000)], description=NO_NAMES)
 
     def validate_assessed_on(self, field):
-        if field.data and field.data > date.today():
+        if field.data and field.data > clock.today():
             raise ValidationError(_l("The date cannot be in the future."))

@@ -1,10 +1,11 @@
 """Queries for the improvement pages: each page issues a fixed number of them."""
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import case, func, or_, select
 from sqlalchemy.orm import joinedload, load_only, selectinload
 
+from .. import clock
 from ..access import scoped
 from ..extensions import db
 from ..ids import parse_id
@@ -246,7 +247,7 @@ def todays_standup(intervention: Intervention) -> Meeting | None:
     stmt = scoped(Meeting).where(
         Meeting.intervention_id == intervention.id,
         Meeting.kind == "standup",
-        Meeting.held_on == date.today(),
+        Meeting.held_on == clock.today(),
     )
     return db.session.scalars(stmt.order_by(Meeting.id)).first()
 
@@ -264,7 +265,7 @@ def open_items_for_standup(intervention: Intervention, standup: Meeting | None):
         .join(ActionItem.meeting)
         .where(
             ActionItem.intervention_id == intervention.id,
-            Meeting.held_on <= date.today(),
+            Meeting.held_on <= clock.today(),
             condition,
         )
         .options(joinedload(ActionItem.owner))

@@ -1,11 +1,12 @@
 """Improvement work: development points' Model for Improvement, PDSA cycles, board, meetings."""
 
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 
 from flask import Blueprint, abort, current_app, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from .. import clock
 from ..access import get_or_404_for_user
 from ..analysis.pdsa import summarise
 from ..extensions import db
@@ -198,7 +199,7 @@ def _cycle_context(cycle: PdsaCycle, **extra):
         "followups": queries.followups_of(cycle),
         "history": history("PdsaCycle", cycle.id, limit=30),
         "action_form": EmptyForm(),
-        "today": date.today(),
+        "today": clock.today(),
         "now": datetime.now(UTC),
         "missing_next": {
             phase: missing_labels(cycle, phase) for phase in PHASE_ORDER if phase != "plan"
@@ -310,7 +311,7 @@ def cycle_move(intervention_id: int, cycle_id: int):
         ok=status == 200,
         refused_here=status == 422,
         editable=True,
-        today=date.today(),
+        today=clock.today(),
         now=datetime.now(UTC),
         texts=BoardTexts(),
     )
@@ -423,7 +424,7 @@ def board(intervention_id: int):
         owners=owners,
         points=queries.points_of(intervention),
         refresh_seconds=current_app.config.get("BOARD_REFRESH_SECONDS", 45),
-        today=date.today(),
+        today=clock.today(),
         now=datetime.now(UTC),
         refreshed_at=datetime.now(UTC),
     )
@@ -444,7 +445,7 @@ def _panel_context(intervention: Intervention, users=None, **extra) -> dict:
         or _item_form(intervention, users=users, formdata=None, prefix="panel"),
         "decision_form": extra.pop("decision_form", None) or DecisionForm(formdata=None),
         "texts": extra.pop("texts", None) or BoardTexts(),
-        "today": date.today(),
+        "today": clock.today(),
     }
     context.update(extra)
     return context
@@ -470,7 +471,7 @@ def standup_start(intervention_id: int):
                 organization_id=intervention.organization_id,
                 intervention_id=intervention.id,
                 kind="standup",
-                held_on=date.today(),
+                held_on=clock.today(),
             )
         )
         db.session.commit()
@@ -552,7 +553,7 @@ def _meeting_context(meeting: Meeting, **extra):
         "history": meeting_history(meeting.id),
         "item_form": extra.pop("item_form", None)
         or _item_form(meeting.intervention, formdata=None),
-        "today": date.today(),
+        "today": clock.today(),
     }
     context.update(extra)
     return context

@@ -40,7 +40,13 @@ def browser_page(live_server):
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        context = browser.new_context(viewport={"width": 1366, "height": 768}, locale="da-DK")
+        # A browser in Denmark, as the users': its clock's date is the server's Danish date
+        # (improvement.clock), also in the hour when UTC is still on the day before.
+        context = browser.new_context(
+            viewport={"width": 1366, "height": 768},
+            locale="da-DK",
+            timezone_id="Europe/Copenhagen",
+        )
         page = context.new_page()
         yield page
         context.close()

@@ -3,10 +3,11 @@ and the active filter, above the five columns, on one A4 landscape page (Chromiu
 print media emulated)."""
 
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 
+from improvement import clock
 from improvement.extensions import db
 from tests.browser.steps import htmx_idle, login
 from tests.helpers import gen_intervention, gen_member, gen_org, gen_user
@@ -33,9 +34,9 @@ def _world():
         objective="o",
         prediction="p",
     )
-    meeting = gen_meeting(intervention, held_on=date.today() - timedelta(days=7))
+    meeting = gen_meeting(intervention, held_on=clock.today() - timedelta(days=7))
     gen_action_item(
-        meeting, what="Ring til jordemoderen", owner=bo, due_date=date.today() + timedelta(days=3)
+        meeting, what="Ring til jordemoderen", owner=bo, due_date=clock.today() + timedelta(days=3)
     )
     db.session.commit()
     return intervention, bo
@@ -59,7 +60,7 @@ def test_printed_board_has_a_header_with_intervention_date_and_filter(
     assert header.is_visible()
     assert header.inner_text() == (
         "Demo Kommune Nord · Intensiv spædbarnsindsats · "
-        f"Udskrevet {danish_day(date.today())} · Filtreret: Bo Bach"
+        f"Udskrevet {danish_day(clock.today())} · Filtreret: Bo Bach"
     )
     # The header comes first, above the board's title and its columns.
     top = header.bounding_box()["y"]
@@ -82,7 +83,7 @@ def test_printed_presentation_view_has_the_header_instead_of_its_update_time(
     page.locator(".board-refreshed").wait_for()
     page.emulate_media(media="print")
     assert page.locator(".board-print-context").inner_text() == (
-        f"Demo Kommune Nord · Intensiv spædbarnsindsats · Udskrevet {danish_day(date.today())}"
+        f"Demo Kommune Nord · Intensiv spædbarnsindsats · Udskrevet {danish_day(clock.today())}"
     )
     assert page.locator(".board-refreshed").is_hidden()
 
@@ -103,5 +104,5 @@ def test_a_board_left_open_overnight_prints_todays_date(browser_page, live_serve
             window.dispatchEvent(new Event('beforeprint'));
         }"""
     )
-    assert f"Udskrevet {danish_day(date.today())}" in header.text_content()
+    assert f"Udskrevet {danish_day(clock.today())}" in header.text_content()
     assert "2000" not in header.text_content()

@@ -59,5 +59,5 @@ def test_inline_edit_and_team(browser_page, live_server, tmp_path):
 
     page.get_by_label("Person").select_option(label="Bo Behandler")
     page.get_by_role("button", name="Tilføj til teamet").click()
-    page.locator("#team td", has_text="Bo Behandler").wait_for()
+    page.locator("#team th[scope=row]", has_text="Bo Behandler").wait_for()
     page.screenshot(path=str(tmp_path / "detail.png"), full_page=True)

@@ -3,10 +3,11 @@ media emulated at an A4 page's width) nothing is cut off and no control prints; 
 a long action item leaves its status readable, and a title that is one long word wraps
 instead of widening the page."""
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from improvement import clock
 from improvement.extensions import db
 from tests.browser.steps import A4_PORTRAIT_WIDTH, login, overflowing, print_at_a4_width
 from tests.helpers import gen_intervention, gen_member, gen_org, gen_user
@@ -55,11 +56,11 @@ def _world():
         prediction="p",
         closed_at=datetime.now(UTC),
     )
-    earlier = gen_meeting(intervention, held_on=date.today() - timedelta(days=14))
-    meeting = gen_meeting(intervention, held_on=date.today(), kind="standup")
+    earlier = gen_meeting(intervention, held_on=clock.today() - timedelta(days=14))
+    meeting = gen_meeting(intervention, held_on=clock.today(), kind="standup")
     gen_action_item(earlier, what="Udkast til fast dagsorden", owner=bo, status="done")
     gen_action_item(earlier, what="Ring til jordemoderen", owner=lise)
-    gen_action_item(meeting, what=LONG_ITEM, owner=lise, due_date=date.today())
+    gen_action_item(meeting, what=LONG_ITEM, owner=lise, due_date=clock.today())
     gen_action_item(meeting, what="Kort opgave", owner=bo)
     db.session.commit()
     return intervention, point, long_title, meeting

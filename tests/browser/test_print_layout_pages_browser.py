@@ -76,7 +76,9 @@ def _team(name="Spædbarnsindsats"):
 
 
 def _projector_page(browser_page, live_server):
-    context = browser_page.context.browser.new_context(locale="da-DK", **PROJECTOR)
+    context = browser_page.context.browser.new_context(
+        locale="da-DK", timezone_id="Europe/Copenhagen", **PROJECTOR
+    )
     page = context.new_page()
     login(page, live_server)
     return page

@@ -2,10 +2,11 @@
 out-of-range and malformed page numbers, and key figures over every case, not the page."""
 
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 
+from improvement import clock
 from improvement.cases.views import CASES_PER_PAGE
 from improvement.extensions import db
 from tests.cases.helpers import gen_case
@@ -17,7 +18,7 @@ HX = {"HX-Request": "true"}
 def many(team):
     """121 cases: the fixture's open SP-2026-001 and PG-000..PG-119, every fourth closed,
     the colleague responsible for every third. Returns the codes in list order."""
-    today = date.today()
+    today = clock.today()
     for n in range(120):
         gen_case(
             team.intervention,
@@ -133,7 +134,7 @@ def test_mine_filter_pages_and_its_links_keep_it(client, login, team, many):
 
 
 def test_key_figures_and_overdue_list_cover_every_page(client, login, team, many):
-    today = date.today()
+    today = clock.today()
     # Overdue, and sorted last among the open cases: not on page 1.
     gen_case(team.intervention, "ZZ-001", start=today - timedelta(days=200))
     db.session.commit()
@@ -160,7 +161,7 @@ def test_new_case_is_shown_on_its_page(client, login, team, many):
     login(team.practitioner, team.org)
     response = client.post(
         _url(team),
-        data={"code": "PG-9999", "start_date": date.today().isoformat()},
+        data={"code": "PG-9999", "start_date": clock.today().isoformat()},
         headers=HX,
     )
     body = response.get_data(as_text=True)
@@ -172,7 +173,7 @@ def test_new_case_is_shown_on_its_page(client, login, team, many):
 
 
 def test_long_overdue_list_shows_the_longest_overdue_and_folds_the_rest(client, login, team):
-    today = date.today()
+    today = clock.today()
     for n in range(10):  # OD-000 is the longest overdue; the team's own case is overdue too
         gen_case(team.intervention, f"OD-{n:03d}", start=today - timedelta(days=4000 - n))
     db.session.commit()

@@ -7,6 +7,7 @@ from html import unescape
 import pytest
 from sqlalchemy import delete, func, select
 
+from improvement import clock
 from improvement.extensions import db
 from improvement.models import Case, CaseFollowUp, TeamMember
 from tests.cases.helpers import gen_case, gen_rating
@@ -210,7 +211,7 @@ def test_outcome_needs_end_date_and_dates_must_fit(client, login, team):
     response = client.post(edit, data=_edit_data(team, end_date="2025-12-01"), headers=HX)
     assert response.status_code == 422
     assert "Slutdatoen kan ikke ligge før startdatoen." in response.get_data(as_text=True)
-    future = (date.today() + timedelta(days=3)).isoformat()
+    future = (clock.today() + timedelta(days=3)).isoformat()
     response = client.post(edit, data=_edit_data(team, end_date=future), headers=HX)
     assert response.status_code == 422
     assert db.session.get(Case, team.case.id).end_date is None
@@ -260,7 +261,7 @@ def test_register_followup_and_next_due(client, login, team):
     ("day", "message"),
     [
         ("2025-12-31", "før forløbet startede"),
-        ((date.today() + timedelta(days=1)).isoformat(), "når den er holdt"),
+        ((clock.today() + timedelta(days=1)).isoformat(), "når den er holdt"),
         ("", "Feltet skal udfyldes."),
         ("2026-02-30", "Ikke en gyldig dato"),
         ("abc", "Ikke en gyldig dato"),
@@ -277,7 +278,7 @@ def test_followup_refused(client, login, team, day, message):
 
 
 def test_overdue_list_and_share_on_time(client, login, team):
-    today = date.today()
+    today = clock.today()
     # Started 8 months ago, followed up on time after 2 months, then nothing: the next was
     # due 6 months after that, i.e. today - 0 months... make it clearly overdue instead.
     gen_case(

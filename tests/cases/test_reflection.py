@@ -321,3 +321,24 @@ def test_cell_counts_in_sql_match_the_analysis_rule(team):
     latest = service.latest_rating_rows(team.intervention)
     assert cell_counts(latest) == expected
     assert sum(expected.values()) == len(latest) < 120
+
+
+def test_a_rating_counts_in_the_quarter_of_its_danish_date(team):
+    # 30 September 22:30 UTC is 1 October 00:30 in Copenhagen: the fourth quarter, as the
+    # page shows its date; 23:30 on New Year's Eve UTC is already next year there.
+    moments = [
+        (team.phases[0], datetime(2026, 9, 30, 21, 30, tzinfo=UTC)),  # 23:30: still K3
+        (team.phases[1], datetime(2026, 9, 30, 22, 30, tzinfo=UTC)),  # 00:30: K4
+        (team.phases[2], datetime(2026, 12, 31, 23, 30, tzinfo=UTC)),  # 00:30: 2027 K1
+    ]
+    for phase, moment in moments:
+        rating = gen_rating(team.case, phase, team.elements[0], 3, rater=team.practitioner)
+        rating.rated_at = moment
+    db.session.commit()
+    counts, _closed_low = service.latest_cell_counts(team.intervention, threshold=2)
+    quarters = {phase: quarter for (_element, phase, _score, quarter) in counts}
+    assert quarters == {
+        team.phases[0].id: 2026 * 4 + 2,
+        team.phases[1].id: 2026 * 4 + 3,
+        team.phases[2].id: 2027 * 4 + 0,
+    }

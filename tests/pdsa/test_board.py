@@ -1,7 +1,8 @@
 """The board (tavle): columns, filters, markers, presentation mode and the move endpoint."""
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
+from improvement import clock
 from improvement.extensions import db
 from tests.helpers import gen_intervention, gen_member, gen_org, gen_user
 from tests.pdsa.factories import gen_action_item, gen_cycle, gen_meeting, gen_point
@@ -30,7 +31,7 @@ def board_world():
         phase="do",
         objective="o",
         prediction="p",
-        due_date=date.today() - timedelta(days=2),
+        due_date=clock.today() - timedelta(days=2),
         phase_changed_at=datetime.now(UTC) - timedelta(days=20),
     )
     old_done = gen_cycle(
@@ -56,7 +57,7 @@ def test_board_columns_markers_and_done_window(client, login):
     assert "Over frist" in body and "Ingen bevægelse i 14 dage" in body
     assert 'id="count-plan"' in body and "Sortable.min.js" in body
     # The texts translated once per request still carry each card's own values.
-    late_day = (date.today() - timedelta(days=2)).strftime("%d.%m.%Y")
+    late_day = (clock.today() - timedelta(days=2)).strftime("%d.%m.%Y")
     assert f'<span class="card-due">Frist {late_day}</span>' in body
     assert 'aria-label="Flyt Klar til afprøvning til Afprøv"' in body
     assert 'aria-label="Flyt Fast dagsorden tilbage til Planlæg"' in body
@@ -66,8 +67,8 @@ def test_board_columns_markers_and_done_window(client, login):
 def test_card_and_panel_texts_escape_what_users_typed(client, login):
     org, lise, bo, intervention, visits, *_ = board_world()
     gen_cycle(visits, title='<b>"Fed"</b> & co', owner=lise)
-    meeting = gen_meeting(intervention, held_on=date.today() - timedelta(days=7))
-    gen_action_item(meeting, what="<i>Ring</i>", owner=bo, due_date=date.today())
+    meeting = gen_meeting(intervention, held_on=clock.today() - timedelta(days=7))
+    gen_action_item(meeting, what="<i>Ring</i>", owner=bo, due_date=clock.today())
     db.session.commit()
     login(lise, org)
     body = client.get(f"/indsatser/{intervention.id}/tavle").get_data(as_text=True)

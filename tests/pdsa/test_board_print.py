@@ -6,6 +6,7 @@ included, so that a print rule can show them without their controls."""
 import re
 from datetime import date, timedelta
 
+from improvement import clock
 from improvement.extensions import db
 from tests.pdsa.factories import gen_action_item, gen_meeting
 from tests.pdsa.test_board import HX, board_world
@@ -41,7 +42,7 @@ def test_printed_board_names_organisation_intervention_date_and_filter(client, l
     db.session.commit()
     login(lise, org)
     url = f"/indsatser/{intervention.id}/tavle"
-    printed = f"Udskrevet {danish_day(date.today())}"
+    printed = f"Udskrevet {danish_day(clock.today())}"
 
     body = client.get(url).get_data(as_text=True)
     assert print_context(body) == f"Nord · Spædbarnsindsats · {printed}"
@@ -66,8 +67,8 @@ def test_printed_board_names_organisation_intervention_date_and_filter(client, l
 
 def test_standup_panel_items_carry_who_what_by_when_and_status_as_text(client, login):
     org, lise, bo, intervention, *_ = board_world()
-    earlier = gen_meeting(intervention, held_on=date.today() - timedelta(days=7))
-    due = date.today() + timedelta(days=3)
+    earlier = gen_meeting(intervention, held_on=clock.today() - timedelta(days=7))
+    due = clock.today() + timedelta(days=3)
     gen_action_item(earlier, what="Ring til skolen", owner=bo, due_date=due)
     gen_action_item(earlier, what="Lukket opgave", owner=bo, status="done")
     db.session.commit()

@@ -4,6 +4,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import select
 
+from improvement import clock
 from improvement.extensions import db
 from improvement.models import AuditEvent, ImprovementPlan, PdsaCycle
 from tests.helpers import gen_intervention, gen_member, gen_org, gen_user
@@ -179,7 +180,7 @@ def test_dates_are_checked(client, login):
     cycle = gen_cycle(point, title="Test")
     db.session.commit()
     login(user, org)
-    tomorrow = (date.today() + timedelta(days=1)).isoformat()
+    tomorrow = (clock.today() + timedelta(days=1)).isoformat()
     response = client.post(
         f"/indsatser/{intervention.id}/proevehandlinger/{cycle.id}/rediger",
         data=worksheet(

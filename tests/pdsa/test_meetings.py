@@ -6,6 +6,7 @@ from html import unescape
 
 from sqlalchemy import select
 
+from improvement import clock
 from improvement.extensions import db
 from improvement.models import ActionItem, Meeting
 from tests.helpers import gen_intervention, gen_member, gen_org, gen_user
@@ -191,7 +192,7 @@ def test_standup_panel_on_the_board(client, login):
     earlier = gen_meeting(intervention, held_on=date(2026, 1, 10))
     old_item = gen_action_item(earlier, what="Udkast til dagsorden")
     # A meeting planned for later has agreed nothing yet.
-    planned = gen_meeting(intervention, held_on=date.today() + timedelta(days=30))
+    planned = gen_meeting(intervention, held_on=clock.today() + timedelta(days=30))
     gen_action_item(planned, what="Opgave fra et planlagt møde")
     db.session.commit()
     login(user, org)
@@ -201,7 +202,7 @@ def test_standup_panel_on_the_board(client, login):
     panel = client.post(f"/indsatser/{intervention.id}/tavle/moede", headers=HX)
     assert panel.status_code == 200
     standup = db.session.scalars(select(Meeting).where(Meeting.kind == "standup")).one()
-    assert standup.held_on == date.today()
+    assert standup.held_on == clock.today()
     # Starting twice reuses today's standup.
     client.post(f"/indsatser/{intervention.id}/tavle/moede", headers=HX)
     assert len(db.session.scalars(select(Meeting)).all()) == 3

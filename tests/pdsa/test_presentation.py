@@ -2,6 +2,7 @@
 
 from datetime import date
 
+from improvement import clock
 from improvement.extensions import db
 from tests.helpers import gen_intervention, gen_member, gen_org, gen_user
 from tests.pdsa.factories import gen_action_item, gen_cycle, gen_meeting, gen_point
@@ -69,7 +70,7 @@ def test_a_filter_naming_nothing_of_this_intervention_still_says_filtered(client
 def test_the_presented_board_shows_todays_decisions_and_the_open_action_items(client, login):
     org, lise, bo, intervention, *_ = _world()
     standup = gen_meeting(
-        intervention, held_on=date.today(), kind="standup", decisions="Vi prøver fast dagsorden"
+        intervention, held_on=clock.today(), kind="standup", decisions="Vi prøver fast dagsorden"
     )
     gen_action_item(standup, what="Ring til jordemoderen", owner=bo, due_date=date(2026, 1, 2))
     gen_action_item(standup, what="Allerede klaret", owner=bo, status="done")
@@ -94,7 +95,7 @@ def test_the_presented_board_shows_todays_decisions_and_the_open_action_items(cl
 def test_a_reader_sees_the_standup_read_only(client, login):
     org, lise, bo, intervention, *_ = _world()
     eva = gen_user(org, role="evaluator", name="Eva Evaluator")
-    standup = gen_meeting(intervention, held_on=date.today(), kind="standup")
+    standup = gen_meeting(intervention, held_on=clock.today(), kind="standup")
     gen_action_item(standup, what="Ring til jordemoderen", owner=bo)
     db.session.commit()
     login(eva, org)

@@ -1,9 +1,10 @@
 """Progress score on the IHI scale: set with definitions, kept as history, listed for leaders."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from sqlalchemy import select
 
+from improvement import clock
 from improvement.extensions import db
 from improvement.models import ProgressScore
 from tests.helpers import gen_intervention, gen_org, gen_user
@@ -40,7 +41,7 @@ def test_invalid_score_and_future_date_are_refused(client, login):
     intervention = gen_intervention(org)
     db.session.commit()
     login(user, org)
-    tomorrow = (date.today() + timedelta(days=1)).isoformat()
+    tomorrow = (clock.today() + timedelta(days=1)).isoformat()
     response = client.post(
         f"/indsatser/{intervention.id}/fremdrift",
         data={"score_tenths": "7", "assessed_on": tomorrow},
