@@ -886,6 +886,11 @@
       return;
     }
     var text = form.querySelector("textarea[name=comment]");
+    // Back to the comment this cell's is being written in (after Escape): as it was left.
+    if (commentCell(form) === input && text.value !== text.defaultValue) {
+      text.focus();
+      return;
+    }
     // The cell's mark holds its current comment; it is swapped when the cell is rated again.
     var mark = document.querySelector("#mark-" + input.dataset.phase + "-" + input.dataset.element + " .comment-mark");
     var comment = mark ? mark.dataset.comment : "";
@@ -902,6 +907,41 @@
     text.defaultValue = comment;  // what the cell holds: unchanged until the user types
     text.focus();
   }
+
+  // From the comment form, keyboard users go back to the grid: Escape returns to the cell
+  // of the phase and core element chosen (the text stays), and so does a saved comment.
+  function commentCell(form) {
+    var phase = form.querySelector("[name=phase_id]");
+    var element = form.querySelector("[name=core_element_id]");
+    return phase && element && document.getElementById("cell-" + phase.value + "-" + element.value);
+  }
+
+  document.addEventListener("keydown", function (event) {
+    var form = event.key === "Escape" && event.target.closest && event.target.closest("#comment-form");
+    var cell = form && commentCell(form);
+    if (cell) {
+      event.preventDefault();
+      cell.focus();
+    }
+  });
+
+  var savedCommentCell = null;
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    if (event.detail.elt.id === "comment-form") {
+      var cell = commentCell(event.detail.elt);
+      savedCommentCell = cell ? cell.id : null;
+    }
+  });
+  document.addEventListener("htmx:afterSettle", function (event) {
+    var xhr = event.detail.xhr;
+    if (event.detail.target && event.detail.target.id === "comment-panel" && xhr && xhr.status === 200 && savedCommentCell) {
+      var cell = document.getElementById(savedCommentCell);
+      savedCommentCell = null;
+      if (cell) {
+        cell.focus();
+      }
+    }
+  });
 
   document.addEventListener("keydown", function (event) {
     var input = event.target;

@@ -126,6 +126,29 @@ def test_a_comment_being_written_is_not_replaced_by_another_cells(browser_page, 
     assert comment.input_value() == "Makkerparret var ikke etableret"
 
 
+def test_escape_in_a_comment_returns_to_its_cell_and_a_saved_comment_too(browser_page, live_server):
+    intervention, leader = _team()
+    case, phase, first, second = _graded_case(intervention, leader)
+    page = browser_page
+    login(page, live_server)
+    questions = _record_questions(page)
+    page.goto(f"{live_server}/indsatser/{intervention.id}/forloeb/{case.id}")
+    cell = page.locator(f"#cell-{phase.id}-{first.id}")
+    cell.press("c")
+    comment = page.locator("#comment-form textarea[name=comment]")
+    comment.fill("Makkerparret var ikke etableret")
+    comment.press("Escape")
+    assert page.evaluate("document.activeElement.id") == f"cell-{phase.id}-{first.id}"
+    # C on the same cell goes back to the text as it was left, without asking.
+    cell.press("c")
+    assert questions == []
+    assert comment.input_value() == "Makkerparret var ikke etableret"
+    page.get_by_role("button", name="Gem kommentar").click()
+    page.get_by_text("Kommentaren er gemt.").wait_for()
+    htmx_idle(page)
+    assert page.evaluate("document.activeElement.id") == f"cell-{phase.id}-{first.id}"
+
+
 def _drag_core_element(page, source_index, onto_index):
     handles = page.locator("#core-elements .drag-handle")
     source = handles.nth(source_index).bounding_box()
