@@ -43,6 +43,19 @@ def _day_filter(context: Context, value: date | None, fmt: str = "short") -> str
     return format_day(value, fmt, context.get(LOCALE))
 
 
+@lru_cache(maxsize=512)
+def _format_month(month: str, locale: str) -> str:
+    year, number = (int(part) for part in month.split("-"))
+    return dates.format_skeleton("yMMMM", date(year, number, 1), locale=locale)
+
+
+@pass_context
+def _month_filter(context: Context, month: str) -> str:
+    """A calendar month kept as "2026-09" (the analysis' key), as a reader says it:
+    "september 2026"."""
+    return _format_month(month, context.get(LOCALE) or str(get_locale()))
+
+
 def _datetime(value: datetime | None, fmt: str = "short") -> str:
     return format_datetime(value, fmt) if value else ""
 
@@ -58,5 +71,6 @@ def _number(context: Context, value, digits: int = 0) -> str:
 def init_app(app: Flask) -> None:
     app.add_template_filter(_day_filter, "date")
     app.add_template_filter(_datetime, "datetime")
+    app.add_template_filter(_month_filter, "month")
     app.add_template_filter(_number, "number")
     app.add_template_global(get_locale, "get_locale")

@@ -391,6 +391,35 @@ def cycle_next(intervention_id: int, cycle_id: int):
     return redirect(url_for("pdsa.cycle_edit", intervention_id=intervention_id, cycle_id=nxt.id))
 
 
+@bp.route(f"{PREFIX}/proevehandlinger/<int:cycle_id>/slet", methods=["POST"])
+def cycle_delete(intervention_id: int, cycle_id: int):
+    """A test created by mistake: only while it is still a plan, and nothing builds on it.
+    A test under way is ended in Act (abandon), which keeps what was learned and counts."""
+    cycle = _child(PdsaCycle, cycle_id, intervention_id)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    back = url_for("pdsa.cycle_detail", intervention_id=intervention_id, cycle_id=cycle.id)
+    if cycle.phase != "plan":
+        flash(
+            _(
+                "Only a test still being planned can be deleted. A test under way is ended "
+                "in Act by abandoning it, which keeps what was learned."
+            ),
+            "error",
+        )
+        return redirect(back)
+    if queries.followups_of(cycle):
+        flash(_("A next test continues this one, so it cannot be deleted."), "error")
+        return redirect(back)
+    point_id, title = cycle.development_point_id, cycle.title
+    db.session.delete(cycle)
+    db.session.commit()
+    flash(_("The test “%(title)s” is deleted.", title=title), "success")
+    return redirect(
+        url_for("pdsa.point_detail", intervention_id=intervention_id, point_id=point_id)
+    )
+
+
 # ---------------------------------------------------------------- board (tavle)
 
 

@@ -1,6 +1,6 @@
 """PDSA cycles: creation, the worksheet, the discipline rules, chaining and the ramp."""
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import select
 
@@ -362,3 +362,50 @@ def test_overview_shows_key_figures_and_fidelity(client, login):
     assert "Visitation i graviditeten" in body and untested.title in body
     # Both tests are in one series that scaled up; one of two states a prediction.
     assert "2 af 2" in body and "1 af 2" in body and "50 %" in body
+    # Tests per month name the month as a reader says it.
+    months = "januar februar marts april maj juni juli august september oktober november december"
+    assert any(
+        f"<td>{months.split()[day.month - 1]} {day.year}</td>" in body
+        for day in (clock.today(), datetime.now(UTC).date())  # the first hour of a month
+    )
+
+
+def test_a_test_created_by_mistake_is_deleted_while_it_is_a_plan(client, login):
+    org, user, intervention, point = world()
+    mistake = gen_cycle(point, title="Oprettet ved en fejl", owner=user)
+    under_way = gen_cycle(point, title="I gang", owner=user, phase="do")
+    continued = gen_cycle(point, title="Fortsættes", owner=user)
+    gen_cycle(point, title="Fortsættelsen", owner=user, previous_id=continued.id)
+    db.session.commit()
+    login(user, org)
+    base = f"/indsatser/{intervention.id}/proevehandlinger"
+    page = client.get(f"{base}/{mistake.id}").get_data(as_text=True)
+    assert f"{base}/{mistake.id}/slet" in page
+    assert f"{base}/{under_way.id}/slet" not in client.get(f"{base}/{under_way.id}").get_data(
+        as_text=True
+    )
+
+    mistake_id = mistake.id
+    response = client.post(f"{base}/{mistake_id}/slet", follow_redirects=True)
+    assert "Prøvehandlingen “Oprettet ved en fejl” er slettet." in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(PdsaCycle, mistake_id) is None
+    # Under way, or continued by a next test: refused with the reason, nothing deleted.
+    response = client.post(f"{base}/{under_way.id}/slet", follow_redirects=True)
+    assert "afsluttes i Handl ved at opgive den" in response.get_data(as_text=True)
+    response = client.post(f"{base}/{continued.id}/slet", follow_redirects=True)
+    assert "En næste prøvehandling bygger videre på denne" in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(PdsaCycle, under_way.id) and db.session.get(PdsaCycle, continued.id)
+
+
+def test_an_evaluator_cannot_delete_a_test(client, login):
+    org, user, intervention, point = world()
+    cycle = gen_cycle(point, title="Plan", owner=user)
+    evaluator = gen_user(org, role="evaluator")
+    db.session.commit()
+    login(evaluator, org)
+    base = f"/indsatser/{intervention.id}/proevehandlinger/{cycle.id}"
+    assert "/slet" not in client.get(base).get_data(as_text=True)
+    assert client.post(f"{base}/slet").status_code == 403
+    assert db.session.get(PdsaCycle, cycle.id) is not None
