@@ -22,6 +22,7 @@ from ..models import (
     CoreElement,
     DescriptionVersion,
     DevelopmentPoint,
+    ImprovementPlan,
     Intervention,
     Organization,
     PracticeElement,
@@ -209,9 +210,13 @@ def development_points_sheet(scope: Scope) -> Sheet:
             DevelopmentPoint.kind,
             DevelopmentPoint.status,
             User.name,
+            ImprovementPlan.aim,
+            ImprovementPlan.measure,
+            ImprovementPlan.change_ideas,
         )
         .join(Intervention, DevelopmentPoint.intervention_id == Intervention.id)
         .outerjoin(User, DevelopmentPoint.owner_id == User.id)
+        .outerjoin(ImprovementPlan, ImprovementPlan.development_point_id == DevelopmentPoint.id)
         .where(DevelopmentPoint.id.in_(ids))
         .order_by(Intervention.name, DevelopmentPoint.position, DevelopmentPoint.id)
     )
@@ -228,10 +233,23 @@ def development_points_sheet(scope: Scope) -> Sheet:
             owner,
             "; ".join(core[point_id]),
             ", ".join(elements[point_id]),
+            aim or "",
+            measure or "",
+            "; ".join(line.strip() for line in (ideas or "").splitlines() if line.strip()),
         )
-        for intervention, point_id, position, title, description, kind, status, owner in _stream(
-            stmt
-        )
+        for (
+            intervention,
+            point_id,
+            position,
+            title,
+            description,
+            kind,
+            status,
+            owner,
+            aim,
+            measure,
+            ideas,
+        ) in _stream(stmt)
     )
     return Sheet(
         "Udviklingspunkter",
@@ -254,6 +272,22 @@ def development_points_sheet(scope: Scope) -> Sheet:
                 "De af de 11 elementer i lovende praksis, punktet styrker: nummer og navn, "
                 "adskilt af komma (som på siden Udviklingspunkter)",
                 _element_labels(),
+            ),
+            # The Model for Improvement's three questions, as the point's page asks them.
+            Column(
+                "Mål",
+                "long_text",
+                "Forbedringsmodellen: hvad prøver vi at opnå (helst hvor meget, hvornår)",
+            ),
+            Column(
+                "Måling",
+                "long_text",
+                "Forbedringsmodellen: hvordan ved vi, at en ændring er en forbedring",
+            ),
+            Column(
+                "Forandringsidéer",
+                "long_text",
+                "Forbedringsmodellen: hvilke ændringer kan føre til forbedring (adskilt af ;)",
             ),
         ],
         rows,

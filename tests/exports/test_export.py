@@ -4,7 +4,7 @@ from io import BytesIO
 from openpyxl import load_workbook
 
 from improvement.extensions import db
-from improvement.models import CoreElement, DevelopmentPoint, PracticeElement
+from improvement.models import CoreElement, DevelopmentPoint, ImprovementPlan, PracticeElement
 from tests.helpers import gen_intervention, gen_org, gen_user
 
 
@@ -32,6 +32,16 @@ def _world():
     point.core_elements = [core]
     point.practice_elements = [tailored, element]
     db.session.add(point)
+    db.session.flush()
+    db.session.add(
+        ImprovementPlan(
+            organization_id=org.id,
+            development_point_id=point.id,
+            aim="Alle konferencer med fast dagsorden inden 1. juni",
+            measure="Andel konferencer med dagsorden",
+            change_ideas="Skabelon til dagsorden\r\n\r\nFast mødeleder",
+        )
+    )
     db.session.commit()
     return org, leader, evaluator, a, b
 
@@ -65,6 +75,10 @@ def test_intervention_workbook_is_well_formed(client, login):
         "Tidlig indsats",
         # Number and name, in number order, as the development points page shows them.
         "7. Faglig refleksion, 9. Individuel tilrettelæggelse",
+        # The Model for Improvement: aim, measure, one change idea after another.
+        "Alle konferencer med fast dagsorden inden 1. juni",
+        "Andel konferencer med dagsorden",
+        "Skabelon til dagsorden; Fast mødeleder",
     ]
     overview = {row[0]: row[1] for row in wb["Oversigt"].iter_rows(min_row=2, values_only=True)}
     assert overview["Eksport"] == "Indsats: Spædbarn"
