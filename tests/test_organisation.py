@@ -1,7 +1,9 @@
+import re
 from datetime import date
 from html import unescape
 
 from sqlalchemy import func, select
+from werkzeug.security import check_password_hash
 
 from improvement.extensions import db
 from improvement.models import (
@@ -406,3 +408,56 @@ def test_choosing_a_read_only_role_for_someone_asks_first_and_names_them(client,
     # Already an evaluator: nothing to ask.
     row = page[page.index(f'id="membership-{_membership(eva, org).id}"') :]
     assert "data-confirm=" not in row[: row.index("</tr>")]
+
+
+def test_an_admin_gives_a_member_a_new_password_shown_once(client, login, app):
+    org = gen_org()
+    admin = gen_user(org, role="admin", name="Anna")
+    bo = gen_user(org, role="practitioner", name="Bo Bach", email="bo@example.test")
+    db.session.commit()
+    old_id = bo.get_id()
+    login(admin, org)
+    url = f"/organisation/medlemmer/{_membership(bo, org).id}/adgangskode"
+    response = client.post(url, headers={"HX-Request": "true"})
+    assert response.status_code == 200
+    html = unescape(response.get_data(as_text=True))
+    password = re.search(r"<code>([a-z2-9]{4}-[a-z2-9]{4}-[a-z2-9]{4})</code>", html).group(1)
+    assert "Ny adgangskode til Bo Bach:" in html and "vises kun nu" in html
+    db.session.refresh(bo)
+    # The new password works; Bo's sessions with the old one have ended.
+    assert check_password_hash(bo.password_hash, password)
+    assert bo.get_id() != old_id
+    other = app.test_client()
+    page = other.post("/login", data={"email": "bo@example.test", "password": password})
+    assert page.status_code == 302
+
+
+def test_a_new_password_is_refused_for_oneself_and_for_someone_of_another_organisation(
+    client, login
+):
+    org, elsewhere = gen_org("Nord"), gen_org("Syd")
+    admin = gen_user(org, role="admin", name="Anna")
+    shared = gen_user(org, role="practitioner", name="Bo Bach")
+    db.session.add(Membership(user_id=shared.id, organization_id=elsewhere.id, role="leader"))
+    db.session.commit()
+    before = shared.password_hash
+    login(admin, org)
+    hx = {"HX-Request": "true"}
+    response = client.post(
+        f"/organisation/medlemmer/{_membership(shared, org).id}/adgangskode", headers=hx
+    )
+    assert response.status_code == 422
+    assert "også medlem af Syd, hvor du ikke er administrator" in response.get_data(as_text=True)
+    response = client.post(
+        f"/organisation/medlemmer/{_membership(admin, org).id}/adgangskode", headers=hx
+    )
+    assert response.status_code == 422
+    assert "Skift din egen adgangskode under Indstillinger" in response.get_data(as_text=True)
+    db.session.refresh(shared)
+    assert shared.password_hash == before
+    # A leader is no administrator: forbidden.
+    leader = gen_user(org, role="leader")
+    db.session.commit()
+    login(leader, org)
+    url = f"/organisation/medlemmer/{_membership(shared, org).id}/adgangskode"
+    assert client.post(url, headers=hx).status_code == 403

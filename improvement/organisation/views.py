@@ -1,5 +1,7 @@
-"""The organisation's members: admins add people, set their roles and remove them."""
+"""The organisation's members: admins add people, set their roles, give a new password and
+remove them."""
 
+import secrets
 from collections import defaultdict
 
 from flask import Blueprint, abort, flash, url_for
@@ -161,6 +163,60 @@ def member_edit(membership_id: int):
         member=membership,
         error=error,
         notice=notice,
+        open_cases=_open_cases(),
+    )
+
+
+# Letters and digits that cannot be mistaken for one another when read aloud or copied.
+_READABLE = "abcdefghjkmnpqrstuvwxyz23456789"
+
+
+def _temporary_password() -> str:
+    """Three groups of four, e.g. "kdrt-8mwa-p3xz": 60 bits, easy to pass on by phone."""
+    return "-".join("".join(secrets.choice(_READABLE) for _ in range(4)) for _ in range(3))
+
+
+def _orgs_not_administered(user: User) -> list[str]:
+    """The user's other organisations where the current admin is not an administrator: a
+    new password there would open the account to someone who does not manage it."""
+    administered = {m.organization_id for m in current_user.memberships if m.role == "admin"}
+    return sorted(
+        (m.organization.name for m in user.memberships if m.organization_id not in administered),
+        key=sort_key,
+    )
+
+
+@bp.route("/organisation/medlemmer/<int:membership_id>/adgangskode", methods=["POST"])
+@require_roles("admin")
+def member_password(membership_id: int):
+    """A new password for a member who has forgotten theirs, shown once to the admin. It
+    ends the member's sessions on every device."""
+    membership = get_or_404_for_user(Membership, membership_id)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    user = membership.user
+    error = password = None
+    if user.id == current_user.id:
+        error = _("Change your own password under Settings.")
+    elif elsewhere := _orgs_not_administered(user):
+        error = _(
+            "%(name)s is also a member of %(orgs)s, where you are not an administrator, so "
+            "you cannot give them a new password. An administrator of all their "
+            "organisations can.",
+            name=user.name,
+            orgs=", ".join(elsewhere),
+        )
+    else:
+        password = _temporary_password()
+        user.set_password(password)
+        db.session.commit()
+    return render_fragment(
+        PAGE,
+        "member_row",
+        422 if error else 200,
+        member=membership,
+        error=error,
+        new_password=password,
         open_cases=_open_cases(),
     )
 
