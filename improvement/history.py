@@ -82,6 +82,7 @@ LABELS: dict[str, dict] = {
         "practice": _l("What it means in practice"),
         "status": _l("Status"),
         "archived": _l("Archived"),
+        "activities": _l("Activities in the theory of change it carries"),
     },
     "DevelopmentPoint": {
         "title": _l("Title"),
@@ -89,6 +90,8 @@ LABELS: dict[str, dict] = {
         "kind": _l("Kind"),
         "status": _l("Status"),
         "owner_id": _l("Owner"),
+        "core_elements": _l("Core elements it strengthens"),
+        "practice_elements": _l("Elements of promising practice it strengthens"),
     },
     "Phase": {
         "name": _l("Name"),
@@ -204,6 +207,7 @@ LABELS: dict[str, dict] = {
         "goal_attainment": _l("Goal attainment"),
         "problem_grade": _l("Problem grade"),
         "reflected_adjustment": _l("Reflected adjustment"),
+        "problem_categories": _l("Problem categories"),
     },
     "CaseFollowUp": {"case_id": _l("Case"), "held_on": _l("Follow-up held on")},
 }

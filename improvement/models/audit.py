@@ -54,6 +54,41 @@ def _changes(obj, action: str) -> dict:
     return changes
 
 
+def _link_label(obj) -> str:
+    """A linked object as a history line names it: an element of promising practice by
+    number and name, a core element by name, a theory-of-change item by its text."""
+    number = getattr(obj, "number", None)
+    name = getattr(obj, "name", None) or getattr(obj, "text", "")
+    return f"{number}. {name}" if number is not None else name
+
+
+def _links(objects) -> str | None:
+    ordered = sorted(
+        objects, key=lambda o: getattr(o, "number", None) or getattr(o, "position", 0) or 0
+    )
+    return ", ".join(_link_label(o) for o in ordered) or None
+
+
+def _link_changes(obj, action: str) -> dict:
+    """What a save changed in the object's many-to-many links (a development point's core
+    elements and elements of promising practice, a core element's activities): they live
+    in link tables, not columns, but are edited in the same form as the columns."""
+    state = inspect(obj)
+    changes = {}
+    for rel in state.mapper.relationships:
+        if rel.secondary is None:
+            continue
+        hist = state.attrs[rel.key].history
+        if action == "insert" and hist.added:
+            changes[rel.key] = [None, _links(hist.added)]
+        elif action == "update" and hist.has_changes():
+            old = _links([*hist.unchanged, *hist.deleted])
+            new = _links([*hist.unchanged, *hist.added])
+            if old != new:
+                changes[rel.key] = [old, new]
+    return changes
+
+
 def _actor_id() -> int | None:
     if has_request_context() and current_user and current_user.is_authenticated:
         return current_user.id
@@ -71,7 +106,7 @@ def _record(session: Session, _flush_context) -> None:
         for obj in objects:
             if not getattr(obj, "__audited__", False):
                 continue
-            changes = _changes(obj, action)
+            changes = _changes(obj, action) | _link_changes(obj, action)
             if action == "update" and not changes:
                 continue
             rows.append(

@@ -1,4 +1,5 @@
 import re
+from html import unescape
 
 import pytest
 from sqlalchemy import func, select
@@ -703,3 +704,39 @@ def test_a_drag_naming_an_id_no_row_can_have_is_404_not_a_crash(client, login, b
         url = f"{base(intervention)}/{page}/raekkefoelge"
         response = client.post(url, data={"ids": [a.id, bad]}, headers=HX)
         assert response.status_code == 404, (page, bad)
+
+
+def test_a_change_of_links_is_in_the_history(client, login):
+    load_reference()
+    org, user, intervention = setup()
+    contact = gen_core_element(intervention, name="Tæt kontakt")
+    pair = gen_core_element(intervention, name="Makkerpar", position=1)
+    point = gen_point(intervention, title="Fast dagsorden")
+    point.core_elements = [contact]
+    db.session.commit()
+    login(user, org)
+    reflection, tailored = (
+        db.session.scalars(select(PracticeElement).where(PracticeElement.number == n)).one()
+        for n in (7, 9)
+    )
+    response = client.post(
+        f"{base(intervention)}/udviklingspunkter/{point.id}/rediger",
+        data=pre(
+            f"dp{point.id}",
+            {
+                "title": "Fast dagsorden",
+                "kind": "practice",
+                "status": "proposed",
+                "core_elements": [pair.id, contact.id],
+                "practice_elements": [tailored.id, reflection.id],
+                "version": str(point.version),
+            },
+        ),
+        headers=HX,
+    )
+    assert response.status_code == 200
+    page = client.get(f"{base(intervention)}/historik/udviklingspunkt/{point.id}")
+    html = unescape(page.get_data(as_text=True))
+    assert "Kerneelementer, det styrker" in html
+    assert "Tæt kontakt" in html and "Tæt kontakt, Makkerpar" in html
+    assert "7. Faglig refleksion, 9. Individuel tilrettelæggelse" in html
