@@ -732,6 +732,7 @@ def outcome_listing(intervention_id: int):
         goal=goal,
         grade=outcome_tables.problem_grade_by_goal(closed),
         adjustment=outcome_tables.reflected_adjustment_by_goal(closed),
+        pattern=outcome_tables.reflection_pattern(closed),
         category_table=outcome_tables.code_presence_from_counts(
             goal.counts, code_counts, [c.key for c in shown_categories], goal.missing
         ),

@@ -194,6 +194,13 @@ def test_outcomes_reproduce_seed_002_table_3(client, login, team):
     assert "1 åbne forløb (indgår ikke i tabellerne)" in _text(html)
     adjustment = _table(html, "adjustment-table")
     assert "I alt 20 (100 %) 14 (100 %) 17 (100 %) 51 (100 %)" in adjustment
+    # Table 5: A 8, B 8, C 4, D 22; 42 of the 51 placed, nine not (seed 002, lines 542-609).
+    pattern = _table(html, "pattern-table")
+    assert "Målopnåelse + A 8 alle sværhedsgrader B 8 lette problemer" in pattern
+    assert "Målopnåelse − C 4 svære problemer D 22 alle sværhedsgrader" in pattern
+    text = _text(html)
+    assert "42 af 51 kodede forløb er placeret; 9 passer i ingen af cellerne." in text
+    assert "95 afsluttede forløb mangler den kodning" in text
 
 
 def test_outcome_tables_as_an_htmx_fragment(client, login, team):
