@@ -710,7 +710,11 @@ def quality_pattern(intervention_id: int):
 @bp.route("/indsatser/<int:intervention_id>/resultater")
 def outcome_listing(intervention_id: int):
     intervention = _intervention(intervention_id)
-    groups, category_counts = service.outcome_counts(intervention)
+    years = service.closing_years(intervention)
+    # ?aar=2019: the cases closed that year, as seed 002 reports each year apart.
+    year = request.args.get("aar", type=int)
+    year = year if year in years else None
+    groups, category_counts = service.outcome_counts(intervention, year)
     closed = [group for group in groups if not group["open"]]
     categories = service.categories_of(intervention.organization_id, include_archived=True)
     category_keys = {c.id: c.key for c in categories}
@@ -733,6 +737,8 @@ def outcome_listing(intervention_id: int):
         grade=outcome_tables.problem_grade_by_goal(closed),
         adjustment=outcome_tables.reflected_adjustment_by_goal(closed),
         pattern=outcome_tables.reflection_pattern(closed),
+        years=years,
+        year=year,
         category_table=outcome_tables.code_presence_from_counts(
             goal.counts, code_counts, [c.key for c in shown_categories], goal.missing
         ),

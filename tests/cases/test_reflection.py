@@ -349,3 +349,33 @@ def test_a_rating_counts_in_the_quarter_of_its_danish_date(team):
         team.phases[1].id: 2026 * 4 + 3,
         team.phases[2].id: 2027 * 4 + 0,
     }
+
+
+def test_outcomes_for_the_cases_closed_in_one_year(client, login, team):
+    # Seed 002 reports the cases closed in 2018 and in 2019 apart.
+    for n, (year, goal) in enumerate(
+        [(2018, "achieved"), (2018, "not_achieved"), (2019, "achieved"), (2019, "achieved")]
+    ):
+        gen_case(
+            team.intervention,
+            f"AA-{n:03}",
+            start=date(year, 1, 1),
+            end_date=date(year, 12, 31),
+            goal_attainment=goal,
+            problem_grade="mild",
+            reflected_adjustment="yes",
+        )
+    db.session.commit()
+    login(team.leader, team.org)
+    url = f"/indsatser/{team.intervention.id}/resultater"
+    html = client.get(url).get_data(as_text=True)
+    assert '<option value="2019"' in html and '<option value="2018"' in html
+    assert "I alt 4 100 %" in _table(html, "goal-table")
+    html = client.get(url, query_string={"aar": "2018"}).get_data(as_text=True)
+    assert "Forløb afsluttet i 2018" in html
+    goal = _table(html, "goal-table")
+    assert "I mål 1 50 %" in goal and "Ikke i mål 1 50 %" in goal and "I alt 2 100 %" in goal
+    # The open case of the fixture is still counted apart; a year with no cases is all.
+    assert "1 åbne forløb" in _text(html)
+    html = client.get(url, query_string={"aar": "1999"}).get_data(as_text=True)
+    assert "I alt 4 100 %" in _table(html, "goal-table")
