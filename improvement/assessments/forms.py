@@ -28,6 +28,9 @@ class JustificationForm(BaseForm):
     text = TextAreaField(
         _l("What makes us say so?"), validators=[Length(max=4000)], description=NO_NAMES
     )
+    # The text as this page last saved or loaded it: another tab's save since is not
+    # overwritten unseen.
+    base = TextAreaField(validators=[Length(max=4000)])
 
 
 class CloseForm(BaseForm):

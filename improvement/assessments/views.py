@@ -490,13 +490,43 @@ def justification_save(intervention_id: int, round_id: int, element_number: int)
             number=element_number,
             error=" ".join(str(e) for e in form.text.errors),
         )
+    stored = db.session.scalar(
+        select(AssessmentJustification.text).where(
+            AssessmentJustification.respondent_id == respondent.id,
+            AssessmentJustification.element == element_number,
+        )
+    )
+    stored = stored or ""
+    if "base" in request.form and stored not in (form.base.data, form.text.data):
+        # Saved meanwhile from another tab or window: said, with what is saved there; the
+        # page now knows it, so the next save (typing on) replaces it knowingly.
+        return render_fragment(
+            ANSWER,
+            ["text_state", "text_base"],
+            409,
+            number=element_number,
+            base=stored,
+            oob=True,
+            error=_(
+                "Saved meanwhile in another window: “%(text)s”. Yours is not saved; type on "
+                "or save again to replace it.",
+                text=stored,
+            ),
+        )
     _upsert(
         AssessmentJustification,
         {"respondent_id": respondent.id, "element": element_number},
         organization_id=round_.organization_id,
         text=form.text.data,
     )
-    return render_fragment(ANSWER, "text_state", number=element_number, saved=True)
+    return render_fragment(
+        ANSWER,
+        ["text_state", "text_base"],
+        number=element_number,
+        saved=True,
+        base=form.text.data,
+        oob=True,
+    )
 
 
 # --- Results: print, comparison, elements -----------------------------------------------

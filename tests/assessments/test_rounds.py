@@ -1,6 +1,7 @@
 """Rounds: opening, inviting, answering alone with HTMX saves, refusals, closing."""
 
 import re
+from html import unescape
 
 import pytest
 from sqlalchemy import func, select
@@ -278,6 +279,33 @@ def test_evaluator_cannot_answer(client, login):
     login(evaluator, org)
     url = f"{base(intervention)}/{round_.id}/svar/{instrument.statements[0].id}"
     assert client.post(url, data={"value": "high"}, headers=HX).status_code == 403
+
+
+def test_a_justification_saved_meanwhile_in_another_tab_is_not_overwritten_unseen(client, login):
+    org, intervention, instrument, users, _ = setup_team()
+    round_ = gen_round(intervention, instrument)
+    gen_respondent(round_, users["p1"])
+    db.session.commit()
+    login(users["p1"], org)
+    page = client.get(f"{base(intervention)}/{round_.id}/besvar").get_data(as_text=True)
+    assert '<textarea hidden id="text-base-4" name="base"' in page
+    url = f"{base(intervention)}/{round_.id}/begrundelse/4"
+    # Tab 1 saves; tab 2, drawn before, saves its own text.
+    assert client.post(url, data={"text": "Fane 1", "base": ""}, headers=HX).status_code == 200
+    response = client.post(url, data={"text": "Fane 2", "base": ""}, headers=HX)
+    assert response.status_code == 409
+    html = unescape(response.get_data(as_text=True))
+    assert "Gemt i mellemtiden i et andet vindue: “Fane 1”." in html
+    # The answer tells the page what is saved, so typing on replaces it knowingly.
+    assert 'hx-swap-oob="true">Fane 1</textarea>' in html
+    assert db.session.scalars(select(AssessmentJustification.text)).all() == ["Fane 1"]
+    response = client.post(url, data={"text": "Fane 2", "base": "Fane 1"}, headers=HX)
+    assert response.status_code == 200
+    db.session.expire_all()
+    assert db.session.scalars(select(AssessmentJustification.text)).all() == ["Fane 2"]
+    # The same page saving on as it types is no conflict.
+    response = client.post(url, data={"text": "Fane 2 og mere", "base": "Fane 2"}, headers=HX)
+    assert response.status_code == 200
 
 
 def test_justification_is_saved_and_cpr_refused(client, login):
