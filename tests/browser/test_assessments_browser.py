@@ -1,6 +1,8 @@
 import pytest
+from sqlalchemy import select
 
 from improvement.extensions import db
+from improvement.models import AssessmentJustification
 from tests.assessments.helpers import gen_respondent, gen_round, shared_instrument
 from tests.helpers import PASSWORD, gen_intervention, gen_member, gen_org, gen_user
 
@@ -70,3 +72,33 @@ def test_two_respondents_answer_then_the_radar_shows(browser_page, live_server, 
     assert data[0] == 66.5 and data[1] is None
     assert page.locator(".result-table").get_by_text("for få til at vise").count() > 0
     page.screenshot(path=str(tmp_path / "result.png"), full_page=True)
+
+
+def test_a_justification_from_another_tab_is_not_overwritten_unseen(browser_page, live_server):
+    org = gen_org("Demo Kommune Nord")
+    bo = gen_user(org, role="practitioner", email="bo@nord.example", name="Bo Behandler")
+    intervention = gen_intervention(org, name="Familiehuset")
+    gen_member(intervention, bo, "practitioner")
+    round_ = gen_round(intervention, shared_instrument(), name="Baseline 2026")
+    gen_respondent(round_, bo, "practitioner")
+    db.session.commit()
+    first = browser_page
+    log_in(first, live_server, "bo@nord.example")
+    url = f"{live_server}/indsatser/{intervention.id}/selvevaluering/{round_.id}/besvar"
+    first.goto(url)
+    second = first.context.new_page()
+    second.goto(url)
+
+    first.locator("#text-1").fill("Skrevet i første fane")
+    first.locator("#text-state-1.saved").wait_for()
+    second.locator("#text-1").fill("Skrevet i anden fane")
+    second.locator("#text-state-1").get_by_text(
+        "Gemt i mellemtiden i et andet vindue: “Skrevet i første fane”."
+    ).wait_for()
+    # Typed on: now it knows, and its text replaces the other.
+    second.locator("#text-1").press("End")
+    second.locator("#text-1").press_sequentially(" og mere")
+    second.locator("#text-state-1.saved").wait_for()
+    db.session.expire_all()
+    texts = db.session.scalars(select(AssessmentJustification.text)).all()
+    assert texts == ["Skrevet i anden fane og mere"]
