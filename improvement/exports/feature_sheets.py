@@ -23,6 +23,7 @@ from ..models import (
     PDSA_PHASES,
     PROBLEM_GRADES,
     PROFESSIONAL_ROLES,
+    PROGRESS_SCALE,
     REFLECTED_ADJUSTMENT,
     RESPONDENT_ROLES,
     THEORY_KINDS,
@@ -45,6 +46,7 @@ from ..models import (
     Phase,
     PracticeElement,
     ProblemCategory,
+    ProgressScore,
     TeamMember,
     User,
     WorkflowStep,
@@ -346,6 +348,43 @@ def meetings_sheet(scope: Scope) -> Sheet:
         ],
         rows,
         empty="Ingen møder registreret.",
+    )
+
+
+def progress_sheet(scope: Scope) -> Sheet:
+    """The team's own progress scores (Fremdrift, the IHI scale 1–5), every one kept."""
+    setter = aliased(User)
+    stmt = (
+        select(
+            Intervention.name,
+            ProgressScore.assessed_on,
+            ProgressScore.score_tenths,
+            ProgressScore.note,
+            setter.name,
+        )
+        .join(Intervention, ProgressScore.intervention_id == Intervention.id)
+        .outerjoin(setter, ProgressScore.set_by_id == setter.id)
+        .where(*in_scope(ProgressScore, scope))
+        .order_by(Intervention.name, ProgressScore.assessed_on, ProgressScore.id)
+    )
+    steps = {tenths: label for tenths, (label, _meaning) in PROGRESS_SCALE.items()}
+    step_label = _translated(steps)
+    rows = (
+        (name, day, tenths / 10, step_label(tenths), note, who)
+        for name, day, tenths, note, who in _stream(stmt)
+    )
+    return Sheet(
+        "Fremdrift",
+        [
+            INTERVENTION,
+            Column("Dato", "date", "Hvornår teamet vurderede sin fremdrift"),
+            Column("Score", "number", "Fremdriftsscore på IHI-skalaen", "1,0–5,0"),
+            Column("Trin", "text", "Skalaens trin for scoren", _labels(steps)),
+            Column("Note", "long_text", "Teamets begrundelse"),
+            Column("Sat af", "text", "Den, der registrerede scoren"),
+        ],
+        rows,
+        empty="Ingen fremdriftsscorer registreret.",
     )
 
 

@@ -31,6 +31,7 @@ BUILDERS = [
     development_points_sheet,
     f.cycles_sheet,
     f.meetings_sheet,
+    f.progress_sheet,
     f.assessment_sheet,
     f.assessment_elements_sheet,
     f.ratings_sheet,

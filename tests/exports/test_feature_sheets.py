@@ -9,11 +9,13 @@ from improvement.exports.feature_sheets import HIDDEN_ROLE
 from improvement.exports.service import build_export, scope_for
 from improvement.extensions import db
 from improvement.models import (
+    PROGRESS_SCALE,
     RESPONDENT_ROLES,
     Case,
     CoreElementRating,
     Organization,
     PdsaCycle,
+    ProgressScore,
     User,
 )
 
@@ -26,6 +28,7 @@ SHEETS = [
     "Udviklingspunkter",
     "Prøvehandlinger",
     "Møder og beslutninger",
+    "Fremdrift",
     "Selvevaluering",
     "Selvevaluering pr. element",
     "Kvalitet i kerneelementer",
@@ -121,3 +124,18 @@ def test_round_trip_through_pandas_gives_the_rows_the_app_shows(runner):
     ratings = sheets["Kvalitet i kerneelementer"]
     assert pd.api.types.is_integer_dtype(ratings["Score"])
     assert ratings["Score"].between(1, 5).all()
+
+
+def test_progress_scores_are_a_sheet_of_their_own(runner):
+    org = _org(runner)
+    wb = _export(org)
+    rows = list(wb["Fremdrift"].iter_rows(min_row=2, values_only=True))
+    scores = _count(
+        select(func.count())
+        .select_from(ProgressScore)
+        .where(ProgressScore.organization_id == org.id)
+    )
+    assert scores and len(rows) == scores
+    steps = {str(label) for label, _meaning in PROGRESS_SCALE.values()}
+    for _name, day, score, step, _note, _who in rows:
+        assert day is not None and 1.0 <= score <= 5.0 and step in steps
