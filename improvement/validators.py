@@ -33,18 +33,35 @@ def normalised(text: str) -> str:
     return "".join(ch for ch in plain if unicodedata.category(ch) != "Cf")
 
 
-# A CPR number split up differently (0102-03-1234, 01 02 03-1234, 01.02.03-1234): the
-# digits read as one once the separators between digits are taken out. Codes like
-# SP-2025-014 or dates like 01.02.2026 join to fewer than ten digits and stay allowed.
-_BETWEEN_DIGITS = re.compile(r"(?<=\d)[-\s./\u2010-\u2015\u2212]{1,3}(?=\d)")
-_CPR_DIGITS = re.compile(r"(?<!\d)(0[1-9]|[12]\d|3[01])(0[1-9]|1[0-2])\d{6}(?!\d)")
+# A CPR number split up differently (0102-03-1234, 01 02 03-1234, 01.02.03-1234): runs of
+# digit groups joined by up to three separators, where whole groups make the six digits of
+# a date and the next group is the four of the serial number. A date with a time after it
+# (12.03.2027 14:30) or codes like SP-2025-014 never end a six-digit date on a group edge
+# before a four-digit group, so they stay allowed.
+_GROUP_RUN = re.compile(r"\d+(?:[-\s./\u2010-\u2015\u2212]{1,3}\d+)*")
+_DATE_DIGITS = re.compile(r"(0[1-9]|[12]\d|3[01])(0[1-9]|1[0-2])\d{2}")
+
+
+def _split_cpr(plain: str) -> bool:
+    for run in _GROUP_RUN.finditer(plain):
+        groups = re.findall(r"\d+", run.group())
+        for end, serial in enumerate(groups):
+            if len(serial) != 4:
+                continue
+            start, length = end, 0
+            while start > 0 and length < 6:
+                start -= 1
+                length += len(groups[start])
+            if length == 6 and _DATE_DIGITS.fullmatch("".join(groups[start:end])):
+                return True
+    return False
 
 
 def contains_cpr(text: str | None) -> bool:
     if not text:
         return False
     plain = normalised(text)
-    return bool(CPR_PATTERN.search(plain) or _CPR_DIGITS.search(_BETWEEN_DIGITS.sub("", plain)))
+    return bool(CPR_PATTERN.search(plain)) or _split_cpr(plain)
 
 
 def masked(text: str, mask: str) -> str:

@@ -55,6 +55,15 @@ def test_cpr_shapes_are_found(text):
         "IS-2026-010",
         "Møde 01.02.2026 kl. 14",
         "tlf. 12 34 56 78",
+        # A date with a time after it: a four-digit year ends no date on a group edge.
+        "Næste møde 12.03.2027 14:30 i mødelokale 2.",
+        "Møde 12.03.2026 14:30",
+        "d. 12.03.26 14.30",
+        "Tirsdag 03.11.2026 10:00-11:30",
+        "12/03/2026 10:00",
+        "Periode 01.02-03.04.26",
+        "12.03.2026\n10 deltog",
+        "01.12.2026 1030",
     ],
 )
 def test_other_numbers_pass(text):
