@@ -138,6 +138,7 @@ LABELS: dict[str, dict] = {
         "title": _l("Title"),
         "phase": _l("Phase"),
         "owner_id": _l("Owner"),
+        "change_idea": _l("Change idea this test tries"),
         "planned_start": _l("Planned start"),
         "due_date": _l("Due date"),
         "objective": _l("Objective of this test"),

@@ -224,6 +224,7 @@ def cycles_sheet(scope: Scope) -> Sheet:
             User.name,
             PdsaCycle.planned_start,
             PdsaCycle.due_date,
+            PdsaCycle.change_idea,
             PdsaCycle.objective,
             PdsaCycle.questions,
             PdsaCycle.prediction,
@@ -254,7 +255,7 @@ def cycles_sheet(scope: Scope) -> Sheet:
         for row in _stream(stmt):
             values = list(row)
             values[5] = phases(values[5])
-            values[21] = decisions(values[21])
+            values[22] = decisions(values[22])
             yield values
 
     text = "long_text"
@@ -270,6 +271,11 @@ def cycles_sheet(scope: Scope) -> Sheet:
             Column("Ansvarlig", "text", "Den, der driver testen"),
             Column("Planlagt start", "date", "Hvornår testen skal begynde"),
             Column("Frist", "date", "Hvornår testen skal være gennemført"),
+            Column(
+                "Planlæg: forandringsidé",
+                "text",
+                "Den forandringsidé, testen afprøver (fra udviklingspunktets forbedringsmodel)",
+            ),
             Column("Planlæg: formål", text, "Hvad testen skal afklare"),
             Column("Planlæg: spørgsmål", text, "De spørgsmål, testen besvarer"),
             Column("Planlæg: forudsigelse", text, "Hvad teamet forventer sker"),

@@ -71,7 +71,8 @@ class PdsaCycle(OrgScoped, Timestamped, Versioned, db.Model):
     owner_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
     planned_start: Mapped[date | None] = mapped_column(Date)
     due_date: Mapped[date | None] = mapped_column(Date)
-    # Plan
+    # Plan: the change idea tried (one of the development point's, as a rule)
+    change_idea: Mapped[str] = mapped_column(String(500), default="", server_default="")
     objective: Mapped[str] = mapped_column(Text, default="")
     questions: Mapped[str] = mapped_column(Text, default="")
     prediction: Mapped[str] = mapped_column(Text, default="")

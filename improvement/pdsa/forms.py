@@ -68,6 +68,11 @@ class CycleForm(VersionedForm):
     planned_start = DateField(_l("Planned start"), validators=[Optional()])
     due_date = DateField(_l("Due date"), validators=[Optional()])
     # Plan
+    change_idea = StringField(
+        _l("Change idea this test tries"),
+        validators=[Length(max=500)],
+        description=_l("One of the development point's change ideas, or a new one."),
+    )
     objective = TextAreaField(_l("Objective of this test"), validators=TEXT, description=NO_NAMES)
     questions = TextAreaField(
         _l("Questions this test answers"), validators=TEXT, description=NO_NAMES

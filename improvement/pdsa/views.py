@@ -218,7 +218,14 @@ def cycle_detail(intervention_id: int, cycle_id: int):
 def _cycle_form(cycle: PdsaCycle, **kwargs) -> CycleForm:
     form = CycleForm(phase=cycle.phase, **kwargs)
     form.owner_id.choices = choices(queries.person_choices(cycle.intervention, cycle.owner_id))
+    # The development point's change ideas are offered as the field is typed in.
+    form.change_idea.render_kw = {"list": "change-ideas", "autocomplete": "off"}
     return form
+
+
+def _change_ideas(cycle: PdsaCycle) -> list[str]:
+    plan = queries.plan_of(cycle.development_point)
+    return plan.change_idea_list if plan else []
 
 
 @bp.route(f"{PREFIX}/proevehandlinger/<int:cycle_id>/rediger", methods=["GET", "POST"])
@@ -233,9 +240,15 @@ def cycle_edit(intervention_id: int, cycle_id: int):
             form=form,
             point=cycle.development_point,
             intervention=cycle.intervention,
+            change_ideas=_change_ideas(cycle),
         )
     form = _cycle_form(cycle)
-    ctx = {"cycle": cycle, "point": cycle.development_point, "intervention": cycle.intervention}
+    ctx = {
+        "cycle": cycle,
+        "point": cycle.development_point,
+        "intervention": cycle.intervention,
+        "change_ideas": _change_ideas(cycle),
+    }
     if not form.validate_on_submit():
         return render_htmx(CYCLE_EDIT, "worksheet", 422, form=form, **ctx)
     if form.is_stale(cycle):
@@ -347,6 +360,7 @@ def _next_cycle(cycle: PdsaCycle) -> PdsaCycle:
         title=next_title(cycle.title, number, [c.title for c in siblings]),
         owner_id=cycle.owner_id,
         phase="plan",
+        change_idea=cycle.change_idea,
         objective=cycle.next_step.strip() or cycle.objective,
         questions=cycle.questions,
         data_collection=cycle.data_collection,

@@ -243,6 +243,7 @@ def test_adapt_starts_a_prefilled_linked_next_cycle_and_the_ramp_shows_it(client
         owner=user,
         phase="act",
         objective="Fælles billede",
+        change_idea="Fælles gennemgang af målingen",
         prediction="Forælderen er enig",
         scale="Én familie",
         do_description="Gjort",
@@ -265,6 +266,7 @@ def test_adapt_starts_a_prefilled_linked_next_cycle_and_the_ramp_shows_it(client
         user.id,
     )
     assert nxt.title == "Fælles gennemgang (2)"
+    assert nxt.change_idea == "Fælles gennemgang af målingen"  # the same idea, tried on
     assert nxt.study_result == "" and nxt.act_decision == ""
     # Pressing twice does not make a second follow-up.
     client.post(f"/indsatser/{intervention.id}/proevehandlinger/{first.id}/naeste")
@@ -409,3 +411,31 @@ def test_an_evaluator_cannot_delete_a_test(client, login):
     assert "/slet" not in client.get(base).get_data(as_text=True)
     assert client.post(f"{base}/slet").status_code == 403
     assert db.session.get(PdsaCycle, cycle.id) is not None
+
+
+def test_a_test_names_the_change_idea_it_tries_from_the_points_list(client, login):
+    org, user, intervention, point = world()
+    db.session.add(
+        ImprovementPlan(
+            organization_id=org.id,
+            development_point_id=point.id,
+            change_ideas="Forældrene udfylder målingen selv\nFast dagsorden",
+        )
+    )
+    cycle = gen_cycle(point, title="Selvudfyldelse", owner=user)
+    db.session.commit()
+    login(user, org)
+    url = f"/indsatser/{intervention.id}/proevehandlinger/{cycle.id}"
+    form = client.get(f"{url}/rediger").get_data(as_text=True)
+    assert 'list="change-ideas"' in form
+    assert '<option value="Forældrene udfylder målingen selv"></option>' in form
+    response = client.post(
+        f"{url}/rediger",
+        data=worksheet(cycle, change_idea="Forældrene udfylder målingen selv"),
+    )
+    assert response.status_code == 302
+    page = client.get(url).get_data(as_text=True)
+    assert "Forandringsidé, som testen afprøver" in page
+    assert "Forældrene udfylder målingen selv" in page
+    db.session.refresh(cycle)
+    assert cycle.change_idea == "Forældrene udfylder målingen selv"
