@@ -835,11 +835,22 @@
     });
   });
 
-  // Charts redraw at the paper's size when printed.
+  // Charts redraw at the paper's size when printed. At beforeprint the page is still laid
+  // out for the screen, so Chart.js is given the printable width of A4 (210 mm less two
+  // 16 mm margins, at 96 px per inch) and its box's height; afterprint gives back the
+  // screen's size.
+  var PAPER_WIDTH = 672;
+  function charts() {
+    return window.Chart ? Object.values(window.Chart.instances) : [];
+  }
   window.addEventListener("beforeprint", function () {
-    if (window.Chart) {
-      Object.values(window.Chart.instances).forEach(function (chart) { chart.resize(); });
-    }
+    charts().forEach(function (chart) {
+      var box = chart.canvas.parentElement;
+      chart.resize(Math.min(PAPER_WIDTH, box.clientWidth), box.clientHeight);
+    });
+  });
+  window.addEventListener("afterprint", function () {
+    charts().forEach(function (chart) { chart.resize(); });
   });
   document.addEventListener("click", function (event) {
     if (event.target.closest && event.target.closest("[data-print]")) {

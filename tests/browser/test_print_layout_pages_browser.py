@@ -11,7 +11,7 @@ from datetime import date
 import pytest
 
 from improvement.extensions import db
-from tests.browser.steps import htmx_idle, login, overflowing, print_at_a4_width
+from tests.browser.steps import A4_PORTRAIT_WIDTH, htmx_idle, login, overflowing, print_at_a4_width
 from tests.cases.helpers import gen_case, gen_core_element, gen_phase, gen_rating
 from tests.description.factories import gen_description, gen_step
 from tests.helpers import gen_intervention, gen_member, gen_org, gen_user
@@ -184,6 +184,27 @@ def test_printed_quality_page_keeps_every_column_and_the_chart_on_the_paper(
     assert page.get_by_role("columnheader", name="Vurderet", exact=True).is_visible()
     assert overflowing(page, ".trend-chart canvas") == []
     assert page.evaluate(NO_SIDEWAYS_SCROLL)
+
+
+def test_a_printed_chart_is_drawn_at_the_papers_width_and_fills_its_box(browser_page, live_server):
+    intervention = _quality_world()
+    page = browser_page
+    page.set_viewport_size({"width": 1280, "height": 900})
+    login(page, live_server)
+    page.goto(f"{live_server}/indsatser/{intervention.id}/kvalitet")
+    page.wait_for_function("document.querySelector('.trend-chart canvas').width > 0")
+    # As a real print does: beforeprint while the page is still laid out for the screen.
+    page.evaluate("window.dispatchEvent(new Event('beforeprint'))")
+    size = page.evaluate(
+        """() => { const c = document.querySelector('.trend-chart canvas');
+                   return [c.clientWidth, c.clientHeight, c.parentElement.clientHeight]; }"""
+    )
+    assert size[0] <= A4_PORTRAIT_WIDTH and size[1] == size[2]
+    # Afterwards the screen gets its own size back.
+    page.evaluate("window.dispatchEvent(new Event('afterprint'))")
+    page.wait_for_function(
+        "document.querySelector('.trend-chart canvas').clientWidth > " + str(A4_PORTRAIT_WIDTH)
+    )
 
 
 def test_pages_fit_a_projector_at_150_percent(browser_page, live_server):
