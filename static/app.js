@@ -2,22 +2,37 @@
 (function () {
   "use strict";
 
-  // Selects marked data-autosubmit submit their form on change (organisation switcher).
-  // Not a change made with the keys on the closed select: an arrow key chooses at once,
-  // so reaching the third organisation would pass through the second. Then Enter, or the
-  // form's button that the change shows, submits.
+  // Selects that act on change: data-autosubmit submits its form (the organisation
+  // switcher), data-save-on-enter is an HTMX select that saves (a member's role). Not a
+  // change made with the keys on the closed select: an arrow key chooses at once, so
+  // reaching the third option would pass through the second. Then Enter acts (or the
+  // switcher's button that the change shows); leaving the select unsent shows the saved
+  // choice again.
   var CHOOSING_KEYS = /^(Arrow(Up|Down|Left|Right)|Home|End|Page(Up|Down))$/;
   function autosubmits(el) {
     return el.matches && el.matches("select[data-autosubmit]");
   }
+  function savesOnEnter(el) {
+    return el.matches && el.matches("select[data-save-on-enter]");
+  }
+  function send(select) {
+    delete select.dataset.keyed;
+    delete select.dataset.pending;
+    select.removeAttribute("aria-description");
+    select.dispatchEvent(new Event("change", { bubbles: true }));
+  }
   document.addEventListener("keydown", function (event) {
     var el = event.target;
-    if (!autosubmits(el)) {
+    if (!autosubmits(el) && !savesOnEnter(el)) {
       return;
     }
     if (event.key === "Enter") {
       event.preventDefault();
-      el.form.requestSubmit();
+      if (autosubmits(el)) {
+        el.form.requestSubmit();
+      } else if (el.dataset.pending) {
+        send(el);
+      }
     } else if ((CHOOSING_KEYS.test(event.key) && !event.altKey) || (event.key.length === 1 && event.key !== " ")) {
       el.dataset.keyed = "1";
     } else {
@@ -25,8 +40,26 @@
     }
   });
   document.addEventListener("mousedown", function (event) {
-    if (autosubmits(event.target)) {
+    if (autosubmits(event.target) || savesOnEnter(event.target)) {
       delete event.target.dataset.keyed;
+    }
+  });
+  // Capture: a keyed choice is held back before htmx, listening on the select, sees it.
+  document.addEventListener("change", function (event) {
+    var el = event.target;
+    if (savesOnEnter(el) && el.dataset.keyed) {
+      event.stopImmediatePropagation();
+      el.dataset.pending = "1";
+      el.setAttribute("aria-description", el.dataset.saveOnEnter);
+    }
+  }, true);
+  document.addEventListener("focusout", function (event) {
+    var el = event.target;
+    if (savesOnEnter(el) && el.dataset.pending) {
+      delete el.dataset.pending;
+      delete el.dataset.keyed;
+      el.removeAttribute("aria-description");
+      restoreSaved(el);
     }
   });
   document.addEventListener("change", function (event) {
@@ -945,12 +978,16 @@
   });
   document.addEventListener("htmx:afterSettle", function (event) {
     var xhr = event.detail.xhr;
-    if (event.detail.target && event.detail.target.id === "comment-panel" && xhr && xhr.status === 200 && savedCommentCell) {
-      var cell = document.getElementById(savedCommentCell);
-      savedCommentCell = null;
-      if (cell) {
-        cell.focus();
-      }
+    if (!event.detail.target || event.detail.target.id !== "comment-panel" || !xhr) {
+      return;
+    }
+    var cell = xhr.status === 200 && savedCommentCell && document.getElementById(savedCommentCell);
+    savedCommentCell = null;
+    // Saved: back to the cell. Refused (the text is still in the form): back to the text.
+    var text = document.querySelector("#comment-form textarea[name=comment]");
+    var target = cell || (xhr.status !== 200 && text);
+    if (target) {
+      target.focus();
     }
   });
 
