@@ -454,8 +454,10 @@ def _save_rating(case: Case, form: RatingForm):
             CoreElementRating.is_latest,
         )
     ).first()
-    if _rated_meanwhile(previous):
+    meanwhile = _rated_meanwhile(previous)
+    if meanwhile and ("comment" in request.form or form.score.data != str(previous.score)):
         return 409, _rated_meanwhile_message(previous, form), previous
+    # Rated meanwhile with the very score typed here: nothing differs, nothing to ask.
     raw = form.score.data
     values = service.scale_values()
     if raw == "" and "comment" in request.form:

@@ -510,3 +510,13 @@ def test_a_comment_over_someone_elses_newer_rating_is_refused_with_the_text_kept
     )
     assert response.status_code == 200
     assert [r.comment for r in _rows()] == ["Mors forklaring", "Fars forklaring"]
+
+
+def test_the_same_score_a_colleague_gave_meanwhile_is_no_conflict(client, login, team):
+    login(team.practitioner, team.org)
+    assert _rate(client, team, 5, seen="0").status_code == 200
+    login(team.colleague, team.org)
+    response = _rate(client, team, 5, seen="0")
+    assert response.status_code == 200
+    assert "i mellemtiden" not in response.get_data(as_text=True)
+    assert [r.score for r in _rows()] == [5]  # theirs stands; nothing new to write
