@@ -2,8 +2,8 @@
 
 from datetime import UTC, datetime
 
-from sqlalchemy import DateTime, ForeignKey, Integer
-from sqlalchemy.orm import Mapped, declared_attr, mapped_column
+from sqlalchemy import DateTime, ForeignKey, Integer, event, inspect
+from sqlalchemy.orm import Mapped, Session, declared_attr, mapped_column
 
 
 def utcnow() -> datetime:
@@ -42,3 +42,20 @@ class Versioned:
     @declared_attr.directive
     def __mapper_args__(cls) -> dict:
         return {"version_id_col": cls.__table__.c.version}
+
+
+@event.listens_for(Session, "before_flush")
+def _links_change_the_row(session: Session, _flush_context, _instances) -> None:
+    """A change only to a versioned row's many-to-many links (a core element's activities,
+    a development point's elements) writes no UPDATE of the row, so its version would
+    stay, and a colleague's save from the older version would quietly undo it. Such a
+    change touches the row's updated_at, so the row is updated and its version moves."""
+    for obj in session.dirty:
+        if not isinstance(obj, Versioned) or not isinstance(obj, Timestamped):
+            continue
+        state = inspect(obj)
+        if any(
+            rel.secondary is not None and state.attrs[rel.key].history.has_changes()
+            for rel in state.mapper.relationships
+        ):
+            obj.updated_at = utcnow()

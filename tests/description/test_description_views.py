@@ -740,3 +740,35 @@ def test_a_change_of_links_is_in_the_history(client, login):
     assert "Kerneelementer, det styrker" in html
     assert "Tæt kontakt" in html and "Tæt kontakt, Makkerpar" in html
     assert "7. Faglig refleksion, 9. Individuel tilrettelæggelse" in html
+
+
+def test_a_change_of_links_alone_moves_the_version_so_a_stale_save_is_refused(client, login):
+    org, user, intervention = setup()
+    contact = gen_core_element(intervention, name="Tæt kontakt")
+    pair = gen_core_element(intervention, name="Makkerpar", position=1)
+    point = gen_point(intervention, title="Fast dagsorden")
+    db.session.commit()
+    drawn = str(point.version)
+    login(user, org)
+    url = f"{base(intervention)}/udviklingspunkter/{point.id}/rediger"
+    fields = {"title": "Fast dagsorden", "kind": "practice", "status": "proposed"}
+    # The leader ticks two core elements and saves: only links change.
+    response = client.post(
+        url,
+        data=pre(
+            f"dp{point.id}", {**fields, "core_elements": [contact.id, pair.id], "version": drawn}
+        ),
+        headers=HX,
+    )
+    assert response.status_code == 200
+    db.session.refresh(point)
+    assert str(point.version) != drawn
+    # A colleague who opened the form before saves a text change: refused, not a quiet undo.
+    response = client.post(
+        url,
+        data=pre(f"dp{point.id}", {**fields, "description": "Ny tekst", "version": drawn}),
+        headers=HX,
+    )
+    assert response.status_code == 409
+    db.session.refresh(point)
+    assert [c.name for c in point.core_elements] == ["Tæt kontakt", "Makkerpar"]
