@@ -106,3 +106,23 @@ def test_printed_overview_shows_the_team_as_text(browser_page, live_server):
     row = team.locator("tbody tr").first.inner_text()
     assert "Mette Myndighed" in row and "Myndighedssagsbehandler" in row and "Ja" in row
     assert "Fjern" not in team.inner_text()
+
+
+def test_line_breaks_typed_in_a_text_are_kept_on_the_card_and_in_the_document(
+    browser_page, live_server
+):
+    org = gen_org("Demo Kommune Nord")
+    gen_user(org, role="leader", email=LEADER, name="Lise Lund")
+    intervention = gen_intervention(org, name="Spædbarnsindsats")
+    gen_core_element(
+        intervention, name="Fælles sprog", why="Første afsnit.\n\n- punkt 1\n- punkt 2"
+    )
+    db.session.commit()
+    page = browser_page
+    login(page, live_server)
+    page.goto(f"{live_server}/indsatser/{intervention.id}/kerneelementer")
+    why = page.locator(".item-facts dd").first
+    assert why.inner_text() == "Første afsnit.\n\n- punkt 1\n- punkt 2"
+    page.goto(f"{live_server}/indsatser/{intervention.id}/indsatsbeskrivelse")
+    paragraph = page.locator(".doc-core p", has_text="Første afsnit.")
+    assert "Første afsnit.\n\n- punkt 1\n- punkt 2" in paragraph.inner_text()
