@@ -292,7 +292,12 @@ def snapshot(intervention: Intervention) -> dict:
                 "kind_label": dp.kind_label,
                 "status": dp.status,
                 "status_label": dp.status_label,
-                "core_elements": [ce.name for ce in dp.core_elements],
+                # An archived core element is no longer in the description's section 3:
+                # named as such, so a reader does not look for it there.
+                "core_elements": [
+                    _("%(name)s (archived)", name=ce.name) if ce.archived else ce.name
+                    for ce in dp.core_elements
+                ],
                 "elements": [f"{pe.number}. {pe.name}" for pe in dp.practice_elements],
                 "owner": dp.owner.name if dp.owner else "",
             }

@@ -431,7 +431,7 @@ def phase_edit(intervention_id: int, phase_id: int):
         return render_fragment(FLOWS, "phase_head_form", 409, phase=phase, form=form, conflict=True)
     form.populate_obj(phase)
     db.session.commit()
-    return render_fragment(FLOWS, "phase_head", phase=phase)
+    return render_fragment(FLOWS, ["phase_head", "step_new_label"], phase=phase, oob=True)
 
 
 @bp.route("/arbejdsgange/faser/<int:phase_id>", methods=["GET"])

@@ -772,3 +772,33 @@ def test_a_change_of_links_alone_moves_the_version_so_a_stale_save_is_refused(cl
     assert response.status_code == 409
     db.session.refresh(point)
     assert [c.name for c in point.core_elements] == ["Tæt kontakt", "Makkerpar"]
+
+
+def test_the_document_names_an_archived_core_element_of_a_point_as_archived(client, login):
+    org, user, intervention = setup()
+    language = gen_core_element(intervention, name="Fælles sprog", archived=True)
+    point = gen_point(intervention, title="Fast dagsorden")
+    point.core_elements = [language]
+    db.session.commit()
+    login(user, org)
+    page = client.get(f"{base(intervention)}/indsatsbeskrivelse").get_data(as_text=True)
+    assert "Kerneelementer: Fælles sprog (arkiveret)." in page
+
+
+def test_a_renamed_phase_renames_its_new_step_button_too(client, login):
+    org, user, intervention = setup()
+    phase = gen_phase(intervention, "Opstart")
+    db.session.commit()
+    login(user, org)
+    response = client.post(
+        f"{base(intervention)}/arbejdsgange/faser/{phase.id}/rediger",
+        data=pre(
+            f"phase{phase.id}", {"name": "Opstart og visitation", "version": str(phase.version)}
+        ),
+        headers=HX,
+    )
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert "Fase: Opstart og visitation" in html
+    assert f'<summary id="step-new-label-{phase.id}"' in html and 'hx-swap-oob="true"' in html
+    assert "Nyt trin i Opstart og visitation" in html
