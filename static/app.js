@@ -208,9 +208,13 @@
       event.preventDefault();
       return;
     }
-    var forms = Array.prototype.slice.call(target.querySelectorAll("form"));
-    if (target.tagName === "FORM") {
-      forms.push(target);
+    // A form whose save redraws more than its target (the server retargets it: a theory
+    // box's text moves the arrows and the link labels) names that region.
+    var redraws = elt.getAttribute && elt.getAttribute("data-redraws");
+    var region = (redraws && document.querySelector(redraws)) || target;
+    var forms = Array.prototype.slice.call(region.querySelectorAll("form"));
+    if (region.tagName === "FORM") {
+      forms.push(region);
     }
     var lost = forms.some(function (form) { return form !== elt && holdsUnsavedText(form); });
     if (lost && !window.confirm(question)) {

@@ -8,7 +8,7 @@ from improvement.extensions import db
 from improvement.models import CoreElementRating
 from tests.browser.steps import htmx_idle, login
 from tests.cases.helpers import gen_case, gen_core_element, gen_phase, gen_rating
-from tests.description.factories import gen_item
+from tests.description.factories import gen_assumption, gen_item
 from tests.helpers import gen_intervention, gen_member, gen_org, gen_user
 from tests.pdsa.factories import gen_action_item, gen_meeting
 
@@ -203,3 +203,33 @@ def test_a_drag_asks_before_typed_text_is_lost_and_a_declined_drop_goes_back(
     assert _core_titles(page) == ["Tredje", "Første", "Anden"]
     page.reload()
     assert _core_titles(page) == ["Tredje", "Første", "Anden"]
+
+
+def test_saving_a_theory_box_asks_before_another_editors_text_is_lost(browser_page, live_server):
+    intervention, _leader = _team()
+    gen_item(intervention, "activity", "Hjemmebesøg")
+    gen_item(intervention, "short_term", "Tryg tilknytning")
+    gen_assumption(intervention, text="Tilknytning etableres tidligt")
+    db.session.commit()
+    page = browser_page
+    login(page, live_server)
+    questions = _record_questions(page)
+    page.goto(f"{live_server}/indsatser/{intervention.id}/forandringsteori")
+    # An assumption being rewritten, then another box's text saved: the section is redrawn.
+    page.locator(".assumption-card").get_by_role("button", name="Redigér").click()
+    htmx_idle(page)
+    page.locator(".assumption-card.editing textarea").first.fill(
+        "Tilknytning etableres i graviditeten"
+    )
+    page.locator("button.toc-text", has_text="Tryg tilknytning").click()
+    htmx_idle(page)
+    box = page.locator("li.toc-card.editing textarea")
+    box.fill("Tryg og sikker tilknytning")
+    box.locator("xpath=ancestor::form").get_by_role("button", name="Gem").click()
+    assert len(questions) == 1
+    htmx_idle(page)
+    # Declined: nothing sent, both editors and their text still there.
+    assert page.locator(".assumption-card.editing textarea").first.input_value() == (
+        "Tilknytning etableres i graviditeten"
+    )
+    assert box.input_value() == "Tryg og sikker tilknytning"
