@@ -473,13 +473,29 @@
   var EDIT_TRIGGERS = "[hx-get$='/rediger'], [hx-get$='/model'], [hx-get$='/formaal']";
 
   // A control in a closed <details> (a create form folded away) cannot take focus.
+  // (Chromium keeps boxes for a closed <details>' content, so getClientRects alone is not
+  // enough; checkVisibility knows.)
   function visible(el) {
-    return el && el.getClientRects().length ? el : null;
+    if (!el) {
+      return null;
+    }
+    var shown = el.checkVisibility ? el.checkVisibility() : el.getClientRects().length > 0;
+    return shown ? el : null;
+  }
+
+  // The control that had focus was in an item that is gone (deleted, archived, removed):
+  // another item's button of the same name ("Slet") is no counterpart, and pressing Enter
+  // on it would act on something the user never chose.
+  function holderGone(seen) {
+    return seen.within.length > 0 && !document.getElementById(seen.within[0]);
   }
 
   function counterpart(root, seen) {
     if (seen.id && document.getElementById(seen.id)) {
       return document.getElementById(seen.id);
+    }
+    if (holderGone(seen)) {
+      return null;
     }
     var same = Array.prototype.filter.call(root.querySelectorAll(seen.tag), function (el) {
       return seen.label ? el.getAttribute("aria-label") === seen.label :
@@ -497,7 +513,7 @@
     var region = swappedRegion(event, seen);
     var target = region && (visible(counterpart(region, seen)) ||
       visible(region.querySelector(".just-created " + EDIT_TRIGGERS)) ||
-      visible(region.querySelector(EDIT_TRIGGERS)));
+      (!holderGone(seen) && visible(region.querySelector(EDIT_TRIGGERS))));
     if (!target && region) {
       target = region;
       if (!target.hasAttribute("tabindex")) {
