@@ -6,6 +6,7 @@ difflib pairs the lines of two snapshots into rows for a side-by-side view.
 """
 
 import difflib
+from collections import Counter
 from dataclasses import dataclass
 
 SECTIONS = (
@@ -19,7 +20,7 @@ SECTIONS = (
 
 @dataclass(frozen=True)
 class DiffRow:
-    tag: str  # "same", "added", "removed", "changed"
+    tag: str  # "same", "added", "removed", "changed", "moved"
     left: str | None
     right: str | None
 
@@ -119,31 +120,72 @@ def flatten(snapshot: dict, labels: dict | None = None) -> dict[str, list[str]]:
     }
 
 
+def _key(line: str) -> str:
+    """What a line is about: "Fælles sprog – why" of "Fælles sprog – why: …", "Fælles
+    sprog" of "Fælles sprog [Potentielt]"; the whole line where it names nothing."""
+    if ": " in line:
+        return line.split(": ", 1)[0]
+    if line.endswith("]") and " [" in line:
+        return line.rsplit(" [", 1)[0]
+    return line
+
+
+def _replace_rows(left: list[str], right: list[str], moved: Counter) -> list[DiffRow]:
+    """One block of lines replaced by others. A line that only moved (the same text
+    removed elsewhere) is "moved"; of the rest, lines about the same thing (same key) pair
+    up as changed, then the remaining ones by position; what is left is added or removed."""
+    rest = list(left)
+    pairs: dict[int, str] = {}
+    fresh = []
+    for j, line in enumerate(right):
+        if moved[line] > 0:
+            moved[line] -= 1
+            continue
+        fresh.append(j)
+    for j in fresh:
+        match = next((a for a in rest if _key(a) == _key(right[j])), None)
+        if match is not None:
+            rest.remove(match)
+            pairs[j] = match
+    for j in fresh:
+        if j not in pairs and rest:
+            pairs[j] = rest.pop(0)
+    rows = []
+    for j, line in enumerate(right):
+        if j not in fresh:
+            rows.append(DiffRow("moved", line, line))
+        elif j in pairs:
+            rows.append(DiffRow("changed", pairs[j], line))
+        else:
+            rows.append(DiffRow("added", None, line))
+    return rows + [DiffRow("removed", a, None) for a in rest]
+
+
 def side_by_side(old: list[str], new: list[str]) -> list[DiffRow]:
-    """Rows pairing old and new lines: unchanged, removed (left only), added (right only)."""
-    rows: list[DiffRow] = []
+    """Rows pairing old and new lines: unchanged, removed (left only), added (right only),
+    changed (paired), and moved: a line removed in one place and added unchanged in another
+    (an element moved up the list), shown once where it now is."""
     matcher = difflib.SequenceMatcher(a=old, b=new, autojunk=False)
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+    opcodes = matcher.get_opcodes()
+    gone = Counter(line for tag, i1, i2, _, _ in opcodes if tag != "equal" for line in old[i1:i2])
+    came = Counter(line for tag, _, _, j1, j2 in opcodes if tag != "equal" for line in new[j1:j2])
+    moved = gone & came
+    left_moved = Counter(moved)
+    rows: list[DiffRow] = []
+    for tag, i1, i2, j1, j2 in opcodes:
         if tag == "equal":
             rows += [
                 DiffRow("same", old[i], new[j])
                 for i, j in zip(range(i1, i2), range(j1, j2), strict=True)
             ]
-        elif tag == "delete":
-            rows += [DiffRow("removed", old[i], None) for i in range(i1, i2)]
-        elif tag == "insert":
-            rows += [DiffRow("added", None, new[j]) for j in range(j1, j2)]
-        else:  # replace: pair line by line, the longer side's rest stands alone
-            left, right = old[i1:i2], new[j1:j2]
-            for k in range(max(len(left), len(right))):
-                a = left[k] if k < len(left) else None
-                b = right[k] if k < len(right) else None
-                if a is not None and b is not None:
-                    rows.append(DiffRow("changed", a, b))
-                elif a is not None:
-                    rows.append(DiffRow("removed", a, None))
-                else:
-                    rows.append(DiffRow("added", None, b))
+            continue
+        left = []
+        for line in old[i1:i2]:  # a moved line is shown where it went, not where it was
+            if left_moved[line] > 0:
+                left_moved[line] -= 1
+            else:
+                left.append(line)
+        rows += _replace_rows(left, new[j1:j2], moved)
     return rows
 
 
@@ -154,7 +196,7 @@ def compare(old: dict, new: dict, labels: dict | None = None) -> dict[str, list[
 
 
 def count_changes(diff: dict[str, list[DiffRow]]) -> dict[str, int]:
-    counts = {"added": 0, "removed": 0, "changed": 0}
+    counts = {"added": 0, "removed": 0, "changed": 0, "moved": 0}
     for rows in diff.values():
         for row in rows:
             if row.tag in counts:

@@ -41,5 +41,50 @@ def test_compare_snapshots_per_section():
         DiffRow("added", None, "A – why: Fordi"),
     ]
     assert diff["development_points"] == [DiffRow("added", None, "P [K, S]")]
-    assert count_changes(diff) == {"added": 2, "removed": 0, "changed": 1}
-    assert count_changes(compare(new, new)) == {"added": 0, "removed": 0, "changed": 0}
+    assert count_changes(diff) == {"added": 2, "removed": 0, "changed": 1, "moved": 0}
+    assert count_changes(compare(new, new)) == {"added": 0, "removed": 0, "changed": 0, "moved": 0}
+
+
+def _element(name, why=""):
+    return {"name": name, "status_label": "Potentielt", "why": why}
+
+
+def test_an_element_moved_up_is_moved_and_a_new_one_added_not_a_rename():
+    # v1: A, B, C. v2: C moved first, and a new D after B.
+    old = {"core_elements": [_element("A", "a"), _element("B", "b"), _element("C", "c")]}
+    new = {
+        "core_elements": [
+            _element("C", "c"),
+            _element("A", "a"),
+            _element("B", "b"),
+            _element("D", "d"),
+        ]
+    }
+    rows = [r for r in compare(old, new)["core_elements"] if r.tag != "same"]
+    assert rows == [
+        DiffRow("moved", "C [Potentielt]", "C [Potentielt]"),
+        DiffRow("moved", "C – why: c", "C – why: c"),
+        DiffRow("added", None, "D [Potentielt]"),
+        DiffRow("added", None, "D – why: d"),
+    ]
+    assert count_changes(compare(old, new)) == {
+        "added": 2,
+        "removed": 0,
+        "changed": 0,
+        "moved": 2,
+    }
+
+
+def test_lines_about_the_same_thing_pair_up_before_lines_by_position():
+    # B's text changes and a new element E comes before it: B pairs with B, not with E.
+    old = {"core_elements": [_element("A", "a"), _element("B", "b")]}
+    new = {"core_elements": [_element("A", "a"), _element("E", "e"), _element("B", "b2")]}
+    rows = [r for r in compare(old, new)["core_elements"] if r.tag != "same"]
+    assert DiffRow("changed", "B – why: b", "B – why: b2") in rows
+    assert DiffRow("added", None, "E [Potentielt]") in rows
+    assert not [r for r in rows if r.tag == "removed"]
+    # A rename alone is still one changed line.
+    renamed = compare({"core_elements": [_element("A")]}, {"core_elements": [_element("Å")]})[
+        "core_elements"
+    ]
+    assert renamed == [DiffRow("changed", "A [Potentielt]", "Å [Potentielt]")]

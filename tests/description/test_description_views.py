@@ -802,3 +802,22 @@ def test_a_renamed_phase_renames_its_new_step_button_too(client, login):
     assert "Fase: Opstart og visitation" in html
     assert f'<summary id="step-new-label-{phase.id}"' in html and 'hx-swap-oob="true"' in html
     assert "Nyt trin i Opstart og visitation" in html
+
+
+def test_a_reordered_element_is_shown_as_moved_and_counted_so(client, login):
+    org, user, intervention = setup()
+    gen_core_element(intervention, name="Tæt kontakt", why="Fordi", position=0)
+    pair = gen_core_element(intervention, name="Makkerpar", why="Sammen", position=1)
+    db.session.commit()
+    login(user, org)
+    url = f"{base(intervention)}/indsatsbeskrivelse"
+    assert client.post(f"{url}/versioner", data={"note": "Første"}).status_code == 302
+    client.post(
+        f"{base(intervention)}/kerneelementer/{pair.id}/flyt",
+        data={"direction": "up"},
+        headers=HX,
+    )
+    page = unescape(client.get(url).get_data(as_text=True))
+    # A move is a change: the draft is not "the same as version 1".
+    assert "Ændringer siden version 1: 0 tilføjet, 0 fjernet, 0 ændret, 2 flyttet." in page
+    assert "↕ Flyttet:</span> Makkerpar [Potentielt]" in page
