@@ -24,6 +24,7 @@ from .formatting import format_day
 from .models import (
     ACT_DECISIONS,
     ACTION_STATUSES,
+    ALLIANCE_DIMENSIONS,
     CORE_ELEMENT_STATUSES,
     DEVELOPMENT_POINT_KINDS,
     DEVELOPMENT_POINT_STATUSES,
@@ -209,6 +210,7 @@ LABELS: dict[str, dict] = {
         "problem_grade": _l("Problem grade"),
         "reflected_adjustment": _l("Reflected adjustment"),
         "problem_categories": _l("Problem categories"),
+        "alliance": _l("The professional alliance the journal describes"),
     },
     "CaseFollowUp": {"case_id": _l("Case"), "held_on": _l("Follow-up held on")},
 }
@@ -230,6 +232,7 @@ CODED: dict[str, dict] = {
         "goal_attainment": GOAL_ATTAINMENT,
         "problem_grade": PROBLEM_GRADES,
         "reflected_adjustment": REFLECTED_ADJUSTMENT,
+        "alliance": ALLIANCE_DIMENSIONS,  # several codes, space-separated
     },
 }
 
@@ -293,7 +296,8 @@ def _readable(object_type: str, key: str, value, names: dict):
         return names.get((NAMED[key][0], value), f"({_('deleted')})")
     codes = CODED.get(object_type, {}).get(key)
     if codes is not None:
-        return str(codes.get(value, value))
+        # A column of several codes (a case's alliance) keeps them space-separated.
+        return ", ".join(str(codes.get(code, code)) for code in str(value).split())
     if isinstance(value, str) and len(value) == 10 and value[4] == "-" and value[7] == "-":
         try:
             return format_day(date.fromisoformat(value))

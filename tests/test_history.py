@@ -216,6 +216,10 @@ def test_history_values_read_as_the_app_shows_them(app):
         assert _readable("Case", "goal_attainment", "progressing", {}) == "På vej"
         assert _readable("PdsaCycle", "title", "2026-03-05 møde", {}) == "2026-03-05 møde"
         assert _readable("Case", "end_date", None, {}) is None
+        # Several codes in one column (a case's alliance) read as their names.
+        assert _readable("Case", "alliance", "negative doubt", {}) == (
+            "Negative alliancebeskrivelser, Professionel tvivl"
+        )
 
 
 def test_cycle_history_shows_the_decision_title_dates_and_owner_old_to_new(client, login):

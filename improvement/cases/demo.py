@@ -207,6 +207,9 @@ def _followups(case: Case, rng: random.Random, today: date) -> None:
         due = add_months(held, interval)
 
 
+ALLIANCE_SHARES = {"negative": 0.8, "positive": 0.65, "doubt": 0.6, "relationship": 0.7}
+
+
 def _outcome(case: Case, rng: random.Random, categories, mean_score: float) -> None:
     # Better delivered core elements go with better outcomes, as the team hopes.
     chance = 0.2 + 0.15 * (mean_score - 2.5)
@@ -220,3 +223,7 @@ def _outcome(case: Case, rng: random.Random, categories, mean_score: float) -> N
     case.problem_grade = rng.choice(["mild", "moderate", "moderate", "severe"])
     case.reflected_adjustment = rng.choice(["yes", "yes", "no", "not_described"])
     case.problem_categories = rng.sample(categories, rng.randint(1, 2))
+    # The alliance in about seed 002's shares (table 4), drawn apart from `rng` so the rest
+    # of the demo stays as it was.
+    draw = random.Random(f"alliance {case.code}")
+    case.alliance = " ".join(key for key, share in ALLIANCE_SHARES.items() if draw.random() < share)

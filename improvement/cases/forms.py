@@ -20,7 +20,7 @@ from .. import clock
 from ..formatting import format_day
 from ..forms import BaseForm, VersionedForm, choices
 from ..interventions.forms import NO_NAMES
-from ..models import GOAL_ATTAINMENT, PROBLEM_GRADES, REFLECTED_ADJUSTMENT
+from ..models import ALLIANCE_DIMENSIONS, GOAL_ATTAINMENT, PROBLEM_GRADES, REFLECTED_ADJUSTMENT
 
 # A case code looks like a code, never like a name, a birth date or a CPR number.
 CODE_PATTERN = re.compile(r"^[A-Z0-9-]{2,20}$")
@@ -120,6 +120,10 @@ class CaseEditForm(VersionedForm, CaseForm):
         choices=choices(NOT_CODED + list(REFLECTED_ADJUSTMENT.items())),
     )
     problem_categories = MultiCheckboxField(_l("Problem categories"), coerce=int)
+    alliance = MultiCheckboxField(
+        _l("The professional alliance the journal describes"),
+        choices=choices(list(ALLIANCE_DIMENSIONS.items())),
+    )
 
     # Set by the view: the follow-ups already held, which start and end must enclose, and
     # the day of the case's first rating (a rating is never dated before its case started;
@@ -180,6 +184,12 @@ class CaseEditForm(VersionedForm, CaseForm):
                     if self.was_closed
                     else _l("Set the end date first, or untick the problem categories.")
                 )
+            elif f is self.alliance:
+                f.errors.append(
+                    _l("Untick them to reopen the case, or fill in the end date again.")
+                    if self.was_closed
+                    else _l("Set the end date first, or untick them.")
+                )
             else:
                 f.errors.append(
                     _l("Choose “Not coded yet” to reopen the case, or fill in the end date again.")
@@ -208,6 +218,7 @@ class CaseEditForm(VersionedForm, CaseForm):
             self.problem_grade,
             self.reflected_adjustment,
             self.problem_categories,
+            self.alliance,
         )
 
 

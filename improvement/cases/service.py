@@ -7,13 +7,15 @@ from functools import cache
 
 import yaml
 from flask_babel import to_user_timezone
-from sqlalchemy import Integer, cast, extract, func, or_, select
+from sqlalchemy import Integer, cast, extract, func, literal, or_, select
+from sqlalchemy import case as when
 from sqlalchemy.orm import joinedload
 
 from ..analysis.followup import FollowUpStatus, Timeliness, followup_status, followup_walk
 from ..clock import local_moment
 from ..extensions import db
 from ..models import (
+    ALLIANCE_DIMENSIONS,
     Case,
     CaseFollowUp,
     CoreElement,
@@ -314,13 +316,17 @@ def low_cells(intervention: Intervention, threshold: int, include_closed: bool) 
     return db.session.execute(stmt).all()
 
 
-def outcome_counts(intervention: Intervention, year: int | None = None) -> tuple[list, list]:
+def outcome_counts(
+    intervention: Intervention, year: int | None = None
+) -> tuple[list, list, Counter]:
     """The intervention's cases counted in SQL for the outcome tables.
 
     First, one mapping per way a case can be coded (open or not, goal attainment, problem
     grade, reflected adjustment) with its number of cases in "count": the rows the
     analysis takes as groups of cases. Second, (goal attainment, problem category id,
-    cases) for the closed cases, for table 4. A few dozen rows whatever the number of cases.
+    cases) for the closed cases, for the problem categories. Third, (alliance dimension,
+    goal attainment) → closed cases, for table 4. A few dozen rows whatever the number of
+    cases.
     With `year`, only the cases closed that year are among the closed (seed 002 reports
     2018 and 2019 apart); the open ones are counted all the same.
     """
@@ -342,8 +348,27 @@ def outcome_counts(intervention: Intervention, year: int | None = None) -> tuple
         .where(Case.intervention_id == intervention.id, closed)
         .group_by(Case.goal_attainment, case_problem_category.c.problem_category_id)
     ).all()
+    # Table 4's alliance dimensions: per goal attainment, the closed cases coded with each
+    # (keys are stored space-separated in one column). One row per goal attainment.
+    padded = literal(" ") + Case.alliance + literal(" ")
+    alliance_counts = db.session.execute(
+        select(
+            Case.goal_attainment,
+            *(
+                func.sum(when((padded.like(f"% {key} %"), 1), else_=0))
+                for key in ALLIANCE_DIMENSIONS
+            ),
+        )
+        .where(Case.intervention_id == intervention.id, closed)
+        .group_by(Case.goal_attainment)
+    ).all()
+    alliance = Counter()
+    for goal, *per_key in alliance_counts:
+        for key, n in zip(ALLIANCE_DIMENSIONS, per_key, strict=True):
+            if goal is not None and n:
+                alliance[key, goal] += n
     # Mappings: a Row's "count" attribute would be the tuple method of that name.
-    return [row._mapping for row in groups], category_counts
+    return [row._mapping for row in groups], category_counts, alliance
 
 
 def closing_years(intervention: Intervention) -> list[int]:

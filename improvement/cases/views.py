@@ -27,6 +27,7 @@ from ..extensions import db, htmx
 from ..forms import EmptyForm, choices
 from ..ids import parse_id
 from ..models import (
+    ALLIANCE_DIMENSIONS,
     GOAL_ATTAINMENT,
     PROBLEM_GRADES,
     REFLECTED_ADJUSTMENT,
@@ -257,6 +258,7 @@ def _edit_form(case: Case, **kwargs) -> CaseEditForm:
     form.problem_categories.choices = choices([(c.id, c.name) for c in categories + extra])
     if kwargs.get("obj") is not None:
         form.problem_categories.data = sorted(chosen)
+        form.alliance.data = case.alliance_keys
     form.followup_days = [f.held_on for f in case.followups]
     form.first_rating_day = service.first_rating_day(case)
     form.was_closed = case.is_closed
@@ -309,6 +311,8 @@ def case_edit(intervention_id: int, case_id: int):
         "reflected_adjustment",
     ):
         setattr(case, name, form[name].data)
+    chosen = set(form.alliance.data or [])
+    case.alliance = " ".join(key for key in ALLIANCE_DIMENSIONS if key in chosen)
     categories = db.session.scalars(
         select(ProblemCategory).where(
             ProblemCategory.organization_id == case.organization_id, ProblemCategory.id.in_(ids)
@@ -716,7 +720,7 @@ def outcome_listing(intervention_id: int):
     # ?aar=2019: the cases closed that year, as seed 002 reports each year apart.
     year = request.args.get("aar", type=int)
     year = year if year in years else None
-    groups, category_counts = service.outcome_counts(intervention, year)
+    groups, category_counts, alliance_counts = service.outcome_counts(intervention, year)
     closed = [group for group in groups if not group["open"]]
     categories = service.categories_of(intervention.organization_id, include_archived=True)
     category_keys = {c.id: c.key for c in categories}
@@ -745,6 +749,10 @@ def outcome_listing(intervention_id: int):
             goal.counts, code_counts, [c.key for c in shown_categories], goal.missing
         ),
         category_names={c.key: c.name for c in shown_categories},
+        alliance_table=outcome_tables.code_presence_from_counts(
+            goal.counts, alliance_counts, list(ALLIANCE_DIMENSIONS), goal.missing
+        ),
+        alliance_labels=ALLIANCE_DIMENSIONS,
         goal_labels=GOAL_ATTAINMENT,
         grade_labels=PROBLEM_GRADES,
         adjustment_labels=REFLECTED_ADJUSTMENT,

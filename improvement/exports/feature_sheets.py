@@ -18,6 +18,7 @@ from ..extensions import db
 from ..models import (
     ACT_DECISIONS,
     ACTION_STATUSES,
+    ALLIANCE_DIMENSIONS,
     GOAL_ATTAINMENT,
     MEETING_KINDS,
     PDSA_PHASES,
@@ -817,6 +818,7 @@ def cases_sheet(scope: Scope) -> Sheet:
             Case.goal_attainment,
             Case.problem_grade,
             Case.reflected_adjustment,
+            Case.alliance,
         )
         .join(Intervention, Case.intervention_id == Intervention.id)
         .outerjoin(Phase, Case.phase_id == Phase.id)
@@ -825,6 +827,11 @@ def cases_sheet(scope: Scope) -> Sheet:
     )
     goals, grades = _translated(GOAL_ATTAINMENT), _translated(PROBLEM_GRADES)
     adjustments = _translated(REFLECTED_ADJUSTMENT)
+    alliance_labels = {key: str(label) for key, label in ALLIANCE_DIMENSIONS.items()}
+
+    def alliance(keys: str | None) -> str:
+        return "; ".join(alliance_labels[k] for k in (keys or "").split() if k in alliance_labels)
+
     rows = (
         (
             name,
@@ -836,8 +843,11 @@ def cases_sheet(scope: Scope) -> Sheet:
             grades(grade),
             "; ".join(categories[case_id]),
             adjustments(adjusted),
+            alliance(dimensions),
         )
-        for name, case_id, code, start, phase, end, goal, grade, adjusted in _stream(stmt)
+        for name, case_id, code, start, phase, end, goal, grade, adjusted, dimensions in _stream(
+            stmt
+        )
     )
     return Sheet(
         "Forløb",
@@ -855,6 +865,13 @@ def cases_sheet(scope: Scope) -> Sheet:
                 "text",
                 "Førte faglig tvivl til en tilpasning af indsatsen?",
                 _labels(REFLECTED_ADJUSTMENT),
+            ),
+            Column(
+                "Professionel alliance",
+                "text",
+                "Hvad journalen beskriver af alliancen (adskilt af ;), som i effektanalysens "
+                "tabel 4",
+                _labels(ALLIANCE_DIMENSIONS),
             ),
         ],
         rows,

@@ -14,6 +14,7 @@ from .assessments import (
 )
 from .audit import AuditEvent
 from .cases import (
+    ALLIANCE_DIMENSIONS,
     GOAL_ATTAINMENT,
     PROBLEM_GRADES,
     REFLECTED_ADJUSTMENT,
@@ -62,6 +63,7 @@ from .theory import (
 )
 
 __all__ = [
+    "ALLIANCE_DIMENSIONS",
     "THEORY_KINDS",
     "Assumption",
     "AssumptionReference",

@@ -47,6 +47,13 @@ REFLECTED_ADJUSTMENT = {
     "no": _l("No"),
     "not_described": _l("Not described"),
 }
+# Seed 002's table 4: what the journal describes of the professional alliance (any of them).
+ALLIANCE_DIMENSIONS = {
+    "negative": _l("Negative descriptions of the alliance"),
+    "positive": _l("Positive descriptions of the alliance"),
+    "doubt": _l("Professional doubt"),
+    "relationship": _l("Relationship work"),
+}
 
 
 class ProblemCategory(OrgScoped, Timestamped, Versioned, db.Model):
@@ -92,6 +99,8 @@ class Case(OrgScoped, Timestamped, Versioned, db.Model):
     goal_attainment: Mapped[str | None] = mapped_column(String(20))
     problem_grade: Mapped[str | None] = mapped_column(String(20))
     reflected_adjustment: Mapped[str | None] = mapped_column(String(20))
+    # ALLIANCE_DIMENSIONS keys coded, space-separated in their order ("" when none).
+    alliance: Mapped[str] = mapped_column(String(120), default="", server_default="")
 
     intervention: Mapped[Intervention] = relationship()
     practitioner: Mapped[User | None] = relationship()
@@ -114,6 +123,14 @@ class Case(OrgScoped, Timestamped, Versioned, db.Model):
     @property
     def grade_label(self) -> str:
         return str(PROBLEM_GRADES.get(self.problem_grade, "")) if self.problem_grade else ""
+
+    @property
+    def alliance_keys(self) -> list[str]:
+        return [key for key in (self.alliance or "").split() if key in ALLIANCE_DIMENSIONS]
+
+    @property
+    def alliance_label(self) -> str:
+        return ", ".join(str(ALLIANCE_DIMENSIONS[key]) for key in self.alliance_keys)
 
     @property
     def adjustment_label(self) -> str:

@@ -153,6 +153,7 @@ def test_edit_case_codes_outcome(client, login, team):
         problem_grade="severe",
         reflected_adjustment="yes",
         problem_categories=str(first.id),
+        alliance=["doubt", "negative"],
     )
     response = client.post(edit, data=data, headers=HX)
     assert response.status_code == 200
@@ -164,8 +165,24 @@ def test_edit_case_codes_outcome(client, login, team):
         "severe",
     )
     assert [c.name for c in case.problem_categories] == [first.name]
+    # The alliance keeps the dimensions' own order, and reads as their names.
+    assert case.alliance == "negative doubt"
     page = client.get(_url(team, f"/{case.id}")).get_data(as_text=True)
     assert "I mål" in page and "Svær" in page
+    assert "Negative alliancebeskrivelser, Professionel tvivl" in page
+    form = client.get(edit).get_data(as_text=True)
+    assert re.search(
+        r'<input checked id="alliance-\d" name="alliance" type="checkbox" value="doubt">', form
+    )
+
+
+def test_the_alliance_is_coded_only_when_the_case_ends(client, login, team):
+    login(team.practitioner, team.org)
+    edit = _url(team, f"/{team.case.id}/rediger")
+    response = client.post(edit, data=_edit_data(team, alliance=["positive"]), headers=HX)
+    assert response.status_code == 422
+    assert "Udfyld slutdatoen først, eller fjern fluebenene." in response.get_data(as_text=True)
+    assert db.session.get(Case, team.case.id).alliance == ""
 
 
 def test_start_date_cannot_pass_the_first_rating(client, login, team):

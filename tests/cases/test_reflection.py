@@ -9,7 +9,7 @@ from sqlalchemy import select
 from improvement.analysis.ratings import cell_counts, low_ratings
 from improvement.cases import service
 from improvement.extensions import db
-from improvement.models import TeamMember
+from improvement.models import Case, TeamMember
 from tests.analysis.test_outcomes import SEED_002_CELLS
 from tests.cases.helpers import gen_case, gen_rating
 from tests.helpers import gen_user
@@ -379,3 +379,37 @@ def test_outcomes_for_the_cases_closed_in_one_year(client, login, team):
     assert "1 åbne forløb" in _text(html)
     html = client.get(url, query_string={"aar": "1999"}).get_data(as_text=True)
     assert "I alt 4 100 %" in _table(html, "goal-table")
+
+
+# Seed 002, table 4 (lines 454-472): cases per goal group whose journal describes each
+# dimension of the professional alliance.
+SEED_002_ALLIANCE = {
+    "negative": {"achieved": 18, "progressing": 10, "not_achieved": 13},
+    "positive": {"achieved": 13, "progressing": 11, "not_achieved": 9},
+    "doubt": {"achieved": 15, "progressing": 7, "not_achieved": 8},
+    "relationship": {"achieved": 14, "progressing": 9, "not_achieved": 13},
+}
+
+
+def test_outcomes_reproduce_seed_002_table_4_of_the_alliance(client, login, team):
+    _seed_002_cases(team)
+    coded = db.session.scalars(
+        select(Case).where(Case.goal_attainment.is_not(None)).order_by(Case.code)
+    ).all()
+    by_goal = {g: [c for c in coded if c.goal_attainment == g] for g in SEED_002_ALLIANCE["doubt"]}
+    keys = {c.id: [] for c in coded}
+    for dimension, counts in SEED_002_ALLIANCE.items():
+        for goal, n in counts.items():
+            for case in by_goal[goal][:n]:
+                keys[case.id].append(dimension)
+    for case in coded:
+        case.alliance = " ".join(keys[case.id])
+    db.session.commit()
+    login(team.leader, team.org)
+    html = client.get(f"/indsatser/{team.intervention.id}/resultater").get_data(as_text=True)
+    table_4 = _table(html, "alliance-table")
+    assert "Negative alliancebeskrivelser 18 (90 %) 10 (71 %) 13 (76 %) 41 (80 %)" in table_4
+    assert "Positive alliancebeskrivelser 13 (65 %) 11 (79 %) 9 (53 %) 33 (65 %)" in table_4
+    assert "Professionel tvivl 15 (75 %) 7 (50 %) 8 (47 %) 30 (59 %)" in table_4
+    assert "Relationsarbejde 14 (70 %) 9 (64 %) 13 (76 %) 36 (71 %)" in table_4
+    assert "I alt 20 (100 %) 14 (100 %) 17 (100 %) 51 (100 %)" in table_4
