@@ -33,26 +33,40 @@ def normalised(text: str) -> str:
     return "".join(ch for ch in plain if unicodedata.category(ch) != "Cf")
 
 
-# A CPR number split up differently (0102-03-1234, 01 02 03-1234, 01.02.03-1234): runs of
-# digit groups joined by up to three separators, where whole groups make the six digits of
-# a date and the next group is the four of the serial number. A date with a time after it
-# (12.03.2027 14:30) or codes like SP-2025-014 never end a six-digit date on a group edge
-# before a four-digit group, so they stay allowed.
+# A CPR number split up differently (0102-03-1234, 01 02 03 12 34, 01.02.03-12.34): runs of
+# digit groups joined by up to three separators, in which whole groups make ten digits that
+# start with a date (DDMMYY). A date with its full year and the hour after it
+# (12.03.2027 14:30) is ten digits too; its four-digit year where a CPR number has its
+# serial number gives it away. Codes like SP-2025-014 and phone numbers are not ten digits
+# starting with a date.
 _GROUP_RUN = re.compile(r"\d+(?:[-\s./\u2010-\u2015\u2212]{1,3}\d+)*")
 _DATE_DIGITS = re.compile(r"(0[1-9]|[12]\d|3[01])(0[1-9]|1[0-2])\d{2}")
+
+
+def _full_year_date(groups: list[str]) -> bool:
+    """dd.mm.yyyy at the start of the groups: a date written with its year in full."""
+    return (
+        len(groups) > 2
+        and len(groups[2]) == 4
+        and groups[2][:2] in ("19", "20")
+        and (len(groups[0]) + len(groups[1]) == 4)
+    )
 
 
 def _split_cpr(plain: str) -> bool:
     for run in _GROUP_RUN.finditer(plain):
         groups = re.findall(r"\d+", run.group())
-        for end, serial in enumerate(groups):
-            if len(serial) != 4:
-                continue
-            start, length = end, 0
-            while start > 0 and length < 6:
-                start -= 1
-                length += len(groups[start])
-            if length == 6 and _DATE_DIGITS.fullmatch("".join(groups[start:end])):
+        for start in range(len(groups)):
+            length, end = 0, start
+            while end < len(groups) and length < 10:
+                length += len(groups[end])
+                end += 1
+            window = groups[start:end]
+            if (
+                length == 10
+                and _DATE_DIGITS.fullmatch("".join(window)[:6])
+                and not _full_year_date(window)
+            ):
                 return True
     return False
 

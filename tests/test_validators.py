@@ -32,6 +32,19 @@ from tests.helpers import gen_intervention, gen_org
         "cpr 01.02.03-1234",
         "cpr 01 02 03-1234",
         "01/02/03 1234",
+        # The serial number split too.
+        "cpr 01 02 03 12 34",
+        "010203-12 34",
+        "Barn: 01.02.03-12.34",
+        "01.02.03.12.34",
+        "0102 031234",
+        "01 02 031234",
+        "0102-0312-34",
+        "01020 31234",
+        "Drøftet 01 02 03 12 34 med mor",
+        # Ten digits that start with a date, written like a short date and a time: read as
+        # a CPR number (write "kl. 14.30").
+        "d. 12.03.26 14.30",
     ],
 )
 def test_cpr_shapes_are_found(text):
@@ -58,12 +71,14 @@ def test_cpr_shapes_are_found(text):
         # A date with a time after it: a four-digit year ends no date on a group edge.
         "Næste møde 12.03.2027 14:30 i mødelokale 2.",
         "Møde 12.03.2026 14:30",
-        "d. 12.03.26 14.30",
         "Tirsdag 03.11.2026 10:00-11:30",
         "12/03/2026 10:00",
-        "Periode 01.02-03.04.26",
         "12.03.2026\n10 deltog",
         "01.12.2026 1030",
+        "+45 1234 5678",
+        "Møde 12.03.2026 kl. 14.30",
+        "Beløb 12 500 kr.",
+        "2024-2026",
     ],
 )
 def test_other_numbers_pass(text):
