@@ -32,6 +32,7 @@ from ..models.description import (
     development_point_core_element,
     development_point_practice_element,
 )
+from ..models.pdsa import change_ideas_of
 from .workbook import TYPES, Column, Sheet, part_name
 
 BATCH = 2000
@@ -235,7 +236,7 @@ def development_points_sheet(scope: Scope) -> Sheet:
             ", ".join(elements[point_id]),
             aim or "",
             measure or "",
-            "; ".join(line.strip() for line in (ideas or "").splitlines() if line.strip()),
+            "; ".join(change_ideas_of(ideas)),
         )
         for (
             intervention,

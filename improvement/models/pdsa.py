@@ -6,6 +6,7 @@ Cycles chain: "adopt" or "adapt" starts the next cycle linked to this one (previ
 so a development point shows its ramp of tests as they grow from one family to more.
 """
 
+import re
 from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
@@ -32,6 +33,16 @@ ACT_DECISIONS = {
 }
 
 
+# A list mark at the start of a line: "- ", "* ", "• ", "1. ", "2) ".
+_LIST_MARK = re.compile(r"^\s*(?:[-*•–]|\d{1,2}[.)])\s+")
+
+
+def change_ideas_of(text: str | None) -> list[str]:
+    """One idea per line, without the list marks a team types ("- ", "• ", "1. ")."""
+    ideas = (_LIST_MARK.sub("", line).strip() for line in (text or "").splitlines())
+    return [idea for idea in ideas if idea]
+
+
 class ImprovementPlan(OrgScoped, Timestamped, Versioned, db.Model):
     """The three questions of the Model for Improvement for one development point."""
 
@@ -52,7 +63,7 @@ class ImprovementPlan(OrgScoped, Timestamped, Versioned, db.Model):
 
     @property
     def change_idea_list(self) -> list[str]:
-        return [line.strip() for line in self.change_ideas.splitlines() if line.strip()]
+        return change_ideas_of(self.change_ideas)
 
 
 class PdsaCycle(OrgScoped, Timestamped, Versioned, db.Model):

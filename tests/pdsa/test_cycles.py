@@ -7,6 +7,7 @@ from sqlalchemy import select
 from improvement import clock
 from improvement.extensions import db
 from improvement.models import AuditEvent, ImprovementPlan, PdsaCycle
+from improvement.models.pdsa import change_ideas_of
 from tests.helpers import gen_intervention, gen_member, gen_org, gen_user
 from tests.pdsa.factories import gen_action_item, gen_cycle, gen_meeting, gen_point
 
@@ -439,3 +440,15 @@ def test_a_test_names_the_change_idea_it_tries_from_the_points_list(client, logi
     assert "Forældrene udfylder målingen selv" in page
     db.session.refresh(cycle)
     assert cycle.change_idea == "Forældrene udfylder målingen selv"
+
+
+def test_change_ideas_are_read_without_the_list_marks_typed():
+    typed = "- Fast dagsorden med målinger\n1. Referat sendes samme dag\n\n• Makkerpar\n2) Kort"
+    assert change_ideas_of(typed) == [
+        "Fast dagsorden med målinger",
+        "Referat sendes samme dag",
+        "Makkerpar",
+        "Kort",
+    ]
+    # A number that is the idea, not a mark, stays.
+    assert change_ideas_of("14 dages frist") == ["14 dages frist"]
