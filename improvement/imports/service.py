@@ -199,13 +199,22 @@ def cases_of(intervention: Intervention) -> list[Case]:
     return list(db.session.scalars(stmt))
 
 
-def template_data(intervention: Intervention):
+def template_data(intervention: Intervention, own_email: str | None = None):
+    """What the template's lists hold. With `own_email` (someone who may import only their
+    own answers) the respondents' list holds only that person."""
     from .template import TemplateData
 
     ctx = rating_context(intervention)
     rounds = [r for r in rounds_with_details(intervention) if r.is_open]
     statements = statements_by_instrument({r.instrument_id for r in rounds})
-    respondents = sorted({r.user.email for round_ in rounds for r in round_.respondents})
+    respondents = sorted(
+        {
+            r.user.email
+            for round_ in rounds
+            for r in round_.respondents
+            if own_email is None or r.user.email.lower() == own_email
+        }
+    )
     texts: list[str] = []
     labels: list[str] = []
     for round_ in rounds:
@@ -228,7 +237,7 @@ def template_data(intervention: Intervention):
     )
 
 
-def build_template_for(intervention: Intervention):
+def build_template_for(intervention: Intervention, own_email: str | None = None):
     from .template import build_template
 
-    return build_template(template_data(intervention))
+    return build_template(template_data(intervention, own_email))

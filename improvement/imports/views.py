@@ -27,6 +27,12 @@ class UploadForm(BaseForm):
     """Only for the CSRF token; the file is read from request.files."""
 
 
+def _own_email() -> str | None:
+    """The importer's e-mail where they may import only their own answers; None for a
+    leader or an administrator."""
+    return None if current_role() in PROXY_ROLES else current_user.email.lower()
+
+
 def _size(limit: int) -> str:
     return f"{limit / 1_000_000:g} MB" if limit >= 1_000_000 else f"{limit / 1000:g} kB"
 
@@ -61,7 +67,7 @@ def import_page(intervention_id: int):
 def import_template(intervention_id: int):
     intervention = get_or_404_for_user(Intervention, intervention_id)
     return send_file(
-        service.build_template_for(intervention),
+        service.build_template_for(intervention, _own_email()),
         mimetype=XLSX,
         as_attachment=True,
         download_name=f"importskabelon-{intervention.id}.xlsx",
@@ -112,9 +118,8 @@ def import_upload(intervention_id: int):
             ),
         )
     ratings, errors = check_ratings(parsed.ratings or [], service.rating_context(intervention))
-    own_email = None if current_role() in PROXY_ROLES else current_user.email.lower()
     answers, answer_errors = check_answers(
-        parsed.answers or [], service.answer_context(intervention, own_email)
+        parsed.answers or [], service.answer_context(intervention, _own_email())
     )
     # Every CPR-shaped cell is one error, beside the other rows' errors, all in one go.
     errors = parsed.errors + only_new_errors(errors + answer_errors, parsed.errors)

@@ -557,3 +557,23 @@ def test_a_rating_dated_today_imported_before_noon_is_not_dated_ahead_of_a_later
     )
     as_local = [m.replace(tzinfo=m.tzinfo or ZoneInfo("UTC")).astimezone(local) for m in stored]
     assert [(m.day, m.hour) for m in as_local] == [(1, 12), (2, 9)]
+
+
+def test_the_template_lists_only_oneself_for_someone_who_imports_only_their_own(world, login):
+    colleague = gen_user(world["org"], role="practitioner", email="kim@example.test")
+    gen_respondent(world["round"], colleague)
+    db.session.commit()
+
+    def respondents(user):
+        client = login(user, world["org"])
+        url = f"/indsatser/{world['intervention'].id}/import/skabelon.xlsx"
+        lists = load_workbook(BytesIO(client.get(url).data))["Lister"]
+        column = next(c for c in range(1, 10) if lists.cell(1, c).value == "Respondenter")
+        return [
+            lists.cell(r, column).value
+            for r in range(2, lists.max_row + 1)
+            if lists.cell(r, column).value
+        ]
+
+    assert respondents(world["leader"]) == ["bo@example.test", "kim@example.test"]
+    assert respondents(colleague) == ["kim@example.test"]
