@@ -1031,14 +1031,12 @@
     }
     if (/^[1-5]$/.test(event.key)) {
       event.preventDefault();
-      // The same digit again sends again when the last save failed ("prøv igen").
-      var box = document.getElementById("state-" + input.dataset.phase + "-" + input.dataset.element);
-      var failed = box && box.classList.contains("failed");
-      if (input.value !== event.key || failed) {
-        input.value = event.key;
-        paint(input);
-        input.dispatchEvent(new Event("change", { bubbles: true }));
-      }
+      // The digit is sent also when the cell shows it already: after a failed save that is
+      // "prøv igen", and on a page opened before a colleague rated the cell the answer tells
+      // so (the server writes nothing when the score is the one saved).
+      input.value = event.key;
+      paint(input);
+      input.dispatchEvent(new Event("change", { bubbles: true }));
       input.select();
       return;
     }

@@ -131,3 +131,32 @@ def test_a_refused_entry_shows_the_saved_rating_again(browser_page, live_server)
 def _scores():
     db.session.expire_all()
     return list(db.session.scalars(select(CoreElementRating.score).order_by(CoreElementRating.id)))
+
+
+def test_the_digit_a_stale_cell_shows_is_sent_and_learns_of_a_colleagues_change(
+    browser_page, live_server
+):
+    org = gen_org("Demo Kommune Nord")
+    user = gen_user(org, role="practitioner", email="behandler@nord.example")
+    colleague = gen_user(org, role="practitioner", name="Frederik Friis")
+    intervention = gen_intervention(org, name="Intensiv spædbarnsindsats")
+    gen_member(intervention, user)
+    gen_member(intervention, colleague)
+    phase = gen_phase(intervention, "Opstart")
+    element = gen_core_element(intervention, "Tidlig tilstedeværelse")
+    case = gen_case(intervention, "SP-2026-073", start=date(2026, 1, 5))
+    gen_rating(case, phase, element, 4, rater=user)
+    db.session.commit()
+    page = browser_page
+    login(page, live_server, "behandler@nord.example")
+    page.goto(f"{live_server}/indsatser/{intervention.id}/forloeb/{case.id}")
+    gen_rating(case, phase, element, 2, day=date(2026, 2, 2), rater=colleague)
+    db.session.commit()
+    cell = page.locator(f"#cell-{phase.id}-{element.id}")
+    cell.focus()
+    page.keyboard.press("4")  # what the stale page shows
+    page.locator(f"#state-{phase.id}-{element.id}").get_by_text(
+        "Frederik Friis har givet 2 i mellemtiden"
+    ).wait_for()
+    htmx_idle(page)
+    assert cell.input_value() == "2" and _scores() == [4, 2]
