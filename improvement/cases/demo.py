@@ -226,4 +226,4 @@ def _outcome(case: Case, rng: random.Random, categories, mean_score: float) -> N
     # The alliance in about seed 002's shares (table 4), drawn apart from `rng` so the rest
     # of the demo stays as it was.
     draw = random.Random(f"alliance {case.code}")
-    case.alliance = " ".join(key for key, share in ALLIANCE_SHARES.items() if draw.random() < share)
+    case.alliance_keys = [key for key, share in ALLIANCE_SHARES.items() if draw.random() < share]

@@ -311,8 +311,7 @@ def case_edit(intervention_id: int, case_id: int):
         "reflected_adjustment",
     ):
         setattr(case, name, form[name].data)
-    chosen = set(form.alliance.data or [])
-    case.alliance = " ".join(key for key in ALLIANCE_DIMENSIONS if key in chosen)
+    case.alliance_keys = form.alliance.data
     categories = db.session.scalars(
         select(ProblemCategory).where(
             ProblemCategory.organization_id == case.organization_id, ProblemCategory.id.in_(ids)
@@ -415,7 +414,7 @@ def _rated_meanwhile(previous: CoreElementRating | None) -> bool:
     return seen is None or previous.id > seen
 
 
-def _rated_meanwhile_message(previous: CoreElementRating, form: RatingForm) -> str:
+def _rated_meanwhile_message(previous: CoreElementRating) -> str:
     name = previous.rater.name if previous.rater else _("someone else")
     if "comment" in request.form:
         return _(
@@ -458,10 +457,11 @@ def _save_rating(case: Case, form: RatingForm):
             CoreElementRating.is_latest,
         )
     ).first()
-    meanwhile = _rated_meanwhile(previous)
-    if meanwhile and ("comment" in request.form or form.score.data != str(previous.score)):
-        return 409, _rated_meanwhile_message(previous, form), previous
-    # Rated meanwhile with the very score typed here: nothing differs, nothing to ask.
+    # Rated meanwhile with the very score typed here (and no comment): nothing to ask.
+    if _rated_meanwhile(previous) and (
+        "comment" in request.form or form.score.data != str(previous.score)
+    ):
+        return 409, _rated_meanwhile_message(previous), previous
     raw = form.score.data
     values = service.scale_values()
     if raw == "" and "comment" in request.form:

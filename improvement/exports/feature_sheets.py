@@ -52,7 +52,7 @@ from ..models import (
     User,
     WorkflowStep,
 )
-from ..models.cases import case_problem_category
+from ..models.cases import alliance_keys_of, case_problem_category
 from .sheets import INTERVENTION, Scope, _labels, _stream, _translated, in_scope
 from .workbook import Column, Sheet
 from .xlsx import ColorScale, Radar
@@ -829,8 +829,8 @@ def cases_sheet(scope: Scope) -> Sheet:
     adjustments = _translated(REFLECTED_ADJUSTMENT)
     alliance_labels = {key: str(label) for key, label in ALLIANCE_DIMENSIONS.items()}
 
-    def alliance(keys: str | None) -> str:
-        return "; ".join(alliance_labels[k] for k in (keys or "").split() if k in alliance_labels)
+    def alliance(stored: str | None) -> str:
+        return "; ".join(alliance_labels[key] for key in alliance_keys_of(stored))
 
     rows = (
         (

@@ -56,6 +56,11 @@ ALLIANCE_DIMENSIONS = {
 }
 
 
+def alliance_keys_of(stored: str | None) -> list[str]:
+    """The ALLIANCE_DIMENSIONS keys a case.alliance column holds, in their order."""
+    return [key for key in (stored or "").split() if key in ALLIANCE_DIMENSIONS]
+
+
 class ProblemCategory(OrgScoped, Timestamped, Versioned, db.Model):
     """A problem category for coding cases (seed 002's six); the list is per organisation."""
 
@@ -126,7 +131,12 @@ class Case(OrgScoped, Timestamped, Versioned, db.Model):
 
     @property
     def alliance_keys(self) -> list[str]:
-        return [key for key in (self.alliance or "").split() if key in ALLIANCE_DIMENSIONS]
+        return alliance_keys_of(self.alliance)
+
+    @alliance_keys.setter
+    def alliance_keys(self, keys) -> None:
+        chosen = set(keys or ())
+        self.alliance = " ".join(key for key in ALLIANCE_DIMENSIONS if key in chosen)
 
     @property
     def alliance_label(self) -> str:
