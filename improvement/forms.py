@@ -113,6 +113,11 @@ class EmptyForm(BaseForm):
     """A CSRF-only form for buttons that post (archive, remove, log out)."""
 
 
+# Fields a form carries for itself, never saved onto the row: the version it started
+# from, the CSRF token, and a MergingForm's values it was drawn with.
+BOOKKEEPING = frozenset({"version", "csrf_token", "base"})
+
+
 class VersionedForm(BaseForm):
     """Edit form for a Versioned row: carries the version the user started from."""
 
@@ -141,7 +146,7 @@ class VersionedForm(BaseForm):
         would replace. Choices show their labels, dates their Danish form."""
         shown = []
         for name, field in self._fields.items():
-            if name in ("version", "csrf_token") or not hasattr(obj, name):
+            if name in BOOKKEEPING or not hasattr(obj, name):
                 continue
             saved = getattr(obj, name)
             if _blank_as_none(saved) != _blank_as_none(field.data):
@@ -151,7 +156,7 @@ class VersionedForm(BaseForm):
     def populate_obj(self, obj) -> None:
         # The version is the database's to bump (version_id_col), never the form's to set.
         for name, field in self._fields.items():
-            if name not in ("version", "csrf_token", "base"):
+            if name not in BOOKKEEPING:
                 field.populate_obj(obj, name)
 
 
@@ -173,11 +178,7 @@ class MergingForm(VersionedForm):
     base = HiddenField()
 
     def _merged_names(self, obj) -> list[str]:
-        return [
-            name
-            for name in self._fields
-            if name not in ("version", "csrf_token", "base") and hasattr(obj, name)
-        ]
+        return [name for name in self._fields if name not in BOOKKEEPING and hasattr(obj, name)]
 
     def remember_base(self, obj) -> None:
         """Carry `obj`'s saved values as the ones this form starts from."""

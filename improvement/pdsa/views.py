@@ -445,18 +445,8 @@ def board(intervention_id: int):
     editable = not presenting and _can_write()
     owners = queries.team_users(intervention)
     texts = BoardTexts()
-    if editable:
-        context = _panel_context(intervention, users=owners, texts=texts)
-    else:
-        # Presented, or for a role that reads only: the standup's decisions and open action
-        # items, without the forms.
-        standup = queries.todays_standup(intervention)
-        context = {
-            "intervention": intervention,
-            "texts": texts,
-            "standup": standup,
-            "panel_items": queries.open_items_for_standup(intervention, standup),
-        }
+    # Presented, or for a role that reads only, the same standup shows without its forms.
+    context = _panel_context(intervention, users=owners, texts=texts)
     columns = queries.board_cycles(intervention, flt)
     context.update(
         flt=flt,
