@@ -63,9 +63,9 @@ def test_remove_a_follow_up_after_confirming(browser_page, live_server):
     assert "15. februar 2027" in page.locator("#followups").inner_text()
 
 
-def test_a_cell_someone_else_rated_meanwhile_says_so_and_the_same_digit_then_replaces_it(
-    browser_page, live_server
-):
+def _rating_world(code, *, own_rating=None, second_phase=False):
+    """A practitioner and a colleague on one intervention's team, and a case with one
+    cell (Opstart × Tidlig tilstedeværelse), rated `own_rating` by the practitioner."""
     org = gen_org("Demo Kommune Nord")
     user = gen_user(org, role="practitioner", email="behandler@nord.example")
     colleague = gen_user(org, role="practitioner", name="Frederik Friis")
@@ -73,13 +73,27 @@ def test_a_cell_someone_else_rated_meanwhile_says_so_and_the_same_digit_then_rep
     gen_member(intervention, user)
     gen_member(intervention, colleague)
     phase = gen_phase(intervention, "Opstart")
-    gen_phase(intervention, "Forløb", position=1)
+    if second_phase:
+        gen_phase(intervention, "Forløb", position=1)
     element = gen_core_element(intervention, "Tidlig tilstedeværelse")
-    case = gen_case(intervention, "SP-2026-071", start=date(2026, 1, 5))
+    case = gen_case(intervention, code, start=date(2026, 1, 5))
+    if own_rating is not None:
+        gen_rating(case, phase, element, own_rating, rater=user)
     db.session.commit()
-    page = browser_page
+    return colleague, intervention, phase, element, case
+
+
+def _open_case(page, live_server, intervention, case):
     login(page, live_server, "behandler@nord.example")
     page.goto(f"{live_server}/indsatser/{intervention.id}/forloeb/{case.id}")
+
+
+def test_a_cell_someone_else_rated_meanwhile_says_so_and_the_same_digit_then_replaces_it(
+    browser_page, live_server
+):
+    colleague, intervention, phase, element, case = _rating_world("SP-2026-071", second_phase=True)
+    page = browser_page
+    _open_case(page, live_server, intervention, case)
     # Meanwhile, in the colleague's browser, the cell gets a 5.
     gen_rating(case, phase, element, 5, rater=colleague)
     db.session.commit()
@@ -105,18 +119,9 @@ def test_a_cell_someone_else_rated_meanwhile_says_so_and_the_same_digit_then_rep
 
 
 def test_a_refused_entry_shows_the_saved_rating_again(browser_page, live_server):
-    org = gen_org("Demo Kommune Nord")
-    user = gen_user(org, role="practitioner", email="behandler@nord.example")
-    intervention = gen_intervention(org, name="Intensiv spædbarnsindsats")
-    gen_member(intervention, user)
-    phase = gen_phase(intervention, "Opstart")
-    element = gen_core_element(intervention, "Tidlig tilstedeværelse")
-    case = gen_case(intervention, "SP-2026-072", start=date(2026, 1, 5))
-    gen_rating(case, phase, element, 4, rater=user)
-    db.session.commit()
+    _colleague, intervention, phase, element, case = _rating_world("SP-2026-072", own_rating=4)
     page = browser_page
-    login(page, live_server, "behandler@nord.example")
-    page.goto(f"{live_server}/indsatser/{intervention.id}/forloeb/{case.id}")
+    _open_case(page, live_server, intervention, case)
     cell = page.locator(f"#cell-{phase.id}-{element.id}")
     cell.focus()
     page.keyboard.press("Backspace")
@@ -136,20 +141,9 @@ def _scores():
 def test_the_digit_a_stale_cell_shows_is_sent_and_learns_of_a_colleagues_change(
     browser_page, live_server
 ):
-    org = gen_org("Demo Kommune Nord")
-    user = gen_user(org, role="practitioner", email="behandler@nord.example")
-    colleague = gen_user(org, role="practitioner", name="Frederik Friis")
-    intervention = gen_intervention(org, name="Intensiv spædbarnsindsats")
-    gen_member(intervention, user)
-    gen_member(intervention, colleague)
-    phase = gen_phase(intervention, "Opstart")
-    element = gen_core_element(intervention, "Tidlig tilstedeværelse")
-    case = gen_case(intervention, "SP-2026-073", start=date(2026, 1, 5))
-    gen_rating(case, phase, element, 4, rater=user)
-    db.session.commit()
+    colleague, intervention, phase, element, case = _rating_world("SP-2026-073", own_rating=4)
     page = browser_page
-    login(page, live_server, "behandler@nord.example")
-    page.goto(f"{live_server}/indsatser/{intervention.id}/forloeb/{case.id}")
+    _open_case(page, live_server, intervention, case)
     gen_rating(case, phase, element, 2, day=date(2026, 2, 2), rater=colleague)
     db.session.commit()
     cell = page.locator(f"#cell-{phase.id}-{element.id}")
