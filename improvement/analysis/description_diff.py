@@ -1,13 +1,18 @@
 """Compare two snapshots of an intervention description, line by line, side by side.
 
 A snapshot is the plain dict the description page is rendered from (see
-improvement/description/snapshot.py). It is flattened into labelled lines per section, and
-difflib pairs the lines of two snapshots into rows for a side-by-side view.
+`snapshot` in improvement/description/queries.py). It is flattened into labelled lines per
+section, and difflib pairs the lines of two snapshots into rows for a side-by-side view.
+
+The theory of change's labels (A1, K2, F1) are numbers by position: deleting A1 makes A2
+the new A1. Where both snapshots name the items behind their labels (`theory_ids`), lines
+are compared by those items instead, so a renumbered but unchanged line reads as unchanged
+and the lines after a deletion do not all read as changed.
 """
 
 import difflib
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 SECTIONS = (
     "basics",
@@ -16,6 +21,15 @@ SECTIONS = (
     "workflows",
     "development_points",
 )
+
+
+@dataclass(frozen=True)
+class Line:
+    """A line as the reader sees it, compared by what it is about (`identity`): the same
+    text with the theory's labels replaced by the items they stand for."""
+
+    text: str = field(compare=False)
+    identity: str
 
 
 @dataclass(frozen=True)
@@ -54,8 +68,22 @@ LABELS = {
 }
 
 
-def flatten(snapshot: dict, labels: dict | None = None) -> dict[str, list[str]]:
-    """The snapshot as readable lines, per section; stable for equal content."""
+def _same(label: str) -> str:
+    return label
+
+
+def _by_item(ids: dict[str, str]):
+    """Names a theory label by the item it stands for; "A1 → K2" part by part."""
+
+    def name(label: str) -> str:
+        return " → ".join(ids.get(part, part) for part in label.split(" → "))
+
+    return name
+
+
+def flatten(snapshot: dict, labels: dict | None = None, name=_same) -> dict[str, list[str]]:
+    """The snapshot as readable lines, per section; stable for equal content. `name`
+    writes a theory label (A1, F2, "A1 → K2"): as it is, or by the item it stands for."""
     L = {**LABELS, **(labels or {})}  # noqa: N806
     theory = snapshot.get("theory") or {}
     basics = [
@@ -66,17 +94,15 @@ def flatten(snapshot: dict, labels: dict | None = None) -> dict[str, list[str]]:
     lines_theory = [*_field(L["aim"], theory.get("purpose"))]
     for key in ("activities", "short_term", "long_term"):
         for item in theory.get(key, []):
-            leads = ", ".join(item.get("leads_to", []))
+            leads = ", ".join(name(label) for label in item.get("leads_to", []))
             suffix = f" → {leads}" if leads else ""
-            lines_theory.append(f"{item['label']}: {item['text']}{suffix}")
+            lines_theory.append(f"{name(item['label'])}: {item['text']}{suffix}")
     for assumption in theory.get("assumptions", []):
-        label = assumption["label"]
+        label = name(assumption["label"])
         lines_theory.append(f"{label}: {assumption['text']}")
-        lines_theory += _field(
-            f"{assumption['label']} – {L['knowledge']}", assumption.get("knowledge")
-        )
+        lines_theory += _field(f"{label} – {L['knowledge']}", assumption.get("knowledge"))
         for link in assumption.get("links", []):
-            lines_theory.append(f"{assumption['label']} – {L['applies_to']}: {link}")
+            lines_theory.append(f"{label} – {L['applies_to']}: {name(link)}")
         for ref in assumption.get("references", []):
             year = f" ({ref['year']})" if ref.get("year") else ""
             url = f" {ref['url']}" if ref.get("url") else ""
@@ -84,16 +110,17 @@ def flatten(snapshot: dict, labels: dict | None = None) -> dict[str, list[str]]:
             lines_theory.append(f"{label} – {L['source']}: {source}")
     cores = []
     for ce in snapshot.get("core_elements", []):
-        name = ce["name"]
-        cores.append(f"{name} [{ce.get('status_label', '')}]")
+        title = ce["name"]
+        cores.append(f"{title} [{ce.get('status_label', '')}]")
         for key, label in (
             ("description", L["description"]),
             ("why", L["why"]),
             ("focus", L["focus"]),
             ("practice", L["practice"]),
         ):
-            cores += _field(f"{name} – {label}", ce.get(key))
-        cores += _field(f"{name} – {L['activities']}", ", ".join(ce.get("activities", [])))
+            cores += _field(f"{title} – {label}", ce.get(key))
+        activities = ", ".join(name(label) for label in ce.get("activities", []))
+        cores += _field(f"{title} – {L['activities']}", activities)
     flows = []
     for phase in snapshot.get("workflows", []):
         flows.append(f"{L['phase']}: {phase['phase']}")
@@ -130,12 +157,12 @@ def _key(line: str) -> str:
     return line
 
 
-def _replace_rows(left: list[str], right: list[str], moved: Counter) -> list[DiffRow]:
-    """One block of lines replaced by others. A line that only moved (the same text
+def _replace_rows(left: list[Line], right: list[Line], moved: Counter) -> list[DiffRow]:
+    """One block of lines replaced by others. A line that only moved (the same line
     removed elsewhere) is "moved"; of the rest, lines about the same thing (same key) pair
     up as changed, then the remaining ones by position; what is left is added or removed."""
     rest = list(left)
-    pairs: dict[int, str] = {}
+    pairs: dict[int, Line] = {}
     fresh = []
     for j, line in enumerate(right):
         if moved[line] > 0:
@@ -143,28 +170,34 @@ def _replace_rows(left: list[str], right: list[str], moved: Counter) -> list[Dif
             continue
         fresh.append(j)
     for j in fresh:
-        match = next((a for a in rest if _key(a) == _key(right[j])), None)
-        if match is not None:
-            rest.remove(match)
-            pairs[j] = match
+        key = _key(right[j].identity)
+        at = next((i for i, a in enumerate(rest) if _key(a.identity) == key), None)
+        if at is not None:
+            pairs[j] = rest.pop(at)
     for j in fresh:
         if j not in pairs and rest:
             pairs[j] = rest.pop(0)
     rows = []
     for j, line in enumerate(right):
         if j not in fresh:
-            rows.append(DiffRow("moved", line, line))
+            rows.append(DiffRow("moved", line.text, line.text))
         elif j in pairs:
-            rows.append(DiffRow("changed", pairs[j], line))
+            rows.append(DiffRow("changed", pairs[j].text, line.text))
         else:
-            rows.append(DiffRow("added", None, line))
-    return rows + [DiffRow("removed", a, None) for a in rest]
+            rows.append(DiffRow("added", None, line.text))
+    return rows + [DiffRow("removed", a.text, None) for a in rest]
 
 
-def side_by_side(old: list[str], new: list[str]) -> list[DiffRow]:
+def _lines(lines: list) -> list[Line]:
+    return [line if isinstance(line, Line) else Line(line, line) for line in lines]
+
+
+def side_by_side(old: list[str | Line], new: list[str | Line]) -> list[DiffRow]:
     """Rows pairing old and new lines: unchanged, removed (left only), added (right only),
     changed (paired), and moved: a line removed in one place and added unchanged in another
-    (an element moved up the list), shown once where it now is."""
+    (an element moved up the list), shown once where it now is. An unchanged line whose
+    label was renumbered is "same", showing each side's label."""
+    old, new = _lines(old), _lines(new)
     matcher = difflib.SequenceMatcher(a=old, b=new, autojunk=False)
     opcodes = matcher.get_opcodes()
     gone = Counter(line for tag, i1, i2, _, _ in opcodes if tag != "equal" for line in old[i1:i2])
@@ -175,7 +208,7 @@ def side_by_side(old: list[str], new: list[str]) -> list[DiffRow]:
     for tag, i1, i2, j1, j2 in opcodes:
         if tag == "equal":
             rows += [
-                DiffRow("same", old[i], new[j])
+                DiffRow("same", old[i].text, new[j].text)
                 for i, j in zip(range(i1, i2), range(j1, j2), strict=True)
             ]
             continue
@@ -189,9 +222,27 @@ def side_by_side(old: list[str], new: list[str]) -> list[DiffRow]:
     return rows
 
 
+def _sections(snapshot: dict, labels: dict | None, ids: dict[str, str] | None):
+    """The snapshot's lines per section, compared by item where `ids` names them."""
+    shown = flatten(snapshot, labels)
+    if ids is None:
+        return shown
+    compared = flatten(snapshot, labels, _by_item(ids))
+    return {
+        section: [
+            Line(text, identity) for text, identity in zip(lines, compared[section], strict=True)
+        ]
+        for section, lines in shown.items()
+    }
+
+
 def compare(old: dict, new: dict, labels: dict | None = None) -> dict[str, list[DiffRow]]:
-    """Side-by-side rows per section of two snapshots."""
-    a, b = flatten(old or {}, labels), flatten(new or {}, labels)
+    """Side-by-side rows per section of two snapshots. Versions published before
+    snapshots named their theory items (`theory_ids`) are compared by label."""
+    old, new = old or {}, new or {}
+    by_item = "theory_ids" in old and "theory_ids" in new
+    a = _sections(old, labels, old["theory_ids"] if by_item else None)
+    b = _sections(new, labels, new["theory_ids"] if by_item else None)
     return {section: side_by_side(a[section], b[section]) for section in SECTIONS}
 
 

@@ -233,6 +233,12 @@ def snapshot(intervention: Intervention) -> dict:
         ]
 
     return {
+        # What each label stands for, so a comparison sees A2 renumbered to A1 as the same
+        # item (analysis.description_diff); "i" an item's id, "f" an assumption's.
+        "theory_ids": {
+            **{label: f"i{item_id}" for item_id, label in toc.labels.items()},
+            **{label: f"f{a_id}" for a_id, label in toc.assumption_labels.items()},
+        },
         "name": intervention.name,
         "target_group": intervention.target_group,
         "purpose": intervention.purpose,

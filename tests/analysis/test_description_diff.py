@@ -88,3 +88,56 @@ def test_lines_about_the_same_thing_pair_up_before_lines_by_position():
         "core_elements"
     ]
     assert renamed == [DiffRow("changed", "A [Potentielt]", "Å [Potentielt]")]
+
+
+def _theory(*texts, ids, leads=None, activities=()):
+    """A snapshot whose activities are A1, A2, … with `texts`, standing for the items `ids`."""
+    labels = [f"A{n}" for n in range(1, len(texts) + 1)]
+    return {
+        "theory_ids": {**dict(zip(labels, ids, strict=True)), "K1": "i99"},
+        "theory": {
+            "activities": [
+                {"label": label, "text": text, "leads_to": (leads or {}).get(label, [])}
+                for label, text in zip(labels, texts, strict=True)
+            ],
+            "short_term": [{"label": "K1", "text": "Tryghed", "leads_to": []}],
+        },
+        "core_elements": [{"name": "Kontakt", "status_label": "P", "activities": activities}],
+    }
+
+
+def test_a_deleted_theory_item_does_not_make_the_renumbered_ones_read_as_changed():
+    # A1 "Besøg" is deleted: A2 "Samtale" becomes A1 and A3 "Gruppe" becomes A2, and the
+    # links and core element that named them follow the new labels.
+    old = _theory(
+        "Besøg",
+        "Samtale",
+        "Gruppe",
+        ids=["i1", "i2", "i3"],
+        leads={"A3": ["K1"]},
+        activities=["A2", "A3"],
+    )
+    new = _theory(
+        "Samtale", "Gruppe", ids=["i2", "i3"], leads={"A2": ["K1"]}, activities=["A1", "A2"]
+    )
+    diff = compare(old, new)
+    assert diff["theory"] == [
+        DiffRow("removed", "A1: Besøg", None),
+        DiffRow("same", "A2: Samtale", "A1: Samtale"),
+        DiffRow("same", "A3: Gruppe → K1", "A2: Gruppe → K1"),
+        DiffRow("same", "K1: Tryghed", "K1: Tryghed"),
+    ]
+    assert [r.tag for r in diff["core_elements"]] == ["same", "same"]
+    assert count_changes(diff) == {"added": 0, "removed": 1, "changed": 0, "moved": 0}
+
+
+def test_versions_without_item_names_are_compared_by_label():
+    # Published before snapshots carried theory_ids: label by label, as they read.
+    old = _theory("Besøg", "Samtale", ids=["i1", "i2"])
+    new = _theory("Samtale", ids=["i2"])
+    del old["theory_ids"]
+    assert compare(old, new)["theory"] == [
+        DiffRow("changed", "A1: Besøg", "A1: Samtale"),
+        DiffRow("removed", "A2: Samtale", None),
+        DiffRow("same", "K1: Tryghed", "K1: Tryghed"),
+    ]
