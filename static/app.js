@@ -1154,3 +1154,21 @@
   document.addEventListener("DOMContentLoaded", function () { draw(document); });
   document.addEventListener("htmx:afterSwap", function (event) { draw(event.detail.target); });
 })();
+
+// A filter form's empty choices stay out of the request, so the address bar it updates
+// reads ?soeg=is-007, not ?soeg=is-007&ansvarlig=&status=&fase= (data-drop-empty).
+(function () {
+  "use strict";
+  document.addEventListener("htmx:configRequest", function (event) {
+    var form = event.detail.elt;
+    if (!form.matches || !form.matches("form[data-drop-empty]")) {
+      return;
+    }
+    var data = event.detail.formData;
+    Array.from(data.entries()).forEach(function (entry) {
+      if (entry[1] === "") {
+        data.delete(entry[0]);
+      }
+    });
+  });
+})();

@@ -162,6 +162,9 @@ class CaseLine:
     start_date: date
     end_date: date | None
     followup_cadence_months: int | None
+    phase_id: int | None = None
+    phase_name: str | None = None
+    phase_position: int | None = None
     followups: list[date] = field(default_factory=list)
 
 
@@ -186,8 +189,12 @@ def case_lines(intervention: Intervention) -> list[CaseLine]:
                 Case.start_date,
                 Case.end_date,
                 Case.followup_cadence_months,
+                Case.phase_id,
+                Phase.name,
+                Phase.position,
             )
             .join(User, User.id == Case.practitioner_id, isouter=True)
+            .join(Phase, Phase.id == Case.phase_id, isouter=True)
             .where(Case.intervention_id == intervention.id)
             .order_by(*LIST_ORDER)
         ).all()
@@ -208,32 +215,19 @@ def case_lines(intervention: Intervention) -> list[CaseLine]:
     return list(lines.values())
 
 
-def case_page(
-    intervention: Intervention, offset: int, limit: int, practitioner_id: int | None = None
-) -> list[Case]:
-    """One page of the case list, with what its rows show (one query).
-
-    The page's ids are picked first (LIMIT/OFFSET on the cases alone), then only those
-    rows are joined to their practitioner and phase: joining before the LIMIT made
-    PostgreSQL hash every user and phase in the database for each page.
-    """
-    page = (
-        select(Case.id)
-        .where(Case.intervention_id == intervention.id)
-        .order_by(*LIST_ORDER)
-        .offset(offset)
-        .limit(limit)
-    )
-    if practitioner_id is not None:
-        page = page.where(Case.practitioner_id == practitioner_id)
-    ids = page.subquery()
+def cases_by_id(intervention: Intervention, ids: list[int]) -> list[Case]:
+    """The cases of one page of the list, in the order of `ids`, with what their rows show
+    (one query). The list's filters and order are applied to its lines (`case_lines`);
+    only the page's fifty cases are loaded as objects."""
+    if not ids:
+        return []
     stmt = (
         select(Case)
-        .join(ids, ids.c.id == Case.id)
+        .where(Case.intervention_id == intervention.id, Case.id.in_(ids))
         .options(joinedload(Case.practitioner), joinedload(Case.phase))
-        .order_by(*LIST_ORDER)
     )
-    return list(db.session.scalars(stmt))
+    by_id = {case.id: case for case in db.session.scalars(stmt)}
+    return [by_id[case_id] for case_id in ids if case_id in by_id]
 
 
 def ratings_of_intervention(intervention: Intervention) -> list[CoreElementRating]:

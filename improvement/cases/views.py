@@ -42,7 +42,7 @@ from ..models import (
 from ..names import name_key
 from ..paging import Page, requested_page
 from ..rendering import render_fragment, render_htmx
-from . import service
+from . import listing, service
 from .forms import (
     CaseEditForm,
     CaseForm,
@@ -51,6 +51,7 @@ from .forms import (
     ProblemCategoryForm,
     RatingForm,
 )
+from .listing import CaseFilter
 
 bp = Blueprint("cases", __name__)
 bp.add_app_template_global(percent, "percent")
@@ -123,44 +124,51 @@ def _listing_context(
     *,
     mine: bool = False,
     page: int = 1,
+    flt: CaseFilter | None = None,
     created: Case | None = None,
 ):
-    """The list's key figures over all its cases, and one page of rows.
+    """The list's key figures over all its cases, and one page of the rows its filter
+    lets through.
 
-    Key figures and the overdue list read every case's dates as plain rows; only the
-    page's cases are loaded as objects, LIMIT/OFFSET in SQL. A new case is shown on
+    Key figures, the overdue list and the filters read every case's dates as plain rows;
+    only the page's cases are loaded as objects. A new case is shown among all cases, on
     the page it falls on.
     """
+    flt = CaseFilter() if flt is None or created is not None else flt
     all_lines = service.case_lines(intervention)
     # "Mine" narrows the list and its key figures to the cases one is responsible for.
     lines = [c for c in all_lines if c.practitioner_id == current_user.id] if mine else all_lines
-    if created is not None:
-        position = next((n for n, c in enumerate(lines) if c.id == created.id), 0)
-        page = position // CASES_PER_PAGE + 1
-    paging = Page.of(page, CASES_PER_PAGE, len(lines))
     figures = service.case_figures(lines, clock.today())
-    list_args = {"mine": 1} if mine else {}
+    rows = flt.apply(lines, figures.statuses)
+    if created is not None:
+        position = next((n for n, c in enumerate(rows) if c.id == created.id), 0)
+        page = position // CASES_PER_PAGE + 1
+    paging = Page.of(page, CASES_PER_PAGE, len(rows))
+    shown = rows[paging.offset : paging.offset + paging.size]
     return {
         "intervention": intervention,
-        "cases": service.case_page(
-            intervention,
-            paging.offset,
-            paging.size,
-            practitioner_id=current_user.id if mine else None,
-        ),
+        "cases": service.cases_by_id(intervention, [line.id for line in shown]),
         "figures": figures,
         "paging": paging,
-        "list_args": list_args,
+        "flt": flt,
+        "list_args": {"mine": 1, **flt.as_args()} if mine else flt.as_args(),
+        "responsible_choices": listing.responsible_choices(lines),
+        "phase_choices": listing.phase_choices(lines),
         "form": form,
         "created": created,
         "mine": mine,
         "all_count": len(all_lines),
+        "population": len(lines),
     }
 
 
 def _list_state() -> dict:
-    """The list's filter and page as the request gives them (query string)."""
-    return {"mine": request.args.get("mine") == "1", "page": requested_page()}
+    """The list's filters and page as the request gives them (query string)."""
+    return {
+        "mine": request.args.get("mine") == "1",
+        "page": requested_page(),
+        "flt": CaseFilter.from_args(request.args),
+    }
 
 
 @bp.route("/indsatser/<int:intervention_id>/forloeb")
@@ -169,7 +177,11 @@ def case_listing(intervention_id: int):
     state = _list_state()
     form = CaseForm(formdata=None)
     _case_form_choices(form, intervention)
-    return render_htmx(LISTING, "listing", **_listing_context(intervention, form, **state))
+    # The filter form swaps only the rows, so what is typed in its search box stays.
+    block = "results" if htmx and htmx.target == "case-results" else "listing"
+    response = render_htmx(LISTING, block, **_listing_context(intervention, form, **state))
+    response.vary.add("HX-Target")
+    return response
 
 
 @bp.route("/indsatser/<int:intervention_id>/forloeb", methods=["POST"])

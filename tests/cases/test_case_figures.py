@@ -13,7 +13,7 @@ TODAY = D(2026, 6, 30)
 
 
 def _line(case_id, start, end, cadence, followups):
-    return CaseLine(case_id, f"K-{case_id}", None, None, start, end, cadence, followups)
+    return CaseLine(case_id, f"K-{case_id}", None, None, start, end, cadence, followups=followups)
 
 
 def test_case_figures_read_days_as_the_query_gives_them() -> None:

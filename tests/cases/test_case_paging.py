@@ -104,16 +104,23 @@ def test_malformed_page_number_is_a_clear_400(client, login, team, many, side):
 
 def test_htmx_page_is_the_list_fragment_with_its_pager(client, login, team, many):
     login(team.leader, team.org)
-    response = client.get(_url(team, "?side=2"), headers=HX)
+    # The pager swaps only the rows (the search box above them keeps what is typed).
+    headers = {**HX, "HX-Target": "case-results"}
+    response = client.get(_url(team, "?side=2"), headers=headers)
     body = response.get_data(as_text=True)
     assert response.status_code == 200
-    assert "<html" not in body and body.lstrip().startswith('<section id="cases">')
+    assert "<html" not in body and body.lstrip().startswith('<div id="case-results">')
+    assert "key-figures" not in body and "case-filters" not in body
     assert _rows(body) == many[50:100]
     pager = _pager(body)
     assert "Side 2 af 3" in pager
     # Page links swap the list in place and keep the address bar in step.
     assert f'hx-get="{_url(team, "?side=3")}"' in pager
-    assert 'hx-target="#cases"' in pager and 'hx-push-url="true"' in pager
+    assert 'hx-target="#case-results"' in pager and 'hx-push-url="true"' in pager
+    assert "HX-Target" in response.headers["Vary"]
+    # Any other HTMX request for the list gets the whole section.
+    body = client.get(_url(team, "?side=2"), headers=HX).get_data(as_text=True)
+    assert body.lstrip().startswith('<section id="cases">')
 
 
 def test_mine_filter_pages_and_its_links_keep_it(client, login, team, many):
@@ -172,15 +179,18 @@ def test_new_case_is_shown_on_its_page(client, login, team, many):
     assert response.headers["HX-Push-Url"] == _url(team, "?side=2")
 
 
-def test_long_overdue_list_shows_the_longest_overdue_and_folds_the_rest(client, login, team):
+def test_long_overdue_list_shows_the_longest_overdue_and_links_the_rest(client, login, team):
     today = clock.today()
     for n in range(10):  # OD-000 is the longest overdue; the team's own case is overdue too
         gen_case(team.intervention, f"OD-{n:03d}", start=today - timedelta(days=4000 - n))
     db.session.commit()
     login(team.leader, team.org)
     body = client.get(_url(team)).get_data(as_text=True)
-    shown, folded = body.split('class="overdue-more"')
+    shown, more = body.split('class="overdue-more"')
     shown = shown.split('class="overdue-list"')[1]
     assert re.findall(r"OD-\d+", shown) == [f"OD-{n:03d}" for n in range(8)]
-    assert "Vis alle 11 forsinkede" in folded
-    assert re.findall(r"OD-\d+", folded.split("</details>")[0]) == ["OD-008", "OD-009"]
+    # The rest are not written into every page: a link lists them all, filtered.
+    link = re.search(r'<a href="([^"]+)">Vis alle 11 forsinkede</a>', more).group(1)
+    assert link == _url(team, "?status=forsinkede#case-results")
+    listed = client.get(link.split("#")[0]).get_data(as_text=True)
+    assert sorted(_rows(listed)) == sorted([f"OD-{n:03d}" for n in range(10)] + ["SP-2026-001"])
