@@ -36,6 +36,8 @@ PAGES = {
     # The big intervention's second page against the small one's only page (past the end).
     "case list, page 2": "/indsatser/{i}/forloeb?side=2",
     "case list, mine": "/indsatser/{i}/forloeb?mine=1",
+    "case list, searched and filtered": "/indsatser/{i}/forloeb?soeg=0&status=aabne",
+    "quality pattern": "/indsatser/{i}/kvalitet/moenster",
     "outcome tables": "/indsatser/{i}/resultater",
     "overview": "/indsatser/{i}",
     "export": "/indsatser/{i}/eksport.xlsx",

@@ -48,7 +48,10 @@ __all__ = [
     "quarter_index",
     "quarter_label",
     "quarterly_trend",
+    "RaterSums",
+    "rater_sums",
     "rater_vs_team",
+    "rater_vs_team_of",
     "score_distribution",
     "trend_from_counts",
 ]
@@ -342,10 +345,42 @@ def low_ratings(ratings: Iterable[Any], threshold: int = DEFAULT_LOW_THRESHOLD) 
     return sorted(cells, key=lambda r: (str(r.case_id), str(r.phase), str(r.core_element)))
 
 
+@dataclass(frozen=True)
+class RaterSums:
+    """One core element's latest cells, summed: everyone's and one practitioner's."""
+
+    core_element: Hashable
+    team_total: int
+    team_count: int
+    rater_total: int
+    rater_count: int
+
+
+def rater_sums(ratings: Iterable[Any], rater_id: Hashable) -> list[RaterSums]:
+    """The sums `rater_vs_team_of` reads, from ratings; the app sums in SQL instead
+    (cases.service.rater_sums) and these are the rule it keeps."""
+    sums: dict[Hashable, list[int]] = {}
+    for rating in latest_ratings(ratings):
+        row = sums.setdefault(rating.core_element, [0, 0, 0, 0])
+        row[0] += rating.score
+        row[1] += 1
+        if rating.rater_id == rater_id:
+            row[2] += rating.score
+            row[3] += 1
+    return [RaterSums(element, *row) for element, row in sums.items()]
+
+
 def rater_vs_team(
     ratings: Iterable[Any],
     rater_id: Hashable,
     core_elements: Sequence[Hashable] | None = None,
+) -> pd.DataFrame:
+    """One practitioner's mean per core element against the whole team's, from ratings."""
+    return rater_vs_team_of(rater_sums(ratings, rater_id), core_elements)
+
+
+def rater_vs_team_of(
+    sums: Iterable[RaterSums], core_elements: Sequence[Hashable] | None = None
 ) -> pd.DataFrame:
     """One practitioner's mean per core element against the whole team's.
 
@@ -355,17 +390,14 @@ def rater_vs_team(
     means so the page's arithmetic adds up; None when the rater has no rating there).
     Index: core elements. A cell belongs to the rater of its latest rating.
     """
-    cells = latest_ratings(ratings)
-    element_keys = _order((r.core_element for r in cells), core_elements)
-    team: dict[Hashable, list[int]] = {e: [] for e in element_keys}
-    own: dict[Hashable, list[int]] = {e: [] for e in element_keys}
-    for rating in cells:
-        team[rating.core_element].append(rating.score)
-        if rating.rater_id == rater_id:
-            own[rating.core_element].append(rating.score)
+    by_element = {row.core_element: row for row in sums}
+    element_keys = _order(by_element, core_elements)
+    empty = RaterSums(None, 0, 0, 0, 0)
     records = []
     for element in element_keys:
-        rater_mean, team_mean = _mean(own[element]), _mean(team[element])
+        row = by_element.get(element, empty)
+        rater_mean = _mean_of(row.rater_total, row.rater_count)
+        team_mean = _mean_of(row.team_total, row.team_count)
         difference = (
             None
             if rater_mean is None or team_mean is None
@@ -374,9 +406,9 @@ def rater_vs_team(
         records.append(
             {
                 "rater_mean": rater_mean,
-                "rater_count": len(own[element]),
+                "rater_count": row.rater_count,
                 "team_mean": team_mean,
-                "team_count": len(team[element]),
+                "team_count": row.team_count,
                 "difference": difference,
             }
         )

@@ -12,6 +12,7 @@ from sqlalchemy import case as when
 from sqlalchemy.orm import joinedload
 
 from ..analysis.followup import FollowUpStatus, Timeliness, followup_status, followup_walk
+from ..analysis.ratings import RaterSums
 from ..clock import local_moment
 from ..extensions import db
 from ..models import (
@@ -400,22 +401,29 @@ def latest_by_cell(ratings: list[CoreElementRating]) -> dict[tuple[int, int], Co
     return {(r.phase_id, r.core_element_id): r for r in ratings if r.is_latest}
 
 
-def latest_rating_rows(intervention: Intervention) -> list:
-    """Each cell's latest rating as a row for improvement.analysis.ratings, in the order
-    they were saved: one row per cell instead of every revision."""
-    stmt = (
+def rater_sums(intervention: Intervention, rater_id: int) -> list[RaterSums]:
+    """improvement.analysis.ratings.rater_sums of the intervention, summed in SQL: one row
+    per core element, however many cases there are."""
+    cells = (
         _latest_of(intervention)
         .with_only_columns(
-            CoreElementRating.case_id,
-            CoreElementRating.phase_id.label("phase"),
-            CoreElementRating.core_element_id.label("core_element"),
-            CoreElementRating.score,
-            CoreElementRating.rated_at,
-            CoreElementRating.rater_id,
+            CoreElementRating.core_element_id, CoreElementRating.score, CoreElementRating.rater_id
         )
-        .order_by(CoreElementRating.id)
+        .subquery()
     )
-    return db.session.execute(stmt).mappings().all()
+    own = cells.c.rater_id == rater_id
+    stmt = (
+        select(
+            cells.c.core_element_id,
+            func.sum(cells.c.score),
+            func.count(),
+            func.coalesce(func.sum(when((own, cells.c.score), else_=0)), 0),
+            func.coalesce(func.sum(when((own, 1), else_=0)), 0),
+        )
+        .group_by(cells.c.core_element_id)
+        .order_by(cells.c.core_element_id)
+    )
+    return [RaterSums(*(int(v) for v in row)) for row in db.session.execute(stmt)]
 
 
 def _followup_inputs(

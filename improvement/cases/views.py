@@ -19,7 +19,7 @@ from ..analysis.ratings import (
     DEFAULT_LOW_THRESHOLD,
     distribution_from_counts,
     heat_map_from_counts,
-    rater_vs_team,
+    rater_vs_team_of,
     trend_from_counts,
 )
 from ..analysis.rounding import percent
@@ -701,11 +701,9 @@ def quality_pattern(intervention_id: int):
     rater = next((u for u, _on_team in people if u.id == rater_id), None)
     if rater is None and rater_id != current_user.id:
         abort(404)
-    rows = service.latest_rating_rows(intervention)
-    _phases, elements = _analysis_keys(
-        intervention, {r["phase"] for r in rows}, {r["core_element"] for r in rows}
-    )
-    table = rater_vs_team(rows, rater_id, core_elements=[e.id for e in elements])
+    sums = service.rater_sums(intervention, rater_id)
+    _phases, elements = _analysis_keys(intervention, set(), {row.core_element for row in sums})
+    table = rater_vs_team_of(sums, core_elements=[e.id for e in elements])
     return render_htmx(
         PATTERN,
         "content",

@@ -6,7 +6,7 @@ from random import Random
 
 from sqlalchemy import select
 
-from improvement.analysis.ratings import cell_counts, low_ratings
+from improvement.analysis.ratings import cell_counts, low_ratings, rater_sums
 from improvement.cases import service
 from improvement.extensions import db
 from improvement.models import Case, TeamMember
@@ -300,7 +300,7 @@ def test_cell_counts_in_sql_match_the_analysis_rule(team):
             rng.choice(team.phases),
             rng.choice(team.elements),
             rng.randint(1, 5),
-            rater=team.practitioner,
+            rater=rng.choice([team.practitioner, team.colleague]),
         )
         # Whole days only, so a cell's revisions often share a time and the later row wins.
         rating.rated_at = start + timedelta(days=rng.randint(0, 90))
@@ -325,9 +325,11 @@ def test_cell_counts_in_sql_match_the_analysis_rule(team):
     assert sorted((c.case_id, c.phase_id, c.core_element_id, c.score) for c in low) == sorted(
         (r.case_id, r.phase, r.core_element, r.score) for r in low_ratings(every_revision)
     )
-    latest = service.latest_rating_rows(team.intervention)
-    assert cell_counts(latest) == expected
-    assert sum(expected.values()) == len(latest) < 120
+    # The pattern page's sums, in SQL, are the pure rule's over every revision.
+    for rater in (team.practitioner.id, team.colleague.id, team.leader.id):
+        in_sql = service.rater_sums(team.intervention, rater)
+        assert in_sql == sorted(rater_sums(every_revision, rater), key=lambda r: r.core_element)
+    assert sum(r.team_count for r in in_sql) == sum(expected.values()) < 120
 
 
 def test_a_rating_counts_in_the_quarter_of_its_danish_date(team):
