@@ -5,9 +5,17 @@ import re
 from datetime import date
 
 from flask_babel import get_translations, lazy_ngettext
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, HiddenField, SelectChoice, StringField, ValidationError
+from wtforms import (
+    DateField,
+    HiddenField,
+    SelectChoice,
+    StringField,
+    TextAreaField,
+    ValidationError,
+)
 
 from .formatting import format_day
 from .names import name_key
@@ -95,6 +103,19 @@ class BaseForm(FlaskForm):
         def get_translations(self, form):
             return _BabelTranslations()
 
+        def render_field(self, field, render_kw):
+            # A browser cuts text pasted past a textarea's maxlength without a word, so
+            # long minutes lost their end. The limit is checked on saving instead (the
+            # text comes back with the message), and app.js counts near it.
+            if isinstance(field, TextAreaField) and field.flags.maxlength:
+                render_kw = {
+                    "maxlength": False,
+                    "data-max-length": field.flags.maxlength,
+                    "data-length-message": _("{count} of at most {max} characters"),
+                    **render_kw,
+                }
+            return super().render_field(field, render_kw)
+
     def validate(self, extra_validators=None):
         # Every text field refuses CPR-shaped input and every date field a date outside
         # 2000-2099, without each form having to remember.
@@ -102,7 +123,10 @@ class BaseForm(FlaskForm):
         for name, field in self._fields.items():
             if isinstance(field, StringField):
                 # A missing text field is empty text, never NULL; whitespace is not content.
-                field.data = UNTYPED.sub("", field.data or "").strip()
+                # A browser sends a line break as CRLF but counts it as one character,
+                # as the limit must.
+                text = (field.data or "").replace("\r\n", "\n").replace("\r", "\n")
+                field.data = UNTYPED.sub("", text).strip()
                 extra.setdefault(name, []).append(no_cpr)
             elif isinstance(field, DateField):
                 extra.setdefault(name, []).append(plausible_date)

@@ -1172,3 +1172,47 @@
     });
   });
 })();
+
+// Long texts (minutes, descriptions) have a limit the server checks on saving; near it, a
+// count under the field says how much is left, and past it, how much to shorten. The
+// browser's own maxlength would cut pasted text without a word (forms.BaseForm).
+(function () {
+  "use strict";
+  var NEAR = 0.9;
+  function counterOf(area) {
+    var id = area.id + "-count";
+    var counter = document.getElementById(id);
+    if (!counter) {
+      counter = document.createElement("small");
+      counter.id = id;
+      counter.className = "char-count";
+      counter.setAttribute("aria-live", "polite");
+      area.insertAdjacentElement("afterend", counter);
+    }
+    return counter;
+  }
+  function count(area) {
+    var max = Number(area.dataset.maxLength);
+    var length = area.value.length;
+    var existing = document.getElementById(area.id + "-count");
+    if (length < max * NEAR) {
+      if (existing) { existing.remove(); }
+      return;
+    }
+    var counter = counterOf(area);
+    counter.textContent = area.dataset.lengthMessage
+      .replace("{count}", length.toLocaleString("da-DK"))
+      .replace("{max}", max.toLocaleString("da-DK"));
+    counter.classList.toggle("over", length > max);
+  }
+  function init(root) {
+    root.querySelectorAll("textarea[data-max-length]").forEach(count);
+  }
+  document.addEventListener("input", function (event) {
+    if (event.target.matches && event.target.matches("textarea[data-max-length]")) {
+      count(event.target);
+    }
+  });
+  document.addEventListener("DOMContentLoaded", function () { init(document); });
+  document.addEventListener("htmx:afterSettle", function (event) { init(event.detail.elt || document); });
+})();
