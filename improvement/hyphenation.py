@@ -19,25 +19,32 @@ from flask import Flask
 from markupsafe import Markup
 
 SOFT_HYPHEN = "\u00ad"
-# Shorter words fit a board column at presentation size (see static/app.css).
-_LONG_WORD = re.compile(r"\w{12,}")
+# Shorter words fit a board column at presentation size (see static/app.css); a table's
+# name column, wider, asks for longer ones only (`hyphenate(21)`).
+BOARD_WORD = 12
 # What the teams type is Danish, whichever language a user reads the interface in.
 _DANISH = pyphen.Pyphen(lang="da")
 
 
-def hyphenate(text: str | None) -> str | None:
-    """Plain `text` with soft hyphens at the syllable breaks of its long words. Markup is
-    returned as it is: its tags are not words."""
+def hyphenate(text: str | None, min_letters: int = BOARD_WORD) -> str | None:
+    """Plain `text` with soft hyphens at the syllable breaks of its words of `min_letters`
+    letters or more. Markup is returned as it is: its tags are not words."""
     if not text or isinstance(text, Markup):
         return text
-    return _hyphenated(text)
+    return _hyphenated(text, min_letters)
 
 
 # A board shows the same titles render after render: remembered whole, a title costs one
 # lookup instead of a scan for long words.
 @lru_cache(maxsize=8192)
-def _hyphenated(text: str) -> str:
-    return _LONG_WORD.sub(lambda match: _DANISH.inserted(match.group(), SOFT_HYPHEN), text)
+def _hyphenated(text: str, min_letters: int) -> str:
+    long_word = _long_word(min_letters)
+    return long_word.sub(lambda match: _DANISH.inserted(match.group(), SOFT_HYPHEN), text)
+
+
+@lru_cache(maxsize=8)
+def _long_word(min_letters: int) -> re.Pattern:
+    return re.compile(rf"\w{{{min_letters},}}")
 
 
 def init_app(app: Flask) -> None:

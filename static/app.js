@@ -795,6 +795,52 @@
   });
 })();
 
+// --- wide tables of rounds or quarters ---------------------------------------------------
+// A scroll box marked data-scroll-end (the self-assessment's table over time, the quality
+// page's trend per quarter) holds a column per round or quarter, oldest first: it opens
+// scrolled to its newest, right-hand end, where the first column (sticky, app.css) names
+// the rows. Only a box new to the page is placed: an htmx swap elsewhere leaves a box the
+// user has scrolled where it is, and a box the swap replaces keeps its user's place (or its
+// end, if it was there, so a new column comes into view).
+(function () {
+  "use strict";
+  var kept = {};
+
+  function atEnd(box) {
+    return box.scrollWidth - box.clientWidth - box.scrollLeft < 2;
+  }
+
+  function place() {
+    document.querySelectorAll("[data-scroll-end]").forEach(function (box) {
+      if (box.dataset.scrollPlaced) {
+        return;
+      }
+      box.dataset.scrollPlaced = "1";
+      var left = box.id && Object.prototype.hasOwnProperty.call(kept, box.id) ? kept[box.id] : null;
+      box.scrollLeft = left === null ? box.scrollWidth : left;
+    });
+    kept = {};
+  }
+
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    if (!event.detail.shouldSwap) {
+      return;
+    }
+    document.querySelectorAll("[data-scroll-end][id]").forEach(function (box) {
+      kept[box.id] = atEnd(box) ? null : box.scrollLeft;
+    });
+  });
+  // A page restored from htmx's history holds the boxes' marks, not their places.
+  document.addEventListener("htmx:historyRestore", function () {
+    document.querySelectorAll("[data-scroll-placed]").forEach(function (box) {
+      delete box.dataset.scrollPlaced;
+    });
+    place();
+  });
+  document.addEventListener("DOMContentLoaded", place);
+  document.addEventListener("htmx:afterSettle", place);
+})();
+
 // --- assessments: radar and line charts of the self-assessment --------------------------
 // A <canvas data-chart='{"type": "radar"|"line", "labels": [...], "datasets": [...]}'>
 // is drawn with Chart.js (loaded by the page). Colours and point shapes differ per series,
@@ -810,6 +856,26 @@
   function alpha(hex, a) {
     var n = parseInt(hex.slice(1), 16);
     return "rgba(" + (n >> 16) + "," + ((n >> 8) & 255) + "," + (n & 255) + "," + a + ")";
+  }
+
+  // Type a projector shows from the back of the room: the elements' names around the
+  // radar, the axes' numbers and the legend. A name longer than a line's worth is put on
+  // two lines ("9. Individuel" / "tilrettelæggelse"), so the larger type does not shrink
+  // the radar between its labels. The print page (drawn at the paper's size) keeps
+  // paper's type, which leaves the radar its room on half a page.
+  var PAPER = document.body && document.body.classList.contains("print-page");
+  var LABEL_FONT = { size: PAPER ? 12 : 15, weight: "600" };
+  var TICK_FONT = { size: PAPER ? 12 : 14 };
+  var LEGEND_FONT = { size: PAPER ? 12 : 14 };
+  function twoLines(label) {
+    var middle = label.length / 2;
+    var at = -1;
+    for (var i = label.indexOf(" "); i !== -1; i = label.indexOf(" ", i + 1)) {
+      if (at === -1 || Math.abs(i - middle) < Math.abs(at - middle)) {
+        at = i;
+      }
+    }
+    return label.length > 18 && at !== -1 ? [label.slice(0, at), label.slice(at + 1)] : label;
   }
 
   function config(spec) {
@@ -834,14 +900,14 @@
       responsive: true,
       maintainAspectRatio: false,
       animation: false,
-      plugins: { legend: { position: "bottom", labels: { usePointStyle: true } } }
+      plugins: { legend: { position: "bottom", labels: { usePointStyle: true, font: LEGEND_FONT } } }
     };
     if (radar) {
       options.scales = {
         r: {
-          min: 0, max: 100, ticks: { stepSize: 25, backdropColor: "rgba(255,255,255,0.8)" },
+          min: 0, max: 100, ticks: { stepSize: 25, backdropColor: "rgba(255,255,255,0.8)", font: TICK_FONT },
           pointLabels: {
-            font: { size: 12, weight: "600" },
+            font: LABEL_FONT,
             color: function (ctx) {
               var track = spec.tracks && spec.tracks[ctx.index];
               return TRACK_COLOURS[track] || "#2b3a45";
@@ -850,9 +916,13 @@
         }
       };
     } else {
-      options.scales = { x: { offset: true }, y: { min: 0, max: 100, ticks: { stepSize: 25 } } };
+      options.scales = {
+        x: { offset: true, ticks: { font: TICK_FONT } },
+        y: { min: 0, max: 100, ticks: { stepSize: 25, font: TICK_FONT } }
+      };
     }
-    return { type: spec.type, data: { labels: spec.labels, datasets: datasets }, options: options };
+    var labels = radar && !PAPER ? spec.labels.map(twoLines) : spec.labels;
+    return { type: spec.type, data: { labels: labels, datasets: datasets }, options: options };
   }
 
   function draw(root) {
@@ -1144,8 +1214,12 @@
         options: {
           animation: false,
           maintainAspectRatio: false,
-          scales: { y: { min: 1, max: 5, ticks: { stepSize: 1 }, title: { display: true, text: spec.yLabel } } },
-          plugins: { legend: { position: "bottom" } }
+          // Type a projector shows from the back of the room, as the self-assessment's charts.
+          scales: {
+            x: { ticks: { font: { size: 14 } } },
+            y: { min: 1, max: 5, ticks: { stepSize: 1, font: { size: 14 } }, title: { display: true, text: spec.yLabel, font: { size: 14 } } }
+          },
+          plugins: { legend: { position: "bottom", labels: { font: { size: 14 } } } }
         }
       });
     });

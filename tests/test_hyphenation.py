@@ -65,3 +65,11 @@ def test_a_test_page_heading_breaks_a_long_title_at_syllables(app, client, login
     assert heading in client.get(base).get_data(as_text=True)
     worksheet = client.get(f"{base}/rediger").get_data(as_text=True)
     assert f"{hyphenate(cycle.title)}</h1>" in worksheet
+
+
+def test_a_wider_column_asks_only_its_longest_words_to_break():
+    name = "Tidlig tilstedeværelse og familiebehandlingskoordinering"
+    hyphenated = hyphenate(name, 21)
+    assert hyphenated.startswith("Tidlig tilstedeværelse og ")  # 15 letters: left whole
+    assert SOFT_HYPHEN in hyphenated.split()[-1]
+    assert hyphenated.replace(SOFT_HYPHEN, "") == name

@@ -332,8 +332,14 @@ def radar_data(results: list[RoundResult], elements: dict[int, PracticeElement])
     }
 
 
+# Eleven lines across more rounds than this cannot be told apart on a projector: the line
+# chart over time shows the latest rounds only, and the table beside it all of them.
+LINE_CHART_ROUNDS = 8
+
+
 def line_data(results: list[RoundResult], elements: dict[int, PracticeElement]) -> dict:
-    """Chart.js data for a line per element across rounds."""
+    """Chart.js data for a line per element across rounds (give it at most
+    LINE_CHART_ROUNDS of them)."""
     labels = chart_labels(elements)
     return {
         "type": "line",

@@ -115,6 +115,8 @@ def _listing_context(intervention: Intervention, form: RoundForm | None = None):
     elements = service.practice_elements()
     results = service.results_for(closed)
     over_time = [results[r.id] for r in closed]
+    # The line chart has the latest rounds only; the table under it has them all.
+    chart_rounds = over_time[-service.LINE_CHART_ROUNDS :]
     return {
         "intervention": intervention,
         "rounds": rounds,
@@ -123,7 +125,8 @@ def _listing_context(intervention: Intervention, form: RoundForm | None = None):
         "closed": closed,
         "over_time": over_time,
         "elements": elements,
-        "line_json": _json(service.line_data(over_time, elements)) if over_time else None,
+        "line_json": _json(service.line_data(chart_rounds, elements)) if over_time else None,
+        "line_rounds": len(chart_rounds),
         "form": form or _round_form(formdata=None),
     }
 
