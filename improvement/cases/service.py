@@ -220,8 +220,6 @@ def cases_by_id(intervention: Intervention, ids: list[int]) -> list[Case]:
     """The cases of one page of the list, in the order of `ids`, with what their rows show
     (one query). The list's filters and order are applied to its lines (`case_lines`);
     only the page's fifty cases are loaded as objects."""
-    if not ids:
-        return []
     stmt = (
         select(Case)
         .where(Case.intervention_id == intervention.id, Case.id.in_(ids))
@@ -292,20 +290,32 @@ def latest_cell_counts(intervention: Intervention, threshold: int) -> tuple[Coun
     return counts, closed_low
 
 
-def low_cells(intervention: Intervention, threshold: int, include_closed: bool) -> list:
-    """Cells whose latest rating is at or below ``threshold``, with their case's code and
-    end date: the list for the reflection meeting."""
-    stmt = _latest_of(intervention).with_only_columns(
-        CoreElementRating.case_id,
-        Case.code.label("case_code"),
-        Case.end_date.label("case_end_date"),
-        CoreElementRating.phase_id,
-        CoreElementRating.core_element_id,
-        CoreElementRating.score,
-        CoreElementRating.comment,
-        CoreElementRating.rated_at,
+def low_cells(
+    intervention: Intervention, threshold: int, include_closed: bool, offset: int, limit: int
+) -> list:
+    """One page of the cells whose latest rating is at or below ``threshold``, with their
+    case's code and end date: the list for the reflection meeting, by case and then in the
+    course's order of phases and core elements. Their number is known from
+    `latest_cell_counts`; a large intervention has thousands."""
+    stmt = (
+        _latest_of(intervention)
+        .with_only_columns(
+            CoreElementRating.case_id,
+            Case.code.label("case_code"),
+            Case.end_date.label("case_end_date"),
+            CoreElementRating.phase_id,
+            CoreElementRating.core_element_id,
+            CoreElementRating.score,
+            CoreElementRating.comment,
+            CoreElementRating.rated_at,
+        )
+        .join(Phase, Phase.id == CoreElementRating.phase_id)
+        .join(CoreElement, CoreElement.id == CoreElementRating.core_element_id)
+        .where(CoreElementRating.score <= threshold)
+        .order_by(Case.code, Phase.position, Phase.id, CoreElement.position, CoreElement.id)
+        .offset(offset)
+        .limit(limit)
     )
-    stmt = stmt.where(CoreElementRating.score <= threshold)
     if not include_closed:
         stmt = stmt.where(Case.end_date.is_(None))
     return db.session.execute(stmt).all()

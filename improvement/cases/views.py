@@ -58,6 +58,7 @@ bp.add_app_template_global(percent, "percent")
 
 LISTING = "cases/cases.html"
 CASES_PER_PAGE = 50
+LOW_PER_PAGE = 50
 DETAIL = "cases/detail.html"
 EDIT = "cases/edit.html"
 QUALITY = "cases/quality.html"
@@ -642,13 +643,13 @@ def quality_overview(intervention_id: int):
     quarters = list(dict.fromkeys(trend["quarter"])) if len(trend) else []
     phase_by_id = {p.id: p for p in phases}
     element_by_id = {e.id: e for e in elements}
-    # By case, then in the course's order of phases and core elements.
-    phase_order = {p.id: n for n, p in enumerate(phases)}
-    element_order = {e.id: n for n, e in enumerate(elements)}
     include_closed = request.args.get("lukkede") == "1"
-    low = sorted(
-        service.low_cells(intervention, DEFAULT_LOW_THRESHOLD, include_closed),
-        key=lambda c: (c.case_code, phase_order[c.phase_id], element_order[c.core_element_id]),
+    low_all = sum(n for key, n in counts.items() if key[2] <= DEFAULT_LOW_THRESHOLD)
+    low_paging = Page.of(
+        requested_page(), LOW_PER_PAGE, low_all if include_closed else low_all - closed_low
+    )
+    low = service.low_cells(
+        intervention, DEFAULT_LOW_THRESHOLD, include_closed, low_paging.offset, low_paging.size
     )
     heat = heat_map_from_counts(counts, phases=phase_ids, core_elements=element_ids)
     low_items = [
@@ -659,9 +660,11 @@ def quality_overview(intervention_id: int):
         }
         for cell in low
     ]
-    return render_htmx(
+    # The low list's pager swaps only the list.
+    block = "low_list" if htmx and htmx.target == "low-list" else "content"
+    response = render_htmx(
         QUALITY,
-        "content",
+        block,
         intervention=intervention,
         phases=phases,
         elements=elements,
@@ -678,12 +681,15 @@ def quality_overview(intervention_id: int):
         },
         trend_chart=_trend_chart(trend, quarters, elements),
         low_items=low_items,
+        low_paging=low_paging,
         include_closed=include_closed,
         closed_low=closed_low,
         scale=service.rating_scale(),
         rating_count=sum(counts.values()),
         can_see_others=current_role() in PATTERN_VIEWERS,
     )
+    response.vary.add("HX-Target")
+    return response
 
 
 @bp.route("/indsatser/<int:intervention_id>/kvalitet/moenster")

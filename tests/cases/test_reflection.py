@@ -321,7 +321,7 @@ def test_cell_counts_in_sql_match_the_analysis_rule(team):
     counts, closed_low = service.latest_cell_counts(team.intervention, threshold=2)
     assert counts == expected
     assert closed_low == 0
-    low = service.low_cells(team.intervention, threshold=2, include_closed=True)
+    low = service.low_cells(team.intervention, 2, include_closed=True, offset=0, limit=1000)
     assert sorted((c.case_id, c.phase_id, c.core_element_id, c.score) for c in low) == sorted(
         (r.case_id, r.phase, r.core_element, r.score) for r in low_ratings(every_revision)
     )
