@@ -7,7 +7,17 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from . import access, config, errors, formatting, hyphenation, ids, revalidation, template_i18n
+from . import (
+    access,
+    config,
+    errors,
+    formatting,
+    head,
+    hyphenation,
+    ids,
+    revalidation,
+    template_i18n,
+)
 from .extensions import babel, csrf, db, htmx, login_manager, migrate
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -42,6 +52,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     hyphenation.init_app(app)
     errors.init_app(app)
     ids.init_app(app)
+    head.init_app(app)
 
     from .assessments.views import bp as assessments_bp
     from .auth.views import bp as auth_bp
