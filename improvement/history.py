@@ -282,6 +282,14 @@ def _names(events: list[AuditEvent]) -> dict:
         stmt = select(model.id, column).where(model.id.in_(ids))
         rows = db.session.execute(stmt if model is User else scoped(model, stmt))
         names.update({(model, row_id): name for row_id, name in rows})
+    # A row deleted since (an action item added by mistake) is named as it last read: the
+    # newest of its own events that set the naming column.
+    for event in events:
+        if event.object_type in SUBJECTS:
+            model, column, _label = SUBJECTS[event.object_type]
+            values = (event.changes or {}).get(column.key)
+            if (model, event.object_id) not in names and values and values[1]:
+                names[(model, event.object_id)] = values[1]
     return names
 
 
@@ -440,6 +448,17 @@ def _subject(event: AuditEvent, names: dict) -> str | None:
 
 def meeting_history(meeting_id: int, limit: int | None = None) -> list[dict]:
     """A meeting's trail: its record (notes, decisions, …) and the action items decided at
-    it, each line saying which action item. One query, however long."""
+    it, each line saying which action item, those deleted since included (found by the
+    meeting their creation recorded). One query, however long."""
+    deleted = select(AuditEvent.object_id).where(
+        AuditEvent.object_type == "ActionItem", AuditEvent.action == "delete"
+    )
+    created_here = select(AuditEvent.object_id).where(
+        AuditEvent.object_type == "ActionItem",
+        AuditEvent.action == "insert",
+        AuditEvent.object_id.in_(deleted),
+        AuditEvent.changes[("meeting_id", 1)].as_integer() == meeting_id,
+    )
     items = select(ActionItem.id).where(ActionItem.meeting_id == meeting_id)
-    return history_of([("Meeting", meeting_id), ("ActionItem", items)], limit=limit)
+    targets = [("Meeting", meeting_id), ("ActionItem", items), ("ActionItem", created_here)]
+    return history_of(targets, limit=limit)

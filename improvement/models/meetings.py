@@ -4,12 +4,13 @@ Action items stay open across meetings until someone closes them, so the next me
 shows what was decided last time and has not been done yet.
 """
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Date, DateTime, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from .. import clock
 from ..extensions import db
 from .base import OrgScoped, Timestamped, Versioned
 from .interventions import Intervention
@@ -71,7 +72,22 @@ class ActionItem(OrgScoped, Timestamped, Versioned, db.Model):
     meeting: Mapped[Meeting] = relationship(
         back_populates="action_items", foreign_keys=[meeting_id]
     )
+    closed_in_meeting: Mapped[Meeting | None] = relationship(foreign_keys=[closed_in_meeting_id])
     owner: Mapped[User | None] = relationship()
+
+    @property
+    def closed_on(self) -> date | None:
+        """The day it was closed: that of the meeting it was followed up at (the minutes'
+        day, also when they are typed in later), else the day it was set closed."""
+        if self.status == "open":
+            return None
+        if self.closed_in_meeting_id is not None and self.closed_in_meeting is not None:
+            return self.closed_in_meeting.held_on
+        if self.closed_at is None:
+            return None
+        # SQLite gives the stored UTC moment back without its zone.
+        moment = self.closed_at
+        return clock.today(moment if moment.tzinfo else moment.replace(tzinfo=UTC))
 
     @property
     def status_label(self) -> str:

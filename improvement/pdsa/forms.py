@@ -185,6 +185,55 @@ class ActionItemForm(BaseForm):
             )
 
 
+class ActionItemEditForm(MergingForm, ActionItemForm):
+    """An action item's what, who and by when corrected in its row. Due on or after the
+    meeting it was agreed at. A save made meanwhile (its status followed up at the board,
+    its deadline moved by someone else) is merged: only a field both changed is asked."""
+
+
+def refuse_later_date(
+    form: MeetingForm, held: bool, open_items: int, due_before: int, earliest: date | None
+) -> bool:
+    """Check a meeting's new date against its open action items, at the date field: none
+    may fall due before the meeting (as when an item is added), and a meeting already
+    held, whose open items the board's standup panel lists, does not move past today (its
+    items would leave the board until that day). True if refused."""
+    if due_before == 1:
+        form.held_on.errors.append(
+            _(
+                "An open action item of this meeting is due before this date, on %(date)s. "
+                "Change its deadline first, or choose a date no later than %(date)s.",
+                date=format_day(earliest, "long"),
+            )
+        )
+    elif due_before:
+        form.held_on.errors.append(
+            _(
+                "%(num)s open action items of this meeting are due before this date, the "
+                "first on %(date)s. Change their deadlines first, or choose a date no later "
+                "than %(date)s.",
+                num=due_before,
+                date=format_day(earliest, "long"),
+            )
+        )
+    if held and open_items and form.held_on.data > clock.today():
+        form.held_on.errors.append(
+            _(
+                "The board lists this meeting's open action item. A meeting that has been "
+                "held cannot move to a day after today: the item would leave the board "
+                "until then."
+            )
+            if open_items == 1
+            else _(
+                "The board lists this meeting's %(num)s open action items. A meeting that "
+                "has been held cannot move to a day after today: the items would leave the "
+                "board until then.",
+                num=open_items,
+            )
+        )
+    return bool(form.held_on.errors)
+
+
 class DecisionForm(BaseForm):
     text = StringField(
         _l("Decision"), validators=[DataRequired(), Length(max=1000)], description=NO_NAMES

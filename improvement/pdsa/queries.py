@@ -1,9 +1,9 @@
 """Queries for the improvement pages: each page issues a fixed number of them."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy import case, func, or_, select
-from sqlalchemy.orm import joinedload, load_only, selectinload
+from sqlalchemy import ColumnElement, and_, case, func, not_, or_, select
+from sqlalchemy.orm import aliased, contains_eager, joinedload, load_only, selectinload
 
 from .. import clock
 from ..access import scoped
@@ -217,30 +217,93 @@ def meeting_items(meeting: Meeting) -> list[ActionItem]:
     stmt = (
         scoped(ActionItem)
         .where(ActionItem.meeting_id == meeting.id)
-        .options(joinedload(ActionItem.owner))
+        .options(joinedload(ActionItem.owner), joinedload(ActionItem.closed_in_meeting))
         .order_by(ActionItem.id)
     )
     return list(db.session.scalars(stmt))
 
 
+def _before(meeting: Meeting, other) -> ColumnElement[bool]:
+    """`other` (Meeting or an alias of it) comes before `meeting`: an earlier day, or the
+    same day and created first."""
+    return or_(
+        other.held_on < meeting.held_on,
+        and_(other.held_on == meeting.held_on, other.id < meeting.id),
+    )
+
+
 def earlier_open_items(meeting: Meeting) -> list[ActionItem]:
-    """Action items from earlier meetings that were still open, or closed at this meeting."""
+    """The action items of earlier meetings that were open when this meeting was held:
+    those still open, those followed up and closed at this meeting, and those closed
+    after it (at a later meeting, or on a later day). So a meeting's minutes read the
+    same after the items are closed later; each row shows its status now beside them."""
+    closer = aliased(Meeting)
+    day_began = datetime.combine(meeting.held_on, time(), tzinfo=clock.LOCAL).astimezone(UTC)
     stmt = (
         scoped(ActionItem)
         .join(ActionItem.meeting)
+        .outerjoin(closer, ActionItem.closed_in_meeting_id == closer.id)
         .where(
             ActionItem.intervention_id == meeting.intervention_id,
             ActionItem.meeting_id != meeting.id,
+            _before(meeting, Meeting),
             or_(
-                Meeting.held_on < meeting.held_on,
-                (Meeting.held_on == meeting.held_on) & (Meeting.id < meeting.id),
+                ActionItem.status == "open",
+                ActionItem.closed_in_meeting_id == meeting.id,
+                # Followed up at a meeting held after this one.
+                and_(closer.id.is_not(None), not_(_before(meeting, closer))),
+                # Closed without a meeting (data from before meetings recorded it) on or
+                # after this meeting's day; one closed on no known day is not listed.
+                and_(ActionItem.closed_in_meeting_id.is_(None), ActionItem.closed_at >= day_began),
             ),
-            or_(ActionItem.status == "open", ActionItem.closed_in_meeting_id == meeting.id),
         )
-        .options(joinedload(ActionItem.owner), selectinload(ActionItem.meeting))
+        .options(
+            joinedload(ActionItem.owner),
+            selectinload(ActionItem.meeting),
+            contains_eager(ActionItem.closed_in_meeting.of_type(closer)),
+        )
         .order_by(ActionItem.due_date.is_(None), ActionItem.due_date, ActionItem.id)
     )
     return list(db.session.scalars(stmt))
+
+
+def open_items_against(meeting: Meeting, day: date) -> tuple[int, int, date | None]:
+    """The meeting's open action items if it were held on `day`: (how many are open, how
+    many of those are due before `day`, the earliest of their deadlines)."""
+    stmt = scoped(
+        ActionItem,
+        select(
+            func.count(),
+            func.count(case((ActionItem.due_date < day, 1))),
+            func.min(ActionItem.due_date),
+        ),
+    ).where(ActionItem.meeting_id == meeting.id, ActionItem.status == "open")
+    total, due_before, earliest = db.session.execute(stmt).one()
+    return total, due_before, earliest
+
+
+def items_at(meeting: Meeting) -> tuple[int, int]:
+    """(action items added at the meeting, earlier ones followed up and closed at it): what
+    other minutes and the board refer to, so the meeting is not deleted while it has any."""
+    stmt = scoped(
+        ActionItem,
+        select(
+            func.count(case((ActionItem.meeting_id == meeting.id, 1))),
+            func.count(
+                case(
+                    (
+                        and_(
+                            ActionItem.closed_in_meeting_id == meeting.id,
+                            ActionItem.meeting_id != meeting.id,
+                        ),
+                        1,
+                    )
+                )
+            ),
+        ),
+    ).where(or_(ActionItem.meeting_id == meeting.id, ActionItem.closed_in_meeting_id == meeting.id))
+    added, followed_up = db.session.execute(stmt).one()
+    return added, followed_up
 
 
 def todays_standup(intervention: Intervention) -> Meeting | None:

@@ -4,12 +4,14 @@ from datetime import UTC, datetime
 
 from flask import Blueprint, abort, current_app, flash, redirect, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from .. import clock
 from ..access import get_or_404_for_user
 from ..analysis.pdsa import summarise
 from ..extensions import db
+from ..formatting import format_day
 from ..forms import EmptyForm, choices
 from ..history import history, meeting_history
 from ..models import (
@@ -27,9 +29,10 @@ from ..models import (
     ProgressScore,
 )
 from ..models.base import utcnow
-from ..rendering import render_fragment, render_htmx, wants_fragment
+from ..rendering import render_fragment, render_htmx, retarget, wants_fragment
 from . import queries
 from .forms import (
+    ActionItemEditForm,
     ActionItemForm,
     CycleForm,
     CycleNewForm,
@@ -37,6 +40,7 @@ from .forms import (
     ImprovementPlanForm,
     MeetingForm,
     ProgressScoreForm,
+    refuse_later_date,
 )
 from .rules import (
     PHASE_ORDER,
@@ -71,6 +75,8 @@ PROGRESS = "pdsa/progress.html"
 PROGRESS_ALL = "pdsa/progress_all.html"
 
 PREFIX = "/indsatser/<int:intervention_id>"
+
+ITEM_CHANGED = _l("Someone else updated this action item a moment ago. It shows their change now.")
 
 
 def _intervention(intervention_id: int) -> Intervention:
@@ -578,11 +584,16 @@ def _item_form(intervention: Intervention, users=None, **kwargs) -> ActionItemFo
 
 
 def _meeting_context(meeting: Meeting, **extra):
+    items = queries.meeting_items(meeting)
+    earlier = queries.earlier_open_items(meeting)
     context = {
         "intervention": meeting.intervention,
         "meeting": meeting,
-        "items": queries.meeting_items(meeting),
-        "earlier": queries.earlier_open_items(meeting),
+        "items": items,
+        "earlier": earlier,
+        # A meeting created by mistake can be deleted while no action item refers to it.
+        "deletable": not items and all(i.closed_in_meeting_id != meeting.id for i in earlier),
+        "delete_form": EmptyForm(formdata=None),
         "history": meeting_history(meeting.id),
         "item_form": extra.pop("item_form", None)
         or _item_form(meeting.intervention, formdata=None),
@@ -624,6 +635,8 @@ def meeting_edit(intervention_id: int, meeting_id: int):
             )
             form.remember_base(meeting)
             return render_htmx(MEETING_EDIT, "meeting_form", 409, form=form, conflict=True, **ctx)
+    if _later_date_refused(meeting, form):
+        return render_htmx(MEETING_EDIT, "meeting_form", 422, form=form, **ctx)
     form.populate_obj(meeting)
     db.session.commit()
     if merged:
@@ -633,6 +646,56 @@ def meeting_edit(intervention_id: int, meeting_id: int):
     return redirect(
         url_for("pdsa.meeting_detail", intervention_id=intervention_id, meeting_id=meeting.id)
     )
+
+
+def _later_date_refused(meeting: Meeting, form: MeetingForm) -> bool:
+    """A meeting moved to a later day: refused at the date field if an open action item
+    would then be due before the meeting, or leave the board's standup panel."""
+    day = form.held_on.data
+    if day <= meeting.held_on:
+        return False
+    open_items, due_before, earliest = queries.open_items_against(meeting, day)
+    held = meeting.held_on <= clock.today()
+    return refuse_later_date(form, held, open_items, due_before, earliest)
+
+
+@bp.route(f"{PREFIX}/moeder/<int:meeting_id>/slet", methods=["POST"])
+def meeting_delete(intervention_id: int, meeting_id: int):
+    """A meeting created by mistake. Not while action items were added or followed up at
+    it: later minutes and the board show those (delete the items first, if they too were
+    a mistake)."""
+    meeting = _child(Meeting, meeting_id, intervention_id)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    added, followed_up = queries.items_at(meeting)
+    if added or followed_up:
+        if added:
+            flash(
+                _(
+                    "The meeting cannot be deleted while action items belong to it "
+                    "(%(num)s). Delete them first if they too were added by mistake.",
+                    num=added,
+                ),
+                "error",
+            )
+        if followed_up:
+            flash(
+                _(
+                    "The meeting cannot be deleted: action items from earlier meetings were "
+                    "followed up at it (%(num)s). Set them back to Open here first if that "
+                    "too was a mistake.",
+                    num=followed_up,
+                ),
+                "error",
+            )
+        return redirect(
+            url_for("pdsa.meeting_detail", intervention_id=intervention_id, meeting_id=meeting.id)
+        )
+    label = _("The meeting of %(date)s is deleted.", date=format_day(meeting.held_on, "long"))
+    db.session.delete(meeting)
+    db.session.commit()
+    flash(label, "success")
+    return redirect(url_for("pdsa.meeting_listing", intervention_id=intervention_id))
 
 
 @bp.route(f"{PREFIX}/moeder/<int:meeting_id>/handlinger", methods=["POST"])
@@ -672,9 +735,7 @@ def action_item_status(intervention_id: int, meeting_id: int, action_item_id: in
         abort(400)
     code, message = 200, ""
     if str(item.version) != request.form.get("version", ""):
-        message = _(
-            "Someone else updated this action item a moment ago. It shows their change now."
-        )
+        message = str(ITEM_CHANGED)
         code = 409
     else:
         item.status = status
@@ -690,6 +751,99 @@ def action_item_status(intervention_id: int, meeting_id: int, action_item_id: in
         )
     context = _meeting_context(meeting, message=message)
     return render_htmx(MEETING, ["items_section", "history_oob"], code, **context)
+
+
+def _item_edit_form(item: ActionItem, **kwargs) -> ActionItemEditForm:
+    meeting = item.meeting
+    form = ActionItemEditForm(prefix=f"item{item.id}", held_on=meeting.held_on, **kwargs)
+    form.owner_id.choices = choices(queries.person_choices(meeting.intervention, item.owner_id))
+    return form
+
+
+def _meeting_item(intervention_id: int, meeting_id: int, action_item_id: int):
+    meeting = _child(Meeting, meeting_id, intervention_id)
+    item = _child(ActionItem, action_item_id, intervention_id)
+    return meeting, item
+
+
+def _items_answer(meeting: Meeting, status: int = 200, message: str = ""):
+    """The meeting's action items and its history, after a change to one of them."""
+    context = _meeting_context(meeting, message=message)
+    return render_htmx(MEETING, ["items_section", "history_oob"], status, **context)
+
+
+@bp.route(f"{PREFIX}/moeder/<int:meeting_id>/handlinger/<int:action_item_id>")
+def action_item_row(intervention_id: int, meeting_id: int, action_item_id: int):
+    """One action item's row as the meeting shows it (an inline edit cancelled)."""
+    meeting, item = _meeting_item(intervention_id, meeting_id, action_item_id)
+    if not wants_fragment():
+        return redirect(
+            url_for("pdsa.meeting_detail", intervention_id=intervention_id, meeting_id=meeting.id)
+            + f"#item-{item.id}"
+        )
+    return render_fragment(MEETING, "item_row", meeting=meeting, item=item, today=clock.today())
+
+
+@bp.route(
+    f"{PREFIX}/moeder/<int:meeting_id>/handlinger/<int:action_item_id>/rediger",
+    methods=["GET", "POST"],
+)
+def action_item_edit(intervention_id: int, meeting_id: int, action_item_id: int):
+    """Correct what, who and by when in the item's row. A save made meanwhile is merged
+    field by field (its status, followed up by the select beside it, is no field here);
+    a field both changed is refused with the saved value shown in the form's messages."""
+    meeting, item = _meeting_item(intervention_id, meeting_id, action_item_id)
+    ctx = {"meeting": meeting, "item": item}
+    if request.method == "GET":
+        form = _item_edit_form(item, obj=item)
+        form.remember_base(item)
+        return render_fragment(MEETING, "item_form", form=form, **ctx)
+    form = _item_edit_form(item)
+    if not form.validate_on_submit():
+        return render_fragment(MEETING, "item_form", 422, form=form, **ctx)
+    if form.is_stale(item) and form.merge(item):
+        form.refuse_stale(item)
+        form.remember_base(item)
+        return render_fragment(MEETING, "item_form", 409, form=form, **ctx)
+    form.populate_obj(item)
+    db.session.commit()
+    if not wants_fragment():
+        return redirect(
+            url_for("pdsa.meeting_detail", intervention_id=intervention_id, meeting_id=meeting.id)
+        )
+    return retarget(_items_answer(meeting), "#items")
+
+
+@bp.route(
+    f"{PREFIX}/moeder/<int:meeting_id>/handlinger/<int:action_item_id>/slet", methods=["POST"]
+)
+def action_item_delete(intervention_id: int, meeting_id: int, action_item_id: int):
+    """An action item added by mistake. Only while it is open: one that was followed up
+    is part of the minutes of the meeting that closed it (reopen it first)."""
+    meeting, item = _meeting_item(intervention_id, meeting_id, action_item_id)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    code, message = 200, ""
+    if str(item.version) != request.form.get("version", ""):
+        code, message = 409, str(ITEM_CHANGED)
+    elif item.status != "open":
+        code = 422
+        message = _(
+            "“%(what)s” has been followed up (%(status)s), so it is part of the minutes. "
+            "Set it back to Open first if it was added by mistake.",
+            what=item.what,
+            status=item.status_label,
+        )
+    else:
+        db.session.delete(item)
+        db.session.commit()
+    if not wants_fragment():
+        if message:
+            flash(message, "error")
+        return redirect(
+            url_for("pdsa.meeting_detail", intervention_id=intervention_id, meeting_id=meeting.id)
+        )
+    return _items_answer(meeting, code, message)
 
 
 # ---------------------------------------------------------------- progress score (IHI scale)
