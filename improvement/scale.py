@@ -4,12 +4,17 @@
 teams, phases, core elements and development points; features add their own rows through
 EXTENSIONS (functions taking the generator's context). Rows go in with executemany inserts
 in batches, never one ORM object at a time, so national size takes minutes, not hours.
+
+The data must be data the app itself accepts: a user of a scaled data set edits it through
+the same forms as any other. So rows carry the timestamps of when they would have been
+made (not the moment of generation), and who does what is drawn from the intervention's
+team, as the forms offer it.
 """
 
 import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import insert, select
 from werkzeug.security import generate_password_hash
@@ -36,6 +41,27 @@ PHASES = ["Opstart", "Forløb", "Afslutning"]
 ROLES = ["leader", "practitioner", "practitioner", "practitioner", "authority", "partner"]
 KINDS = ["organisational", "practice"]
 STATUSES = ["proposed", "prioritised", "in_progress", "in_progress", "done", "dropped"]
+# An intervention's team: its professional role for each access role in the organisation,
+# and how many of each it has (practitioners deliver the cases, so a team always has some).
+PROFESSIONAL_ROLE = {
+    "admin": "leader",
+    "leader": "leader",
+    "practitioner": "practitioner",
+    "authority": "authority_caseworker",
+    "partner": "partner",
+}
+TEAM = {"leader": 1, "practitioner": 3, "authority_caseworker": 1, "partner": 1}
+# The interventions start before every case, test and round the features date (the
+# earliest case starts 1,500 days before their TODAY, 2026-06-01, in April 2022); the
+# accounts exist before the first intervention is described (up to 120 days before it).
+FIRST_START = date(2021, 1, 1)
+START_SPREAD_DAYS = 450
+ACCOUNTS_CREATED = datetime(2020, 8, 3, 9, tzinfo=UTC)
+
+
+def stamp(day: date, hour: int = 10) -> datetime:
+    """A moment on `day` (UTC; well inside the Danish day too)."""
+    return datetime.combine(day, time(hour), tzinfo=UTC)
 
 
 @dataclass
@@ -50,6 +76,18 @@ class ScaleContext:
     phases: dict[int, list[int]] = field(default_factory=dict)
     core_elements: dict[int, list[int]] = field(default_factory=dict)
     development_points: dict[int, list[int]] = field(default_factory=dict)
+    point_status: dict[int, str] = field(default_factory=dict)  # development point → status
+    # intervention → its team as (user id, professional role), and its start date
+    team: dict[int, list[tuple[int, str]]] = field(default_factory=dict)
+    starts: dict[int, date] = field(default_factory=dict)
+
+    def team_ids(self, intervention_id: int) -> list[int]:
+        return [user_id for user_id, _role in self.team[intervention_id]]
+
+    def team_with(self, intervention_id: int, role: str) -> list[int]:
+        """The team members with that professional role (the whole team if none has it)."""
+        ids = [user_id for user_id, r in self.team[intervention_id] if r == role]
+        return ids or self.team_ids(intervention_id)
 
 
 # Features register functions here that add their rows: fn(context) -> dict of counts.
@@ -94,7 +132,10 @@ def generate(
     taken = set(db.session.scalars(select(Organization.name)))
     names = [f"Skalakommune {n:03d}" for n in range(1, spec["orgs"] + 1)]
     names = [n for n in names if n not in taken]
-    ctx.org_ids = bulk_insert(Organization, [{"name": n, "kind": "kommune"} for n in names])
+    created = {"created_at": ACCOUNTS_CREATED, "updated_at": ACCOUNTS_CREATED}
+    ctx.org_ids = bulk_insert(
+        Organization, [{"name": n, "kind": "kommune", **created} for n in names]
+    )
     if not ctx.org_ids:
         return {"organisations": 0}
 
@@ -107,27 +148,33 @@ def generate(
                     "name": f"Medarbejder {u + 1}",
                     "password_hash": password,
                     "locale": "da",
+                    **created,
                 }
             )
     user_ids = bulk_insert(User, users)
     per = spec["users_per_org"]
+    # org → professional role → its users, for composing the interventions' teams.
+    by_role: dict[int, dict[str, list[int]]] = {}
     for org_index, org_id in enumerate(ctx.org_ids):
         ids = user_ids[org_index * per : (org_index + 1) * per]
         ctx.users_by_org[org_id] = ids
+        roles = ["admin" if i == 0 else ROLES[i % len(ROLES)] for i in range(len(ids))]
         memberships += [
-            {
-                "user_id": uid,
-                "organization_id": org_id,
-                "role": "admin" if i == 0 else ROLES[i % len(ROLES)],
-            }
-            for i, uid in enumerate(ids)
+            {"user_id": uid, "organization_id": org_id, "role": role, **created}
+            for uid, role in zip(ids, roles, strict=True)
         ]
+        by_role[org_id] = {}
+        for uid, role in zip(ids, roles, strict=True):
+            by_role[org_id].setdefault(PROFESSIONAL_ROLE[role], []).append(uid)
     bulk_insert(Membership, memberships)
 
     rows, owners = [], []
     for n in range(spec["interventions"]):
         org_id = ctx.org_ids[n % len(ctx.org_ids)]
         owners.append(org_id)
+        start = FIRST_START + timedelta(days=rng.randrange(START_SPREAD_DAYS))
+        # Described a while before it started.
+        made = stamp(start - timedelta(days=rng.randrange(30, 120)))
         rows.append(
             {
                 "organization_id": org_id,
@@ -135,7 +182,9 @@ def generate(
                 "target_group": "Familier med børn i alderen 0-17 år",
                 "purpose": "Styrke barnets trivsel og forældrenes omsorgskompetencer.",
                 "status": rng.choice(["description", "testing", "testing", "operation"]),
-                "start_date": date(2023, 1, 1) + timedelta(days=rng.randrange(1000)),
+                "start_date": start,
+                "created_at": made,
+                "updated_at": made,
             }
         )
     intervention_ids = bulk_insert(Intervention, rows)
@@ -143,17 +192,27 @@ def generate(
     ctx.interventions = list(zip(intervention_ids, owners, weights, strict=True))
 
     team, phases, elements, points = [], [], [], []
-    for intervention_id, org_id, _weight in ctx.interventions:
-        for uid in rng.sample(ctx.users_by_org[org_id], k=min(6, per)):
+    for (intervention_id, org_id, _weight), row in zip(ctx.interventions, rows, strict=True):
+        ctx.starts[intervention_id] = row["start_date"]
+        made = {"created_at": row["created_at"], "updated_at": row["created_at"]}
+        # A quality team as DOMAIN.md describes one (a leader, practitioners, the
+        # authority's caseworker; here also a partner), each in the professional role
+        # matching their role in the organisation. The features draw every practitioner,
+        # rater, owner and respondent from it, as the app's forms offer only the team.
+        members = []
+        for role, wanted in TEAM.items():
+            pool = by_role[org_id].get(role, [])
+            members += [(uid, role) for uid in rng.sample(pool, k=min(wanted, len(pool)))]
+        ctx.team[intervention_id] = members
+        for uid, role in members:
             team.append(
                 {
                     "organization_id": org_id,
                     "intervention_id": intervention_id,
                     "user_id": uid,
-                    "professional_role": rng.choice(
-                        ["leader", "practitioner", "authority_caseworker"]
-                    ),
-                    "in_quality_team": rng.random() < 0.8,
+                    "professional_role": role,
+                    "in_quality_team": role == "leader" or rng.random() < 0.8,
+                    **made,
                 }
             )
         phases += [
@@ -162,6 +221,7 @@ def generate(
                 "intervention_id": intervention_id,
                 "name": name,
                 "position": i,
+                **made,
             }
             for i, name in enumerate(PHASES)
         ]
@@ -171,6 +231,7 @@ def generate(
                 "intervention_id": intervention_id,
                 "name": f"Kerneelement {i + 1}",
                 "position": i,
+                **made,
             }
             for i in range(4)
         ]
@@ -182,6 +243,7 @@ def generate(
                 "kind": rng.choice(KINDS),
                 "status": rng.choice(STATUSES),
                 "position": i,
+                **made,
             }
             for i in range(5)
         ]
@@ -194,6 +256,8 @@ def generate(
         ids = bulk_insert(model, rows)
         for index, (intervention_id, _org, _w) in enumerate(ctx.interventions):
             target[intervention_id] = ids[index * per_item : (index + 1) * per_item]
+        if model is DevelopmentPoint:
+            ctx.point_status = {i: row["status"] for i, row in zip(ids, rows, strict=True)}
 
     counts = {
         "organisations": len(ctx.org_ids),
