@@ -197,11 +197,20 @@ def board_counts(intervention_id: int, flt: BoardFilter) -> dict[str, int]:
     return counts
 
 
-def meetings_of(intervention: Intervention) -> list[Meeting]:
+def meeting_count(intervention: Intervention) -> int:
+    stmt = scoped(Meeting, select(func.count())).where(Meeting.intervention_id == intervention.id)
+    return db.session.scalar(stmt)
+
+
+def meetings_of(intervention: Intervention, offset: int, limit: int) -> list[Meeting]:
+    """One page of the intervention's meetings, newest first: a team that meets weekly has
+    hundreds after a few years."""
     stmt = (
         scoped(Meeting)
         .where(Meeting.intervention_id == intervention.id)
         .order_by(Meeting.held_on.desc(), Meeting.id.desc())
+        .offset(offset)
+        .limit(limit)
     )
     return list(db.session.scalars(stmt))
 

@@ -29,6 +29,7 @@ from ..models import (
     ProgressScore,
 )
 from ..models.base import utcnow
+from ..paging import Page, requested_page
 from ..rendering import render_fragment, render_htmx, retarget, wants_fragment
 from . import queries
 from .forms import (
@@ -69,6 +70,7 @@ CYCLE = "pdsa/cycle.html"
 CYCLE_EDIT = "pdsa/cycle_edit.html"
 BOARD = "pdsa/board.html"
 MEETINGS = "pdsa/meetings.html"
+MEETINGS_PER_PAGE = 50
 MEETING = "pdsa/meeting.html"
 MEETING_EDIT = "pdsa/meeting_edit.html"
 PROGRESS = "pdsa/progress.html"
@@ -544,9 +546,11 @@ def _can_write() -> bool:
 
 
 def _meeting_listing(intervention: Intervention, form: MeetingForm):
+    paging = Page.of(requested_page(), MEETINGS_PER_PAGE, queries.meeting_count(intervention))
     return {
         "intervention": intervention,
-        "meetings": queries.meetings_of(intervention),
+        "meetings": queries.meetings_of(intervention, paging.offset, paging.size),
+        "paging": paging,
         "open_counts": queries.open_item_counts(intervention),
         "form": form,
     }
