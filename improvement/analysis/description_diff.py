@@ -4,6 +4,14 @@ A snapshot is the plain dict the description page is rendered from (see
 `snapshot` in improvement/description/queries.py). It is flattened into labelled lines per
 section, and difflib pairs the lines of two snapshots into rows for a side-by-side view.
 
+A snapshot stores codes, not words: a core element's status, a development point's kind
+and status, and whether a core element a point names is archived. They are put in words
+when shown (`readable`), in the reader's language, and lines are compared by the codes,
+so a version published by someone reading English compares as unchanged with the same
+text read in Danish. Versions published before that stored the words of their publisher's
+language too ("status_label", "Fælles sprog (archived)"); their codes are used where they
+have them, and their words are read back where they have nothing else.
+
 The theory of change's labels (A1, K2, F1) are numbers by position: deleting A1 makes A2
 the new A1. Where both snapshots name the items behind their labels (`theory_ids`), lines
 are compared by those items instead, so a renumbered but unchanged line reads as unchanged
@@ -65,7 +73,19 @@ LABELS = {
     "professionals": "professionals",
     "core_elements": "core elements",
     "elements": "elements",
+    # What the codes a snapshot stores read as (the app passes the models' labels); a code
+    # without a word reads as the word an older snapshot stored with it, or as itself.
+    "core_element_statuses": {},
+    "point_kinds": {},
+    "point_statuses": {},
+    # A core element a development point names that is archived; and the same words in
+    # every language the app speaks, to read those older snapshots stored back as a flag.
+    "archived": "%(name)s (archived)",
+    "archived_in_any_language": ("%(name)s (archived)",),
 }
+
+# How a line is compared: by the codes, and an archived core element named alike.
+_CODED_ARCHIVED = "%(name)s (archived)"
 
 
 def _same(label: str) -> str:
@@ -81,10 +101,81 @@ def _by_item(ids: dict[str, str]):
     return name
 
 
-def flatten(snapshot: dict, labels: dict | None = None, name=_same) -> dict[str, list[str]]:
-    """The snapshot as readable lines, per section; stable for equal content. `name`
-    writes a theory label (A1, F2, "A1 → K2"): as it is, or by the item it stands for."""
+def _word(entry: dict, key: str, words: dict | None) -> str:
+    """An entry's status or kind (`key`) in `words`; with None, the code it is compared
+    by. A snapshot from before codes were put in words at display time has both, the word
+    in its publisher's language: the code wins, the word is what is left without one."""
+    code = entry.get(key)
+    stored = entry.get(f"{key}_label")
+    if words is None:
+        return str(code or stored or "")
+    return str(words.get(code) or stored or code or "")
+
+
+def _unarchived(text: str, patterns) -> tuple[str, bool]:
+    """(name, archived) of "Fælles sprog (arkiveret)" as an older snapshot stored it, in
+    whichever of the app's languages it was published."""
+    for pattern in patterns:
+        head, found, tail = str(pattern).partition("%(name)s")
+        if not found or not (head or tail):
+            continue
+        if len(text) > len(head) + len(tail) and text.startswith(head) and text.endswith(tail):
+            return text[len(head) : len(text) - len(tail)], True
+    return text, False
+
+
+def core_element_refs(point: dict, labels: dict | None = None) -> list[tuple[str, bool]]:
+    """(name, archived) of each core element a development point names: stored as such,
+    or, in an older snapshot, as the name with "(archived)" in its publisher's language."""
+    patterns = {**LABELS, **(labels or {})}["archived_in_any_language"]
+    refs = []
+    for entry in point.get("core_elements", []):
+        if isinstance(entry, dict):
+            refs.append((str(entry.get("name", "")), bool(entry.get("archived"))))
+        else:
+            refs.append(_unarchived(str(entry), patterns))
+    return refs
+
+
+def _core_names(point: dict, L: dict, coded: bool) -> list[str]:  # noqa: N803
+    archived = _CODED_ARCHIVED if coded else str(L["archived"])
+    return [
+        archived % {"name": name} if gone else name for name, gone in core_element_refs(point, L)
+    ]
+
+
+def readable(snapshot: dict, labels: dict | None = None) -> dict:
+    """The snapshot as the document shows it: each core element with its `status_label`,
+    each development point with its `kind_label` and `status_label`, and the core elements
+    it names as names, "(archived)" after an archived one; all in `labels`' language."""
     L = {**LABELS, **(labels or {})}  # noqa: N806
+    doc = dict(snapshot or {})
+    doc["core_elements"] = [
+        {**ce, "status_label": _word(ce, "status", L["core_element_statuses"])}
+        for ce in doc.get("core_elements", [])
+    ]
+    doc["development_points"] = [
+        {
+            **dp,
+            "kind_label": _word(dp, "kind", L["point_kinds"]),
+            "status_label": _word(dp, "status", L["point_statuses"]),
+            "core_elements": _core_names(dp, L, coded=False),
+        }
+        for dp in doc.get("development_points", [])
+    ]
+    return doc
+
+
+def flatten(
+    snapshot: dict, labels: dict | None = None, name=_same, coded: bool = False
+) -> dict[str, list[str]]:
+    """The snapshot as readable lines, per section; stable for equal content. `name`
+    writes a theory label (A1, F2, "A1 → K2"): as it is, or by the item it stands for.
+    `coded`: statuses and kinds as their codes, the lines compared rather than shown."""
+    L = {**LABELS, **(labels or {})}  # noqa: N806
+    core_statuses = None if coded else L["core_element_statuses"]
+    point_kinds = None if coded else L["point_kinds"]
+    point_statuses = None if coded else L["point_statuses"]
     theory = snapshot.get("theory") or {}
     basics = [
         *_field(L["name"], snapshot.get("name")),
@@ -111,7 +202,7 @@ def flatten(snapshot: dict, labels: dict | None = None, name=_same) -> dict[str,
     cores = []
     for ce in snapshot.get("core_elements", []):
         title = ce["name"]
-        cores.append(f"{title} [{ce.get('status_label', '')}]")
+        cores.append(f"{title} [{_word(ce, 'status', core_statuses)}]")
         for key, label in (
             ("description", L["description"]),
             ("why", L["why"]),
@@ -134,9 +225,11 @@ def flatten(snapshot: dict, labels: dict | None = None, name=_same) -> dict[str,
     points = []
     for dp in snapshot.get("development_points", []):
         title = dp["title"]
-        points.append(f"{title} [{dp.get('kind_label', '')}, {dp.get('status_label', '')}]")
+        kind, status = _word(dp, "kind", point_kinds), _word(dp, "status", point_statuses)
+        points.append(f"{title} [{kind}, {status}]")
         points += _field(f"{title} – {L['description']}", dp.get("description"))
-        points += _field(f"{title} – {L['core_elements']}", ", ".join(dp.get("core_elements", [])))
+        cores_named = ", ".join(_core_names(dp, L, coded))
+        points += _field(f"{title} – {L['core_elements']}", cores_named)
         points += _field(f"{title} – {L['elements']}", ", ".join(dp.get("elements", [])))
     return {
         "basics": basics,
@@ -222,12 +315,18 @@ def side_by_side(old: list[str | Line], new: list[str | Line]) -> list[DiffRow]:
     return rows
 
 
-def _sections(snapshot: dict, labels: dict | None, ids: dict[str, str] | None):
-    """The snapshot's lines per section, compared by item where `ids` names them."""
+def _has_codes(snapshot: dict) -> bool:
+    return all("status" in ce for ce in snapshot.get("core_elements", [])) and all(
+        "kind" in dp and "status" in dp for dp in snapshot.get("development_points", [])
+    )
+
+
+def _sections(snapshot: dict, labels: dict | None, ids: dict[str, str] | None, coded: bool):
+    """The snapshot's lines per section as shown, each compared by its codes where
+    `coded` (else as shown), and by item where `ids` names the theory's items."""
     shown = flatten(snapshot, labels)
-    if ids is None:
-        return shown
-    compared = flatten(snapshot, labels, _by_item(ids))
+    by = _by_item(ids) if ids is not None else _same
+    compared = flatten(snapshot, labels, by, coded=coded)
     return {
         section: [
             Line(text, identity) for text, identity in zip(lines, compared[section], strict=True)
@@ -238,11 +337,15 @@ def _sections(snapshot: dict, labels: dict | None, ids: dict[str, str] | None):
 
 def compare(old: dict, new: dict, labels: dict | None = None) -> dict[str, list[DiffRow]]:
     """Side-by-side rows per section of two snapshots. Versions published before
-    snapshots named their theory items (`theory_ids`) are compared by label."""
+    snapshots named their theory items (`theory_ids`) are compared by label. Statuses and
+    kinds are compared by code where both snapshots have theirs, and shown in `labels`'
+    words."""
     old, new = old or {}, new or {}
     by_item = "theory_ids" in old and "theory_ids" in new
-    a = _sections(old, labels, old["theory_ids"] if by_item else None)
-    b = _sections(new, labels, new["theory_ids"] if by_item else None)
+    # By code where both stored theirs; a snapshot without them is compared as it reads.
+    coded = _has_codes(old) and _has_codes(new)
+    a = _sections(old, labels, old["theory_ids"] if by_item else None, coded)
+    b = _sections(new, labels, new["theory_ids"] if by_item else None, coded)
     return {section: side_by_side(a[section], b[section]) for section in SECTIONS}
 
 

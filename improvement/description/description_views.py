@@ -1,9 +1,9 @@
 """The compiled intervention description, its published versions and their comparison."""
 
-from flask import abort, flash, redirect, request, url_for
+from flask import abort, flash, redirect, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from ..access import scoped
 from ..analysis.description_diff import compare, count_changes
@@ -25,14 +25,18 @@ def _page_context(intervention, form=None):
     current = queries.snapshot(intervention)
     latest = versions[0] if versions else None
     diff = compare(latest.snapshot, current, queries.diff_labels()) if latest else None
+    if form is None:
+        form = PublishForm(formdata=None)
+    # The version the draft was shown against: a publish finding a newer one was raced.
+    form.latest.data = str(latest.number if latest else 0)
     return {
         "intervention": intervention,
-        "doc": current,
+        "doc": queries.readable(current),
         "versions": versions,
         "latest": latest,
         "diff": diff,
         "counts": count_changes(diff) if diff else None,
-        "form": form or PublishForm(formdata=None),
+        "form": form,
         "sections": _section_titles(),
     }
 
@@ -53,34 +57,85 @@ def description_page(intervention_id: int):
     return render_htmx(PAGE, "versions", **_page_context(intervention))
 
 
+def _latest_version(intervention) -> DescriptionVersion | None:
+    return db.session.scalars(
+        scoped(DescriptionVersion)
+        .where(DescriptionVersion.intervention_id == intervention.id)
+        .order_by(DescriptionVersion.number.desc())
+        .limit(1)
+    ).first()
+
+
+def _unchanged(old: dict, new: dict) -> bool:
+    """Nothing a reader would see differs (as the page's "the same as version n")."""
+    return not any(count_changes(compare(old, new, queries.diff_labels())).values())
+
+
 @bp.route("/indsatsbeskrivelse/versioner", methods=["POST"])
 def description_publish(intervention_id: int):
-    """Publish the current draft as the next numbered, immutable version."""
+    """Publish the current draft as the next numbered, immutable version.
+
+    A draft the same as the latest version is not published again: that is a double click
+    (answered as the publish it repeats), a colleague who published it meanwhile, or
+    nothing changed since. Two publishes at once both take the next number; the database's
+    unique (intervention, number) refuses the second, which then looks again."""
     intervention = load_intervention(intervention_id)
     form = PublishForm()
     if not form.validate_on_submit():
         return render_htmx(PAGE, "versions", 422, **_page_context(intervention, form))
-    number = (
-        db.session.scalar(
-            scoped(DescriptionVersion, select(func.max(DescriptionVersion.number))).where(
-                DescriptionVersion.intervention_id == intervention.id
+    for _attempt in range(3):
+        latest = _latest_version(intervention)
+        draft = queries.snapshot(intervention)
+        if latest is not None and _unchanged(latest.snapshot, draft):
+            return _already_published(intervention, form, latest)
+        number = (latest.number if latest else 0) + 1
+        db.session.add(
+            DescriptionVersion(
+                organization_id=intervention.organization_id,
+                intervention_id=intervention.id,
+                number=number,
+                note=form.note.data,
+                snapshot=draft,
+                published_by_id=current_user.id,
             )
         )
-        or 0
-    ) + 1
-    db.session.add(
-        DescriptionVersion(
-            organization_id=intervention.organization_id,
-            intervention_id=intervention.id,
-            number=number,
-            note=form.note.data,
-            snapshot=queries.snapshot(intervention),
-            published_by_id=current_user.id,
+        try:
+            db.session.commit()
+        except IntegrityError:
+            # Someone published this number meanwhile: look again.
+            db.session.rollback()
+            continue
+        flash(_("Version %(number)d is published.", number=number), "success")
+        return redirect(url_for("description.description_page", intervention_id=intervention.id))
+    abort(409)
+
+
+def _already_published(intervention, form: PublishForm, latest: DescriptionVersion):
+    """The draft is the same as the latest version: nothing to publish."""
+    drawn = form.latest.data or ""
+    # Published since the page was shown (unknown for a page from before it said).
+    meanwhile = not drawn.isdigit() or int(drawn) < latest.number
+    if meanwhile and latest.published_by_id == current_user.id and latest.note == form.note.data:
+        # The same publish again (a double click): it is done, and said once.
+        message = _("Version %(number)d is published.", number=latest.number)
+        if ("success", message) not in session.get("_flashes", []):
+            flash(message, "success")
+        return redirect(url_for("description.description_page", intervention_id=intervention.id))
+    if meanwhile and drawn.isdigit():
+        message = _(
+            "%(name)s published the draft as version %(number)d meanwhile, so there is "
+            "nothing new to publish.",
+            name=latest.published_by.name if latest.published_by else "–",
+            number=latest.number,
         )
-    )
-    db.session.commit()
-    flash(_("Version %(number)d is published.", number=number), "success")
-    return redirect(url_for("description.description_page", intervention_id=intervention.id))
+    else:
+        message = _(
+            "The draft is the same as version %(number)d, so there is nothing new to "
+            "publish. Change the description first.",
+            number=latest.number,
+        )
+    form.form_errors.append(message)
+    return render_htmx(PAGE, "versions", 422, **_page_context(intervention, form))
 
 
 @bp.route("/indsatsbeskrivelse/versioner/<int:version_id>")
@@ -92,7 +147,7 @@ def version_detail(intervention_id: int, version_id: int):
         "document",
         intervention=intervention,
         version=version,
-        doc=version.snapshot,
+        doc=queries.readable(version.snapshot),
         versions=queries.versions(intervention),
     )
 

@@ -1,6 +1,10 @@
+import json
+
 from flask_babel import lazy_gettext as _l
 from wtforms import (
+    HiddenField,
     IntegerField,
+    SelectChoice,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -39,25 +43,81 @@ class MultiCheckboxField(SelectMultipleField):
             raise ValidationError(self.gettext("Not a valid choice."))
 
 
-class CoreElementForm(UniqueNameForm):
+class LinkMergingForm(VersionedForm):
+    """A VersionedForm whose ticked links (MultiCheckboxFields named in `link_fields`)
+    merge with a save made meanwhile, as MergingForm does with a meeting's fields: the
+    form carries the links it was drawn with (`links_base`), and a link this user neither
+    ticked nor unticked keeps its saved state. So a link a colleague added while this form
+    was open stays, unless this user removed it, and the one this user added or removed is
+    added or removed; nothing else changes."""
+
+    link_fields: tuple[str, ...] = ()
+    # JSON of field name → ids; apart from MergingForm's `base`, the values of text fields,
+    # which these forms do not merge (a text changed meanwhile is shown beside the user's).
+    links_base = HiddenField()
+
+    def remember_links(self, saved: dict[str, list[int]]) -> None:
+        """Carry the saved links (field name → ids) as the ones this form starts from."""
+        self.links_base.data = json.dumps({name: sorted(saved[name]) for name in self.link_fields})
+
+    def _base(self) -> dict[str, set[int]] | None:
+        try:
+            base = json.loads(self.links_base.data or "")
+        except ValueError:
+            return None
+        if not isinstance(base, dict):
+            return None
+        return {
+            name: {i for i in base[name] if isinstance(i, int)}
+            for name in self.link_fields
+            if isinstance(base.get(name), list)
+        }
+
+    def merge_links(self, saved: dict[str, list[int]]) -> None:
+        """Tick what the links are once this user's changes are applied to the saved ones.
+        Only the links the form offers are merged (an archived core element a point keeps
+        is the view's to keep). A form drawn without a base keeps what it sent."""
+        base = self._base()
+        if base is None:
+            return
+        for name in self.link_fields:
+            if name not in base:
+                continue
+            field = self[name]
+            offered = [
+                c.value if isinstance(c, SelectChoice) else c[0] for c in field.choices or ()
+            ]
+            mine = set(field.data or [])
+            theirs = set(saved[name]) & set(offered)
+            merged = (theirs - (base[name] - mine)) | (mine - base[name])
+            field.data = [value for value in offered if value in merged]
+
+
+class CoreElementForm(UniqueNameForm, LinkMergingForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
     status = SelectField(_l("Status"), choices=choices(CORE_ELEMENT_STATUSES), default="potential")
     description = TextAreaField(_l("Description"), validators=[LONG], description=NO_NAMES)
-    why = TextAreaField(_l("Why it matters"), validators=[LONG], description=NO_NAMES)
-    focus = TextAreaField(_l("What it focuses on"), validators=[LONG], description=NO_NAMES)
+    # The questions of the framework's description of each core element (seed 004).
+    why = TextAreaField(
+        _l("Why is the core element important?"), validators=[LONG], description=NO_NAMES
+    )
+    focus = TextAreaField(
+        _l("What does the core element focus on?"), validators=[LONG], description=NO_NAMES
+    )
     practice = TextAreaField(
-        _l("What it means in practice"), validators=[LONG], description=NO_NAMES
+        _l("What does the core element mean for practice?"), validators=[LONG], description=NO_NAMES
     )
     activities = MultiCheckboxField(
         _l("Activities in the theory of change it carries"), coerce=int, validators=[Optional()]
     )
+    link_fields = ("activities",)
     taken_message = _l("There is already a core element with this name.")
     taken_archived_message = _l(
         "There is already an archived core element with this name; restore it instead."
     )
 
 
-class DevelopmentPointForm(VersionedForm):
+class DevelopmentPointForm(LinkMergingForm):
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
     description = TextAreaField(_l("Description"), validators=[LONG], description=NO_NAMES)
     kind = SelectField(_l("Kind"), choices=choices(DEVELOPMENT_POINT_KINDS), default="practice")
@@ -71,6 +131,7 @@ class DevelopmentPointForm(VersionedForm):
     practice_elements = MultiCheckboxField(
         _l("Elements of promising practice it strengthens"), coerce=int, validators=[Optional()]
     )
+    link_fields = ("core_elements", "practice_elements")
 
 
 class PhaseForm(UniqueNameForm):
@@ -145,6 +206,9 @@ class PublishForm(BaseForm):
         validators=[DataRequired(), Length(max=2000)],
         description=_l("What changed, e.g. decided at the quality-team meeting on 12 May."),
     )
+    # The number of the latest version when the page was shown: a version published after
+    # it was published meanwhile (or by this very form, clicked twice).
+    latest = HiddenField()
 
 
 class LimitForm(BaseForm):

@@ -8,13 +8,18 @@ stores, and what versions are compared by – so the Excel export can reuse the 
 from dataclasses import dataclass, field
 
 from flask import current_app
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from ..access import scoped
+from ..analysis import description_diff
 from ..extensions import db
 from ..models import (
+    CORE_ELEMENT_STATUSES,
+    DEVELOPMENT_POINT_KINDS,
+    DEVELOPMENT_POINT_STATUSES,
     Assumption,
     ChangeTheory,
     ChangeTheoryItem,
@@ -218,7 +223,9 @@ ACTIVE_POINT_STATUSES = ("prioritised", "in_progress", "proposed")
 
 
 def snapshot(intervention: Intervention) -> dict:
-    """The whole description as plain data: rendered as the page, stored as a version."""
+    """The whole description as plain data: rendered as the page (through `readable`),
+    stored as a version. It holds codes, never words in the language of whoever happens to
+    publish: statuses and kinds, and whether a core element a point names is archived."""
     toc = theory(intervention)
     cores = core_elements(intervention)
 
@@ -265,7 +272,6 @@ def snapshot(intervention: Intervention) -> dict:
             {
                 "name": ce.name,
                 "status": ce.status,
-                "status_label": ce.status_label,
                 "description": ce.description,
                 "why": ce.why,
                 "focus": ce.focus,
@@ -295,14 +301,12 @@ def snapshot(intervention: Intervention) -> dict:
                 "title": dp.title,
                 "description": dp.description,
                 "kind": dp.kind,
-                "kind_label": dp.kind_label,
                 "status": dp.status,
-                "status_label": dp.status_label,
                 # An archived core element is no longer in the description's section 3:
-                # named as such, so a reader does not look for it there.
+                # flagged, so the document names it as archived and a reader does not look
+                # for it there.
                 "core_elements": [
-                    _("%(name)s (archived)", name=ce.name) if ce.archived else ce.name
-                    for ce in dp.core_elements
+                    {"name": ce.name, "archived": ce.archived} for ce in dp.core_elements
                 ],
                 "elements": [f"{pe.number}. {pe.name}" for pe in dp.practice_elements],
                 "owner": dp.owner.name if dp.owner else "",
@@ -313,9 +317,32 @@ def snapshot(intervention: Intervention) -> dict:
     }
 
 
-def diff_labels() -> dict[str, str]:
+def readable(doc: dict) -> dict:
+    """A snapshot (the draft's or a published version's) as the document shows it: its
+    codes in the user's language."""
+    return description_diff.readable(doc, diff_labels())
+
+
+def _archived_in_any_language() -> tuple[str, ...]:
+    """The words "%(name)s (archived)" in each language the app speaks: versions published
+    before snapshots stored codes hold them in their publisher's."""
+    from .. import BABEL_LOCALES
+
+    words = []
+    for locale in sorted(set(BABEL_LOCALES.values())):
+        with force_locale(locale):
+            words.append(_("%(name)s (archived)"))
+    return tuple(words)
+
+
+def diff_labels() -> dict:
     """The words of analysis.description_diff's lines, in the user's language."""
     return {
+        "core_element_statuses": {k: str(v) for k, v in CORE_ELEMENT_STATUSES.items()},
+        "point_kinds": {k: str(v) for k, v in DEVELOPMENT_POINT_KINDS.items()},
+        "point_statuses": {k: str(v) for k, v in DEVELOPMENT_POINT_STATUSES.items()},
+        "archived": _("%(name)s (archived)"),
+        "archived_in_any_language": _archived_in_any_language(),
         "name": _("Name"),
         "target_group": _("Target group"),
         "purpose": _("Purpose"),

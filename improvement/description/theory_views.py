@@ -44,14 +44,28 @@ def _link_form(theory: queries.Theory, **kwargs) -> LinkForm:
     return form
 
 
+def _short(text: str, limit: int = 70) -> str:
+    """The text as a choice shows it: whole if short, else cut after a word, with "…"
+    (the printed page shows the whole text, not the choice)."""
+    if len(text) <= limit:
+        return text
+    head = text[:limit]
+    if not text[limit].isspace() and " " in head.strip():
+        head = head.rstrip().rsplit(" ", 1)[0]  # not in the middle of a word
+    return head.rstrip(" ,.;:–-") + "…"
+
+
 def _item_label(theory: queries.Theory, item) -> str:
-    return f"{theory.labels[item.id]}: {item.text[:70]}"
+    return f"{theory.labels[item.id]}: {_short(item.text)}"
 
 
 def _assumption_choices(theory: queries.Theory):
     return choices(
         [("", _("No assumption"))]
-        + [(a.id, f"{theory.assumption_labels[a.id]}: {a.text[:70]}") for a in theory.assumptions]
+        + [
+            (a.id, f"{theory.assumption_labels[a.id]}: {_short(a.text)}")
+            for a in theory.assumptions
+        ]
     )
 
 

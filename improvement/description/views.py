@@ -129,9 +129,11 @@ def core_element_edit(intervention_id: int, core_element_id: int):
     ctx = {"element": element, "intervention": intervention, "theory": theory}
     # Edit forms are prefixed by their row, so several open editors never share field ids.
     prefix = f"ce{element.id}"
+    saved = {"activities": [a.id for a in element.activities]}
     if request.method == "GET":
         form = _core_form(intervention, obj=element, prefix=prefix)
-        form.activities.data = [a.id for a in element.activities]
+        form.activities.data = saved["activities"]
+        form.remember_links(saved)
         return render_fragment(CORE, "card_form", form=form, **ctx)
     form = _core_form(intervention, prefix=prefix)
     form.names_in_use = queries.names_in_use(CoreElement, intervention, exclude_id=element.id)
@@ -145,8 +147,11 @@ def core_element_edit(intervention_id: int, core_element_id: int):
             )
         )
         return render_fragment(CORE, "card_form", 409, form=form, **ctx)
+    # Links a colleague added or removed meanwhile, and this user left alone, stay so.
+    form.merge_links(saved)
     if form.is_stale(element):
         form.refuse_stale(element, theirs_shown=True)
+        form.remember_links(saved)
         return render_fragment(CORE, "card_form", 409, form=form, conflict=True, **ctx)
     _fill_core(form, element, intervention)
     db.session.commit()
@@ -315,10 +320,15 @@ def development_point_edit(intervention_id: int, point_id: int):
     point = load_child(DevelopmentPoint, intervention_id, point_id)
     intervention = point.intervention
     prefix = f"dp{point.id}"
+    saved = {
+        "core_elements": [c.id for c in point.core_elements],
+        "practice_elements": [e.id for e in point.practice_elements],
+    }
     if request.method == "GET":
         form = _point_form(intervention, point, obj=point, prefix=prefix)
-        form.core_elements.data = [c.id for c in point.core_elements]
-        form.practice_elements.data = [e.id for e in point.practice_elements]
+        form.core_elements.data = saved["core_elements"]
+        form.practice_elements.data = saved["practice_elements"]
+        form.remember_links(saved)
         return render_fragment(POINTS, "point_form", form=form, point=point)
     form = _point_form(intervention, point, prefix=prefix)
     # Saved, the whole section comes back; refused, the form replaces only itself.
@@ -326,8 +336,11 @@ def development_point_edit(intervention_id: int, point_id: int):
     if not form.validate_on_submit():
         response = render_fragment(POINTS, "point_form", 422, form=form, point=point)
         return retarget(response, in_place)
+    # Links a colleague added or removed meanwhile, and this user left alone, stay so.
+    form.merge_links(saved)
     if form.is_stale(point):
         form.refuse_stale(point, theirs_shown=True)
+        form.remember_links(saved)
         response = render_fragment(POINTS, "point_form", 409, form=form, point=point, conflict=True)
         return retarget(response, in_place)
     _fill_point(form, point, intervention)
@@ -408,6 +421,15 @@ def phase_new(intervention_id: int):
     return render_htmx(FLOWS, "section", **_flows_context(intervention))
 
 
+def _refuse_archived_phase(form) -> None:
+    form.form_errors.append(
+        _(
+            "Someone archived this phase meanwhile, so nothing was saved. Your text is "
+            "still here: restore the phase (under the archived ones) to save it."
+        )
+    )
+
+
 @bp.route("/arbejdsgange/faser/<int:phase_id>/rediger", methods=["GET", "POST"])
 def phase_edit(intervention_id: int, phase_id: int):
     phase = load_child(Phase, intervention_id, phase_id)
@@ -419,12 +441,7 @@ def phase_edit(intervention_id: int, phase_id: int):
     if not form.validate_on_submit():
         return render_fragment(FLOWS, "phase_head_form", 422, phase=phase, form=form)
     if phase.archived:
-        form.form_errors.append(
-            _(
-                "Someone archived this phase meanwhile, so nothing was saved. Your text is "
-                "still here: restore the phase (under the archived ones) to save it."
-            )
-        )
+        _refuse_archived_phase(form)
         return render_fragment(FLOWS, "phase_head_form", 409, phase=phase, form=form)
     if form.is_stale(phase):
         form.refuse_stale(phase, theirs_shown=True)
@@ -473,9 +490,17 @@ def step_new(intervention_id: int, phase_id: int):
     phase = load_child(Phase, intervention_id, phase_id)
     intervention = phase.intervention
     form = WorkflowStepForm(prefix=f"new{phase.id}")
+    status = None
     if not form.validate_on_submit():
+        status = 422
+    elif phase.archived:
+        # Archived in another tab while the step was typed: a step saved there would not
+        # be shown anywhere. Refused like an edit of the archived phase, the text kept.
+        _refuse_archived_phase(form)
+        status = 409
+    if status is not None:
         response = render_fragment(
-            FLOWS, "step_new_form", 422, phase=phase, step_form=form, intervention=intervention
+            FLOWS, "step_new_form", status, phase=phase, step_form=form, intervention=intervention
         )
         return retarget(response, f"#step-new-{phase.id}")
     step = WorkflowStep(
@@ -505,6 +530,9 @@ def step_edit(intervention_id: int, step_id: int):
     form = WorkflowStepForm(prefix=f"step{step.id}")
     if not form.validate_on_submit():
         return render_fragment(FLOWS, "step_form", 422, step=step, form=form)
+    if step.phase.archived:
+        _refuse_archived_phase(form)
+        return render_fragment(FLOWS, "step_form", 409, step=step, form=form)
     if form.is_stale(step):
         form.refuse_stale(step, theirs_shown=True)
         return render_fragment(FLOWS, "step_form", 409, step=step, form=form, conflict=True)

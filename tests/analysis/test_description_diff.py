@@ -1,4 +1,10 @@
-from improvement.analysis.description_diff import DiffRow, compare, count_changes, side_by_side
+from improvement.analysis.description_diff import (
+    DiffRow,
+    compare,
+    count_changes,
+    readable,
+    side_by_side,
+)
 
 
 def test_side_by_side_marks_added_removed_and_changed():
@@ -140,4 +146,110 @@ def test_versions_without_item_names_are_compared_by_label():
         DiffRow("changed", "A1: Besøg", "A1: Samtale"),
         DiffRow("removed", "A2: Samtale", None),
         DiffRow("same", "K1: Tryghed", "K1: Tryghed"),
+    ]
+
+
+# ---------------------------------------------------------------- codes, put in words when shown
+
+DANISH = {
+    "core_element_statuses": {"potential": "Potentielt", "confirmed": "Reelt"},
+    "point_kinds": {"practice": "Indsatsnært", "organisational": "Organisatorisk"},
+    "point_statuses": {"prioritised": "Prioriteret", "done": "Afsluttet"},
+    "archived": "%(name)s (arkiveret)",
+    "archived_in_any_language": ("%(name)s (archived)", "%(name)s (arkiveret)"),
+}
+
+
+def _coded(status="potential", archived=True):
+    return {
+        "core_elements": [{"name": "Tæt kontakt", "status": status, "why": "Fordi"}],
+        "development_points": [
+            {
+                "title": "Fast dagsorden",
+                "kind": "practice",
+                "status": "prioritised",
+                "core_elements": [
+                    {"name": "Fælles sprog", "archived": archived},
+                    {"name": "Tæt kontakt", "archived": False},
+                ],
+            }
+        ],
+    }
+
+
+def _stored_in_english():
+    """The same description as a version published by an English reader stored it before
+    snapshots held codes only: the codes, and the publisher's words beside them."""
+    return {
+        "core_elements": [
+            {
+                "name": "Tæt kontakt",
+                "status": "potential",
+                "status_label": "Potential",
+                "why": "Fordi",
+            }
+        ],
+        "development_points": [
+            {
+                "title": "Fast dagsorden",
+                "kind": "practice",
+                "kind_label": "Intervention-near",
+                "status": "prioritised",
+                "status_label": "Prioritised",
+                "core_elements": ["Fælles sprog (archived)", "Tæt kontakt"],
+            }
+        ],
+    }
+
+
+def test_codes_are_shown_in_the_readers_words():
+    doc = readable(_coded(), DANISH)
+    assert doc["core_elements"][0]["status_label"] == "Potentielt"
+    point = doc["development_points"][0]
+    assert (point["kind_label"], point["status_label"]) == ("Indsatsnært", "Prioriteret")
+    assert point["core_elements"] == ["Fælles sprog (arkiveret)", "Tæt kontakt"]
+    # Without words, the English defaults of the archived mark, and codes as themselves.
+    assert readable(_coded())["development_points"][0]["core_elements"][0] == (
+        "Fælles sprog (archived)"
+    )
+    assert readable(_coded())["core_elements"][0]["status_label"] == "potential"
+
+
+def test_a_version_stored_in_another_language_compares_as_unchanged():
+    diff = compare(_stored_in_english(), _coded(), DANISH)
+    assert count_changes(diff) == {"added": 0, "removed": 0, "changed": 0, "moved": 0}
+    # Both read in the reader's words.
+    assert diff["core_elements"][0] == DiffRow(
+        "same", "Tæt kontakt [Potentielt]", "Tæt kontakt [Potentielt]"
+    )
+    assert (
+        DiffRow(
+            "same",
+            "Fast dagsorden – core elements: Fælles sprog (arkiveret), Tæt kontakt",
+            "Fast dagsorden – core elements: Fælles sprog (arkiveret), Tæt kontakt",
+        )
+        in diff["development_points"]
+    )
+    doc = readable(_stored_in_english(), DANISH)
+    assert doc["core_elements"][0]["status_label"] == "Potentielt"
+    assert doc["development_points"][0]["core_elements"][0] == "Fælles sprog (arkiveret)"
+
+
+def test_a_changed_code_or_archive_is_a_change_in_the_readers_words():
+    diff = compare(_coded(), _coded(status="confirmed", archived=False), DANISH)
+    assert (
+        DiffRow("changed", "Tæt kontakt [Potentielt]", "Tæt kontakt [Reelt]")
+        in diff["core_elements"]
+    )
+    assert count_changes(diff)["changed"] == 2
+
+
+def test_snapshots_without_codes_are_compared_as_they_read():
+    # A snapshot with words only: nothing to compare by but the words.
+    words_only = {"core_elements": [{"name": "Tæt kontakt", "status_label": "Potentielt"}]}
+    coded = {"core_elements": [{"name": "Tæt kontakt", "status": "potential"}]}
+    assert count_changes(compare(words_only, coded, DANISH))["changed"] == 0
+    english = {"core_elements": [{"name": "Tæt kontakt", "status_label": "Potential"}]}
+    assert compare(english, coded, DANISH)["core_elements"] == [
+        DiffRow("changed", "Tæt kontakt [Potential]", "Tæt kontakt [Potentielt]")
     ]
