@@ -78,9 +78,9 @@ LABELS: dict[str, dict] = {
     "CoreElement": {
         "name": _l("Name"),
         "description": _l("Description"),
-        "why": _l("Why it matters"),
-        "focus": _l("What it focuses on"),
-        "practice": _l("What it means in practice"),
+        "why": _l("Why is the core element important?"),
+        "focus": _l("What does the core element focus on?"),
+        "practice": _l("What does the core element mean for practice?"),
         "status": _l("Status"),
         "archived": _l("Archived"),
         "activities": _l("Activities in the theory of change it carries"),
