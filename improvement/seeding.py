@@ -40,11 +40,18 @@ def read(name: str) -> dict:
 
 
 def load_reference() -> int:
-    """The 11 elements. Returns the number of rows created."""
+    """The 11 elements. Returns the number of rows created.
+
+    The elements are the seed's, not the organisations' (no page edits them): an existing
+    database takes a corrected name or description from seeds/elements.yaml the next time
+    this runs (`seed-reference`, `seed-demo`, `make run`)."""
     existing = {e.number: e for e in db.session.scalars(select(PracticeElement))}
     created = 0
     for item in read("elements.yaml")["elements"]:
         if item["number"] in existing:
+            element = existing[item["number"]]
+            element.name, element.track = item["name"], item["track"]
+            element.description = item.get("description", "")
             continue
         db.session.add(
             PracticeElement(

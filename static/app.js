@@ -893,7 +893,9 @@
         borderWidth: 2,
         borderDash: radar && i > 0 ? [6, 4] : (!radar && i >= 6 ? [6, 4] : []),
         fill: radar,
-        spanGaps: true
+        // A line over time breaks where a round has no score (the data says so); the
+        // radar joins the elements around a missing one.
+        spanGaps: d.spanGaps !== false
       };
     });
     var options = {

@@ -22,6 +22,9 @@ class RoundNameForm(VersionedForm):
 
 class AnswerForm(BaseForm):
     value = StringField(_l("Answer"), validators=[DataRequired()])
+    # The answer as the page showed it (empty: none): another window's save since is not
+    # overwritten unseen.
+    base = HiddenField()
 
 
 class JustificationForm(BaseForm):

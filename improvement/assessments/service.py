@@ -6,7 +6,7 @@ and hands them over.
 """
 
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from itertools import groupby
 from operator import itemgetter
@@ -21,11 +21,13 @@ from ..access import current_membership
 from ..analysis.assessment import (
     ELEMENT_NUMBERS,
     INTERVENTION_ELEMENTS,
+    MIN_GROUP_SIZE,
     ElementResult,
     element_results,
     respondent_element_scores,
 )
 from ..extensions import db
+from ..forms import UNTYPED
 from ..models import (
     AssessmentAnswer,
     AssessmentInstrument,
@@ -34,6 +36,7 @@ from ..models import (
     AssessmentStatement,
     PracticeElement,
 )
+from ..names import name_key
 from ..validators import CPR_MESSAGE, contains_cpr
 
 # Closing a round with fewer respondents who answered asks for confirmation first.
@@ -76,10 +79,30 @@ def get_instrument_or_404(instrument_id: int) -> AssessmentInstrument:
     return instrument
 
 
-def parse_instrument(text: str) -> tuple[dict | None, list[str]]:
+def _clean(value):
+    """A parsed text as a form would take it: the characters no one types (NUL, other
+    control characters, bidirectional overrides, which YAML's escapes such as "\\0" or
+    "\\u202e" produce after any check of the raw text) taken out, surrounding space too."""
+    return UNTYPED.sub("", value).strip() if isinstance(value, str) else value
+
+
+def _scalar_text(value) -> str | None:
+    """A key or label as text; None for what cannot be one (a list, a mapping, nothing)."""
+    if value is None or isinstance(value, dict | list):
+        return None
+    return _clean(str(value))
+
+
+def parse_instrument(text: str, taken: Iterable[str] = ()) -> tuple[dict | None, list[str]]:
     """Read an instrument version from YAML (the format of seeds/assessment_instrument.yaml).
 
-    Returns (data, []) when it is usable, or (None, messages) saying what is wrong.
+    Returns (data, []) when it is usable, or (None, messages) saying what is wrong. The
+    data's texts are cleaned as a form cleans its fields (`forms.UNTYPED`), and every one
+    of them is checked for CPR numbers: YAML's escapes ("\\x2d" for a dash) make text the
+    raw source does not show. `taken` are the names of the versions the organisation
+    already has (its own and the shared ones): a name equal to one of them (names.name_key:
+    case and spaces aside) is refused, as are two steps of the scale with the same key or
+    label and a statement listed twice under an element.
     """
     try:
         data = yaml.safe_load(text)
@@ -87,39 +110,66 @@ def parse_instrument(text: str) -> tuple[dict | None, list[str]]:
         mark = getattr(error, "problem_mark", None)
         line = mark.line + 1 if mark else "?"
         return None, [_("The text is not valid YAML (line %(line)s).", line=line)]
+    except RecursionError:
+        # "[[[[...]]]]" nested thousands deep: no instrument is.
+        return None, [_("The text is nested too deeply to be an instrument version.")]
     if not isinstance(data, dict):
         return None, [_("The text must have the fields version, scale and statements.")]
     errors: list[str] = []
-    name = data.get("version")
-    if not isinstance(name, str) or not name.strip():
+    texts: list[str] = []  # every text kept, for the CPR check
+    name = _clean(data.get("version"))
+    if not isinstance(name, str) or not name:
         errors.append(_("Give the version a name (version: ...)."))
     elif len(name) > 200:
         errors.append(_("The version name can be at most 200 characters."))
+    elif name_key(name) in {name_key(other) for other in taken}:
+        errors.append(
+            _(
+                "An instrument version named %(name)s exists already: give this one another name.",
+                name=name,
+            )
+        )
+    else:
+        texts.append(name)
+    description = _scalar_text(data.get("description") or "") or ""
+    texts.append(description)
     scale = data.get("scale")
-    keys: set[str] = set()
+    steps: list[dict] = []
     if not isinstance(scale, list) or len(scale) < 2:
         errors.append(_("The scale needs at least two steps (scale: ...)."))
     else:
+        keys: set[str] = set()
+        labels: set[str] = set()
         scored = 0
         for step in scale:
-            if not isinstance(step, dict) or not {"key", "label"} <= step.keys():
+            key = _scalar_text(step.get("key")) if isinstance(step, dict) else None
+            label = _scalar_text(step.get("label")) if isinstance(step, dict) else None
+            if not key or not label:
                 errors.append(_("Every step of the scale needs key, label and value."))
                 break
-            key, value = str(step["key"]), step.get("value")
-            if key in keys or len(key) > 30:
+            value = step.get("value")
+            if name_key(key) in keys or len(key) > 30:
                 errors.append(
                     _("The keys of the scale must be different and short: %(key)s.", key=key)
                 )
-            keys.add(key)
+            if name_key(label) in labels:
+                errors.append(
+                    _("Two steps of the scale have the same label: %(label)s.", label=label)
+                )
+            keys.add(name_key(key))
+            labels.add(name_key(label))
+            texts += [key, label]
             if value is not None:
                 number = isinstance(value, int | float) and not isinstance(value, bool)
                 if not number or not 0 <= value <= 100:
                     errors.append(_("The value of a step must be a number 0-100 or empty."))
                 else:
                     scored += 1
+            steps.append({"key": key, "label": label, "value": value})
         if scored < 2:
             errors.append(_("At least two steps of the scale must have a value."))
     statements = data.get("statements")
+    groups: list[dict] = []
     seen: set[int] = set()
     if not isinstance(statements, list):
         errors.append(_("List the statements per element (statements: ...)."))
@@ -133,20 +183,33 @@ def parse_instrument(text: str) -> tuple[dict | None, list[str]]:
             if element in seen:
                 errors.append(_("Element %(number)s is listed twice.", number=element))
             seen.add(element)
-            if (
-                not isinstance(items, list)
-                or not items
-                or not all(isinstance(i, str) and i.strip() for i in items)
-            ):
+            items = [_clean(i) for i in items] if isinstance(items, list) else None
+            if not items or not all(isinstance(i, str) and i for i in items):
                 errors.append(_("Element %(number)s needs at least one statement.", number=element))
+                continue
+            known: set[str] = set()
+            for item in items:
+                if name_key(item) in known:
+                    errors.append(
+                        _(
+                            "Element %(number)s has the same statement twice: %(text)s",
+                            number=element,
+                            text=item,
+                        )
+                    )
+                known.add(name_key(item))
+            texts += items
+            groups.append({"element": element, "items": items})
         missing = [str(n) for n in ELEMENT_NUMBERS if n not in seen]
         if missing:
             errors.append(
                 _("Statements are missing for element %(numbers)s.", numbers=", ".join(missing))
             )
-    if not errors and contains_cpr(text):
+    if contains_cpr(text) or any(contains_cpr(t) for t in texts):
         errors.append(str(CPR_MESSAGE))
-    return (None, errors) if errors else (data, [])
+    if errors:
+        return None, errors
+    return {"version": name, "description": description, "scale": steps, "statements": groups}, []
 
 
 def build_instrument(data: dict, organization_id: int | None, created_by_id: int | None = None):
@@ -199,12 +262,18 @@ def element_label(element: PracticeElement | None, number: int) -> str:
 # --- Rounds and results -----------------------------------------------------------------
 
 
+# The one order of an intervention's rounds, on every page, chart and Excel sheet: as
+# they were opened. (Rounds run side by side, so the order they closed in would put a
+# baseline closed late after the round that followed it.)
+ROUND_ORDER = (AssessmentRound.created_at, AssessmentRound.id)
+
+
 def rounds_of(intervention_id: int) -> list[AssessmentRound]:
     stmt = (
         select(AssessmentRound)
         .where(AssessmentRound.intervention_id == intervention_id)
         .options(selectinload(AssessmentRound.instrument))
-        .order_by(AssessmentRound.created_at, AssessmentRound.id)
+        .order_by(*ROUND_ORDER)
     )
     return list(db.session.scalars(stmt))
 
@@ -313,6 +382,20 @@ def iter_results(rounds: list[AssessmentRound]) -> Iterator[tuple[int, RoundResu
         yield round_id, result(round_, [])
 
 
+def reasons_shown(result: ElementResult) -> bool:
+    """Whether the justifications given for an element ("Hvad får os til at sige det?")
+    may be shown beside its result: by the rule its figures follow (MIN_GROUP_SIZE).
+
+    A justification is one person's words. Beside an element only one respondent scored,
+    shown as "too few to show", they are that person's: they are shown only when at
+    least MIN_GROUP_SIZE scored the element or, where nobody could score it, at least
+    MIN_GROUP_SIZE answered it with "ved ikke" only.
+    """
+    if result.n:
+        return result.n >= MIN_GROUP_SIZE
+    return result.n_without_score >= MIN_GROUP_SIZE
+
+
 def chart_labels(elements: dict[int, PracticeElement]) -> list[str]:
     return [element_label(elements.get(n), n) for n in ELEMENT_NUMBERS]
 
@@ -339,13 +422,19 @@ LINE_CHART_ROUNDS = 8
 
 def line_data(results: list[RoundResult], elements: dict[int, PracticeElement]) -> dict:
     """Chart.js data for a line per element across rounds (give it at most
-    LINE_CHART_ROUNDS of them)."""
+    LINE_CHART_ROUNDS of them). A round without a score for an element (nobody scored it,
+    or too few to show) is a gap in its line, not a line drawn past it: a line from the
+    round before to the round after would show a change nobody measured."""
     labels = chart_labels(elements)
     return {
         "type": "line",
         "labels": [r.round.name for r in results],
         "datasets": [
-            {"label": labels[i], "data": [r.elements[i].mean for r in results]}
+            {
+                "label": labels[i],
+                "data": [r.elements[i].mean for r in results],
+                "spanGaps": False,
+            }
             for i in range(len(ELEMENT_NUMBERS))
         ],
     }

@@ -36,6 +36,7 @@ from ..models import (
     PdsaCycle,
     PracticeElement,
 )
+from ..names import name_key
 from ..rendering import render_fragment, render_htmx, wants_fragment
 from . import service
 from .forms import (
@@ -137,18 +138,23 @@ def round_listing(intervention_id: int):
     return render_htmx(LISTING, "new_round", **_listing_context(intervention))
 
 
+def _name_taken(intervention_id: int, name: str, other_than: int | None = None) -> bool:
+    """Whether another round of the intervention has this name, case and spaces aside
+    (names.name_key, as for interventions, core elements and phases): "Baseline 2026" and
+    "baseline  2026" would look like one round in every list, chart and Excel column."""
+    stmt = select(AssessmentRound.name).where(AssessmentRound.intervention_id == intervention_id)
+    if other_than is not None:
+        stmt = stmt.where(AssessmentRound.id != other_than)
+    key = name_key(name)
+    return any(name_key(other) == key for other in db.session.scalars(stmt))
+
+
 @bp.route(BASE, methods=["POST"])
 def round_new(intervention_id: int):
     intervention = get_or_404_for_user(Intervention, intervention_id)
     form = _round_form()
     if form.validate_on_submit():
-        taken = db.session.scalar(
-            select(func.count()).where(
-                AssessmentRound.intervention_id == intervention.id,
-                AssessmentRound.name == form.name.data,
-            )
-        )
-        if taken:
+        if _name_taken(intervention.id, form.name.data):
             form.name.errors.append(_("A round with this name exists already."))
         else:
             round_ = AssessmentRound(
@@ -217,8 +223,12 @@ def _result_context(round_: AssessmentRound) -> dict:
         .where(AssessmentRespondent.round_id == round_.id, AssessmentJustification.text != "")
         .order_by(AssessmentJustification.element, AssessmentJustification.id)
     )
+    # Only where the element's result rests on enough people: beside "too few to show",
+    # the words would be the one respondent's.
+    shown = {e.element for e in result.elements if service.reasons_shown(e)}
     for element, text in db.session.execute(stmt):
-        justifications[element].append(text)
+        if element in shown:
+            justifications[element].append(text)
     weakest = weakest_elements(result.elements, service.WEAKEST)
     return {
         "result": result,
@@ -252,18 +262,19 @@ def round_rename(intervention_id: int, round_id: int):
         if form.is_stale(round_):
             form.refuse_stale(round_)
             status = 409
-        elif db.session.scalar(
-            select(func.count()).where(
-                AssessmentRound.intervention_id == round_.intervention_id,
-                AssessmentRound.name == form.name.data,
-                AssessmentRound.id != round_.id,
-            )
-        ):
+        elif _name_taken(round_.intervention_id, form.name.data, round_.id):
             form.name.errors.append(_("A round with this name exists already."))
         else:
             form.populate_obj(round_)
             db.session.commit()
-            return render_fragment(ROUND, "round_title", round=round_)
+            # The breadcrumb (out of band) and the tab's title follow the new name.
+            return render_fragment(
+                ROUND,
+                ["round_title", "breadcrumb", "retitled"],
+                round=round_,
+                intervention=round_.intervention,
+                oob=True,
+            )
     return render_fragment(ROUND, "round_title_form", status, round=round_, form=form)
 
 
@@ -456,6 +467,32 @@ def answer_save(intervention_id: int, round_id: int, statement_id: int):
             statement=statement,
             error=_("Choose one of the answers on the scale."),
         )
+    stored = db.session.scalar(
+        select(AssessmentAnswer.value).where(
+            AssessmentAnswer.respondent_id == respondent.id,
+            AssessmentAnswer.statement_id == statement.id,
+        )
+    )
+    answered_elsewhere = stored not in (None, form.base.data, form.value.data)
+    if "base" in request.form and answered_elsewhere:
+        # Answered otherwise meanwhile in another tab or window: said, with that answer,
+        # and the radio put back on it; the page now knows it, so choosing again changes
+        # it knowingly.
+        label = round_.instrument.labels.get(stored, stored)
+        return render_fragment(
+            ANSWER,
+            ["save_state", "answer_scale", "answer_base"],
+            409,
+            statement=statement,
+            instrument=round_.instrument,
+            chosen=stored,
+            oob=True,
+            error=_(
+                "You answered differently in another window: %(answer)s. That answer is kept "
+                "and shown; choose again to change it.",
+                answer=label,
+            ),
+        )
     _upsert(
         AssessmentAnswer,
         {"respondent_id": respondent.id, "statement_id": statement.id},
@@ -468,11 +505,13 @@ def answer_save(intervention_id: int, round_id: int, statement_id: int):
     total = service.statement_counts({round_.instrument_id})[round_.instrument_id]
     return render_fragment(
         ANSWER,
-        ["save_state", "progress_oob"],
+        ["save_state", "progress_oob", "answer_base"],
         statement=statement,
         saved=True,
         answered=answered,
         total=total,
+        chosen=form.value.data,
+        oob=True,
     )
 
 
@@ -634,8 +673,10 @@ def _element_context(intervention: Intervention, number: int, form=None, created
             )
             .order_by(AssessmentJustification.id)
         )
+        shown = {r.id for r, res in history if service.reasons_shown(res)}
         for round_id, text in db.session.execute(stmt):
-            reasons[round_id].append(text)
+            if round_id in shown:
+                reasons[round_id].append(text)
     points = _points_for(intervention.id, number)
     return {
         "reasons": reasons,
@@ -693,7 +734,7 @@ def element_point_new(intervention_id: int, element_number: int):
 # --- Instrument versions ----------------------------------------------------------------
 
 
-def _instruments_context(form: InstrumentForm | None = None, errors=None):
+def _instruments_context(form: InstrumentForm | None = None):
     instruments = service.available_instruments()
     counts = service.statement_counts({i.id for i in instruments})
     used = dict(
@@ -713,7 +754,6 @@ def _instruments_context(form: InstrumentForm | None = None, errors=None):
         "counts": counts,
         "used": used,
         "form": form,
-        "parse_errors": errors or [],
     }
 
 
@@ -726,9 +766,11 @@ def instrument_listing():
 @require_roles("admin")
 def instrument_new():
     form = InstrumentForm()
-    errors: list[str] = []
     if form.validate_on_submit():
-        data, errors = service.parse_instrument(form.source.data)
+        taken = [i.name for i in service.available_instruments()]
+        data, errors = service.parse_instrument(form.source.data, taken)
+        # What is wrong is said at the field, as for any other form.
+        form.source.errors = [*form.source.errors, *errors]
         if data is not None:
             instrument = service.build_instrument(data, current_org().id, current_user.id)
             db.session.add(instrument)
@@ -736,7 +778,7 @@ def instrument_new():
             flash(_("The instrument version %(name)s is added.", name=instrument.name), "success")
             url = url_for("assessments.instrument_detail", instrument_id=instrument.id)
             return htmx_response(redirect=url) if htmx else redirect(url)
-    return render_htmx(INSTRUMENTS, "new_instrument", 422, **_instruments_context(form, errors))
+    return render_htmx(INSTRUMENTS, "new_instrument", 422, **_instruments_context(form))
 
 
 @bp.route("/selvevaluering/instrumenter/<int:instrument_id>")

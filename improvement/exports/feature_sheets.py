@@ -2,18 +2,22 @@
 PDSA cycles, meetings, self-assessment and quality in core elements with case outcomes.
 
 Each function takes the export Scope and returns a Sheet; rows come from one query (or a
-fixed handful), streamed, never one query per row. Respondents appear only by role, and a
-role with a single respondent in a round is not named (as on screen).
+fixed handful), streamed, never one query per row. Respondents appear only by role, and
+the self-assessment's answers only as far as the result page shows them (`shareable`).
 """
 
 from collections import Counter, defaultdict
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
+from itertools import groupby
+from operator import itemgetter
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import aliased
 
 from ..analysis.assessment import MIN_GROUP_SIZE
-from ..assessments.service import iter_results
+from ..assessments.service import ROUND_ORDER, iter_results
 from ..extensions import db
 from ..models import (
     ACT_DECISIONS,
@@ -396,10 +400,22 @@ def progress_sheet(scope: Scope) -> Sheet:
 
 
 @dataclass(frozen=True)
+class _Instrument:
+    name: str
+    labels: dict[str, str]  # scale key → label
+    weights: dict[str, float | None]  # scale key → points (None: "ved ikke")
+
+
+@dataclass(frozen=True)
 class _ClosedRounds:
+    # In the screen's order (opened first first: assessments.service.ROUND_ORDER), one
+    # intervention after the other by name.
     rounds: list[AssessmentRound]
     means: dict[int, dict[int, float | None]]  # round id → element number → mean score
     respondents: dict[int, int]  # round id → respondents with at least one answer
+    # round id → element number → the roles the result page hides for the element.
+    screen_hidden: dict[int, dict[int, frozenset[str]]]
+    instruments: dict[int, _Instrument]
 
     def scored(self, round_: AssessmentRound) -> bool:
         """Whether any element of the round has a score (a mean of enough respondents)."""
@@ -407,45 +423,43 @@ class _ClosedRounds:
 
 
 def _closed_rounds(scope: Scope) -> _ClosedRounds:
-    """The scope's closed rounds and their element means, for both self-assessment sheets.
+    """The scope's closed rounds, their element means and what the result page hides, for
+    both self-assessment sheets.
 
     Scoring reads every answer, so it is done once per export, round by round, keeping
-    only the means.
+    only the means and the hidden roles.
     """
     if "closed_rounds" not in scope.memo:
         rounds = list(
             db.session.scalars(
                 select(AssessmentRound)
+                .join(Intervention, AssessmentRound.intervention_id == Intervention.id)
                 .where(*in_scope(AssessmentRound, scope), AssessmentRound.status == "closed")
-                .order_by(AssessmentRound.intervention_id, AssessmentRound.closed_at)
+                .order_by(Intervention.name, Intervention.id, *ROUND_ORDER)
             )
         )
-        means, respondents = {}, {}
+        means, respondents, hidden = {}, {}, {}
         for round_id, result in iter_results(rounds):
             means[round_id] = {e.element: e.mean for e in result.elements}
             respondents[round_id] = result.respondents
-        scope.memo["closed_rounds"] = _ClosedRounds(rounds, means, respondents)
+            hidden[round_id] = {
+                e.element: frozenset(role for role, r in e.by_role.items() if r.suppressed)
+                for e in result.elements
+            }
+        instruments = {
+            i.id: _Instrument(i.name, i.labels, i.weights)
+            for i in db.session.scalars(
+                select(AssessmentInstrument).where(
+                    AssessmentInstrument.id.in_({r.instrument_id for r in rounds})
+                )
+            )
+        }
+        scope.memo["closed_rounds"] = _ClosedRounds(rounds, means, respondents, hidden, instruments)
     return scope.memo["closed_rounds"]
 
 
 def _rounds(count: int) -> str:
     return f"{count} lukket runde" if count == 1 else f"{count} lukkede runder"
-
-
-def _no_answers(closed: _ClosedRounds) -> str:
-    """Why the long form has no rows: it has a row per answer of a closed round."""
-    if not closed.rounds:
-        return "Ingen lukkede runder (åbne runders svar kommer først med, når runden lukkes)."
-    if not any(closed.respondents.values()):
-        return f"Ingen svar: {_rounds(len(closed.rounds))}, ingen af dem besvaret."
-    return f"Ingen svar at vise: {_too_few(len(closed.rounds))}"
-
-
-def _too_few(count: int) -> str:
-    return (
-        f"{_rounds(count)} besvaret af færre end {MIN_GROUP_SIZE} respondenter (én persons "
-        "svar vises ikke)."
-    )
 
 
 def _unscored(closed: _ClosedRounds, rounds: list[AssessmentRound]) -> str:
@@ -475,140 +489,224 @@ def _intervention_names(ids) -> dict[int, str]:
     )
 
 
-def hidden_roles(counts: Counter) -> set:
-    """The roles whose answers are exported without the role, from the number of respondents
-    per role: a role that one person answered in would name that person, and if the hidden
-    rows would then still be one person's, the smallest other role is hidden with it (as the
-    results page's complementary suppression does), so hidden rows are never one person's."""
-    hidden = {role for role, n in counts.items() if n < MIN_GROUP_SIZE or not role}
-    others = [(n, _role_order(role), role) for role, n in counts.items() if role not in hidden]
-    if others and sum(counts[role] for role in hidden) == 1:
-        hidden.add(min(others)[2])
-    return hidden
-
-
 def _role_order(role: str) -> int:
     return list(RESPONDENT_ROLES).index(role) if role in RESPONDENT_ROLES else len(RESPONDENT_ROLES)
 
 
-def assessment_sheet(scope: Scope) -> Sheet:
-    """Long form: one row per answer of a closed round (open rounds are still private)."""
-    closed = _closed_rounds(scope)
-    rounds, means = closed.rounds, closed.means
-    round_ids = [r.id for r in rounds]
-    answered = (
-        select(AssessmentRespondent.round_id, AssessmentRespondent.role)
-        .join(AssessmentAnswer, AssessmentAnswer.respondent_id == AssessmentRespondent.id)
-        .where(AssessmentRespondent.round_id.in_(round_ids))
-        .group_by(AssessmentRespondent.round_id, AssessmentRespondent.role, AssessmentRespondent.id)
+def shareable(
+    counts: Mapping[Any, Mapping[str, int]], screen_hidden: Collection[str] = ()
+) -> tuple[set, set[str]]:
+    """Which of one element's answers the long form may show, and under which roles.
+
+    `counts`: statement → role → the answers with a score (not "ved ikke") the role's
+    respondents gave the statement; `screen_hidden`: the roles the result page hides for
+    the element (too few, or hidden with them). Returns (the statements whose answers are
+    shown, the roles shown only as hidden), by the result page's rule, MIN_GROUP_SIZE,
+    held statement by statement so that no set of rows is one person's answers:
+
+    * a statement fewer than MIN_GROUP_SIZE scored is left out (its rows would be one
+      person's; an element the page shows as "too few to show" then has no rows at all);
+    * a role the page hides for the element is hidden in all its statements, and so is a
+      role that in any statement shown gave fewer than MIN_GROUP_SIZE scored answers: a
+      role is named for the whole element or not at all, so its rows cannot be set against
+      the page's figure for the role;
+    * while the hidden rows of a statement would be fewer than MIN_GROUP_SIZE, the
+      smallest other role answering it there is hidden too (the page's complementary
+      suppression), so hidden rows are never one person's either.
+    """
+    shown = {s for s, by_role in counts.items() if sum(by_role.values()) >= MIN_GROUP_SIZE}
+    hidden = set(screen_hidden)
+    hidden |= {role for s in shown for role, n in counts[s].items() if 0 < n < MIN_GROUP_SIZE}
+    while True:
+        short = next(
+            (
+                s
+                for s in sorted(shown, key=str)
+                if 0 < sum(n for role, n in counts[s].items() if role in hidden) < MIN_GROUP_SIZE
+            ),
+            None,
+        )
+        if short is None:
+            return shown, hidden
+        others = [(n, _role_order(r), r) for r, n in counts[short].items() if n and r not in hidden]
+        hidden.add(min(others)[2])  # some: the statement has MIN_GROUP_SIZE scored answers
+
+
+def _points(value: float | None) -> str:
+    if value is None:
+        return "ingen point (tæller som manglende)"
+    return f"{value:g} point".replace(".", ",")
+
+
+def _scale_text(instruments) -> str:
+    """Every scale in the sheet with the points of each answer, for Datadefinitioner."""
+    return " | ".join(
+        f"{i.name}: "
+        + ", ".join(f"{label} = {_points(i.weights[key])}" for key, label in i.labels.items())
+        for i in instruments
     )
-    # Respondents with at least one answer, per round and role.
-    counts: dict[int, Counter] = defaultdict(Counter)
-    for round_id, role in db.session.execute(answered):
-        counts[round_id][role] += 1
-    label = _translated(RESPONDENT_ROLES)
-    shown_role = {
-        (round_id, role): HIDDEN_ROLE if role in hidden else label(role)
-        for round_id, by_role in counts.items()
-        for hidden in [hidden_roles(by_role)]
-        for role in by_role
-    }
-    # A round that fewer than two answered is left out: its rows would be one person's.
-    few = [r for r in round_ids if 0 < counts[r].total() < MIN_GROUP_SIZE]
-    round_ids = [r for r in round_ids if counts[r].total() >= MIN_GROUP_SIZE]
+
+
+def assessment_sheet(scope: Scope) -> Sheet:
+    """Long form: one row per scored answer of a closed round (open rounds are still
+    private), with only what the result page shows of its people (see `shareable`).
+
+    "Ved ikke" is not in it: it counts as no answer, and rows of it would show who did not
+    know where the rest of a role answered (the page does not say that either). Oversigt
+    counts what is left out, and why.
+    """
+    closed = _closed_rounds(scope)
+    by_id = {r.id: r for r in closed.rounds}
+    names = _intervention_names({r.intervention_id for r in closed.rounds})
     # Half a million rows: they are read as numbers and named from lookups made once, so
     # the statement texts and names are not sent and decoded on every row.
-    instrument_ids = {r.instrument_id for r in rounds}
-    labels = {
-        i.id: i.labels
-        for i in db.session.scalars(
-            select(AssessmentInstrument).where(AssessmentInstrument.id.in_(instrument_ids))
-        )
-    }
-    names = _intervention_names({r.intervention_id for r in rounds})
-    of_round = {
-        r.id: (names[r.intervention_id], r.name, labels[r.instrument_id], means[r.id])
-        for r in rounds
-    }
-    statements = {
-        statement_id: (number, text)
-        for statement_id, number, text in db.session.execute(
-            select(
-                AssessmentStatement.id, AssessmentStatement.element, AssessmentStatement.text
-            ).where(AssessmentStatement.instrument_id.in_(instrument_ids))
-        )
-    }
+    statements = dict(
+        db.session.execute(
+            select(AssessmentStatement.id, AssessmentStatement.text).where(
+                AssessmentStatement.instrument_id.in_(list(closed.instruments))
+            )
+        ).all()
+    )
     elements = _practice_element_names()
+    label = _translated(RESPONDENT_ROLES)
     stmt = (
         select(
-            AssessmentRespondent.round_id,
-            AssessmentRespondent.role,
+            AssessmentRound.id,
+            AssessmentStatement.element,
             AssessmentAnswer.statement_id,
+            AssessmentRespondent.role,
             AssessmentAnswer.value,
         )
+        .select_from(AssessmentAnswer)
         .join(AssessmentRespondent, AssessmentAnswer.respondent_id == AssessmentRespondent.id)
         .join(AssessmentRound, AssessmentRespondent.round_id == AssessmentRound.id)
         .join(Intervention, AssessmentRound.intervention_id == Intervention.id)
         .join(AssessmentStatement, AssessmentAnswer.statement_id == AssessmentStatement.id)
-        .where(AssessmentRound.id.in_(round_ids))
-        # Each statement's answers sorted by the answer, not by who gave it, so that no run
-        # of rows is one person's answers.
+        .where(*in_scope(AssessmentRound, scope), AssessmentRound.status == "closed")
+        # The rounds in the order of the other sheet and the pages; each statement's
+        # answers sorted by the answer, not by who gave it, so that no run of rows is one
+        # person's answers.
         .order_by(
             Intervention.name,
-            AssessmentRound.id,
+            Intervention.id,
+            *ROUND_ORDER,
             AssessmentStatement.element,
             AssessmentStatement.position,
+            AssessmentStatement.id,
             AssessmentAnswer.value,
         )
     )
+    left_out: Counter = Counter()
 
     def rows():
-        for round_id, role, statement_id, value in _stream(stmt):
-            name, round_name, scale, element_means = of_round[round_id]
-            number, text = statements[statement_id]
-            yield (
-                name,
-                round_name,
-                shown_role[(round_id, role)],
-                number,
-                elements.get(number),
-                text,
-                scale.get(value, value),
-                element_means[number],
-            )
+        for (round_id, number), group in groupby(_stream(stmt), key=itemgetter(0, 1)):
+            round_ = by_id[round_id]
+            instrument = closed.instruments[round_.instrument_id]
+            scored, counts = [], defaultdict(Counter)
+            for _round, _number, statement_id, role, value in group:
+                points = instrument.weights.get(value)
+                if points is None:
+                    left_out["dont_know"] += 1
+                    continue
+                scored.append((statement_id, role, value, points))
+                counts[statement_id][role] += 1
+            shown, hidden = shareable(counts, closed.screen_hidden[round_id][number])
+            for statement_id, role, value, points in scored:
+                if statement_id not in shown:
+                    left_out["few"] += 1
+                    continue
+                yield (
+                    names[round_.intervention_id],
+                    round_.name,
+                    instrument.name,
+                    HIDDEN_ROLE if role in hidden else label(role),
+                    number,
+                    elements.get(number),
+                    statements[statement_id],
+                    instrument.labels.get(value, value),
+                    points,
+                    closed.means[round_id][number],
+                )
+        sheet.note = _left_out(left_out)
+        sheet.empty = _no_answers(closed)
 
-    return Sheet(
+    sheet = Sheet(
         "Selvevaluering",
         [
             INTERVENTION,
             Column("Runde", "text", "Selvevalueringsrunden (kun lukkede runder)"),
             Column(
+                "Spørgeskemaversion",
+                "text",
+                "Den version af spørgeskemaet (udsagn og skala), runden blev besvaret med",
+            ),
+            Column(
                 "Respondentens rolle",
                 "text",
-                "Rollen; skjult hvor kun én i rollen svarede, og da også den mindste anden "
-                "rolle, så de skjulte rækker aldrig er én persons svar. Rækkerne står pr. "
-                "udsagn, ordnet efter svaret, ikke pr. person; runder med færre end to "
-                "respondenter er udeladt",
-                _labels(RESPONDENT_ROLES),
+                "Rollen, som på resultatsiden: skjult for en rolle, hvor færre end "
+                f"{MIN_GROUP_SIZE} i rollen gav elementet eller et af dets udsagn en score, "
+                "og da også for den mindste anden rolle, så de skjulte rækker aldrig er én "
+                "persons svar. Rækkerne står pr. udsagn, ordnet efter svaret, ikke pr. person",
+                _labels(RESPONDENT_ROLES) + ", " + HIDDEN_ROLE,
             ),
             Column(
                 "Element nr.", "int", "Elementets nummer blandt de 11 i lovende praksis", "1–11"
             ),
             Column("Element", "text", "Elementets navn"),
-            Column("Udsagn", "long_text", "Det udsagn, der blev vurderet"),
-            Column("Svar", "text", "Svaret på skalaen; 'Ved ikke' tæller som manglende"),
+            Column(
+                "Udsagn",
+                "long_text",
+                f"Det udsagn, der blev vurderet; kun udsagn, som mindst {MIN_GROUP_SIZE} "
+                "respondenter gav en score (se Oversigt for det udeladte)",
+            ),
+            Column(
+                "Svar",
+                "text",
+                "Svaret på spørgeskemaversionens skala. »Ved ikke« tæller som manglende "
+                "svar og er ikke med",
+                _scale_text(closed.instruments.values()),
+            ),
+            Column(
+                "Point",
+                "number",
+                "Svarets point på skalaen; en respondents score for elementet er "
+                "gennemsnittet af vedkommendes point",
+                "0–100",
+            ),
             Column(
                 "Elementets score",
                 "number",
                 "Rundens gennemsnitlige score for elementet, 0–100 "
-                "(tom: ingen svar, eller kun én respondent gav en score)",
+                f"(tom: ingen svar, eller færre end {MIN_GROUP_SIZE} respondenter gav en score)",
                 "0–100",
             ),
         ],
-        rows(),
-        empty=_no_answers(closed),
-        note=f"Udeladt: {_too_few(len(few))}" if few and round_ids else "",
+        [],
     )
+    sheet.rows = rows()
+    return sheet
+
+
+def _left_out(left_out: Counter) -> str:
+    """What Oversigt says the long form leaves out."""
+    parts = []
+    if left_out["few"]:
+        parts.append(
+            f"{left_out['few']} svar på udsagn, som færre end {MIN_GROUP_SIZE} respondenter "
+            "gav en score (én persons svar vises ikke)"
+        )
+    if left_out["dont_know"]:
+        parts.append(f"{left_out['dont_know']} svar »Ved ikke« (tæller som manglende svar)")
+    return f"Udeladt: {' og '.join(parts)}." if parts else ""
+
+
+def _no_answers(closed: _ClosedRounds) -> str:
+    """Why the long form has no rows: it has a row per answer of a closed round."""
+    if not closed.rounds:
+        return "Ingen lukkede runder (åbne runders svar kommer først med, når runden lukkes)."
+    if not any(closed.respondents.values()):
+        return f"Ingen svar: {_rounds(len(closed.rounds))}, ingen af dem besvaret."
+    return "Ingen svar at vise."
 
 
 def assessment_elements_sheet(scope: Scope) -> Sheet:
@@ -633,7 +731,8 @@ def assessment_elements_sheet(scope: Scope) -> Sheet:
             f"{names[r.intervention_id]}: {r.name}"[:60],
             "number",
             "Gennemsnitlig score i runden, 0–100 (tom: færre end to respondenter gav "
-            "elementet en score); runder uden nogen score er udeladt (se Oversigt)",
+            "elementet en score); runder uden nogen score er udeladt (se Oversigt). "
+            f"Spørgeskemaversion: {closed.instruments[r.instrument_id].name}",
             "0–100",
             22,
         )
@@ -650,11 +749,11 @@ def assessment_elements_sheet(scope: Scope) -> Sheet:
 
     # One series per round, right of the last round's column with one column between.
     # More than a handful of overlaid rounds cannot be told apart, so the chart shows the
-    # most recently closed ones; the table keeps every scored round.
-    charted = sorted(rounds, key=lambda r: (r.closed_at, r.id))[-RADAR_ROUNDS:]
+    # latest ones, in the order the pages have them; the table keeps every scored round.
+    charted = sorted(rounds, key=lambda r: (r.created_at, r.id))[-RADAR_ROUNDS:]
     title = "Selvevaluering: de 11 elementer"
     if len(charted) < len(rounds):
-        title += f" (de {len(charted)} senest lukkede runder)"
+        title += f" (de {len(charted)} seneste runder)"
     position = {r.id: column for column, r in enumerate(rounds, start=3)}
     radar = Radar(
         title, columns=tuple(sorted(position[r.id] for r in charted)), anchor=4 + len(rounds)

@@ -17,8 +17,10 @@ from ..models import (
     Intervention,
     Meeting,
     PdsaCycle,
+    ProgressScore,
     User,
 )
+from ..models.base import utcnow
 from .rules import PHASE_ORDER
 
 DONE_WEEKS = 4
@@ -394,8 +396,6 @@ def open_action_count(intervention: Intervention) -> int:
 
 
 def progress_history(intervention: Intervention) -> list:
-    from ..models import ProgressScore
-
     stmt = (
         scoped(ProgressScore)
         .where(ProgressScore.intervention_id == intervention.id)
@@ -407,8 +407,6 @@ def progress_history(intervention: Intervention) -> list:
 
 def latest_scores() -> list[tuple]:
     """Every intervention of the organisation with its latest score (or None), by name."""
-    from ..models import ProgressScore
-
     ranked = (
         scoped(
             ProgressScore,
@@ -435,3 +433,22 @@ def latest_scores() -> list[tuple]:
         scoped(Intervention).where(Intervention.status != "archived").order_by(Intervention.name)
     )
     return [(i, latest.get(i.id)) for i in interventions]
+
+
+# A score sent again within this time, the same in every field by the same person, is the
+# same save twice (a double click on a plain form, a request the browser resent).
+RESENT_WITHIN = timedelta(seconds=10)
+
+
+def same_score_just_saved(
+    intervention: Intervention, user_id: int, score_tenths: int, assessed_on: date, note: str
+) -> bool:
+    stmt = scoped(ProgressScore, select(ProgressScore.id)).where(
+        ProgressScore.intervention_id == intervention.id,
+        ProgressScore.set_by_id == user_id,
+        ProgressScore.score_tenths == score_tenths,
+        ProgressScore.assessed_on == assessed_on,
+        ProgressScore.note == note,
+        ProgressScore.created_at >= utcnow() - RESENT_WITHIN,
+    )
+    return db.session.scalar(stmt.limit(1)) is not None

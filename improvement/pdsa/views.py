@@ -874,6 +874,12 @@ def progress_new(intervention_id: int):
     form = ProgressScoreForm()
     if not form.validate_on_submit():
         return render_htmx(PROGRESS, "progress", 422, **_progress_context(intervention, form))
+    if queries.same_score_just_saved(
+        intervention, current_user.id, form.score_tenths.data, form.assessed_on.data, form.note.data
+    ):
+        # The form sent twice (a double click, a resent request): saved once is enough.
+        flash(_("The progress score is saved."), "success")
+        return redirect(url_for("pdsa.progress", intervention_id=intervention.id))
     db.session.add(
         ProgressScore(
             organization_id=intervention.organization_id,

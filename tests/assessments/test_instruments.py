@@ -88,7 +88,7 @@ def test_invalid_upload_is_422_and_writes_nothing(client, login):
     )
     assert response.status_code == 422
     body = response.get_data(as_text=True)
-    assert "Spørgeskemaet kunne ikke tilføjes:" in body
+    assert "Spørgeskemaversionen kunne ikke tilføjes" in body
     assert "Skalaen skal have mindst to trin" in body
     assert db.session.scalar(select(func.count()).select_from(AssessmentInstrument)) == 1
 

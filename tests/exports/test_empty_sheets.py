@@ -111,11 +111,13 @@ def test_rounds_without_a_score_are_left_out_and_counted(client, login):
         "Udeladt: 2 lukkede runder uden score: 1 uden svar og 1 hvor færre end 2 respondenter "
         "gav en score (et gennemsnit af én persons svar vises ikke).",
     )
-    # The long form leaves out the lone respondent's round: its rows would be one person's.
+    # The long form leaves out the lone respondent's answers (the four statements of
+    # element 1): its rows would be one person's.
     answers = _data_rows(wb, "Selvevaluering")
     assert {row[1] for row in answers} == {"Forår"}
     assert overview["Selvevaluering"][1] == (
-        "Udeladt: 1 lukket runde besvaret af færre end 2 respondenter (én persons svar vises ikke)."
+        "Udeladt: 4 svar på udsagn, som færre end 2 respondenter gav en score (én persons svar "
+        "vises ikke)."
     )
 
 

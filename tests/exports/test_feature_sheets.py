@@ -89,7 +89,7 @@ def test_assessment_sheets_name_roles_not_people(runner):
     for title in ("Selvevaluering", "Selvevaluering pr. element", "Kvalitet i kerneelementer"):
         values = {v for row in wb[title].iter_rows(values_only=True) for v in row}
         assert not values & names, title
-    roles = {row[2] for row in wb["Selvevaluering"].iter_rows(min_row=2, values_only=True)}
+    roles = {row[3] for row in wb["Selvevaluering"].iter_rows(min_row=2, values_only=True)}
     allowed = {str(label) for label in RESPONDENT_ROLES.values()} | {HIDDEN_ROLE}
     assert roles <= allowed
     per_element = wb["Selvevaluering pr. element"]

@@ -2,7 +2,7 @@
 
 from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from improvement import clock
 from improvement.extensions import db
@@ -50,3 +50,20 @@ def test_invalid_score_and_future_date_are_refused(client, login):
     body = response.get_data(as_text=True)
     assert "Datoen kan ikke ligge i fremtiden." in body
     assert db.session.scalars(select(ProgressScore)).first() is None
+
+
+def test_the_same_score_sent_twice_is_saved_once(client, login):
+    org = gen_org("Nord")
+    user = gen_user(org)
+    intervention = gen_intervention(org, name="Spædbarnsindsats")
+    db.session.commit()
+    login(user, org)
+    url = f"/indsatser/{intervention.id}/fremdrift"
+    form = {"score_tenths": "15", "assessed_on": "2026-01-10", "note": "dobbelt"}
+    for _ in range(2):  # a double click on the plain form, or a resent request
+        assert client.post(url, data=form).status_code == 302
+    assert db.session.scalar(select(func.count()).select_from(ProgressScore)) == 1
+    # Another note, another score or another day is a score of its own.
+    assert client.post(url, data={**form, "note": "næste"}).status_code == 302
+    assert client.post(url, data={**form, "score_tenths": "20"}).status_code == 302
+    assert db.session.scalar(select(func.count()).select_from(ProgressScore)) == 3
