@@ -97,6 +97,20 @@ def init_app(app: Flask) -> None:
     def method_not_allowed(_e):
         return _message_response(405, _("Not allowed"), _("This address cannot be used that way."))
 
+    @app.errorhandler(413)
+    def too_large(_e):
+        # Werkzeug refuses a form of more than MAX_FORM_PARTS fields, or a field (not a file)
+        # of more than MAX_FORM_MEMORY_SIZE bytes, before any view has run.
+        db.session.rollback()
+        return _message_response(
+            413,
+            _("Too much sent"),
+            _(
+                "What was sent is too large to be received: a text is too long, or the form "
+                "has too many fields. Nothing was saved."
+            ),
+        )
+
     @app.errorhandler(StaleDataError)
     def stale(_e):
         db.session.rollback()

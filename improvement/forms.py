@@ -215,7 +215,7 @@ class MergingForm(VersionedForm):
         (a form drawn before the base was carried) every differing field counts as both."""
         try:
             base = json.loads(self.base.data or "")
-        except ValueError:
+        except (ValueError, RecursionError):  # not JSON; nested too deep to read ("[[[[…")
             base = None
         clashes = []
         for name in self._merged_names(obj):

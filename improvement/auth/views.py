@@ -47,20 +47,20 @@ def login():
         return _after_login(current_user)
     form = LoginForm()
     if form.validate_on_submit():
-        email = form.email.data.strip().lower()
-        if wait := throttle.wait_seconds(email):
-            form.password.errors.append(
-                ngettext(
-                    "Too many failed attempts. Wait %(num)d second and try again.",
-                    "Too many failed attempts. Wait %(num)d seconds and try again.",
-                    wait,
-                )
-            )
+        email = throttle.login_key(form.email.data)
+        if len(email) > throttle.MAX_KEY_LENGTH:
+            # Lower case made it longer than any stored address ("İ" is two characters
+            # then): no account has it, and it cannot be counted. Answered as any other.
+            form.password.errors.append(_("Wrong e-mail or password."))
+            return render_template("auth/login.html", form=form), 200
+        # Counted before the password is checked, so a burst of attempts sent at once is
+        # not checked beyond what the count allows.
+        if wait := throttle.claim(email):
+            form.password.errors.append(_too_many(wait))
             return render_template("auth/login.html", form=form), 429
         # Addresses are stored as typed by an administrator: compare without case.
         user = db.session.scalars(select(User).where(func.lower(User.email) == email)).first()
         if user is None or not user.active or not user.check_password(form.password.data):
-            throttle.record_failure(email)
             # Neutral: never say whether the address or the password was wrong.
             form.password.errors.append(_("Wrong e-mail or password."))
             return render_template("auth/login.html", form=form), 200
@@ -69,6 +69,14 @@ def login():
         login_user(user)
         return _after_login(user)
     return render_template("auth/login.html", form=form)
+
+
+def _too_many(wait: int) -> str:
+    return ngettext(
+        "Too many failed attempts. Wait %(num)d second and try again.",
+        "Too many failed attempts. Wait %(num)d seconds and try again.",
+        wait,
+    )
 
 
 def _after_login(user: User):
@@ -159,14 +167,26 @@ def profile():
 @personal
 def password_change():
     form = PasswordChangeForm()
-    if form.validate_on_submit() and not current_user.check_password(form.current.data):
-        form.current.errors.append(_("Wrong password."))
-    elif form.validate_on_submit():
-        user = current_user._get_current_object()
-        user.set_password(form.new.data)  # ends every session, this one too
-        db.session.commit()
-        login_user(user)  # so this one goes on, under the new session epoch
-        flash(_("Your password is changed. You are logged out on your other devices."), "success")
-        return redirect(url_for("auth.profile"))
+    status = 422
+    if form.validate_on_submit():
+        # Throttled as logins are, per user: a session left open must not let anyone try
+        # password after password for the current one.
+        key = throttle.user_key(current_user.id)
+        if wait := throttle.claim(key):
+            form.current.errors.append(_too_many(wait))
+            status = 429
+        elif not current_user.check_password(form.current.data):
+            form.current.errors.append(_("Wrong password."))
+        else:
+            throttle.reset(key)
+            user = current_user._get_current_object()
+            user.set_password(form.new.data)  # ends every session, this one too
+            db.session.commit()
+            login_user(user)  # so this one goes on, under the new session epoch
+            flash(
+                _("Your password is changed. You are logged out on your other devices."),
+                "success",
+            )
+            return redirect(url_for("auth.profile"))
     profile_form = ProfileForm(obj=current_user, formdata=None)
-    return render_template("auth/profile.html", form=profile_form, password_form=form), 422
+    return render_template("auth/profile.html", form=profile_form, password_form=form), status

@@ -12,7 +12,9 @@ from .service import build_export, filename, scope_for
 bp = Blueprint("exports", __name__)
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-TOKEN = re.compile(r"^[A-Za-z0-9]{6,40}$")
+# fullmatch, not match with "$": "$" also matches before a final newline, and a newline in
+# a cookie name would make the response unsendable (a 500).
+TOKEN = re.compile(r"[A-Za-z0-9]{6,40}")
 
 
 def _send(scope):
@@ -21,7 +23,7 @@ def _send(scope):
     )
     # The page shows "preparing export" until this cookie appears (see app.js).
     token = request.args.get("token", "")
-    if TOKEN.match(token):
+    if TOKEN.fullmatch(token):
         response.set_cookie(f"export_{token}", "done", max_age=120, samesite="Lax")
     return response
 

@@ -2,9 +2,11 @@
 
 The workbook is the template from improvement/imports/template.py: a sheet of quality
 ratings ("Kvalitet i kerneelementer") and a sheet of self-assessment answers
-("Selvevaluering"). Reading refuses the whole file (not .xlsx, formulas, missing columns)
-and reports every CPR-shaped cell; checking turns rows into (valid rows, errors), so
-nothing is written unless every row is right.
+("Selvevaluering"). Reading refuses the whole file (not .xlsx, formulas, missing columns,
+a sheet longer than MAX_ROWS, a workbook that unpacks to more than MAX_UNPACKED) and
+reports every CPR-shaped cell; it reads at most MAX_COLUMNS columns of a sheet, however
+wide the sheet says it is. Text is cleaned as the forms clean it. Checking turns rows into
+(valid rows, errors), so nothing is written unless every row is right.
 """
 
 import zipfile
@@ -13,11 +15,13 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from io import BytesIO
 
+from flask_babel import format_number
 from flask_babel import gettext as _
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
 from ..cases.forms import COMMENT_MAX_LENGTH
+from ..forms import UNTYPED
 from ..names import name_key
 from ..validators import CPR_MESSAGE, contains_cpr, masked
 
@@ -75,20 +79,78 @@ def _is_formula(value) -> bool:
     return type(value).__module__.startswith("openpyxl.worksheet.formula")
 
 
-def read_upload(filename: str, data: bytes) -> Upload:
+# Rows per sheet: far more than any import of paper ratings or answers (the largest
+# intervention holds some 13,000 ratings in all), far less than Excel's 1,048,576.
+MAX_ROWS = 50_000
+# Columns read per sheet. The template has six and four; a few added for notes, or the
+# columns put in another order, still work. Further right nothing is read: a sheet that
+# declares the full width (XFD) would otherwise have every row filled out to 16,384 cells.
+MAX_COLUMNS = 26
+# What the workbook's parts may unpack to. A workbook of MAX_ROWS rows of the template
+# unpacks to some 13 MB; a "zip bomb" of a few MB to gigabytes, which openpyxl would
+# read into memory (the shared strings) or parse cell by cell before any row limit.
+MAX_UNPACKED = 100_000_000
+
+
+def _too_long(sheet: str, max_rows: int) -> Refused:
+    return Refused(
+        _(
+            "The sheet “%(sheet)s” has rows further down than row %(max)s. At most %(max)s "
+            "rows can be imported at a time: delete the rows below the data, or split the "
+            "rows over several files.",
+            sheet=sheet,
+            max=format_number(max_rows),
+        )
+    )
+
+
+def _sheet_rows(ws, max_rows: int) -> list[tuple]:
+    """The sheet's rows, at most MAX_COLUMNS wide. A sheet that says (in its dimension)
+    that it is longer than `max_rows` is refused before a row is read; one that does not
+    say, or says less, when row `max_rows` + 1 is reached."""
+    if ws.max_row is not None and ws.max_row > max_rows:
+        raise _too_long(ws.title, max_rows)
+    width = min(ws.max_column or MAX_COLUMNS, MAX_COLUMNS)
+    rows = []
+    for row in ws.iter_rows(max_col=width, values_only=True):
+        if len(rows) == max_rows:
+            raise _too_long(ws.title, max_rows)
+        rows.append(tuple(row))
+    return rows
+
+
+def read_upload(
+    filename: str, data: bytes, max_rows: int = MAX_ROWS, max_unpacked: int = MAX_UNPACKED
+) -> Upload:
     """Parse the file; raise Refused for a file that cannot be imported at all."""
     if not filename.lower().endswith(".xlsx"):
         raise Refused(_("Only Excel workbooks (.xlsx) can be imported."))
     if not zipfile.is_zipfile(BytesIO(data)):
         raise Refused(_("The file is not a valid Excel workbook (.xlsx)."))
     try:
+        with zipfile.ZipFile(BytesIO(data)) as archive:
+            # The sizes the archive declares bound what it unpacks to: zipfile stops at a
+            # part's declared size, and refuses the part if its content is longer.
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except Exception as error:  # a broken central directory
+        raise Refused(_("The file is not a valid Excel workbook (.xlsx).")) from error
+    if unpacked > max_unpacked:
+        raise Refused(
+            _(
+                "The workbook unpacks to more than %(size)s, far more than an import "
+                "needs, so it is not read. Copy the rows into a new import template and "
+                "upload that.",
+                size=f"{max_unpacked / 1_000_000:g} MB",
+            )
+        )
+    try:
         workbook = load_workbook(BytesIO(data), data_only=False, read_only=True)
     except Exception as error:  # openpyxl raises many kinds for a broken package
         raise Refused(_("The file is not a valid Excel workbook (.xlsx).")) from error
     try:
-        sheets = {
-            ws.title: [tuple(row) for row in ws.iter_rows(values_only=True)] for ws in workbook
-        }
+        sheets = {ws.title: _sheet_rows(ws, max_rows) for ws in workbook}
+    except Refused:
+        raise
     except Exception as error:
         raise Refused(_("The file is not a valid Excel workbook (.xlsx).")) from error
     finally:
@@ -99,11 +161,17 @@ def read_upload(filename: str, data: bytes) -> Upload:
 CPR_MASK = "••••••-••••"
 
 
+def _clean(text: str) -> str:
+    """Text as the forms keep it (forms.BaseForm): line breaks as LF, and without the
+    characters no one types (control characters, bidirectional overrides)."""
+    return UNTYPED.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+
+
 def _masked(value) -> str:
     """The cell as shown in the error list: never the CPR-shaped part itself."""
     if not isinstance(value, str):
         return CPR_MASK
-    return masked(value, CPR_MASK)
+    return masked(_clean(value), CPR_MASK)
 
 
 def _cpr_shaped(value) -> bool:
@@ -112,7 +180,8 @@ def _cpr_shaped(value) -> bool:
     cell is formatted "000000-0000", as CPR columns often are), so the number is also
     read with its leading zero put back."""
     if isinstance(value, str):
-        return contains_cpr(value)
+        # As it would be saved: a control character inside the number hides it no longer.
+        return contains_cpr(_clean(value))
     if isinstance(value, bool) or not isinstance(value, int | float):
         return False
     if isinstance(value, float) and not value.is_integer():
@@ -210,7 +279,7 @@ def _name(value) -> str:
 def _text(value) -> str:
     if isinstance(value, float) and value.is_integer():
         value = int(value)  # a code typed as a number comes back as 1001.0
-    return "" if value is None else str(value).strip()
+    return "" if value is None else _clean(str(value)).strip()
 
 
 def _rows(sheet: str, rows: list[tuple], columns: Sequence[str]) -> list[Row]:
@@ -237,6 +306,8 @@ def _rows(sheet: str, rows: list[tuple], columns: Sequence[str]) -> list[Row]:
 
 def _shown(value) -> str:
     """A cell's value as the error table shows it: as Excel shows it in Denmark."""
+    if isinstance(value, bool):  # a TRUE or FALSE cell: as Danish Excel shows it
+        return _("TRUE") if value else _("FALSE")
     if isinstance(value, date):  # a datetime too
         return value.strftime("%d-%m-%Y")
     if isinstance(value, float) and abs(value) >= 1e15:
@@ -299,10 +370,10 @@ def _date(value) -> date | str | None:
         return value.date()
     if isinstance(value, date):
         return value
-    if value is None or (isinstance(value, str) and not value.strip()):
+    if value is None or (isinstance(value, str) and not _text(value)):
         return _("Fill in the date.")
     if isinstance(value, str):
-        text = value.strip()
+        text = _text(value)
         for pattern in DATE_FORMATS:
             try:
                 return datetime.strptime(text, pattern).date()

@@ -12,7 +12,14 @@ from ..forms import BaseForm
 from ..models import Intervention
 from ..rendering import render_htmx
 from . import service
-from .parsing import Refused, check_answers, check_ratings, only_new_errors, read_upload
+from .parsing import (
+    MAX_ROWS,
+    Refused,
+    check_answers,
+    check_ratings,
+    only_new_errors,
+    read_upload,
+)
 
 bp = Blueprint("imports", __name__)
 
@@ -101,7 +108,8 @@ def import_upload(intervention_id: int):
             ),
         )
     try:
-        parsed = read_upload(upload.filename, data)
+        max_rows = current_app.config.get("IMPORT_MAX_ROWS", MAX_ROWS)
+        parsed = read_upload(upload.filename, data, max_rows=max_rows)
     except Refused as refused:
         return _page(intervention, 422, refusal=str(refused))
     if not parsed.ratings and not parsed.answers and not parsed.errors:

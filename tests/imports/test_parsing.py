@@ -70,7 +70,7 @@ def test_valid_rating_rows_become_ids():
         (rating(5, score=1e30), "Score", "1E+30"),  # not 1000000000000000019884624838656
         (rating(5, score=-1.5e20), "Score", "-1,5E+20"),
         (rating(5, score="høj"), "Score", "høj"),
-        (rating(5, score=True), "Score", "True"),
+        (rating(5, score=True), "Score", "TRUE"),  # SAND in Danish, as Excel shows it
         (rating(5, score="²"), "Score", "²"),
         (rating(5, day="1/3/2026"), "Dato", "1/3/2026"),
         (rating(5, day=""), "Dato", ""),
