@@ -52,4 +52,6 @@ def load(instance_path: str) -> dict:
         "LOGIN_MAX_DELAY_SECONDS": int(os.environ.get("LOGIN_MAX_DELAY_SECONDS", "900")),
         # Largest Excel workbook accepted by the import (bytes).
         "IMPORT_MAX_BYTES": int(os.environ.get("IMPORT_MAX_BYTES", str(5 * 1000 * 1000))),
+        # Most rows one import sheet may have (imports/parsing.py says why there is one).
+        "IMPORT_MAX_ROWS": int(os.environ.get("IMPORT_MAX_ROWS", "50000")),
     }

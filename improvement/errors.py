@@ -6,6 +6,7 @@ from flask_htmx import make_response as htmx_response
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from .access import OtherOrganisation, current_org, same_site_path
@@ -108,6 +109,20 @@ def init_app(app: Flask) -> None:
             _(
                 "What was sent is too large to be received: a text is too long, or the form "
                 "has too many fields. Nothing was saved."
+            ),
+        )
+
+    @app.errorhandler(IntegrityError)
+    def same_thing_at_once(_e):
+        # Two people (or two tabs) adding the same thing at the same moment: both passed the
+        # form's check, and the database let one in. The other is told, not given a 500.
+        db.session.rollback()
+        return _message_response(
+            409,
+            _("Saved by someone else at the same moment"),
+            _(
+                "Someone else saved the same thing at the same moment, so yours was not saved. "
+                "Reload the page to see what is there now."
             ),
         )
 

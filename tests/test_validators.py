@@ -1,5 +1,6 @@
 import pytest
 
+from improvement.cases.forms import CODE_PATTERN
 from improvement.extensions import db
 from improvement.validators import CprRefused, contains_cpr, masked
 from tests.helpers import gen_intervention, gen_org
@@ -97,3 +98,9 @@ def test_database_refuses_cpr_from_any_path(app):
     with pytest.raises(CprRefused):
         gen_intervention(org, purpose="Barn med cpr 010203-1234")
     db.session.rollback()
+
+
+def test_a_code_with_a_line_break_at_its_end_is_not_a_code():
+    # `$` matches before a final newline; the rule is for the whole text.
+    assert CODE_PATTERN.fullmatch("SP-2026-001")
+    assert not CODE_PATTERN.fullmatch("SP-2026-001\n")

@@ -23,7 +23,7 @@ from ..interventions.forms import NO_NAMES
 from ..models import ALLIANCE_DIMENSIONS, GOAL_ATTAINMENT, PROBLEM_GRADES, REFLECTED_ADJUSTMENT
 
 # A case code looks like a code, never like a name, a birth date or a CPR number.
-CODE_PATTERN = re.compile(r"^[A-Z0-9-]{2,20}$")
+CODE_PATTERN = re.compile(r"[A-Z0-9-]{2,20}")
 CODE_RULE = _l(
     "2-20 characters: capital letters A-Z, digits and dashes, with at least one digit, "
     "at most 3 letters in a row and at most 4 digits in a row, e.g. SP-2025-014. "
@@ -44,7 +44,7 @@ def case_code(_form, field) -> None:
     if not code:
         return
     if (
-        not CODE_PATTERN.match(code)
+        not CODE_PATTERN.fullmatch(code)
         or not re.search(r"\d", code)
         or re.search(r"[A-Z]{4}", code)
         or re.search(r"\d{5}", code)

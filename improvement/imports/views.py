@@ -13,7 +13,6 @@ from ..models import Intervention
 from ..rendering import render_htmx
 from . import service
 from .parsing import (
-    MAX_ROWS,
     Refused,
     check_answers,
     check_ratings,
@@ -108,8 +107,7 @@ def import_upload(intervention_id: int):
             ),
         )
     try:
-        max_rows = current_app.config.get("IMPORT_MAX_ROWS", MAX_ROWS)
-        parsed = read_upload(upload.filename, data, max_rows=max_rows)
+        parsed = read_upload(upload.filename, data, max_rows=current_app.config["IMPORT_MAX_ROWS"])
     except Refused as refused:
         return _page(intervention, 422, refusal=str(refused))
     if not parsed.ratings and not parsed.answers and not parsed.errors:

@@ -88,7 +88,7 @@ def is_stuck(phase_changed_at: datetime | None, phase: str, now: datetime) -> bo
 
 
 # A title that already ends in a number in brackets: "Fælles gennemgang (2)".
-_NUMBERED = re.compile(r"^(?P<base>.*?\S)\s*\((?P<n>\d{1,4})\)$")
+_NUMBERED = re.compile(r"(?P<base>.*?\S)\s*\((?P<n>\d{1,4})\)")
 TITLE_MAX = 200
 
 
@@ -104,7 +104,7 @@ def next_title(title: str, number: int, taken=(), limit: int = TITLE_MAX) -> str
     of the same name) moves on to the next free number.
     """
     title = " ".join(title.split())
-    match = _NUMBERED.match(title)
+    match = _NUMBERED.fullmatch(title)
     base = title
     if match:
         base = match["base"]

@@ -25,7 +25,7 @@ def test_demo_cases_are_plausible_and_loaded_once(app):
     cases, ratings = _snapshot()
     assert len(cases) == 20 * interventions
     for code, start, end, _goal in cases:
-        assert CODE_PATTERN.match(code) and not re.search(r"[A-Z]{4}|\d{5}", code)
+        assert CODE_PATTERN.fullmatch(code) and not re.search(r"[A-Z]{4}|\d{5}", code)
         assert end is None or end >= start
     assert any(goal for *_rest, goal in cases)  # some closed cases have an outcome
     assert any(end and goal is None for _c, _s, end, goal in cases)  # some closed without
