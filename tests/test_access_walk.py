@@ -17,7 +17,7 @@ from improvement.cases.service import categories_of
 from improvement.extensions import db
 from improvement.models import AssessmentRespondent, AssessmentRound, AuditEvent
 from tests.cases.helpers import gen_case
-from tests.description.factories import gen_description
+from tests.description.factories import gen_description, gen_prerequisite
 from tests.helpers import gen_intervention, gen_member, gen_org, gen_user
 from tests.pdsa.factories import gen_action_item, gen_cycle, gen_meeting
 
@@ -45,6 +45,7 @@ def world(app):
     intervention = gen_intervention(victim, name=SECRET, target_group="Fortrolig målgruppe")
     member = gen_member(intervention, leader)
     extra = gen_description(intervention)
+    extra["prerequisite"] = gen_prerequisite(intervention)
     extra["cycle"] = gen_cycle(extra["point"], owner=leader)
     extra["meeting"] = gen_meeting(intervention)
     extra["action_item"] = gen_action_item(extra["meeting"], owner=leader)
@@ -90,6 +91,7 @@ PARAMS = {
     "member_id": lambda w: w.member.id,
     "membership_id": lambda w: w.membership.id,
     "core_element_id": lambda w: w.extra["core_element"].id,
+    "prerequisite_id": lambda w: w.extra["prerequisite"].id,
     "point_id": lambda w: w.extra["point"].id,
     "phase_id": lambda w: w.extra["phase"].id,
     "step_id": lambda w: w.extra["step"].id,

@@ -4,13 +4,15 @@ A snapshot is the plain dict the description page is rendered from (see
 `snapshot` in improvement/description/queries.py). It is flattened into labelled lines per
 section, and difflib pairs the lines of two snapshots into rows for a side-by-side view.
 
-A snapshot stores codes, not words: a core element's status, a development point's kind
-and status, and whether a core element a point names is archived. They are put in words
-when shown (`readable`), in the reader's language, and lines are compared by the codes,
-so a version published by someone reading English compares as unchanged with the same
-text read in Danish. Versions published before that stored the words of their publisher's
-language too ("status_label", "Fælles sprog (archived)"); their codes are used where they
-have them, and their words are read back where they have nothing else.
+A snapshot stores codes, not words: a core element's status, an organisational
+prerequisite's status, a development point's kind and status, and whether a core element
+a point names is archived. They are put in words when shown (`readable`), in the reader's
+language, and lines are compared by the codes, so a version published by someone reading
+English compares as unchanged with the same text read in Danish. Versions published before
+that stored the words of their publisher's language too ("status_label", "Fælles sprog
+(archived)"); their codes are used where they have them, and their words are read back
+where they have nothing else. Versions published before prerequisites were described have
+none, and compare with a draft without any as unchanged.
 
 The theory of change's labels (A1, K2, F1) are numbers by position: deleting A1 makes A2
 the new A1. Where both snapshots name the items behind their labels (`theory_ids`), lines
@@ -26,6 +28,7 @@ SECTIONS = (
     "basics",
     "theory",
     "core_elements",
+    "prerequisites",
     "workflows",
     "development_points",
 )
@@ -67,6 +70,8 @@ LABELS = {
     "focus": "focus",
     "practice": "in practice",
     "activities": "activities",
+    "covers": "covers",
+    "gap": "missing",
     "phase": "Phase",
     "child": "child/young person",
     "parents": "parents",
@@ -76,6 +81,7 @@ LABELS = {
     # What the codes a snapshot stores read as (the app passes the models' labels); a code
     # without a word reads as the word an older snapshot stored with it, or as itself.
     "core_element_statuses": {},
+    "prerequisite_statuses": {},
     "point_kinds": {},
     "point_statuses": {},
     # A core element a development point names that is archived; and the same words in
@@ -145,14 +151,21 @@ def _core_names(point: dict, L: dict, coded: bool) -> list[str]:  # noqa: N803
 
 
 def readable(snapshot: dict, labels: dict | None = None) -> dict:
-    """The snapshot as the document shows it: each core element with its `status_label`,
-    each development point with its `kind_label` and `status_label`, and the core elements
-    it names as names, "(archived)" after an archived one; all in `labels`' language."""
+    """The snapshot as the document shows it: each core element and organisational
+    prerequisite with its `status_label`, each development point with its `kind_label` and
+    `status_label`, and the core elements it names as names, "(archived)" after an
+    archived one; all in `labels`' language. A snapshot from before prerequisites were
+    described reads as having none."""
     L = {**LABELS, **(labels or {})}  # noqa: N806
     doc = dict(snapshot or {})
     doc["core_elements"] = [
         {**ce, "status_label": _word(ce, "status", L["core_element_statuses"])}
         for ce in doc.get("core_elements", [])
+    ]
+    # Versions published before prerequisites were described have none.
+    doc["prerequisites"] = [
+        {**p, "status_label": _word(p, "status", L["prerequisite_statuses"])}
+        for p in doc.get("prerequisites", [])
     ]
     doc["development_points"] = [
         {
@@ -174,6 +187,7 @@ def flatten(
     `coded`: statuses and kinds as their codes, the lines compared rather than shown."""
     L = {**LABELS, **(labels or {})}  # noqa: N806
     core_statuses = None if coded else L["core_element_statuses"]
+    prerequisite_statuses = None if coded else L["prerequisite_statuses"]
     point_kinds = None if coded else L["point_kinds"]
     point_statuses = None if coded else L["point_statuses"]
     theory = snapshot.get("theory") or {}
@@ -212,6 +226,13 @@ def flatten(
             cores += _field(f"{title} – {label}", ce.get(key))
         activities = ", ".join(name(label) for label in ce.get("activities", []))
         cores += _field(f"{title} – {L['activities']}", activities)
+    # Lines named by the prerequisite's name, as a core element's are.
+    prerequisites = []
+    for p in snapshot.get("prerequisites", []):
+        title = p["name"]
+        prerequisites.append(f"{title} [{_word(p, 'status', prerequisite_statuses)}]")
+        prerequisites += _field(f"{title} – {L['covers']}", p.get("description"))
+        prerequisites += _field(f"{title} – {L['gap']}", p.get("gap"))
     flows = []
     for phase in snapshot.get("workflows", []):
         flows.append(f"{L['phase']}: {phase['phase']}")
@@ -235,6 +256,7 @@ def flatten(
         "basics": basics,
         "theory": lines_theory,
         "core_elements": cores,
+        "prerequisites": prerequisites,
         "workflows": flows,
         "development_points": points,
     }
@@ -316,8 +338,10 @@ def side_by_side(old: list[str | Line], new: list[str | Line]) -> list[DiffRow]:
 
 
 def _has_codes(snapshot: dict) -> bool:
-    return all("status" in ce for ce in snapshot.get("core_elements", [])) and all(
-        "kind" in dp and "status" in dp for dp in snapshot.get("development_points", [])
+    return (
+        all("status" in ce for ce in snapshot.get("core_elements", []))
+        and all("status" in p for p in snapshot.get("prerequisites", []))
+        and all("kind" in dp and "status" in dp for dp in snapshot.get("development_points", []))
     )
 
 

@@ -46,6 +46,7 @@ def _section_titles() -> dict[str, str]:
         "basics": _("Target group and purpose"),
         "theory": _("Theory of change"),
         "core_elements": _("Core elements"),
+        "prerequisites": _("Organisational prerequisites"),
         "workflows": _("Workflows"),
         "development_points": _("Current development points"),
     }

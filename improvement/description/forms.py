@@ -27,6 +27,7 @@ from ..models import (
     CORE_ELEMENT_STATUSES,
     DEVELOPMENT_POINT_KINDS,
     DEVELOPMENT_POINT_STATUSES,
+    PREREQUISITE_STATUSES,
 )
 
 LONG = Length(max=4000)
@@ -63,7 +64,7 @@ class LinkMergingForm(VersionedForm):
     def _base(self) -> dict[str, set[int]] | None:
         try:
             base = json.loads(self.links_base.data or "")
-        except ValueError:
+        except (ValueError, RecursionError):  # a crafted base nested past the parser's depth
             return None
         if not isinstance(base, dict):
             return None
@@ -114,6 +115,34 @@ class CoreElementForm(UniqueNameForm, LinkMergingForm):
     taken_message = _l("There is already a core element with this name.")
     taken_archived_message = _l(
         "There is already an archived core element with this name; restore it instead."
+    )
+
+
+class PrerequisiteForm(UniqueNameForm):
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    status = SelectField(
+        _l("Status now"),
+        choices=choices(PREREQUISITE_STATUSES),
+        default="not_assessed",
+        description=_l(
+            "The team's own assessment: is the prerequisite in place in the organisation today?"
+        ),
+    )
+    # Seed 004's question for what each prerequisite is about.
+    description = TextAreaField(
+        _l("What does the prerequisite cover?"), validators=[LONG], description=NO_NAMES
+    )
+    gap = TextAreaField(
+        _l("What is missing?"),
+        validators=[LONG],
+        description=_l(
+            "What must change before it is in place; an organisational development point "
+            "can take it on. Write no names or CPR numbers of citizens."
+        ),
+    )
+    taken_message = _l("There is already a prerequisite with this name.")
+    taken_archived_message = _l(
+        "There is already an archived prerequisite with this name; restore it instead."
     )
 
 

@@ -20,6 +20,7 @@ from ..models import (
     CORE_ELEMENT_STATUSES,
     DEVELOPMENT_POINT_KINDS,
     DEVELOPMENT_POINT_STATUSES,
+    PREREQUISITE_STATUSES,
     Assumption,
     ChangeTheory,
     ChangeTheoryItem,
@@ -28,6 +29,7 @@ from ..models import (
     DescriptionVersion,
     DevelopmentPoint,
     Intervention,
+    OrganisationalPrerequisite,
     Phase,
     PracticeElement,
     WorkflowStep,
@@ -76,6 +78,23 @@ def next_position(model, intervention: Intervention, **filters) -> int:
     for key, value in filters.items():
         stmt = stmt.where(getattr(model, key) == value)
     return db.session.scalar(stmt)
+
+
+# ---------------------------------------------------------------- organisational prerequisites
+
+
+def prerequisites(
+    intervention: Intervention, archived: bool = False
+) -> list[OrganisationalPrerequisite]:
+    stmt = (
+        scoped(OrganisationalPrerequisite)
+        .where(
+            OrganisationalPrerequisite.intervention_id == intervention.id,
+            OrganisationalPrerequisite.archived.is_(archived),
+        )
+        .order_by(OrganisationalPrerequisite.position, OrganisationalPrerequisite.id)
+    )
+    return list(db.session.scalars(stmt))
 
 
 # ---------------------------------------------------------------- development points
@@ -280,6 +299,12 @@ def snapshot(intervention: Intervention) -> dict:
             }
             for ce in cores
         ],
+        # Seed 004's organisational prerequisites: the status as its code, as a core
+        # element's.
+        "prerequisites": [
+            {"name": p.name, "status": p.status, "description": p.description, "gap": p.gap}
+            for p in prerequisites(intervention)
+        ],
         "workflows": [
             {
                 "phase": row.phase.name,
@@ -341,6 +366,7 @@ def diff_labels() -> dict:
         "core_element_statuses": {k: str(v) for k, v in CORE_ELEMENT_STATUSES.items()},
         "point_kinds": {k: str(v) for k, v in DEVELOPMENT_POINT_KINDS.items()},
         "point_statuses": {k: str(v) for k, v in DEVELOPMENT_POINT_STATUSES.items()},
+        "prerequisite_statuses": {k: str(v) for k, v in PREREQUISITE_STATUSES.items()},
         "archived": _("%(name)s (archived)"),
         "archived_in_any_language": _archived_in_any_language(),
         "name": _("Name"),
@@ -355,6 +381,8 @@ def diff_labels() -> dict:
         "focus": _("focus"),
         "practice": _("in practice"),
         "activities": _("activities"),
+        "covers": _("covers"),
+        "gap": _("missing"),
         "phase": _("Phase"),
         "child": _("child/young person"),
         "parents": _("parents"),

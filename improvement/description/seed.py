@@ -1,5 +1,7 @@
-"""Demo data for the description pages: theory of change and workflows from seeds/demo.yaml,
-links of the logic models from seeds/theory_links.yaml. Loading twice changes nothing."""
+"""Demo data for the description pages: theory of change, workflows and organisational
+prerequisites from seeds/demo.yaml, links of the logic models from seeds/theory_links.yaml.
+Loading twice changes nothing. And the copy of the framework's organisational
+prerequisites a team starts from ("Start fra skabelon")."""
 
 from sqlalchemy import select
 
@@ -12,10 +14,12 @@ from ..models import (
     ChangeTheoryLink,
     CoreElement,
     Intervention,
+    OrganisationalPrerequisite,
     Phase,
     WorkflowStep,
 )
 from ..models.theory import THEORY_PREFIX
+from ..names import name_key
 
 KIND_KEYS = {"activity": "activities", "short_term": "short_term", "long_term": "long_term"}
 
@@ -26,6 +30,51 @@ def load_description_extras(intervention: Intervention, data: dict, extras: dict
     if toc:
         _load_theory(intervention, toc, extras.get(intervention.name) or {}, org)
     _load_workflows(intervention, data.get("workflows") or {}, org)
+    _add_prerequisites(intervention, data.get("prerequisites") or [])
+
+
+def copy_framework_prerequisites(intervention: Intervention) -> int:
+    """Copy the four organisational prerequisites of the progression framework (seed 004,
+    seeds/progression_framework.yaml) into the intervention, after its own, skipping a
+    name already in use (archived ones included, as the form refuses them). Each starts
+    as not assessed: the team has not judged it yet. Returns how many were added."""
+    from ..seeding import read  # improvement.seeding imports this module
+
+    return _add_prerequisites(intervention, read("progression_framework.yaml")["prerequisites"])
+
+
+def _add_prerequisites(intervention: Intervention, items: list) -> int:
+    """Add `items` (name, description; the demo's also status and gap) after the
+    intervention's prerequisites, skipping names in use."""
+    if not items:
+        return 0
+    # The intervention's own rows (it was loaded through access control, or is the demo's).
+    rows = db.session.execute(
+        select(OrganisationalPrerequisite.name, OrganisationalPrerequisite.position).where(
+            OrganisationalPrerequisite.intervention_id == intervention.id
+        )
+    ).all()
+    taken = {name_key(name) for name, _position in rows}
+    position = max((p for _name, p in rows), default=-1) + 1
+    added = 0
+    for item in items:
+        if name_key(item["name"]) in taken:
+            continue
+        taken.add(name_key(item["name"]))
+        db.session.add(
+            OrganisationalPrerequisite(
+                organization_id=intervention.organization_id,
+                intervention_id=intervention.id,
+                name=item["name"],
+                description=item.get("description", ""),
+                status=item.get("status", "not_assessed"),
+                gap=item.get("gap", ""),
+                position=position,
+            )
+        )
+        position += 1
+        added += 1
+    return added
 
 
 def _load_theory(intervention: Intervention, toc: dict, extras: dict, org: dict) -> None:

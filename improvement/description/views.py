@@ -12,6 +12,7 @@ from ..models import (
     CoreElement,
     DevelopmentPoint,
     Intervention,
+    OrganisationalPrerequisite,
     Phase,
     PracticeElement,
     WorkflowStep,
@@ -569,6 +570,7 @@ def step_delete(intervention_id: int, step_id: int):
 
 HISTORY_KINDS = {
     "kerneelement": CoreElement,
+    "forudsaetning": OrganisationalPrerequisite,
     "udviklingspunkt": DevelopmentPoint,
     "fase": Phase,
     "trin": WorkflowStep,
@@ -593,4 +595,8 @@ def item_history(intervention_id: int, kind: str, object_id: int):
     )
 
 
-from . import description_views, theory_views  # noqa: E402, F401  (routes on this blueprint)
+from . import (  # noqa: E402, F401  (routes on this blueprint)
+    description_views,
+    prerequisite_views,
+    theory_views,
+)

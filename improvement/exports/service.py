@@ -19,6 +19,7 @@ from .sheets import (
     development_points_sheet,
     interventions_sheet,
     overview_sheet,
+    prerequisites_sheet,
 )
 from .workbook import write_workbook
 
@@ -27,6 +28,7 @@ BUILDERS = [
     interventions_sheet,
     f.theory_sheet,
     core_elements_sheet,
+    prerequisites_sheet,
     f.workflows_sheet,
     development_points_sheet,
     f.cycles_sheet,

@@ -18,12 +18,14 @@ from ..models import (
     CORE_ELEMENT_STATUSES,
     DEVELOPMENT_POINT_KINDS,
     DEVELOPMENT_POINT_STATUSES,
+    PREREQUISITE_STATUSES,
     STATUSES,
     CoreElement,
     DescriptionVersion,
     DevelopmentPoint,
     ImprovementPlan,
     Intervention,
+    OrganisationalPrerequisite,
     Organization,
     PracticeElement,
     User,
@@ -169,6 +171,42 @@ def core_elements_sheet(scope: Scope) -> Sheet:
         ],
         rows,
         empty="Ingen kerneelementer registreret.",
+    )
+
+
+def prerequisites_sheet(scope: Scope) -> Sheet:
+    """Seed 004's organisational prerequisites, as the Kerneelementer sheet lays out core
+    elements: in the intervention's order, archived ones flagged."""
+    P = OrganisationalPrerequisite  # noqa: N806
+    stmt = (
+        select(Intervention.name, P.position, P.name, P.description, P.status, P.gap, P.archived)
+        .join(Intervention, P.intervention_id == Intervention.id)
+        .where(*in_scope(P, scope))
+        .order_by(Intervention.name, P.position, P.id)
+    )
+    statuses = _translated(PREREQUISITE_STATUSES)
+    rows = (
+        (i, pos + 1, name, description, statuses(status), gap, archived)
+        for i, pos, name, description, status, gap, archived in _stream(stmt)
+    )
+    return Sheet(
+        "Organisatoriske forudsætninger",
+        [
+            INTERVENTION,
+            Column("Nr.", "int", "Forudsætningens nummer i indsatsens rækkefølge"),
+            Column("Forudsætning", "text", "Den organisatoriske forudsætnings navn"),
+            Column("Omhandler", "long_text", "Hvad forudsætningen omhandler"),
+            Column(
+                "Status nu",
+                "text",
+                "Teamets vurdering af, om forudsætningen er på plads i organisationen nu",
+                _labels(PREREQUISITE_STATUSES),
+            ),
+            Column("Hvad mangler", "long_text", "Hvad der mangler, før forudsætningen er i orden"),
+            Column("Arkiveret", "bool", "Ikke længere i brug; bevaret for historikken", "Ja, Nej"),
+        ],
+        rows,
+        empty="Ingen organisatoriske forudsætninger registreret.",
     )
 
 

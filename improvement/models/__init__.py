@@ -27,8 +27,10 @@ from .description import (
     CORE_ELEMENT_STATUSES,
     DEVELOPMENT_POINT_KINDS,
     DEVELOPMENT_POINT_STATUSES,
+    PREREQUISITE_STATUSES,
     CoreElement,
     DevelopmentPoint,
+    OrganisationalPrerequisite,
     Phase,
 )
 from .interventions import PROFESSIONAL_ROLES, STATUSES, Intervention, TeamMember
@@ -103,6 +105,8 @@ __all__ = [
     "DEVELOPMENT_POINT_STATUSES",
     "CoreElement",
     "DevelopmentPoint",
+    "OrganisationalPrerequisite",
+    "PREREQUISITE_STATUSES",
     "Phase",
     "ORG_KINDS_KEYS",
     "PROFESSIONAL_ROLES",

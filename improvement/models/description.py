@@ -122,3 +122,41 @@ class DevelopmentPoint(OrgScoped, Timestamped, Versioned, db.Model):
     @property
     def status_label(self) -> str:
         return str(DEVELOPMENT_POINT_STATUSES.get(self.status, self.status))
+
+
+# How the team judges an organisational prerequisite to be in place now. "not_assessed"
+# first: a prerequisite copied from the template, or just written down, has not been
+# judged yet, and the description should not claim that it has.
+PREREQUISITE_STATUSES = {
+    "not_assessed": _l("Not assessed"),
+    "in_place": _l("In place"),
+    "partly": _l("Partly in place"),
+    "missing": _l("Missing"),
+}
+
+
+class OrganisationalPrerequisite(OrgScoped, Timestamped, Versioned, db.Model):
+    """What the organisation must have in place for the core elements to be delivered
+    (organisatorisk forudsætning, seed 004 chapter 4), and how the team judges it now.
+
+    Nothing refers to a prerequisite, so one can be deleted; archived keeps it (and its
+    name) out of the description without losing it."""
+
+    __audited__ = True
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    intervention_id: Mapped[int] = mapped_column(ForeignKey("intervention.id"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    # What the prerequisite covers (seed 004: "Hvad omhandler forudsætningen?").
+    description: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[str] = mapped_column(String(20), default="not_assessed")
+    # What is missing before it is in place.
+    gap: Mapped[str] = mapped_column(Text, default="")
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    archived: Mapped[bool] = mapped_column(default=False)
+
+    intervention: Mapped[Intervention] = relationship()
+
+    @property
+    def status_label(self) -> str:
+        return str(PREREQUISITE_STATUSES.get(self.status, self.status))

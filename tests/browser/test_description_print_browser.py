@@ -53,10 +53,10 @@ def test_template_core_elements_run_on_inside_their_section(browser_page, live_s
     assert page.locator(".doc-core").count() == 4
 
     pdf = page.pdf(format="A4")
-    # Five sections, each on a page of its own; the four core elements (about half a page
-    # each) take three pages together. Each on a page of its own made eight, with pages
+    # Six sections, each on a page of its own; the four core elements (about half a page
+    # each) take three pages together. Each on a page of its own made nine, with pages
     # three to six half empty.
-    assert _pages(pdf) == 7
+    assert _pages(pdf) == 8
 
     print_at_a4_width(page)
     # None is forced onto a new page, and these long ones may break between paragraphs.

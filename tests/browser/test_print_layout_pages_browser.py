@@ -224,7 +224,7 @@ def test_pages_fit_a_projector_at_150_percent(browser_page, live_server):
     assert page.evaluate(NO_SIDEWAYS_SCROLL)
     # The sub-navigation is a compact strip: every link is there and the page's title is
     # on the first screen, well above its bottom edge.
-    assert page.locator("nav.subnav a").count() == 14
+    assert page.locator("nav.subnav a").count() == 15
     assert all(link.is_visible() for link in page.locator("nav.subnav a").all())
     assert page.locator("nav.subnav").bounding_box()["height"] < 160
     title = page.locator("main h1").bounding_box()

@@ -9,6 +9,7 @@ from improvement.models import (
     CoreElement,
     DescriptionVersion,
     DevelopmentPoint,
+    OrganisationalPrerequisite,
     Phase,
     WorkflowStep,
 )
@@ -39,6 +40,15 @@ def gen_core_element(intervention, name="Tæt kontakt", position=0, **fields):
     db.session.add(element)
     db.session.flush()
     return element
+
+
+def gen_prerequisite(intervention, name="Stærk faglig ledelse", position=0, **fields):
+    item = OrganisationalPrerequisite(
+        name=name, position=position, **_scope(intervention), **fields
+    )
+    db.session.add(item)
+    db.session.flush()
+    return item
 
 
 def gen_point(intervention, title="Fast dagsorden", position=0, **fields):

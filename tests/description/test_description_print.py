@@ -109,5 +109,5 @@ def test_core_elements_are_not_each_kept_to_a_page(client, login):
     assert "page-break" not in " ".join(c for c, _ in cores)
     points = re.findall(r'<table role="presentation" class="(doc-point[^"]*)">', page)
     assert points == ["doc-point doc-keep", "doc-point"]
-    # Each of the five sections starts a page; nothing else does.
-    assert page.count("page-break") == 4
+    # Each of the six sections starts a page; nothing else does.
+    assert page.count("page-break") == 5

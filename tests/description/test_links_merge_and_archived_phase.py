@@ -149,6 +149,22 @@ def test_a_core_elements_links_merge_what_each_of_the_two_changed(client, login)
     assert [a.text for a in element.activities] == ["Hjemmebesøg", "Forældregruppe"]
 
 
+def test_an_unreadable_links_base_counts_as_none_not_a_500(client, login):
+    org, user, intervention = _world()
+    element = gen_core_element(intervention, name="Tæt kontakt")
+    db.session.commit()
+    login(user, org)
+    url = f"{_base(intervention)}/kerneelementer/{element.id}/rediger"
+    prefix = f"ce{element.id}"
+    drawn = client.get(url, headers=HX).get_data(as_text=True)
+    # Nested past the JSON parser's depth: a crafted request, answered like one without.
+    data = form_data(drawn, **{f"{prefix}-links_base": "[" * 50000, f"{prefix}-why": "Fordi"})
+    response = client.post(url, data=data, headers=HX)
+    assert response.status_code == 200
+    db.session.refresh(element)
+    assert element.why == "Fordi"
+
+
 # ---------------------------------------------------------------- development points
 
 

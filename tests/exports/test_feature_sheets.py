@@ -24,6 +24,7 @@ SHEETS = [
     "Indsatser",
     "Forandringsteori",
     "Kerneelementer",
+    "Organisatoriske forudsætninger",
     "Arbejdsgange",
     "Udviklingspunkter",
     "Prøvehandlinger",
