@@ -296,21 +296,25 @@ def _round1(value: float | None) -> float | None:
 def _role_results(scores_by_role: Mapping[str, list[float]]) -> dict[str, RoleResult]:
     """Per-role means with small-group and complementary suppression.
 
-    Complementary suppression: if exactly one role cell is hidden, the overall mean and
-    the shown roles would give it away (n_total * mean_total - sum of shown role sums),
-    so the smallest other role with scores is hidden as well. The hidden cells then
-    reveal only a sum over two or more people, never one person's score.
+    Complementary suppression: the overall mean and the shown roles give away the sum of
+    the hidden cells (n_total * mean_total - sum of shown role sums). One person's score
+    must never follow from it, also not for someone hidden with them, who knows their own
+    score: so roles are hidden, smallest first, until the hidden cells hold at least
+    ``MIN_GROUP_SIZE + 1`` respondents (or no role is left to hide). A lone leader is
+    hidden with the smallest other role; two lone respondents in two roles with a third.
     """
     small = {role for role, scores in scores_by_role.items() if 0 < len(scores) < MIN_GROUP_SIZE}
     complementary: set[str] = set()
-    if len(small) == 1:
-        candidates = sorted(
-            (len(scores), ROLES.index(role), role)
-            for role, scores in scores_by_role.items()
-            if role not in small and scores
-        )
-        if candidates:
-            complementary.add(candidates[0][2])
+    candidates = sorted(
+        (len(scores), ROLES.index(role), role)
+        for role, scores in scores_by_role.items()
+        if role not in small and scores
+    )
+    hidden = sum(len(scores_by_role[role]) for role in small)
+    while small and hidden < MIN_GROUP_SIZE + 1 and candidates:
+        count, _order, role = candidates.pop(0)
+        complementary.add(role)
+        hidden += count
 
     results: dict[str, RoleResult] = {}
     for role in ROLES:

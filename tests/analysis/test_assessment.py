@@ -173,18 +173,38 @@ def test_single_respondent_role_is_suppressed_with_its_complement() -> None:
     assert nine.by_role["other"].suppressed is False
 
 
-def test_two_single_respondent_roles_need_no_complement() -> None:
-    # Leader and authority each alone: both hidden; subtracting the shown practitioners
-    # from the total only gives the sum of two people's scores.
+def test_two_single_respondent_roles_are_hidden_with_a_third() -> None:
+    # Leader and authority each alone: both hidden. Subtracting the shown practitioners
+    # from the total would give the sum of the two, 4 * 50 - 2 * 50 = 100, and the leader,
+    # who knows her own 100, would read the authority's 0. So the practitioners are hidden
+    # as well: the hidden cells then hold four people.
     rows = [
         row("L1", "leader", 1, 100),
         row("A1", "authority", 1, 0),
         row("P1", "practitioner", 1, 67),
         row("P2", "practitioner", 1, 33),
     ]
+    element = by_element(element_results(rows))[1]
+    assert element.mean == 50.0  # (100 + 0 + 67 + 33) / 4
+    roles = element.by_role
+    assert roles["leader"].suppressed_reason == roles["authority"].suppressed_reason
+    assert roles["leader"].suppressed_reason == "single_respondent"
+    assert roles["practitioner"] == RoleResult("practitioner", 2, None, True, "complementary")
+
+
+def test_three_single_respondent_roles_need_no_complement() -> None:
+    # Three lone respondents: their cells hide a sum over three people, and anyone of
+    # them learns only the sum of the other two.
+    rows = [
+        row("L1", "leader", 1, 100),
+        row("A1", "authority", 1, 0),
+        row("O1", "other", 1, 50),
+        row("P1", "practitioner", 1, 67),
+        row("P2", "practitioner", 1, 33),
+    ]
     roles = by_element(element_results(rows))[1].by_role
-    assert roles["leader"].suppressed and roles["authority"].suppressed
     assert roles["practitioner"] == RoleResult("practitioner", 2, 50.0)  # (67 + 33) / 2
+    assert all(roles[r].suppressed for r in ("leader", "authority", "other"))
 
 
 def test_single_respondent_alone_in_the_team() -> None:
