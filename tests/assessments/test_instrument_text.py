@@ -44,12 +44,16 @@ def test_escaped_control_characters_are_taken_out_of_every_value(client, login):
         OWN.replace('"Licenseret skema 2026"', '"QA nul\\0 x\\u202e"')
         .replace('label: "Ja"', 'label: "I høj\\0 grad"')
         .replace('"Udsagn 1a"', '"Udsagn\\x07 1a\\u2066"')
+        # Lone surrogates (and an escaped pair) cannot be written as UTF-8.
+        .replace('label: "Nej"', 'label: "Slet\\udfff ikke\\ud83d\\ude00"')
     )
     response = client.post(URL, data={"source": source}, headers=HX)
     assert response.status_code == 200 and response.headers.get("HX-Redirect")
     (version,) = _own_versions(org)
     assert version.name == "QA nul x"
     assert version.scale[0]["label"] == "I høj grad"
+    assert "Slet ikke" in [step["label"] for step in version.scale]
+    assert client.get(f"{URL}/{version.id}").status_code == 200
     assert version.statements[0].text == "Udsagn 1a"
     # The import template lists the scale's labels: it is written, no IllegalCharacterError.
     gen_round(intervention, version, "Med egen version")
