@@ -317,6 +317,18 @@ def items_at(meeting: Meeting) -> tuple[int, int]:
     return added, followed_up
 
 
+def latest_origin_followed_up(meeting: Meeting) -> date | None:
+    """The day of the latest meeting whose action items were followed up and closed at
+    `meeting`, or None."""
+    stmt = scoped(
+        ActionItem,
+        select(func.max(Meeting.held_on))
+        .select_from(ActionItem)
+        .join(Meeting, Meeting.id == ActionItem.meeting_id),
+    ).where(ActionItem.closed_in_meeting_id == meeting.id, ActionItem.meeting_id != meeting.id)
+    return db.session.scalar(stmt)
+
+
 def todays_standup(intervention: Intervention) -> Meeting | None:
     stmt = scoped(Meeting).where(
         Meeting.intervention_id == intervention.id,

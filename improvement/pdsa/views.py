@@ -639,7 +639,7 @@ def meeting_edit(intervention_id: int, meeting_id: int):
             )
             form.remember_base(meeting)
             return render_htmx(MEETING_EDIT, "meeting_form", 409, form=form, conflict=True, **ctx)
-    if _later_date_refused(meeting, form):
+    if _later_date_refused(meeting, form) or _earlier_date_refused(meeting, form):
         return render_htmx(MEETING_EDIT, "meeting_form", 422, form=form, **ctx)
     form.populate_obj(meeting)
     db.session.commit()
@@ -661,6 +661,26 @@ def _later_date_refused(meeting: Meeting, form: MeetingForm) -> bool:
     open_items, due_before, earliest = queries.open_items_against(meeting, day)
     held = meeting.held_on <= clock.today()
     return refuse_later_date(form, held, open_items, due_before, earliest)
+
+
+def _earlier_date_refused(meeting: Meeting, form: MeetingForm) -> bool:
+    """A meeting moved to an earlier day: refused at the date field if it followed up an
+    action item from a meeting that would then come after it (the item would be closed
+    before it was added, and drop out of both meetings' minutes)."""
+    day = form.held_on.data
+    if day >= meeting.held_on:
+        return False
+    origin = queries.latest_origin_followed_up(meeting)
+    if origin is None or origin <= day:
+        return False
+    form.held_on.errors.append(
+        _(
+            "An action item followed up at this meeting was added at the meeting of "
+            "%(date)s, so this meeting cannot come before it. Choose %(date)s or later.",
+            date=format_day(origin, "long"),
+        )
+    )
+    return True
 
 
 @bp.route(f"{PREFIX}/moeder/<int:meeting_id>/slet", methods=["POST"])

@@ -197,6 +197,29 @@ def test_a_meeting_does_not_move_past_the_deadlines_of_its_open_items(client, lo
     assert client.post(url, data=_edit_data(meeting, held_on="2026-01-02")).status_code == 302
 
 
+def test_a_meeting_does_not_move_before_a_meeting_whose_item_it_followed_up(client, login):
+    org, user, intervention = meeting_world()
+    first = gen_meeting(intervention, held_on=date(2026, 11, 10))
+    second = gen_meeting(intervention, held_on=date(2026, 11, 20), notes="Referat")
+    gen_action_item(
+        first, what="Opgave X", status="done", closed_in_meeting_id=second.id, owner=user
+    )
+    db.session.commit()
+    login(user, org)
+    url = _url(second, "/rediger")
+    response = client.post(url, data=_edit_data(second, held_on="2026-11-05"))
+    assert response.status_code == 422
+    body = unescape(response.get_data(as_text=True))
+    assert (
+        "En opgave, der blev fulgt op på dette møde, blev tilføjet på mødet den 10. november "
+        "2026, så dette møde kan ikke ligge før det. Vælg 10. november 2026 eller senere."
+    ) in body
+    db.session.refresh(second)
+    assert second.held_on == date(2026, 11, 20)
+    # The day of that meeting, or any later one, is fine.
+    assert client.post(url, data=_edit_data(second, held_on="2026-11-10")).status_code == 302
+
+
 def test_a_legacy_item_due_before_its_meeting_does_not_block_other_changes(client, login):
     org, user, intervention = meeting_world()
     meeting = gen_meeting(intervention, held_on=date(2026, 1, 15))
