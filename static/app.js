@@ -932,16 +932,17 @@
       return;
     }
     root.querySelectorAll("canvas[data-chart]").forEach(function (canvas) {
-      if (canvas.dataset.drawn) {
+      // A canvas that has its chart is left; one htmx's history brought back has none.
+      if (window.Chart.getChart(canvas)) {
         return;
       }
-      canvas.dataset.drawn = "1";
       new window.Chart(canvas, config(JSON.parse(canvas.dataset.chart)));
     });
   }
 
   document.addEventListener("DOMContentLoaded", function () { draw(document); });
   document.addEventListener("htmx:afterSettle", function (event) { draw(event.detail.elt || document); });
+  document.addEventListener("htmx:historyRestore", function () { draw(document); });
   // A board left open overnight prints today's date, not the day it was loaded (Danish
   // dates in both languages, as the server writes them).
   window.addEventListener("beforeprint", function () {
@@ -1194,11 +1195,10 @@
     if (typeof window.Chart === "undefined") {
       return;
     }
-    (root.querySelectorAll ? root : document).querySelectorAll("canvas[data-trend-chart]").forEach(function (canvas) {
-      if (canvas.dataset.drawn) {
+    (root && root.querySelectorAll ? root : document).querySelectorAll("canvas[data-trend-chart]").forEach(function (canvas) {
+      if (window.Chart.getChart(canvas)) {
         return;
       }
-      canvas.dataset.drawn = "1";
       var spec = JSON.parse(canvas.dataset.trendChart);
       spec.datasets.forEach(function (set, i) {
         // Colour and dash pattern together, so the lines differ without colour vision too.
@@ -1229,6 +1229,7 @@
 
   document.addEventListener("DOMContentLoaded", function () { draw(document); });
   document.addEventListener("htmx:afterSwap", function (event) { draw(event.detail.target); });
+  document.addEventListener("htmx:historyRestore", function () { draw(document); });
 })();
 
 // A filter form's empty choices stay out of the request, so the address bar it updates
@@ -1245,6 +1246,18 @@
       if (entry[1] === "") {
         data.delete(entry[0]);
       }
+    });
+  });
+  // Back and Forward bring back a page htmx kept, with the fields as first drawn: they are
+  // set from the address, so what is filtered on is what the controls show.
+  document.addEventListener("htmx:historyRestore", function () {
+    var params = new URLSearchParams(window.location.search);
+    document.querySelectorAll("form[data-drop-empty]").forEach(function (form) {
+      Array.from(form.elements).forEach(function (field) {
+        if (field.name && field.type !== "hidden" && field.type !== "submit") {
+          field.value = params.get(field.name) || "";
+        }
+      });
     });
   });
 })();
@@ -1269,7 +1282,7 @@
   }
   function count(area) {
     var max = Number(area.dataset.maxLength);
-    var length = area.value.length;
+    var length = Array.from(area.value).length;  // characters, as the server counts
     var existing = document.getElementById(area.id + "-count");
     if (length < max * NEAR) {
       if (existing) { existing.remove(); }

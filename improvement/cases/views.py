@@ -164,11 +164,14 @@ def _listing_context(
 
 
 def _list_state() -> dict:
-    """The list's filters and page as the request gives them (query string)."""
+    """The list's filters and page as the request gives them (query string). The new-case
+    form also sends the filter form's fields (hx-include): the search typed since the page
+    was drawn, which its address does not know."""
+    filters = request.form if "soeg" in request.form else request.args
     return {
         "mine": request.args.get("mine") == "1",
         "page": requested_page(),
-        "flt": CaseFilter.from_args(request.args),
+        "flt": CaseFilter.from_args(filters),
     }
 
 

@@ -185,3 +185,26 @@ def test_filtering_adds_no_query_however_many_cases(app, client, login, world):
     db.session.commit()
     assert count() == small
     assert small == count()
+
+
+def test_a_refused_new_case_keeps_the_search_typed_since_the_page_was_drawn(client, login, world):
+    login(world.leader, world.org)
+    # The page was drawn unfiltered; the search was typed after (only the rows redrew), so
+    # the form's address does not know it, but the form sends the filter's fields along.
+    response = client.post(
+        _url(world),
+        data={
+            "code": "KF-2025-010",  # taken: refused
+            "start_date": "2026-03-01",
+            "soeg": "kf2025",
+            "ansvarlig": "",
+            "status": "aabne",
+            "fase": "",
+        },
+        headers={"HX-Request": "true"},
+    )
+    assert response.status_code == 422
+    body = response.get_data(as_text=True)
+    assert _codes(body) == ["KF-2025-010", "KF-2025-011", "KF-2025-012"]
+    assert 'name="soeg" value="kf2025"' in body
+    assert '<option value="aabne" selected>' in body
