@@ -183,7 +183,8 @@ def case_listing(intervention_id: int):
     _case_form_choices(form, intervention)
     # The filter form swaps only the rows, so what is typed in its search box stays.
     block = "results" if htmx and htmx.target == "case-results" else "listing"
-    response = render_htmx(LISTING, block, **_listing_context(intervention, form, **state))
+    context = _listing_context(intervention, form, **state)
+    response = render_htmx(LISTING, block, rows_only=block == "results", **context)
     response.vary.add("HX-Target")
     return response
 

@@ -34,6 +34,9 @@ def test_typing_a_code_narrows_the_rows_and_keeps_the_text(browser_page, live_se
     assert search.input_value() == "is-007"
     assert page.evaluate("document.activeElement.id") == "case-search"
     assert page.url.endswith("/forloeb?soeg=is-007")  # the empty choices stay out
+    # Screen readers hear the count from a live region that stays in the page.
+    assert page.locator("#case-announce").inner_text() == "10 af 120 forløb passer"
+    assert page.locator("#case-announce").get_attribute("role") == "status"
 
     page.get_by_label("Status").select_option(label="Afsluttede forløb")
     page.get_by_role("heading", name="Intet forløb passer").wait_for()

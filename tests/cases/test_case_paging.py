@@ -109,7 +109,11 @@ def test_htmx_page_is_the_list_fragment_with_its_pager(client, login, team, many
     response = client.get(_url(team, "?side=2"), headers=headers)
     body = response.get_data(as_text=True)
     assert response.status_code == 200
-    assert "<html" not in body and body.lstrip().startswith('<div id="case-results">')
+    assert "<html" not in body and '<div id="case-results">' in body
+    # The count goes to the page's live region too, which stays while the rows swap.
+    assert body.lstrip().startswith(
+        '<span id="case-announce" hx-swap-oob="innerHTML">121 forløb</span>'
+    )
     assert "key-figures" not in body and "case-filters" not in body
     assert _rows(body) == many[50:100]
     pager = _pager(body)
