@@ -21,6 +21,10 @@ def test_pasted_text_past_the_limit_is_counted_not_cut(browser_page, live_server
     login(page, live_server, "leder@nord.example")
     page.goto(f"{live_server}/indsatser/{intervention.id}")
     page.get_by_role("button", name="Redigér").click()
+    # The editor is swapped in and settled before typing: typed into a form that is then
+    # replaced, the text would be lost to the test, not to the app.
+    page.get_by_role("button", name="Gem").wait_for()
+    page.wait_for_load_state("networkidle")
     purpose = page.get_by_label("Formål")
     text = ("Familien får støtte i hverdagen. " * 70)[:2150] + "Sidste sætning."
     purpose.fill(text)  # as a paste: the whole text at once
