@@ -1,5 +1,7 @@
 """Logging in and out, switching organisation, personal settings."""
 
+import secrets
+from functools import cache
 from urllib.parse import urlsplit
 
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
@@ -7,6 +9,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy import func, select
+from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..access import check_page_organisation, personal, public
 from ..extensions import db, htmx
@@ -48,19 +51,17 @@ def login():
     form = LoginForm()
     if form.validate_on_submit():
         email = throttle.login_key(form.email.data)
-        if len(email) > throttle.MAX_KEY_LENGTH:
-            # Lower case made it longer than any stored address ("İ" is two characters
-            # then): no account has it, and it cannot be counted. Answered as any other.
-            form.password.errors.append(_("Wrong e-mail or password."))
-            return render_template("auth/login.html", form=form), 200
+        # Lower case can make an address longer than any stored one ("İ" is two characters
+        # then): no account has it, and it cannot be counted. Answered as any other
+        # address without an account, the password checked against a dummy hash.
+        countable = len(email) <= throttle.MAX_KEY_LENGTH
         # Counted before the password is checked, so a burst of attempts sent at once is
         # not checked beyond what the count allows.
-        if wait := throttle.claim(email):
+        if countable and (wait := throttle.claim(email)):
             form.password.errors.append(_too_many(wait))
             return render_template("auth/login.html", form=form), 429
-        # Addresses are stored as typed by an administrator: compare without case.
-        user = db.session.scalars(select(User).where(func.lower(User.email) == email)).first()
-        if user is None or not user.active or not user.check_password(form.password.data):
+        user = _user_by_email(email) if countable else None
+        if not _password_matches(user, form.password.data):
             # Neutral: never say whether the address or the password was wrong.
             form.password.errors.append(_("Wrong e-mail or password."))
             return render_template("auth/login.html", form=form), 200
@@ -69,6 +70,33 @@ def login():
         login_user(user)
         return _after_login(user)
     return render_template("auth/login.html", form=form)
+
+
+def _user_by_email(email: str) -> User | None:
+    # Addresses are stored as typed by an administrator: compare without case.
+    return db.session.scalars(select(User).where(func.lower(User.email) == email)).first()
+
+
+@cache
+def _dummy_hash() -> str:
+    """A hash of a password nobody knows, made as set_password makes real ones (same
+    method and cost), so checking against it takes as long as checking a real password.
+    Made once per process, when the app is made (below)."""
+    return generate_password_hash(secrets.token_urlsafe(32))
+
+
+# Made before any request: made by the first login for no account, it would make that
+# answer the slow one.
+bp.record_once(lambda _state: _dummy_hash())
+
+
+def _password_matches(user: User | None, password: str) -> bool:
+    """Exactly one password hash is checked, whether or not the address is an active
+    account with a password: otherwise the time taken to answer would tell which."""
+    if user is None or not user.active or not user.password_hash:
+        check_password_hash(_dummy_hash(), password)
+        return False
+    return user.check_password(password)
 
 
 def _too_many(wait: int) -> str:
