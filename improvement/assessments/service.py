@@ -6,7 +6,7 @@ and hands them over.
 """
 
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Hashable, Iterable, Iterator
 from dataclasses import dataclass
 from itertools import groupby
 from operator import itemgetter
@@ -93,6 +93,43 @@ def _scalar_text(value) -> str | None:
     return _clean(str(value))
 
 
+class UniqueKeyLoader(yaml.SafeLoader):
+    """SafeLoader that notes a key given twice in one mapping. PyYAML keeps the last one
+    silently, so a second "version:" or "items:" would drop what the first said. Noted,
+    not raised, so that the rest of the text is still read and checked (cleaning, CPR)."""
+
+    def __init__(self, stream):
+        super().__init__(stream)
+        # (key, line of the repeat counted from 1)
+        self.duplicates: list[tuple[object, int]] = []
+
+    def construct_mapping(self, node, deep=False):
+        if isinstance(node, yaml.MappingNode):
+            keys: set = set()
+            for key_node, _value_node in node.value:
+                # "<<" merges another mapping in; a key given here overrides a merged one.
+                if key_node.tag == "tag:yaml.org,2002:merge":
+                    continue
+                key = self.construct_object(key_node, deep=deep)
+                # An unhashable key is refused by PyYAML's own construct_mapping below.
+                if not isinstance(key, Hashable):
+                    continue
+                if key in keys:
+                    self.duplicates.append((key, key_node.start_mark.line + 1))
+                keys.add(key)
+        return super().construct_mapping(node, deep=deep)
+
+
+def load_yaml(text) -> tuple[object, list[tuple[object, int]]]:
+    """The YAML document in `text` (str or file) as yaml.safe_load reads it, and the keys
+    given twice in one mapping (UniqueKeyLoader.duplicates)."""
+    loader = UniqueKeyLoader(text)
+    try:
+        return loader.get_single_data(), loader.duplicates
+    finally:
+        loader.dispose()
+
+
 def parse_instrument(text: str, taken: Iterable[str] = ()) -> tuple[dict | None, list[str]]:
     """Read an instrument version from YAML (the format of seeds/assessment_instrument.yaml).
 
@@ -101,11 +138,12 @@ def parse_instrument(text: str, taken: Iterable[str] = ()) -> tuple[dict | None,
     of them is checked for CPR numbers: YAML's escapes ("\\x2d" for a dash) make text the
     raw source does not show. `taken` are the names of the versions the organisation
     already has (its own and the shared ones): a name equal to one of them (names.name_key:
-    case and spaces aside) is refused, as are two steps of the scale with the same key or
-    label and a statement listed twice under an element.
+    case and spaces aside) is refused, as are a key given twice in one mapping, two steps
+    of the scale with the same key or label and a statement listed twice, under one element
+    or under two.
     """
     try:
-        data = yaml.safe_load(text)
+        data, duplicates = load_yaml(text)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         line = mark.line + 1 if mark else "?"
@@ -116,7 +154,18 @@ def parse_instrument(text: str, taken: Iterable[str] = ()) -> tuple[dict | None,
     if not isinstance(data, dict):
         return None, [_("The text must have the fields version, scale and statements.")]
     errors: list[str] = []
-    texts: list[str] = []  # every text kept, for the CPR check
+    texts: list[str] = []  # every text kept or shown in a message, for the CPR check
+    for key, line in duplicates:
+        shown = _clean(str(key))
+        texts.append(shown)
+        errors.append(
+            _(
+                "The field %(key)s is given twice in the same section, the second time in "
+                "line %(line)s.",
+                key=shown,
+                line=line,
+            )
+        )
     name = _clean(data.get("version"))
     if not isinstance(name, str) or not name:
         errors.append(_("Give the version a name (version: ...)."))
@@ -170,46 +219,77 @@ def parse_instrument(text: str, taken: Iterable[str] = ()) -> tuple[dict | None,
             errors.append(_("At least two steps of the scale must have a value."))
     statements = data.get("statements")
     groups: list[dict] = []
-    seen: set[int] = set()
     if not isinstance(statements, list):
         errors.append(_("List the statements per element (statements: ...)."))
     else:
-        for group in statements:
-            element = group.get("element") if isinstance(group, dict) else None
-            items = group.get("items") if isinstance(group, dict) else None
-            if element not in ELEMENT_NUMBERS or isinstance(element, bool):
-                errors.append(_("Every group of statements needs an element number 1-11."))
-                continue
-            if element in seen:
-                errors.append(_("Element %(number)s is listed twice.", number=element))
-            seen.add(element)
-            items = [_clean(i) for i in items] if isinstance(items, list) else None
-            if not items or not all(isinstance(i, str) and i for i in items):
-                errors.append(_("Element %(number)s needs at least one statement.", number=element))
-                continue
-            known: set[str] = set()
-            for item in items:
-                if name_key(item) in known:
-                    errors.append(
-                        _(
-                            "Element %(number)s has the same statement twice: %(text)s",
-                            number=element,
-                            text=item,
-                        )
-                    )
-                known.add(name_key(item))
-            texts += items
-            groups.append({"element": element, "items": items})
-        missing = [str(n) for n in ELEMENT_NUMBERS if n not in seen]
-        if missing:
-            errors.append(
-                _("Statements are missing for element %(numbers)s.", numbers=", ".join(missing))
-            )
+        groups = _statement_groups(statements, errors)
+    texts += [item for group in groups for item in group["items"]]
     if contains_cpr(text) or any(contains_cpr(t) for t in texts):
         errors.append(str(CPR_MESSAGE))
     if errors:
         return None, errors
     return {"version": name, "description": description, "scale": steps, "statements": groups}, []
+
+
+def _statement_groups(statements: list, errors: list[str]) -> list[dict]:
+    """The usable groups of statements (element, cleaned items); what is wrong with the
+    others, a statement listed twice and the elements left out appended to `errors`."""
+    groups: list[dict] = []
+    seen: set[int] = set()
+    # Each statement's first element, so that a repeat can say where the first one is.
+    placed: dict[str, int] = {}
+    for group in statements:
+        element = group.get("element") if isinstance(group, dict) else None
+        items = group.get("items") if isinstance(group, dict) else None
+        if element not in ELEMENT_NUMBERS or isinstance(element, bool):
+            errors.append(_("Every group of statements needs an element number 1-11."))
+            continue
+        if element in seen:
+            errors.append(_("Element %(number)s is listed twice.", number=element))
+        seen.add(element)
+        items = [_clean(i) for i in items] if isinstance(items, list) else None
+        if not items or not all(isinstance(i, str) and i for i in items):
+            errors.append(_("Element %(number)s needs at least one statement.", number=element))
+            continue
+        errors += _repeated_statements(element, items, placed)
+        groups.append({"element": element, "items": items})
+    missing = [str(n) for n in ELEMENT_NUMBERS if n not in seen]
+    if missing:
+        errors.append(
+            _("Statements are missing for element %(numbers)s.", numbers=", ".join(missing))
+        )
+    return groups
+
+
+def _repeated_statements(element: int, items: list[str], placed: dict[str, int]) -> list[str]:
+    """A message for each of `items` listed before, under this element or another one
+    (case and spaces aside); `placed` gets the element each new statement is under. One
+    statement under two elements would be answered twice, and count in both results."""
+    errors = []
+    known: set[str] = set()
+    for item in items:
+        key = name_key(item)
+        first = placed.setdefault(key, element)
+        if key in known:
+            errors.append(
+                _(
+                    "Element %(number)s has the same statement twice: %(text)s",
+                    number=element,
+                    text=item,
+                )
+            )
+        elif first != element:
+            errors.append(
+                _(
+                    "The same statement is under element %(first)s and element %(number)s: "
+                    "%(text)s",
+                    first=first,
+                    number=element,
+                    text=item,
+                )
+            )
+        known.add(key)
+    return errors
 
 
 def build_instrument(data: dict, organization_id: int | None, created_by_id: int | None = None):

@@ -98,9 +98,9 @@ def test_steps_with_the_same_key_or_label_are_refused(app):
 def test_a_statement_twice_in_an_element_is_refused(app):
     _data, errors = parse_instrument(OWN.replace('"Udsagn 4b"', '"udsagn  4A"'))
     assert errors == ["Element 4 har det samme udsagn to gange: udsagn  4A"]
-    # The same text under two elements is two statements.
+    # Nor under two elements (tests/assessments/test_instrument_duplicates.py).
     _data, errors = parse_instrument(OWN.replace('"Udsagn 4b"', '"Udsagn 5a"'))
-    assert errors == []
+    assert errors == ["Det samme udsagn står under både element 4 og element 5: Udsagn 5a"]
 
 
 def test_a_version_named_as_another_is_refused_the_shared_one_too(client, login):
