@@ -892,10 +892,13 @@
         pointRadius: radar ? 4 : 5,
         borderWidth: 2,
         borderDash: radar && i > 0 ? [6, 4] : (!radar && i >= 6 ? [6, 4] : []),
-        fill: radar,
-        // A line over time breaks where a round has no score (the data says so); the
-        // radar joins the elements around a missing one.
-        spanGaps: d.spanGaps !== false
+        // An element without a score (null) is a gap in the line, on the radar as over
+        // time. Chart.js 4.5.1 otherwise draws a radar's line straight past it (spanGaps,
+        // the closing segment too when it is the last), which crosses its axis at a
+        // score nobody gave; and it fills a broken radar down to the centre at the gap,
+        // which reads as 0. So only a round with every element scored is filled.
+        fill: radar && d.data.indexOf(null) === -1,
+        spanGaps: false
       };
     });
     var options = {
@@ -923,7 +926,13 @@
         y: { min: 0, max: 100, ticks: { stepSize: 25, font: TICK_FONT } }
       };
     }
-    var labels = radar && !PAPER ? spec.labels.map(twoLines) : spec.labels;
+    // The name of an element no round has a score for is followed by why ("ingen score"),
+    // so its empty axis is not read as a score of 0.
+    var labels = !radar ? spec.labels : spec.labels.map(function (label, i) {
+      var name = PAPER ? label : twoLines(label);
+      var note = spec.notes && spec.notes[i];
+      return note ? [].concat(name, "(" + note + ")") : name;
+    });
     return { type: spec.type, data: { labels: labels, datasets: datasets }, options: options };
   }
 

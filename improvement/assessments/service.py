@@ -480,19 +480,55 @@ def chart_labels(elements: dict[int, PracticeElement]) -> list[str]:
     return [element_label(elements.get(n), n) for n in ELEMENT_NUMBERS]
 
 
+def _no_score(results: Iterable[ElementResult]) -> str | None:
+    """Why no score is shown for an element in any of these rounds (the table's words),
+    or None when one of them has a score."""
+    results = list(results)
+    if any(r.mean is not None for r in results):
+        return None
+    return _("too few to show") if all(r.suppressed for r in results) else _("no score")
+
+
+def _round_label(result: RoundResult, notes: list[str | None]) -> str:
+    """The round's name, and the elements only it has no score for (where no round has
+    one, the element's name on the radar says so)."""
+    gaps = [
+        str(e.element)
+        for e, note in zip(result.elements, notes, strict=True)
+        if e.mean is None and not note
+    ]
+    if not gaps:
+        return result.round.name
+    return _(
+        "%(round)s – no score shown for element %(elements)s",
+        round=result.round.name,
+        elements=", ".join(gaps),
+    )
+
+
 def radar_data(results: list[RoundResult], elements: dict[int, PracticeElement]) -> dict:
-    """Chart.js data for a radar of one or more rounds (missing scores are gaps)."""
+    """Chart.js data for a radar of one or more rounds. An element a round has no score
+    for (nobody scored it, or too few to show) is a gap in that round's line, and the
+    chart says so, as an empty axis could be read as 0: beside the element's name
+    ("notes") where no round has a score, in the round's legend entry where another has."""
+    notes = [_no_score(per_round) for per_round in zip(*(r.elements for r in results), strict=True)]
     return {
         "type": "radar",
         "labels": chart_labels(elements),
+        "notes": notes,
         "tracks": [
             "intervention" if n in INTERVENTION_ELEMENTS else "organisation"
             for n in ELEMENT_NUMBERS
         ],
         "datasets": [
-            {"label": r.round.name, "data": [e.mean for e in r.elements]} for r in results
+            {"label": _round_label(r, notes), "data": [e.mean for e in r.elements]} for r in results
         ],
     }
+
+
+def _with_note(label: str, note: str | None) -> str:
+    # An element without a score in any round shown has no line: its legend entry says why.
+    return f"{label} ({note})" if note else label
 
 
 # Eleven lines across more rounds than this cannot be told apart on a projector: the line
@@ -511,7 +547,7 @@ def line_data(results: list[RoundResult], elements: dict[int, PracticeElement]) 
         "labels": [r.round.name for r in results],
         "datasets": [
             {
-                "label": labels[i],
+                "label": _with_note(labels[i], _no_score(r.elements[i] for r in results)),
                 "data": [r.elements[i].mean for r in results],
                 "spanGaps": False,
             }

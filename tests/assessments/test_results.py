@@ -52,8 +52,8 @@ def test_result_table_radar_and_suppression(client, login):
     assert "Uenige" in body
     # Element 2: leader 0, p1 only "ved ikke" (no score), p2 100 → mean 50.0, n=2 (+1).
     assert "50,0" in body and "(+1 ved ikke)" in body
-    # Elements nobody answered have no score, shown as such (never 0).
-    assert body.count("ingen score") == 9
+    # Elements nobody answered have no score, shown as such in the table (never 0).
+    assert body.count('<span class="muted">ingen score</span>') == 9
     # The single leader's mean is hidden; with one cell hidden the smallest other role
     # (practitioners) is hidden too, so the leader cannot be recovered by subtraction.
     assert "for få til at vise" in body
