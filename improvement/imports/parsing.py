@@ -5,8 +5,9 @@ ratings ("Kvalitet i kerneelementer") and a sheet of self-assessment answers
 ("Selvevaluering"). Reading refuses the whole file (not .xlsx, formulas, missing columns,
 a sheet longer than MAX_ROWS, a workbook that unpacks to more than MAX_UNPACKED) and
 reports every CPR-shaped cell; it reads at most MAX_COLUMNS columns of a sheet, however
-wide the sheet says it is. Text is cleaned as the forms clean it. Checking turns rows into
-(valid rows, errors), so nothing is written unless every row is right.
+wide the sheet says it is. The template's guide and drop-down lists are never opened.
+Text is cleaned as the forms clean it. Checking turns rows into (valid rows, errors), so
+nothing is written unless every row is right.
 """
 
 import zipfile
@@ -17,8 +18,9 @@ from io import BytesIO
 
 from flask_babel import format_number
 from flask_babel import gettext as _
-from openpyxl import load_workbook
+from openpyxl.reader.excel import ExcelReader
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 
 from ..cases.forms import COMMENT_MAX_LENGTH
 from ..forms import UNTYPED
@@ -29,6 +31,11 @@ RATINGS_SHEET = "Kvalitet i kerneelementer"
 ANSWERS_SHEET = "Selvevaluering"
 GUIDE_SHEET = "Vejledning"
 LISTS_SHEET = "Lister"
+# The template's sheets that hold nothing to import. They are not read at all, so their
+# length neither counts against the row limit nor costs time: the lists grow with the
+# intervention, and a crafted sheet can say it is a million rows long. A sheet someone
+# adds is still read: for CPR-shaped cells, and as a data sheet that was renamed.
+UNREAD_SHEETS = frozenset({GUIDE_SHEET, LISTS_SHEET})
 
 CASE, PHASE, ELEMENT, SCORE, DATE, COMMENT = (
     "Forløbskode",
@@ -119,6 +126,28 @@ def _sheet_rows(ws, max_rows: int) -> list[tuple]:
     return rows
 
 
+class _Reader(ExcelReader):
+    """openpyxl's reader, read-only, that opens no sheet in UNREAD_SHEETS. openpyxl opens
+    every sheet as it opens the workbook, to find its size from its <dimension>; a sheet
+    without one is parsed to its end there, the sheets nothing is read from too."""
+
+    def read_worksheets(self):
+        for sheet, rel in self.parser.find_sheets():
+            # A chart sheet has no cells: openpyxl's worksheets leave it out too.
+            if sheet.name in UNREAD_SHEETS or "chartsheet" in rel.Type:
+                continue
+            if rel.target in self.valid_files:
+                ws = ReadOnlyWorksheet(self.wb, sheet.name, rel.target, self.shared_strings)
+                self.wb._sheets.append(ws)
+
+
+def load_workbook(data: bytes):
+    """The workbook, read-only, formulas as formulas, without the sheets in UNREAD_SHEETS."""
+    reader = _Reader(BytesIO(data), read_only=True, data_only=False)
+    reader.read()
+    return reader.wb
+
+
 def read_upload(
     filename: str, data: bytes, max_rows: int = MAX_ROWS, max_unpacked: int = MAX_UNPACKED
 ) -> Upload:
@@ -144,7 +173,7 @@ def read_upload(
             )
         )
     try:
-        workbook = load_workbook(BytesIO(data), data_only=False, read_only=True)
+        workbook = load_workbook(data)
     except Exception as error:  # openpyxl raises many kinds for a broken package
         raise Refused(_("The file is not a valid Excel workbook (.xlsx).")) from error
     try:
