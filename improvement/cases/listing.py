@@ -8,7 +8,7 @@ no query, whatever the number of cases.
 """
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ..analysis.followup import FollowUpStatus
 from ..ids import parse_id
@@ -61,6 +61,11 @@ class CaseFilter:
             ("fase", self.phase),
         )
         return {key: value for key, value in pairs if value}
+
+    def within_mine(self) -> "CaseFilter":
+        """The filter over one's own cases, where "mine" is the responsible filter: the
+        list shows no control for another, so none is kept (it would hide every case)."""
+        return replace(self, responsible=None)
 
     def apply(self, lines: list[CaseLine], statuses: dict[int, FollowUpStatus]):
         """The lines the filter lets through, in the list's order."""

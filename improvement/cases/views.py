@@ -153,6 +153,9 @@ def _listing_context(
         "paging": paging,
         "flt": flt,
         "list_args": {"mine": 1, **flt.as_args()} if mine else flt.as_args(),
+        # The switch between all and one's own cases keeps the search and filters, and
+        # starts on page 1: the other list has other pages.
+        "switch_args": flt.as_args() if mine else {"mine": 1, **flt.within_mine().as_args()},
         "responsible_choices": listing.responsible_choices(lines),
         "phase_choices": listing.phase_choices(lines),
         "form": form,
@@ -168,10 +171,12 @@ def _list_state() -> dict:
     form also sends the filter form's fields (hx-include): the search typed since the page
     was drawn, which its address does not know."""
     filters = request.form if "soeg" in request.form else request.args
+    mine = request.args.get("mine") == "1"
+    flt = CaseFilter.from_args(filters)
     return {
-        "mine": request.args.get("mine") == "1",
+        "mine": mine,
         "page": requested_page(),
-        "flt": CaseFilter.from_args(filters),
+        "flt": flt.within_mine() if mine else flt,
     }
 
 
@@ -181,10 +186,12 @@ def case_listing(intervention_id: int):
     state = _list_state()
     form = CaseForm(formdata=None)
     _case_form_choices(form, intervention)
-    # The filter form swaps only the rows, so what is typed in its search box stays.
-    block = "results" if htmx and htmx.target == "case-results" else "listing"
+    # The filter form swaps only the rows, so what is typed in its search box stays; the
+    # switch to all or one's own cases, above the rows, comes along out of band.
+    rows_only = bool(htmx) and htmx.target == "case-results"
+    blocks = ["results", "mine_switch"] if rows_only else "listing"
     context = _listing_context(intervention, form, **state)
-    response = render_htmx(LISTING, block, rows_only=block == "results", **context)
+    response = render_htmx(LISTING, blocks, rows_only=rows_only, **context)
     response.vary.add("HX-Target")
     return response
 
