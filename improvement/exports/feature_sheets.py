@@ -308,62 +308,156 @@ def cycles_sheet(scope: Scope) -> Sheet:
     )
 
 
+MEETING_ROW, ITEM_ROW = "Møde", "Opfølgningspunkt"
+
+
 def meetings_sheet(scope: Scope) -> Sheet:
-    """Meetings with their decisions, and one row per action item agreed at them."""
-    owner = aliased(User)
+    """The minutes: a row per meeting with its participants, agenda, notes and decisions,
+    followed by a row per action item agreed at it, with when and at which meeting it was
+    followed up. The meeting's long texts stand once, on its own row; its number, day and
+    kind stand on every row, so the items can be filtered and sorted with their meeting.
+
+    One query (meetings joined to their items, as Arbejdsgange joins phases to steps); a
+    meeting's row is written when its first joined row arrives.
+    """
+    owner, closer = aliased(User), aliased(Meeting)
     stmt = (
         select(
             Intervention.name,
+            Meeting.id,
             Meeting.held_on,
             Meeting.kind,
             Meeting.participants,
+            Meeting.agenda,
+            Meeting.notes,
             Meeting.decisions,
+            ActionItem.id,
             ActionItem.what,
             owner.name,
             ActionItem.due_date,
             ActionItem.status,
+            ActionItem.closed_at,
+            closer.id,
+            closer.held_on,
         )
         .join(Intervention, Meeting.intervention_id == Intervention.id)
         .outerjoin(ActionItem, ActionItem.meeting_id == Meeting.id)
         .outerjoin(owner, ActionItem.owner_id == owner.id)
+        .outerjoin(closer, ActionItem.closed_in_meeting_id == closer.id)
         .where(*in_scope(Meeting, scope))
-        .order_by(Intervention.name, Meeting.held_on, ActionItem.id)
+        .order_by(Intervention.name, Intervention.id, Meeting.held_on, Meeting.id, ActionItem.id)
     )
     kinds, statuses = _translated(MEETING_KINDS), _translated(ACTION_STATUSES)
-    rows = (
-        (
-            name,
-            held,
-            kinds(kind),
-            people,
-            decisions,
-            what,
-            who,
-            due,
-            statuses(status),
-        )
-        for name, held, kind, people, decisions, what, who, due, status in _stream(stmt)
-    )
+
+    def followed_up(status, closed_at, closer_id, closer_day):
+        """(day, meeting id) of an item's follow-up, as the meeting page dates it: the day
+        of the meeting that closed it, else the day it was set closed (not at a meeting)."""
+        if status == "open":
+            return None, None
+        if closer_id is not None:
+            return closer_day, closer_id
+        moment = scope.local(closed_at)
+        return (moment.date() if moment else None), None
+
+    def rows():
+        meeting = None
+        for row in _stream(stmt):
+            name, mid, held, kind, people, agenda, notes, decisions = row[:8]
+            item_id, what, who, due, status, closed_at, closer_id, closer_day = row[8:]
+            if mid != meeting:
+                meeting = mid
+                yield (
+                    name,
+                    mid,
+                    held,
+                    kinds(kind),
+                    MEETING_ROW,
+                    people,
+                    agenda,
+                    notes,
+                    _decision_lines(decisions),
+                    *(None,) * 6,
+                )
+            if item_id is not None:
+                day, at = followed_up(status, closed_at, closer_id, closer_day)
+                yield (
+                    name,
+                    mid,
+                    held,
+                    kinds(kind),
+                    ITEM_ROW,
+                    *(None,) * 4,
+                    what,
+                    who,
+                    due,
+                    statuses(status),
+                    day,
+                    at,
+                )
+
+    meeting_only = f"(kun på rækken {MEETING_ROW})"
+    item_only = f"(kun på rækken {ITEM_ROW})"
+    closed = f"{statuses('done')} eller {statuses('dropped')}"
     return Sheet(
         "Møder og beslutninger",
         [
             INTERVENTION,
-            Column("Dato", "date", "Mødets dato"),
+            Column(
+                "Møde-id",
+                "int",
+                "Mødets nummer (entydigt; det samme som i adressen til mødets side). Står på "
+                "alle mødets rækker, så to møder samme dag kan skelnes",
+            ),
+            Column("Dato", "date", "Mødets dato (står på alle mødets rækker)"),
             Column("Mødeforum", "text", "Hvilket møde", _labels(MEETING_KINDS)),
-            Column("Deltagere", "long_text", "Hvem deltog"),
-            Column("Beslutninger", "long_text", "Hvad mødet besluttede"),
-            Column("Opfølgningspunkt", "long_text", "Aftalt handling (tom: ingen)"),
-            Column("Ansvarlig", "text", "Den, der har handlingen"),
-            Column("Frist", "date", "Hvornår handlingen skal være gjort"),
-            Column("Status", "text", "Handlingens status", _labels(ACTION_STATUSES)),
+            Column(
+                "Række",
+                "text",
+                f"{MEETING_ROW}: mødets referat (deltagere, dagsorden, noter og beslutninger). "
+                f"{ITEM_ROW}: en handling, der blev aftalt på mødet; den står lige under "
+                "mødets egen række",
+                f"{MEETING_ROW}, {ITEM_ROW}",
+                18,
+            ),
+            Column("Deltagere", "long_text", f"Hvem deltog {meeting_only}"),
+            Column("Dagsorden", "long_text", f"Mødets dagsorden {meeting_only}"),
+            Column("Noter", "long_text", f"Noter fra mødet {meeting_only}"),
+            Column(
+                "Beslutninger",
+                "long_text",
+                f"Hvad mødet besluttede, én beslutning pr. linje {meeting_only}",
+            ),
+            Column("Opfølgningspunkt", "long_text", f"Den aftalte handling {item_only}"),
+            Column("Ansvarlig", "text", "Den, der har handlingen (tom: ingen endnu)"),
+            Column("Frist", "date", "Hvornår handlingen skal være gjort (tom: ingen frist)"),
+            Column("Status", "text", "Handlingens status nu", _labels(ACTION_STATUSES)),
+            Column(
+                "Fulgt op",
+                "date",
+                f"Hvornår handlingen blev fulgt op og lukket som {closed}: datoen for det "
+                "møde, hvor det skete, ellers den dag, den blev lukket (tom: stadig åben)",
+            ),
+            Column(
+                "Fulgt op på møde-id",
+                "int",
+                "Det møde, hvor handlingen blev fulgt op og lukket (se Møde-id; tom: stadig "
+                "åben eller lukket uden for et møde)",
+                width=20,
+            ),
         ],
-        rows,
+        rows(),
         empty="Ingen møder registreret.",
     )
 
 
+def _decision_lines(decisions: str | None) -> str | None:
+    """The decisions as the meeting page lists them: one a line, blank lines left out."""
+    lines = [line.strip() for line in (decisions or "").splitlines()]
+    return "\n".join(line for line in lines if line) or None
+
+
 def progress_sheet(scope: Scope) -> Sheet:
-    """The team's own progress scores (Fremdrift, the IHI scale 1–5), every one kept."""
+    """The team's own progress scores (Fremdrift, the IHI scale 0.5–5), every one kept."""
     setter = aliased(User)
     stmt = (
         select(
@@ -389,7 +483,7 @@ def progress_sheet(scope: Scope) -> Sheet:
         [
             INTERVENTION,
             Column("Dato", "date", "Hvornår teamet vurderede sin fremdrift"),
-            Column("Score", "number", "Fremdriftsscore på IHI-skalaen", "1,0–5,0"),
+            Column("Score", "number", "Fremdriftsscore på IHI-skalaen", _score_range()),
             Column("Trin", "text", "Skalaens trin for scoren", _labels(steps)),
             Column("Note", "long_text", "Teamets begrundelse"),
             Column("Sat af", "text", "Den, der registrerede scoren"),
@@ -397,6 +491,15 @@ def progress_sheet(scope: Scope) -> Sheet:
         rows,
         empty="Ingen fremdriftsscorer registreret.",
     )
+
+
+def _score_range() -> str:
+    """The progress scale's lowest to highest score as the column writes them: "0,5–5,0"."""
+
+    def score(tenths: int) -> str:
+        return f"{tenths / 10:.1f}".replace(".", ",")
+
+    return f"{score(min(PROGRESS_SCALE))}–{score(max(PROGRESS_SCALE))}"
 
 
 @dataclass(frozen=True)

@@ -35,7 +35,8 @@ from ..models.description import (
     development_point_practice_element,
 )
 from ..models.pdsa import change_ideas_of
-from .workbook import TYPES, Column, Sheet, part_name
+from .workbook import CUT_MARK, TYPES, Column, Sheet, part_name
+from .xlsx import MAX_CELL_TEXT
 
 BATCH = 2000
 
@@ -442,6 +443,18 @@ def overview_sheet(scope: Scope):
 
 
 def _remark(sheet: Sheet) -> str | None:
-    """What Oversigt says beside a sheet's row count: why it is empty, and its note."""
-    said = [sheet.empty if not sheet.count else "", sheet.note]
+    """What Oversigt says beside a sheet's row count: why it is empty, its note, and texts
+    cut to fit a cell."""
+    said = [sheet.empty if not sheet.count else "", sheet.note, _cut_remark(sheet.cut)]
     return " ".join(text for text in said if text) or None
+
+
+def _cut_remark(cut: int) -> str:
+    if not cut:
+        return ""
+    limit = f"{MAX_CELL_TEXT:_}".replace("_", ".")  # Danish thousands separator
+    texts = "1 tekst var" if cut == 1 else f"{cut} tekster var"
+    return (
+        f"{texts} længere end de {limit} tegn, en celle i Excel kan rumme, og er afkortet "
+        f"(slutter med »{CUT_MARK.strip()}«)."
+    )

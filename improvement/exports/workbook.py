@@ -20,6 +20,8 @@ HEADER_FILL = "DDE7EF"
 MAX_DATA_ROWS = 1_048_575
 # Excel's limit on a sheet's name.
 MAX_NAME = 31
+# How a text too long for a cell ends, once cut (Oversigt counts them).
+CUT_MARK = " … [afkortet]"
 
 # Column types as they appear in Datadefinitioner, with their Excel formats and widths.
 TYPES = {
@@ -57,6 +59,8 @@ class Sheet:
     # What Oversigt should say about the sheet whatever its rows (e.g. what was left out).
     note: str = ""
     count: int = field(default=0, init=False)
+    # Texts longer than an Excel cell holds, cut to fit (see xlsx.MAX_CELL_TEXT).
+    cut: int = field(default=0, init=False)
     # The sheets it was written as, with their rows: one, unless it exceeded Excel's limit.
     parts: list[tuple[str, int]] = field(default_factory=list, init=False)
 
@@ -81,6 +85,7 @@ def _write_sheet(workbook: Workbook, sheet: Sheet, first: bool = False) -> None:
     header = [column.header for column in sheet.columns]
     rows = iter(sheet.rows)
     number = 1
+    cut_before = workbook.cut
     while True:
         name = part_name(sheet.name, number)
         count = workbook.add_sheet(
@@ -95,6 +100,7 @@ def _write_sheet(workbook: Workbook, sheet: Sheet, first: bool = False) -> None:
         )
         sheet.parts.append((name, count))
         sheet.count += count
+        sheet.cut = workbook.cut - cut_before
         if count < MAX_DATA_ROWS:
             return
         following = next(rows, None)
@@ -124,6 +130,7 @@ def write_workbook(
         naive_timezone=UTC,
         header_fill=HEADER_FILL,
         booleans=("Ja", "Nej"),
+        cut_mark=CUT_MARK,
     ) as workbook:
         # Sheets are written in order and the overview needs the counts, so it is written
         # last and placed first.

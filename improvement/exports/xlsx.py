@@ -51,6 +51,9 @@ BATCH = 500
 COMPRESSION = 1
 # 1 cm in the EMU units of DrawingML.
 EMU_PER_CM = 360_000
+# Excel's limit on a cell's text, counted in UTF-16 code units (an emoji is two). Excel
+# does not open a longer text as it is (it offers to repair the file), so one is cut.
+MAX_CELL_TEXT = 32_767
 
 
 @dataclass(frozen=True)
@@ -148,6 +151,22 @@ class _Styles:
         )
 
 
+def _utf16_length(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2
+
+
+def _cut(value: str, mark: str) -> str:
+    """`value` cut so that, ending with `mark`, it fits in a cell."""
+    room = MAX_CELL_TEXT - _utf16_length(mark)
+    kept = value[:room]
+    # Characters outside the Basic Multilingual Plane take two units. Dropping half the
+    # excess (rounded up) in characters drops at least that many units and at most one
+    # more than the excess, so it never cuts much deeper than needed.
+    while (excess := _utf16_length(kept) - room) > 0:
+        kept = kept[: -((excess + 1) // 2)]
+    return kept + mark
+
+
 def _text(value: str) -> str:
     """The <t> element of an inline string."""
     if SPECIAL.search(value):
@@ -216,6 +235,11 @@ class _Encoders(dict):
                     # Mostly new texts: this column's texts do not repeat, write them inline.
                     sharing = added < shared.TRIAL or added * 2 < seen
                 else:
+                    # Only a text longer than half the limit can exceed it in UTF-16 units;
+                    # shared texts are far shorter.
+                    if len(value) * 2 > MAX_CELL_TEXT and _utf16_length(value) > MAX_CELL_TEXT:
+                        value = _cut(value, book.cut_mark)
+                        book.cut += 1
                     return (
                         f'<c r="{letter}{row}" s="{text}" t="inlineStr"><is>{_text(value)}</is></c>'
                     )
@@ -288,6 +312,7 @@ class Workbook:
     Aware datetimes are written as wall-clock time in `timezone`; naive ones are taken to
     be in `naive_timezone` and converted alike (None: written as they are). With `booleans`
     (yes, no) True and False are written as those texts instead of Excel's TRUE/FALSE.
+    A text longer than a cell holds is cut and ends with `cut_mark`; `cut` counts them.
     """
 
     def __init__(
@@ -300,6 +325,7 @@ class Workbook:
         header_fill: str,
         booleans: tuple[str, str] | None = None,
         naive_timezone: tzinfo | None = None,
+        cut_mark: str = "…",
     ):
         self.zip = zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED, compresslevel=COMPRESSION)
         self.styles = _Styles(header_fill)
@@ -307,6 +333,7 @@ class Workbook:
         self.date_format, self.datetime_format = date_format, datetime_format
         self.timezone, self.naive_timezone = timezone, naive_timezone
         self.booleans = booleans
+        self.cut_mark, self.cut = cut_mark, 0
         self.sheets: list[_SheetPart] = []
         self.order: list[int] = []
         # One thread compresses finished parts into the zip, in order.
