@@ -17,12 +17,16 @@ none, and compare with a draft without any as unchanged.
 The theory of change's labels (A1, K2, F1) are numbers by position: deleting A1 makes A2
 the new A1. Where both snapshots name the items behind their labels (`theory_ids`), lines
 are compared by those items instead, so a renumbered but unchanged line reads as unchanged
-and the lines after a deletion do not all read as changed.
+and the lines after a deletion do not all read as changed. A line shown as changed names
+its items in the newer version's numbering with the older label noted ("A3 (was A4)"), and a
+core element's list of activities is compared activity by activity (`Ref`), each named by
+its label and text, so a link that only was renumbered reads as unchanged beside the one
+that was really removed or added.
 """
 
 import difflib
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 SECTIONS = (
     "basics",
@@ -35,12 +39,27 @@ SECTIONS = (
 
 
 @dataclass(frozen=True)
+class Ref:
+    """A theory item a line lists (a core element's activity), as one side shows it."""
+
+    tag: str  # "same", "added", "removed"
+    name: str  # its label; on the newer side the older one noted if renumbered: "A3 (was A4)"
+    text: str
+    deleted: bool = False  # removed because the item itself is gone from the newer version
+
+
+@dataclass(frozen=True)
 class Line:
     """A line as the reader sees it, compared by what it is about (`identity`): the same
-    text with the theory's labels replaced by the items they stand for."""
+    text with the theory's labels replaced by the items they stand for. `noted` is the
+    text with renumbered labels noted, shown where the line is not unchanged; a line that
+    lists theory items has the list's `head` and its `refs`, each (item, Ref)."""
 
     text: str = field(compare=False)
     identity: str
+    noted: str | None = field(default=None, compare=False)
+    head: str = field(default="", compare=False)
+    refs: tuple[tuple[str, Ref], ...] = field(default=(), compare=False)
 
 
 @dataclass(frozen=True)
@@ -48,6 +67,11 @@ class DiffRow:
     tag: str  # "same", "added", "removed", "changed", "moved"
     left: str | None
     right: str | None
+    # A line listing theory items: its head ("Kontakt – activities") and each side's
+    # items, marked one by one.
+    head: str = ""
+    left_refs: tuple[Ref, ...] = ()
+    right_refs: tuple[Ref, ...] = ()
 
 
 def _field(label: str, value) -> list[str]:
@@ -88,6 +112,8 @@ LABELS = {
     # every language the app speaks, to read those older snapshots stored back as a flag.
     "archived": "%(name)s (archived)",
     "archived_in_any_language": ("%(name)s (archived)",),
+    # A theory item's label in the newer version, its label in the older one noted.
+    "renumbered": "%(label)s (was %(old)s)",
 }
 
 # How a line is compared: by the codes, and an archived core element named alike.
@@ -105,6 +131,30 @@ def _by_item(ids: dict[str, str]):
         return " → ".join(ids.get(part, part) for part in label.split(" → "))
 
     return name
+
+
+def _noting(was: dict[str, str], words: str):
+    """Names a theory label as the newer version does, the older label noted where the
+    item was renumbered: "A3 (was A4)"; "A1 → K2" part by part."""
+
+    def name(label: str) -> str:
+        return " → ".join(
+            words % {"label": part, "old": was[part]} if part in was else part
+            for part in label.split(" → ")
+        )
+
+    return name
+
+
+def _listing(labels: list[str], name, sets: bool) -> str:
+    """A list of theory items (what an item leads to, a core element's activities). Compared
+    as a set (`sets`): its order is the labels' numbering, which moving an item changes."""
+    names = [name(label) for label in labels]
+    return ", ".join(sorted(names) if sets else names)
+
+
+def _activities_head(title: str, L: dict) -> str:  # noqa: N803
+    return f"{title} – {L['activities']}"
 
 
 def _word(entry: dict, key: str, words: dict | None) -> str:
@@ -180,11 +230,16 @@ def readable(snapshot: dict, labels: dict | None = None) -> dict:
 
 
 def flatten(
-    snapshot: dict, labels: dict | None = None, name=_same, coded: bool = False
+    snapshot: dict,
+    labels: dict | None = None,
+    name=_same,
+    coded: bool = False,
+    sets: bool = False,
 ) -> dict[str, list[str]]:
     """The snapshot as readable lines, per section; stable for equal content. `name`
     writes a theory label (A1, F2, "A1 → K2"): as it is, or by the item it stands for.
-    `coded`: statuses and kinds as their codes, the lines compared rather than shown."""
+    `coded`: statuses and kinds as their codes, the lines compared rather than shown;
+    `sets`: lists of theory items in an order independent of their numbering."""
     L = {**LABELS, **(labels or {})}  # noqa: N806
     core_statuses = None if coded else L["core_element_statuses"]
     prerequisite_statuses = None if coded else L["prerequisite_statuses"]
@@ -199,7 +254,7 @@ def flatten(
     lines_theory = [*_field(L["aim"], theory.get("purpose"))]
     for key in ("activities", "short_term", "long_term"):
         for item in theory.get(key, []):
-            leads = ", ".join(name(label) for label in item.get("leads_to", []))
+            leads = _listing(item.get("leads_to", []), name, sets)
             suffix = f" → {leads}" if leads else ""
             lines_theory.append(f"{name(item['label'])}: {item['text']}{suffix}")
     for assumption in theory.get("assumptions", []):
@@ -224,8 +279,8 @@ def flatten(
             ("practice", L["practice"]),
         ):
             cores += _field(f"{title} – {label}", ce.get(key))
-        activities = ", ".join(name(label) for label in ce.get("activities", []))
-        cores += _field(f"{title} – {L['activities']}", activities)
+        activities = _listing(ce.get("activities", []), name, sets)
+        cores += _field(_activities_head(title, L), activities)
     # Lines named by the prerequisite's name, as a core element's are.
     prerequisites = []
     for p in snapshot.get("prerequisites", []):
@@ -272,10 +327,38 @@ def _key(line: str) -> str:
     return line
 
 
-def _replace_rows(left: list[Line], right: list[Line], moved: Counter) -> list[DiffRow]:
+def _marked(line: Line | None, other: Line | None, missing: str) -> tuple[Ref, ...]:
+    """The items `line` lists, each unchanged where `other` lists it too, else `missing`
+    ("removed" on the older side, "added" on the newer)."""
+    if line is None:
+        return ()
+    keys = {key for key, _ in other.refs} if other is not None else set()
+    return tuple(replace(ref, tag="same" if key in keys else missing) for key, ref in line.refs)
+
+
+def _row(tag: str, left: Line | None, right: Line | None) -> DiffRow:
+    """A row of two lines, each in its side's numbering (the newer side's renumbered
+    labels noted where the line is not unchanged), the items they list marked one by one."""
+    shown = None
+    if right is not None:
+        shown = right.text if tag == "same" or right.noted is None else right.noted
+    return DiffRow(
+        tag,
+        left.text if left else None,
+        shown,
+        head=(right or left).head,
+        left_refs=_marked(left, right, "removed"),
+        right_refs=_marked(right, left, "added"),
+    )
+
+
+def _replace_rows(
+    left: list[Line], right: list[Line], moved: Counter, before: dict[Line, Line]
+) -> list[DiffRow]:
     """One block of lines replaced by others. A line that only moved (the same line
-    removed elsewhere) is "moved"; of the rest, lines about the same thing (same key) pair
-    up as changed, then the remaining ones by position; what is left is added or removed."""
+    removed elsewhere, `before`) is "moved"; of the rest, lines about the same thing (same
+    key) pair up as changed, then the remaining ones by position; what is left is added or
+    removed."""
     rest = list(left)
     pairs: dict[int, Line] = {}
     fresh = []
@@ -295,12 +378,12 @@ def _replace_rows(left: list[Line], right: list[Line], moved: Counter) -> list[D
     rows = []
     for j, line in enumerate(right):
         if j not in fresh:
-            rows.append(DiffRow("moved", line.text, line.text))
+            rows.append(_row("moved", before[line], line))
         elif j in pairs:
-            rows.append(DiffRow("changed", pairs[j].text, line.text))
+            rows.append(_row("changed", pairs[j], line))
         else:
-            rows.append(DiffRow("added", None, line.text))
-    return rows + [DiffRow("removed", a.text, None) for a in rest]
+            rows.append(_row("added", None, line))
+    return rows + [_row("removed", a, None) for a in rest]
 
 
 def _lines(lines: list) -> list[Line]:
@@ -319,11 +402,12 @@ def side_by_side(old: list[str | Line], new: list[str | Line]) -> list[DiffRow]:
     came = Counter(line for tag, _, _, j1, j2 in opcodes if tag != "equal" for line in new[j1:j2])
     moved = gone & came
     left_moved = Counter(moved)
+    before = {line: line for line in reversed(old)}  # a line as the old side shows it
     rows: list[DiffRow] = []
     for tag, i1, i2, j1, j2 in opcodes:
         if tag == "equal":
             rows += [
-                DiffRow("same", old[i].text, new[j].text)
+                _row("same", old[i], new[j])
                 for i, j in zip(range(i1, i2), range(j1, j2), strict=True)
             ]
             continue
@@ -333,7 +417,7 @@ def side_by_side(old: list[str | Line], new: list[str | Line]) -> list[DiffRow]:
                 left_moved[line] -= 1
             else:
                 left.append(line)
-        rows += _replace_rows(left, new[j1:j2], moved)
+        rows += _replace_rows(left, new[j1:j2], moved, before)
     return rows
 
 
@@ -345,18 +429,79 @@ def _has_codes(snapshot: dict) -> bool:
     )
 
 
-def _sections(snapshot: dict, labels: dict | None, ids: dict[str, str] | None, coded: bool):
-    """The snapshot's lines per section as shown, each compared by its codes where
-    `coded` (else as shown), and by item where `ids` names the theory's items."""
-    shown = flatten(snapshot, labels)
-    by = _by_item(ids) if ids is not None else _same
-    compared = flatten(snapshot, labels, by, coded=coded)
+def _item_texts(snapshot: dict) -> dict[str, str]:
+    theory = snapshot.get("theory") or {}
     return {
-        section: [
-            Line(text, identity) for text, identity in zip(lines, compared[section], strict=True)
-        ]
-        for section, lines in shown.items()
+        item["label"]: item["text"]
+        for key in ("activities", "short_term", "long_term")
+        for item in theory.get(key, [])
     }
+
+
+def _activity_lists(snapshot: dict, L: dict, ids, name, gone) -> dict[str, tuple]:  # noqa: N803
+    """Each core element's line of activities, as shown → its head and its items, each
+    (what it is compared by, Ref) named by `name`; `gone`: labels of items deleted since.
+    An item is compared by its id, or in a version from before snapshots named them, by
+    its text: there a label may stand for another activity in each version."""
+    texts = _item_texts(snapshot)
+    lists = {}
+    for ce in snapshot.get("core_elements", []):
+        activities = ce.get("activities", [])
+        head = _activities_head(ce["name"], L)
+        for text in _field(head, ", ".join(activities)):
+            lists[text] = (
+                head,
+                tuple(
+                    (
+                        ids.get(label, label) if ids else texts.get(label) or label,
+                        Ref("same", name(label), texts.get(label, ""), label in gone),
+                    )
+                    for label in activities
+                ),
+            )
+    return lists
+
+
+def _sections(
+    snapshot: dict,
+    labels: dict | None,
+    ids: dict[str, str] | None,
+    coded: bool,
+    was: dict[str, str] | None = None,
+    gone: frozenset[str] = frozenset(),
+):
+    """The snapshot's lines per section as shown, each compared by its codes where
+    `coded` (else as shown), and by item where `ids` names the theory's items. `was`: the
+    older label of each item renumbered since, noted where a line is shown changed;
+    `gone`: labels of the items deleted since."""
+    L = {**LABELS, **(labels or {})}  # noqa: N806
+    shown = flatten(snapshot, labels)
+    name = _noting(was, L["renumbered"]) if was else _same
+    noted = flatten(snapshot, labels, name) if was else shown
+    by = _by_item(ids) if ids is not None else _same
+    compared = flatten(snapshot, labels, by, coded=coded, sets=True)
+    lists = _activity_lists(snapshot, L, ids, name, gone)
+    sections = {}
+    for section, lines in shown.items():
+        listed = lists if section == "core_elements" else {}
+        sections[section] = [
+            Line(text, identity, note, *listed.get(text, ()))
+            for text, note, identity in zip(lines, noted[section], compared[section], strict=True)
+        ]
+    return sections
+
+
+def _renumbering(old_ids: dict[str, str], new_ids: dict[str, str]):
+    """(was, gone): the older label of each item the newer version numbers differently,
+    and the older labels of the items it no longer has."""
+    old_label = {item: label for label, item in old_ids.items()}
+    was = {
+        label: old_label[item]
+        for label, item in new_ids.items()
+        if item in old_label and old_label[item] != label
+    }
+    kept = set(new_ids.values())
+    return was, frozenset(label for label, item in old_ids.items() if item not in kept)
 
 
 def compare(old: dict, new: dict, labels: dict | None = None) -> dict[str, list[DiffRow]]:
@@ -368,8 +513,12 @@ def compare(old: dict, new: dict, labels: dict | None = None) -> dict[str, list[
     by_item = "theory_ids" in old and "theory_ids" in new
     # By code where both stored theirs; a snapshot without them is compared as it reads.
     coded = _has_codes(old) and _has_codes(new)
-    a = _sections(old, labels, old["theory_ids"] if by_item else None, coded)
-    b = _sections(new, labels, new["theory_ids"] if by_item else None, coded)
+    if by_item:
+        was, gone = _renumbering(old["theory_ids"], new["theory_ids"])
+        a = _sections(old, labels, old["theory_ids"], coded, gone=gone)
+        b = _sections(new, labels, new["theory_ids"], coded, was=was)
+    else:
+        a, b = _sections(old, labels, None, coded), _sections(new, labels, None, coded)
     return {section: side_by_side(a[section], b[section]) for section in SECTIONS}
 
 
