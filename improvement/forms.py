@@ -165,17 +165,29 @@ class VersionedForm(BaseForm):
         self.theirs = self.differences(obj) if obj is not None and not theirs_shown else []
         self.version.data = str(obj.version) if obj is not None else "0"
 
+    def loaded_values(self) -> dict | None:
+        """The saved values the form was drawn with (field name → value as compared), where
+        the form carries them; None where it does not."""
+        return None
+
     def differences(self, obj) -> list[tuple[str, str]]:
         """(label, saved value as shown) for each field whose saved value is not what the
         user sent: after a conflict, what the other person's save holds that this form
-        would replace. Choices show their labels, dates their Danish form."""
+        would replace. A form that carries the values it was drawn with leaves out the
+        fields the saved version still has as drawn: only this user changed those, and
+        listing the old value would read as if the other person had set it. Choices show
+        their labels, dates their Danish form."""
+        loaded = self.loaded_values() or {}
         shown = []
         for name, field in self._fields.items():
             if name in BOOKKEEPING or not hasattr(obj, name):
                 continue
             saved = getattr(obj, name)
-            if _blank_as_none(saved) != _blank_as_none(field.data):
-                shown.append((str(field.label.text), _as_shown(field, saved)))
+            if _blank_as_none(saved) == _blank_as_none(field.data):
+                continue
+            if name in loaded and _comparable(saved) == loaded[name]:
+                continue
+            shown.append((str(field.label.text), _as_shown(field, saved)))
         return shown
 
     def populate_obj(self, obj) -> None:
@@ -210,21 +222,35 @@ class MergingForm(VersionedForm):
         values = {name: _comparable(getattr(obj, name)) for name in self._merged_names(obj)}
         self.base.data = json.dumps(values)
 
+    def loaded_values(self) -> dict | None:
+        try:
+            base = json.loads(self.base.data or "")
+        except (ValueError, RecursionError):  # not JSON; nested too deep to read ("[[[[…")
+            return None
+        return base if isinstance(base, dict) else None
+
+    def changed_meanwhile(self, obj) -> list[str]:
+        """Names of the fields whose saved value is no longer the one the form was drawn
+        with (all of them, without a base)."""
+        base = self.loaded_values()
+        return [
+            name
+            for name in self._merged_names(obj)
+            if base is None or _comparable(getattr(obj, name)) != base.get(name)
+        ]
+
     def merge(self, obj) -> list[str]:
         """Take the other person's value into each field only they changed since the form
         was drawn; return the names of the fields both changed, differently. Without a base
         (a form drawn before the base was carried) every differing field counts as both."""
-        try:
-            base = json.loads(self.base.data or "")
-        except (ValueError, RecursionError):  # not JSON; nested too deep to read ("[[[[…")
-            base = None
+        base = self.loaded_values()
         clashes = []
         for name in self._merged_names(obj):
             field, saved = self._fields[name], getattr(obj, name)
             mine, theirs = _comparable(field.data), _comparable(saved)
             if mine == theirs:
                 continue
-            if not isinstance(base, dict) or (mine != base.get(name) and theirs != base.get(name)):
+            if base is None or (mine != base.get(name) and theirs != base.get(name)):
                 clashes.append(name)
             elif mine == base.get(name):
                 field.data, field.raw_data = saved, []

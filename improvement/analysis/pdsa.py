@@ -13,8 +13,9 @@ under a third scaled up. Each feature is the share of the team's cycles that sho
 * **data over time**: the plan says which data are collected and the Do records the
   observations, so data exist for that test.
 
-Monthly counts use calendar months ("2026-03"): *started* by the day the cycle was
-created, *completed* by the day it was closed, and the Act decision of each closed cycle
+Monthly counts use calendar months ("2026-03"), every month from the first to the last
+with a count, the empty ones between too: *started* by the day the cycle was created,
+*completed* by the day it was closed, and the Act decision of each closed cycle
 in the month it was closed. The median days from plan to act counts calendar days from
 creation to entering Act, over cycles that reached Act.
 """
@@ -81,6 +82,17 @@ def _month(day: date) -> str:
     return f"{day.year:04d}-{day.month:02d}"
 
 
+def _months_between(first: str, last: str) -> list[str]:
+    """Every calendar month from `first` to `last` ("2026-01"), those without a test too:
+    a table that skipped them would read as if the months it shows followed each other."""
+    year, month = int(first[:4]), int(first[5:])
+    months = []
+    while (current := f"{year:04d}-{month:02d}") <= last:
+        months.append(current)
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return months
+
+
 def _series(cycles: list[CycleFacts]) -> dict[int, int]:
     """cycle id → id of the first cycle of its series."""
     by_id = {c.id: c for c in cycles}
@@ -105,7 +117,8 @@ def summarise(cycles: Iterable[CycleFacts]) -> PdsaSummary:
         key: Counter(_month(c.closed) for c in cycles if c.closed and c.act_decision == key)
         for key in ("adopt", "adapt", "abandon")
     }
-    months = sorted(set(started) | set(completed))
+    counted = set(started) | set(completed)
+    months = _months_between(min(counted), max(counted))
     month_rows = [
         MonthCounts(
             month=m,

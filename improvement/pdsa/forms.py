@@ -7,10 +7,10 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from .. import clock
 from ..formatting import format_day
-from ..forms import BaseForm, MergingForm, VersionedForm, choices
+from ..forms import BaseForm, MergingForm, choices
 from ..interventions.forms import NO_NAMES
-from ..models import ACT_DECISIONS, MEETING_KINDS, PROGRESS_SCALE
-from .rules import missing_labels
+from ..models import ACT_DECISIONS, MEETING_KINDS, PDSA_PHASES, PROGRESS_SCALE
+from .rules import CONTINUING, OPENS_IN, missing_labels, not_yet_open
 
 TEXT = [Length(max=5000)]
 
@@ -20,7 +20,7 @@ def optional_int(value):
     return int(value) if value not in ("", None, "None") else None
 
 
-class ImprovementPlanForm(VersionedForm):
+class ImprovementPlanForm(MergingForm):
     aim = TextAreaField(
         _l("What are we trying to accomplish?"),
         validators=TEXT,
@@ -43,6 +43,12 @@ class CycleNewForm(BaseForm):
     owner_id = SelectField(_l("Owner"), coerce=optional_int)
     due_date = DateField(_l("Due date"), validators=[Optional()])
 
+    def validate_due_date(self, field):
+        # A new test due in the past would be overdue the moment it is created: a typing
+        # slip. The worksheet keeps a date that has passed since (the test ran late).
+        if field.data and field.data < clock.today():
+            raise ValidationError(_l("A new test cannot be due before today."))
+
 
 def _check_dates(form) -> bool:
     ok = True
@@ -60,8 +66,12 @@ def _check_dates(form) -> bool:
     return ok
 
 
-class CycleForm(VersionedForm):
-    """The whole PDSA worksheet. Saving never changes the phase; moving does."""
+class CycleForm(MergingForm):
+    """The whole PDSA worksheet. Saving never changes the phase; moving does.
+
+    A merging form: a test is moved on the board while its worksheet is being written, and
+    a move changes none of the worksheet's fields, so only a field someone else changed
+    meanwhile, differently, is a conflict."""
 
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
     owner_id = SelectField(_l("Owner"), coerce=optional_int)
@@ -120,28 +130,81 @@ class CycleForm(VersionedForm):
 
     def validate(self, extra_validators=None):
         ok = super().validate(extra_validators)
-        ok = _check_dates(self) and ok
-        if ok:
-            # A cycle that is already in Do cannot lose its objective, and so on.
-            values = {name: f.data for name, f in self._fields.items()}
-            missing = missing_labels(values, self.phase)
-            if missing:
-                self.form_errors.append(
-                    str(
-                        _l(
-                            "This test is in %(phase)s and needs: %(fields)s.",
-                            phase=self.phase_label,
-                            fields=", ".join(missing),
-                        )
-                    )
+        return _check_dates(self) and ok
+
+    @property
+    def locked(self) -> list[str]:
+        """The fields this test's phase does not open yet (the worksheet shows them so)."""
+        return not_yet_open(self.phase)
+
+    def fits_phase(self, cycle, followups=()) -> bool:
+        """The rules of the phase the test is in, on the values to be saved (after a save
+        made meanwhile is merged in): nothing newly written that a later phase records,
+        nothing emptied that this phase builds on, and, once decided, no decision but adopt
+        or adapt while a next test (`followups`) continues this one. (Before Act the
+        decision is not open at all: a test continued before it was decided, as could
+        happen earlier, saves once its decision is emptied.)"""
+        ok = self._refuse_locked(cycle)
+        # A cycle that is already in Do cannot lose its objective, and so on.
+        values = {name: f.data for name, f in self._fields.items()}
+        missing = missing_labels(values, self.phase)
+        if missing:
+            self.form_errors.append(
+                _(
+                    "This test is in %(phase)s and needs: %(fields)s.",
+                    phase=self.phase_label,
+                    fields=", ".join(missing),
                 )
-                ok = False
+            )
+            ok = False
+        decided = "act_decision" not in self.locked
+        if decided and followups and self.act_decision.data not in CONTINUING:
+            self.act_decision.errors.append(
+                _(
+                    "%(next)s continues this test, so the decision here must be Adopt or "
+                    "Adapt. If the change is to be abandoned, decide so in that test.",
+                    next=", ".join(f"“{f.title}”" for f in followups),
+                )
+            )
+            ok = False
         return ok
+
+    def _refuse_locked(self, cycle) -> bool:
+        """Refuse at the field what is newly written for a later phase; the text stays in
+        the form. What the test already holds is kept: a test moved back a step (to observe
+        more, say) keeps the findings it had, and the rest of its worksheet still saves."""
+        refused = [
+            name
+            for name in self.locked
+            if self[name].data and self[name].data != (getattr(cycle, name) or None)
+        ]
+        for name in refused:
+            phase = PDSA_PHASES[OPENS_IN[name]]
+            self[name].errors.append(
+                _(
+                    "The decision is made in %(phase)s, once the result has been studied. "
+                    "Move the test to %(phase)s first.",
+                    phase=phase,
+                )
+                if name == "act_decision"
+                else _(
+                    "This is written in %(phase)s: move the test to %(phase)s first. Your "
+                    "text is kept here but not saved yet.",
+                    phase=phase,
+                )
+            )
+        if refused:
+            self.form_errors.append(
+                _(
+                    "This test is in %(phase)s. The fields marked below belong to a later "
+                    "phase and cannot be saved yet.",
+                    phase=self.phase_label,
+                )
+            )
+        return not refused
 
     @property
     def phase_label(self) -> str:
-        from ..models import PDSA_PHASES
-
         return str(PDSA_PHASES.get(self.phase, self.phase))
 
 

@@ -2,9 +2,12 @@
 
 A cycle may only enter a phase when the fields that phase builds on are filled in: no Do
 without an objective and a prediction, no Act without Study compared with the prediction,
-and no closing without Study and Act. Moving back is allowed, except that a finished test
+and no closing without Study and Act. Nor may a phase's findings be written before it: the
+result and learning wait for Study, the decision and next step for Act, and only a test
+decided there continues in a next one. Moving back is allowed, except that a finished test
 reopens one step, to Act: one stray drag must not send a closed test, with its decision
-and learning, back to Plan and out of the key figures.
+and learning, back to Plan and out of the key figures; and a test a next test continues
+stays in Act or Done, where the decision it builds on stands.
 """
 
 import re
@@ -43,7 +46,25 @@ REQUIRED_TO_ENTER = {
     ),
 }
 
+# Fields that record what a later phase finds, and the phase they open in: a result
+# written before the test is carried out, or a decision before the result is studied, is
+# a guess recorded as a finding (and a decision to adopt would let the test be continued
+# before it was done).
+OPENS_IN = {
+    "study_result": "study",
+    "learning": "study",
+    "act_decision": "act",
+    "next_step": "act",
+}
+
+# A decision that continues the test in a next one.
+CONTINUING = ("adopt", "adapt")
+
 STALE_AFTER = timedelta(days=14)
+
+# A development point that is finished or dropped takes no new tests, and is not waiting
+# for its first one.
+CLOSED_POINT_STATUSES = ("done", "dropped")
 
 
 def missing_fields(values, phase: str) -> list[str]:
@@ -59,6 +80,24 @@ def missing_fields(values, phase: str) -> list[str]:
 
 def missing_labels(values, phase: str) -> list[str]:
     return [str(FIELD_LABELS[name]) for name in missing_fields(values, phase)]
+
+
+def not_yet_open(phase: str) -> list[str]:
+    """Names of the fields a test in `phase` cannot fill in yet."""
+    here = PHASE_ORDER.index(phase)
+    return [name for name, opens in OPENS_IN.items() if PHASE_ORDER.index(opens) > here]
+
+
+def can_continue(phase: str, decision: str | None) -> bool:
+    """Whether a test may be continued in a next one: decided in Act as adopt or adapt."""
+    return phase in ("act", "done") and decision in CONTINUING
+
+
+def leaves_act(phase: str, target: str) -> bool:
+    """Whether a move takes a test from Act or Done back to before Act, where its decision
+    no longer stands."""
+    act = PHASE_ORDER.index("act")
+    return PHASE_ORDER.index(phase) >= act > PHASE_ORDER.index(target)
 
 
 def reopens_too_far(phase: str, target: str) -> bool:

@@ -44,9 +44,12 @@ from .forms import (
     refuse_later_date,
 )
 from .rules import (
+    CLOSED_POINT_STATUSES,
     PHASE_ORDER,
+    can_continue,
     is_overdue,
     is_stuck,
+    leaves_act,
     missing_labels,
     neighbours,
     next_title,
@@ -110,7 +113,9 @@ def point_listing(intervention_id: int):
         plans=queries.plans_by_point(intervention),
         summary=summarise(queries.cycle_facts(intervention)),
         open_actions=queries.open_action_count(intervention),
-        untested=[p for p in points if p.id not in counts and p.status != "dropped"],
+        untested=[
+            p for p in points if p.id not in counts and p.status not in CLOSED_POINT_STATUSES
+        ],
     )
 
 
@@ -126,6 +131,7 @@ def _point_context(point: DevelopmentPoint, **extra):
         "series": queries.chains(cycles),
         "cycle_count": len(cycles),
         "new_form": extra.pop("new_form", None) or _new_form(intervention, formdata=None),
+        "takes_tests": point.status not in CLOSED_POINT_STATUSES,
     }
     context.update(extra)
     return context
@@ -151,12 +157,20 @@ def plan_edit(intervention_id: int, point_id: int):
         form = ImprovementPlanForm(obj=plan)
         if plan is None:
             form.version.data = "0"
+        else:
+            form.remember_base(plan)
         return render_fragment(POINT, "plan_form", point=point, form=form)
     form = ImprovementPlanForm()
     if not form.validate_on_submit():
         return render_fragment(POINT, "plan_form", 422, point=point, form=form)
-    if plan is None and form.version.data != "0" or plan is not None and form.is_stale(plan):
+    # Saved meanwhile: what only the other person changed is merged in, and only a field
+    # both changed is asked about. (A form drawn before anyone wrote the plan has no base:
+    # every field the first save wrote differently is asked about.)
+    stale = form.version.data != "0" if plan is None else form.is_stale(plan)
+    if stale and (plan is None or form.merge(plan)):
         form.refuse_stale(plan)
+        if plan is not None:
+            form.remember_base(plan)
         return render_fragment(POINT, "plan_form", 409, point=point, form=form)
     if plan is None:
         plan = ImprovementPlan(organization_id=point.organization_id, development_point_id=point.id)
@@ -173,6 +187,9 @@ def cycle_new(intervention_id: int, point_id: int):
     point = _child(DevelopmentPoint, point_id, intervention_id)
     form = _new_form(point.intervention)
     if not form.validate_on_submit():
+        return render_htmx(POINT, "new_cycle", 422, **_point_context(point, new_form=form))
+    if point.status in CLOSED_POINT_STATUSES:
+        # The page offers no form for it; this is a page drawn before the status changed.
         return render_htmx(POINT, "new_cycle", 422, **_point_context(point, new_form=form))
     cycle = PdsaCycle(
         organization_id=point.organization_id,
@@ -205,6 +222,7 @@ def _cycle_context(cycle: PdsaCycle, **extra):
         "cycle": cycle,
         "point": cycle.development_point,
         "followups": queries.followups_of(cycle),
+        "continues": can_continue(cycle.phase, cycle.act_decision),
         "history": history("PdsaCycle", cycle.id, limit=30),
         "action_form": EmptyForm(),
         "today": clock.today(),
@@ -241,6 +259,7 @@ def cycle_edit(intervention_id: int, cycle_id: int):
     cycle = _child(PdsaCycle, cycle_id, intervention_id)
     if request.method == "GET":
         form = _cycle_form(cycle, obj=cycle)
+        form.remember_base(cycle)
         return render_htmx(
             CYCLE_EDIT,
             "worksheet",
@@ -259,12 +278,25 @@ def cycle_edit(intervention_id: int, cycle_id: int):
     }
     if not form.validate_on_submit():
         return render_htmx(CYCLE_EDIT, "worksheet", 422, form=form, **ctx)
-    if form.is_stale(cycle):
+    # Saved or moved meanwhile: what only the other person changed is merged in (a move
+    # changes no field here), and only a field both changed is asked about.
+    stale = form.is_stale(cycle)
+    merged = stale and bool(form.changed_meanwhile(cycle))
+    if stale and form.merge(cycle):
         form.refuse_stale(cycle)
+        form.remember_base(cycle)
         return render_htmx(CYCLE_EDIT, "worksheet", 409, form=form, **ctx)
+    # The phase's rules judge what would be saved, merged, in the phase it is in now.
+    if not form.fits_phase(cycle, queries.followups_of(cycle)):
+        return render_htmx(CYCLE_EDIT, "worksheet", 422, form=form, **ctx)
     form.populate_obj(cycle)
     db.session.commit()
-    flash(_("The worksheet is saved."), "success")
+    if merged:
+        flash(
+            _("The worksheet is saved, with the changes someone else saved meanwhile."), "success"
+        )
+    else:
+        flash(_("The worksheet is saved."), "success")
     return redirect(
         url_for("pdsa.cycle_detail", intervention_id=intervention_id, cycle_id=cycle.id)
     )
@@ -288,6 +320,9 @@ def _move(cycle: PdsaCycle, target: str, version: str | None) -> tuple[int, str]
             title=cycle.title,
             phase=PDSA_PHASES["act"],
         )
+    refused = _decision_continued(cycle, target)
+    if refused:
+        return 422, refused
     forward = PHASE_ORDER.index(target) > PHASE_ORDER.index(cycle.phase)
     missing = missing_labels(cycle, target) if forward else []
     if missing:
@@ -304,6 +339,24 @@ def _move(cycle: PdsaCycle, target: str, version: str | None) -> tuple[int, str]
         cycle.acted_at = utcnow()
     db.session.flush()
     return 200, _("“%(title)s” moved to %(phase)s.", title=cycle.title, phase=cycle.phase_label)
+
+
+def _decision_continued(cycle: PdsaCycle, target: str) -> str:
+    """Why a move back to before Act is refused while a next test continues this one
+    from the decision made there ("" if it is not)."""
+    if not leaves_act(cycle.phase, target):
+        return ""
+    followups = queries.followups_of(cycle)
+    if not followups:
+        return ""
+    return _(
+        "“%(title)s” cannot move back to %(phase)s: “%(next)s” continues it from the "
+        "decision made in Act. If the next test was started too early, delete it first "
+        "(possible while it is being planned).",
+        title=cycle.title,
+        phase=PDSA_PHASES[target],
+        next=followups[0].title,
+    )
 
 
 @bp.route(f"{PREFIX}/proevehandlinger/<int:cycle_id>/flyt", methods=["POST"])
@@ -381,8 +434,14 @@ def cycle_next(intervention_id: int, cycle_id: int):
     cycle = _child(PdsaCycle, cycle_id, intervention_id)
     if not EmptyForm().validate_on_submit():
         abort(400)
-    if cycle.act_decision not in ("adopt", "adapt"):
-        flash(_("Only a test that is adopted or adapted continues in a next test."), "error")
+    if not can_continue(cycle.phase, cycle.act_decision):
+        flash(
+            _(
+                "Only a test that is in Act or Done and adopted or adapted there continues "
+                "in a next test."
+            ),
+            "error",
+        )
         return redirect(
             url_for("pdsa.cycle_detail", intervention_id=intervention_id, cycle_id=cycle.id)
         )
