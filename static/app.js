@@ -1314,3 +1314,31 @@
   document.addEventListener("DOMContentLoaded", function () { init(document); });
   document.addEventListener("htmx:afterSettle", function (event) { init(event.detail.elt || document); });
 })();
+
+// --- the presented board: what scrolls inside it keeps its place through the refresh ---
+// Presentation mode swaps the whole board every 45 s (#board, outerHTML). A column or a
+// list of the standup that scrolls inside itself (data-keep-scroll, app.css) would jump
+// back to its top at every refresh: each keeps the place its user scrolled it to.
+(function () {
+  "use strict";
+  var kept = {};
+
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    if (!event.detail.shouldSwap || event.detail.target.id !== "board") {
+      return;
+    }
+    kept = {};
+    event.detail.target.querySelectorAll("[data-keep-scroll][id]").forEach(function (box) {
+      kept[box.id] = box.scrollTop;
+    });
+  });
+  document.addEventListener("htmx:afterSwap", function () {
+    Object.keys(kept).forEach(function (id) {
+      var box = document.getElementById(id);
+      if (box) {
+        box.scrollTop = kept[id];
+      }
+    });
+    kept = {};
+  });
+})();
