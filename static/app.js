@@ -470,7 +470,13 @@
   }
 
   // The buttons that open an inline editor (a card's, the Model for Improvement's, the aim's).
-  var EDIT_TRIGGERS = "[hx-get$='/rediger'], [hx-get$='/model'], [hx-get$='/formaal']";
+  var EDIT_TRIGGERS = ["[hx-get$='/rediger']", "[hx-get$='/model']", "[hx-get$='/formaal']"];
+
+  // Those inside `scope`: every part of the list scoped, not only the first (".a .b, .c"
+  // would take any .c in the page: the aim's button for a link removed far below it).
+  function editTriggers(scope) {
+    return EDIT_TRIGGERS.map(function (trigger) { return scope ? scope + " " + trigger : trigger; }).join(", ");
+  }
 
   // A control in a closed <details> (a create form folded away) cannot take focus.
   // (Chromium keeps boxes for a closed <details>' content, so getClientRects alone is not
@@ -512,8 +518,8 @@
     }
     var region = swappedRegion(event, seen);
     var target = region && (visible(counterpart(region, seen)) ||
-      visible(region.querySelector(".just-created " + EDIT_TRIGGERS)) ||
-      (!holderGone(seen) && visible(region.querySelector(EDIT_TRIGGERS))));
+      visible(region.querySelector(editTriggers(".just-created"))) ||
+      (!holderGone(seen) && visible(region.querySelector(editTriggers()))));
     if (!target && region) {
       target = region;
       if (!target.hasAttribute("tabindex")) {

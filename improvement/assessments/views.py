@@ -326,9 +326,11 @@ def respondent_remove(intervention_id: int, round_id: int, respondent_id: int):
         abort(400)
     if not round_.is_open:
         return _respondents_response(round_, 409, invite_error=_("The round is closed."))
+    name = respondent.user.name
     db.session.delete(respondent)
     db.session.commit()
-    return _respondents_response(round_)
+    # Said in the page's message area: the row, and the button that had focus, are gone.
+    return _respondents_response(round_, removed=name if wants_fragment() else None)
 
 
 @bp.route(BASE + "/<int:round_id>/luk", methods=["POST"])
@@ -508,6 +510,7 @@ def answer_save(intervention_id: int, round_id: int, statement_id: int):
         ["save_state", "progress_oob", "answer_base"],
         statement=statement,
         saved=True,
+        answer_label=round_.instrument.labels.get(form.value.data, form.value.data),
         answered=answered,
         total=total,
         chosen=form.value.data,

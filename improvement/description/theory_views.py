@@ -18,7 +18,7 @@ from ..models import (
     Intervention,
 )
 from ..models.theory import NEXT_KIND, core_element_activity
-from ..rendering import render_fragment, render_htmx, retarget
+from ..rendering import render_fragment, render_htmx, retarget, wants_fragment
 from . import queries
 from .common import load_child, load_intervention, move
 from .forms import AssumptionForm, ChangeTheoryForm, LinkForm, ReferenceForm, TheoryItemForm
@@ -277,9 +277,12 @@ def theory_link_assumption(intervention_id: int, link_id: int):
 def theory_link_delete(intervention_id: int, link_id: int):
     link = load_child(ChangeTheoryLink, intervention_id, link_id)
     intervention = load_intervention(intervention_id)
+    # Named as the row named it ("A1 → K2"), for the news read out in the page's message
+    # area: the row is gone, and focus goes to the list of links (app.js).
+    label = queries.theory(intervention).link_label(link)
     db.session.delete(link)
     db.session.commit()
-    return _section(intervention)
+    return _section(intervention, removed_link=label if wants_fragment() else None)
 
 
 # ---------------------------------------------------------------- assumptions and references

@@ -90,7 +90,7 @@ def test_a_justification_from_another_tab_is_not_overwritten_unseen(browser_page
     second.goto(url)
 
     first.locator("#text-1").fill("Skrevet i første fane")
-    first.locator("#text-state-1.saved").wait_for()
+    first.locator("#text-state-1 .saved").wait_for()
     second.locator("#text-1").fill("Skrevet i anden fane")
     second.locator("#text-state-1").get_by_text(
         "Gemt i mellemtiden i et andet vindue: “Skrevet i første fane”."
@@ -98,7 +98,7 @@ def test_a_justification_from_another_tab_is_not_overwritten_unseen(browser_page
     # Typed on: now it knows, and its text replaces the other.
     second.locator("#text-1").press("End")
     second.locator("#text-1").press_sequentially(" og mere")
-    second.locator("#text-state-1.saved").wait_for()
+    second.locator("#text-state-1 .saved").wait_for()
     db.session.expire_all()
     texts = db.session.scalars(select(AssessmentJustification.text)).all()
     assert texts == ["Skrevet i anden fane og mere"]

@@ -67,3 +67,20 @@ def test_a_read_only_role_sees_the_cards_without_controls(login, path, section, 
     assert HINT not in body
     assert "data-sortable" not in body and "drag-handle" not in body
     assert "/flyt" not in body and "/rediger" not in body and "create-panel" not in body
+
+
+@pytest.mark.parametrize(PARAMS, LISTS)
+def test_each_cards_repeated_controls_name_their_item(login, path, section, prefix, kind, make):
+    """A screen reader listing the buttons hears "Redigér Tværfagligt makkerpar", not
+    "Redigér" once per card."""
+    org, user, intervention = _setup("leader")
+    item = make(intervention)
+    db.session.commit()
+    body = login(user, org).get(f"/indsatser/{intervention.id}/{path}").get_data(True)
+    name = getattr(item, "name", None) or item.title
+    card = body[body.index(f'<li id="{prefix}-{item.id}"') :]
+    card = card[: card.index("</li>")]
+    assert f'aria-label="Redigér {name}"' in card
+    assert f'aria-label="Historik for {name}"' in card
+    if path != "udviklingspunkter":  # development points are closed by status, not archived
+        assert f'aria-label="Arkivér {name}"' in card

@@ -170,7 +170,7 @@ def test_refused_move_puts_the_card_back_and_says_what_is_missing(client, login)
     assert 'hx-swap-oob="afterbegin' not in body and 'id="count-' not in body
     refusal = body[body.index('class="card-refusal"') : body.index("</article>")]
     assert "Udfyld først: Formål med prøvehandlingen, Forudsigelse" in refusal
-    assert '<div id="messages" aria-live="polite" hx-swap-oob="true"></div>' in body
+    assert '<div id="messages" hx-swap-oob="innerHTML"></div>' in body
     db.session.refresh(empty)
     assert empty.phase == "plan"
 
