@@ -216,13 +216,23 @@ def cycle_new(intervention_id: int, point_id: int):
 # ---------------------------------------------------------------- PDSA cycles
 
 
+def _continues(cycle: PdsaCycle) -> bool:
+    """Whether a next test may start from this one: decided so in Act, under a development
+    point that still takes tests (a finished or dropped one takes none, next tests neither)."""
+    return (
+        can_continue(cycle.phase, cycle.act_decision)
+        and cycle.development_point.status not in CLOSED_POINT_STATUSES
+    )
+
+
 def _cycle_context(cycle: PdsaCycle, **extra):
     context = {
         "intervention": cycle.intervention,
         "cycle": cycle,
         "point": cycle.development_point,
         "followups": queries.followups_of(cycle),
-        "continues": can_continue(cycle.phase, cycle.act_decision),
+        "continues": _continues(cycle),
+        "point_closed": cycle.development_point.status in CLOSED_POINT_STATUSES,
         "history": history("PdsaCycle", cycle.id, limit=30),
         "action_form": EmptyForm(),
         "today": clock.today(),
@@ -434,14 +444,27 @@ def cycle_next(intervention_id: int, cycle_id: int):
     cycle = _child(PdsaCycle, cycle_id, intervention_id)
     if not EmptyForm().validate_on_submit():
         abort(400)
-    if not can_continue(cycle.phase, cycle.act_decision):
-        flash(
-            _(
-                "Only a test that is in Act or Done and adopted or adapted there continues "
-                "in a next test."
-            ),
-            "error",
-        )
+    if not _continues(cycle):
+        point = cycle.development_point
+        if point.status in CLOSED_POINT_STATUSES:
+            # The page offers no button for it; this is a page drawn before the status changed.
+            flash(
+                _(
+                    "This development point has the status %(status)s, so no new tests are "
+                    "started under it. If the work is to go on, change its status in the "
+                    "intervention's description first.",
+                    status=point.status_label,
+                ),
+                "error",
+            )
+        else:
+            flash(
+                _(
+                    "Only a test that is in Act or Done and adopted or adapted there "
+                    "continues in a next test."
+                ),
+                "error",
+            )
         return redirect(
             url_for("pdsa.cycle_detail", intervention_id=intervention_id, cycle_id=cycle.id)
         )

@@ -481,6 +481,29 @@ def test_no_new_test_under_a_finished_or_dropped_point(client, login):
         assert db.session.scalars(select(PdsaCycle)).all() == []
 
 
+def test_no_next_test_under_a_finished_or_dropped_point(client, login):
+    """A test adapted in Act, whose development point was then closed: the point takes no
+    next test either, and its page says why instead of offering the button."""
+    org, user, intervention, point = world()
+    cycle = finished(point, "Fælles gennemgang", owner=user)
+    db.session.commit()
+    login(user, org)
+    page = unescape(client.get(_cycle_url(cycle)).get_data(as_text=True))
+    assert "Start næste prøvehandling ud fra denne" in page
+    point.status = "done"
+    db.session.commit()
+    page = unescape(client.get(_cycle_url(cycle)).get_data(as_text=True))
+    assert "Start næste prøvehandling ud fra denne" not in page
+    message = "Udviklingspunktet har status Færdig, så der startes ikke nye prøvehandlinger"
+    assert message in page
+    # A page drawn before the point was closed.
+    response = client.post(_cycle_url(cycle, "/naeste"), follow_redirects=True)
+    assert message in unescape(response.get_data(as_text=True))
+    assert (
+        db.session.scalars(select(PdsaCycle).where(PdsaCycle.previous_id == cycle.id)).all() == []
+    )
+
+
 def test_finished_and_dropped_points_do_not_count_as_lacking_a_test(client, login):
     org, user, intervention, point = world()
     gen_point(intervention, title="Færdigt punkt", status="done")
