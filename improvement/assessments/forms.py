@@ -2,7 +2,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
-from ..forms import BaseForm, VersionedForm, choices
+from ..forms import BaseForm, MergingForm, choices
 from ..interventions.forms import NO_NAMES
 from ..models import DEVELOPMENT_POINT_KINDS
 
@@ -16,7 +16,10 @@ class RoundForm(BaseForm):
     instrument_id = SelectField(_l("Instrument version"), coerce=int, validators=[DataRequired()])
 
 
-class RoundNameForm(VersionedForm):
+class RoundNameForm(MergingForm):
+    """A merging form: closing the round changes no name, so a rename is refused only when
+    someone else renamed it meanwhile, differently."""
+
     name = StringField(_l("Name of the round"), validators=[DataRequired(), Length(max=120)])
 
 

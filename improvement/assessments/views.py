@@ -255,12 +255,15 @@ def round_rename(intervention_id: int, round_id: int):
         if request.args.get("annuller"):
             return render_fragment(ROUND, "round_title", round=round_)
         form = RoundNameForm(obj=round_)
+        form.remember_base(round_)
         return render_fragment(ROUND, "round_title_form", round=round_, form=form)
     form = RoundNameForm()
     status = 422
     if form.validate_on_submit():
-        if form.is_stale(round_):
+        # Closed or renamed meanwhile: only a rename to another name is asked about.
+        if form.is_stale(round_) and form.merge(round_):
             form.refuse_stale(round_)
+            form.remember_base(round_)
             status = 409
         elif _name_taken(round_.intervention_id, form.name.data, round_.id):
             form.name.errors.append(_("A round with this name exists already."))

@@ -101,7 +101,12 @@ class CaseForm(BaseForm):
 
 
 class CaseEditForm(VersionedForm, CaseForm):
-    """Editing a case, including its end and its outcome."""
+    """Editing a case, including its end and its outcome.
+
+    Not a merging form: a case's dates, phase and end codes are judged together (start and
+    end must enclose its follow-ups, the codes describe how it ended), so one person's end
+    date beside another's codes could make a case neither person recorded. A save made
+    meanwhile is refused and shown whole beside the form."""
 
     end_date = DateField(_l("End date"), validators=[Optional()])
     goal_attainment = SelectField(
@@ -244,6 +249,10 @@ class RatingForm(BaseForm):
 
 
 class ProblemCategoryForm(VersionedForm):
+    """Not a merging form: the name and the description together say what cases coded with
+    the category have in common; one person's name over another's description could say
+    something neither meant. A save made meanwhile is shown whole beside the row."""
+
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
     description = TextAreaField(
         _l("Description"), validators=[Length(max=1000)], description=NO_NAMES

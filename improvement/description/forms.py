@@ -44,6 +44,14 @@ class MultiCheckboxField(SelectMultipleField):
             raise ValidationError(self.gettext("Not a valid choice."))
 
 
+# The description's edit forms below stay VersionedForms (their ticked links aside, which
+# LinkMergingForm merges): an item's fields are one statement of the intervention's
+# description (a core element's description with its why, focus and practice, an
+# assumption with the knowledge it rests on, a step with its three perspectives), read and
+# compared between description versions as a whole. A save made meanwhile is refused and
+# shown whole beside the user's text (theirs_shown) for the user to reconcile, rather than
+# merged into a statement neither person wrote; nothing is listed field by field, so no
+# field is attributed to the wrong person. Moving an item bumps no version (set_positions).
 class LinkMergingForm(VersionedForm):
     """A VersionedForm whose ticked links (MultiCheckboxFields named in `link_fields`)
     merge with a save made meanwhile, as MergingForm does with a meeting's fields: the

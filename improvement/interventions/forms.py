@@ -9,7 +9,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, Optional
 
-from ..forms import BaseForm, UniqueNameForm, VersionedForm, choices
+from ..forms import BaseForm, MergingForm, UniqueNameForm, choices
 from ..models import PROFESSIONAL_ROLES, STATUSES
 
 NO_NAMES = _l("Write no names or CPR numbers of citizens.")
@@ -27,9 +27,13 @@ class StatusField(SelectField):
         super().pre_validate(form)
 
 
-class InterventionForm(UniqueNameForm):
+class InterventionForm(UniqueNameForm, MergingForm):
     """Create and edit an intervention. For an archived one the view removes `status`
-    (reopening restores the status it had). Its name is unique in the organisation."""
+    (reopening restores the status it had). Its name is unique in the organisation.
+
+    A merging form: name, target group, purpose, status and start date are separate facts,
+    and archiving or reopening changes the status while the summary is open, so only a
+    field someone else changed meanwhile, differently, is a conflict."""
 
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
     target_group = TextAreaField(
@@ -61,6 +65,9 @@ class TeamMemberForm(BaseForm):
     in_quality_team = BooleanField(_l("Sits in the quality team"), default=True)
 
 
-class TeamMemberEditForm(VersionedForm):
+class TeamMemberEditForm(MergingForm):
+    """A team row's role and quality-team switch, each saved as it is changed. A merging
+    form: a colleague's change to the other control meanwhile is no conflict."""
+
     professional_role = SelectField(_l("Professional role"), choices=choices(PROFESSIONAL_ROLES))
     in_quality_team = BooleanField(_l("Sits in the quality team"))

@@ -120,13 +120,17 @@ def intervention_edit(intervention_id: int):
     intervention = get_or_404_for_user(Intervention, intervention_id)
     if request.method == "GET":
         form = _edit_form(intervention, obj=intervention)
+        form.remember_base(intervention)
         return render_fragment(DETAIL, "summary_form", intervention=intervention, form=form)
     form = _edit_form(intervention)
     form.names_in_use = _names_in_use(exclude_id=intervention.id)
     if not form.validate_on_submit():
         return render_fragment(DETAIL, "summary_form", 422, intervention=intervention, form=form)
-    if form.is_stale(intervention):
+    # Saved, archived or reopened meanwhile: what only the other person changed is merged
+    # in, and only a field both changed is asked about.
+    if form.is_stale(intervention) and form.merge(intervention):
         form.refuse_stale(intervention)
+        form.remember_base(intervention)
         return render_fragment(DETAIL, "summary_form", 409, intervention=intervention, form=form)
     form.populate_obj(intervention)
     db.session.commit()
@@ -197,6 +201,17 @@ def team_member_new(intervention_id: int):
     return render_htmx(DETAIL, "team_section", **_detail_context(intervention))
 
 
+def _row_base(member: TeamMember) -> str:
+    """The `base` a team row carries: the row is always drawn from what is saved (also
+    after a refused choice), so the values it starts from are the saved ones."""
+    form = TeamMemberEditForm(formdata=None, meta={"csrf": False})
+    form.remember_base(member)
+    return form.base.data
+
+
+bp.add_app_template_global(_row_base, "team_row_base")
+
+
 def _member(intervention_id: int, member_id: int) -> TeamMember:
     member = get_or_404_for_user(TeamMember, member_id)
     if member.intervention_id != intervention_id:
@@ -212,9 +227,10 @@ def team_member_edit(intervention_id: int, member_id: int):
     status = 200
     if not form.validate_on_submit():
         status = 422
-    elif form.is_stale(member):
-        # The row saves on change and is drawn again from what is saved: the choice made
-        # is not kept in it, so say so rather than "your text is in the form".
+    elif form.is_stale(member) and form.merge(member):
+        # Only a control both changed is refused (the other one's change meanwhile is
+        # merged in). The row saves on change and is drawn again from what is saved: the
+        # choice made is not kept in it, so say so rather than "your text is in the form".
         form.form_errors.append(
             _(
                 "Someone else changed this row meanwhile, so your choice was not saved. The "
