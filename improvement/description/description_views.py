@@ -20,16 +20,11 @@ VERSION = "description/version.html"
 COMPARE = "description/compare.html"
 
 
-def _diff_labels() -> dict:
-    """The comparison's words: the lines', and how a renumbered theory item is named."""
-    return {**queries.diff_labels(), "renumbered": _("%(label)s (was %(old)s)")}
-
-
 def _page_context(intervention, form=None):
     versions = queries.versions(intervention)
     current = queries.snapshot(intervention)
     latest = versions[0] if versions else None
-    diff = compare(latest.snapshot, current, _diff_labels()) if latest else None
+    diff = compare(latest.snapshot, current, queries.diff_labels()) if latest else None
     if form is None:
         form = PublishForm(formdata=None)
     # The version the draft was shown against: a publish finding a newer one was raced.
@@ -74,7 +69,7 @@ def _latest_version(intervention) -> DescriptionVersion | None:
 
 def _unchanged(old: dict, new: dict) -> bool:
     """Nothing a reader would see differs (as the page's "the same as version n")."""
-    return not any(count_changes(compare(old, new, _diff_labels())).values())
+    return not any(count_changes(compare(old, new, queries.diff_labels())).values())
 
 
 @bp.route("/indsatsbeskrivelse/versioner", methods=["POST"])
@@ -178,7 +173,7 @@ def version_compare(intervention_id: int):
     default_old = str(versions[1].number) if len(versions) > 1 else str(versions[0].number)
     old_key, old = pick("fra", default_old)
     new_key, new = pick("til", str(versions[0].number) if len(versions) > 1 else "draft")
-    diff = compare(old, new, _diff_labels())
+    diff = compare(old, new, queries.diff_labels())
     return render_htmx(
         COMPARE,
         "comparison",

@@ -369,6 +369,8 @@ def diff_labels() -> dict:
         "prerequisite_statuses": {k: str(v) for k, v in PREREQUISITE_STATUSES.items()},
         "archived": _("%(name)s (archived)"),
         "archived_in_any_language": _archived_in_any_language(),
+        # A theory item's label in the newer version, its older label noted.
+        "renumbered": _("%(label)s (was %(old)s)"),
         "name": _("Name"),
         "target_group": _("Target group"),
         "purpose": _("Purpose"),
