@@ -21,7 +21,9 @@ and the lines after a deletion do not all read as changed. A line shown as chang
 its items in the newer version's numbering with the older label noted ("A3 (was A4)"), and a
 core element's list of activities is compared activity by activity (`Ref`), each named by
 its label and text, so a link that only was renumbered reads as unchanged beside the one
-that was really removed or added.
+that was really removed or added. An assumption's lines of the links it applies to ("F1 –
+applies to: A1 → K1") are compared by the items they join, one line per link, in an order
+that is not their numbering: moving an activity renumbers the links without changing one.
 """
 
 import difflib
@@ -504,6 +506,47 @@ def _renumbering(old_ids: dict[str, str], new_ids: dict[str, str]):
     return was, frozenset(label for label, item in old_ids.items() if item not in kept)
 
 
+def _label_order(label: str) -> tuple[int, int, str]:
+    """A1 < A2 < A10 < K1 < L1 < F1, as the theory numbers its items and assumptions."""
+    prefix, number = label[:1], label[1:]
+    return (
+        "AKLF".index(prefix) if prefix and prefix in "AKLF" else 4,
+        int(number) if number.isdigit() else 0,
+        label,
+    )
+
+
+def _ranks(old_ids: dict[str, str], new_ids: dict[str, str]) -> dict[str, tuple]:
+    """Each item's place, the same in both versions: its label's in the newer numbering,
+    after them an item the newer version no longer has, by its older label."""
+    ranks = {item: (1, _label_order(label)) for label, item in old_ids.items()}
+    ranks.update({item: (0, _label_order(label)) for label, item in new_ids.items()})
+    return ranks
+
+
+def _link_order(ids: dict[str, str], ranks: dict[str, tuple]):
+    """Sorts a version's links ("A1 → K2") by the places of the items they join (`ranks`):
+    the links the versions share in the same order in each, the newer version's as it
+    numbers them. A label naming no item ("?") goes last."""
+
+    def key(link: str) -> tuple:
+        return tuple(ranks.get(ids.get(part, ""), (2, part)) for part in link.split(" → "))
+
+    return key
+
+
+def _links_in_order(snapshot: dict, key) -> dict:
+    """The snapshot with each assumption's links sorted by `key`; a new dict, the one given
+    left as it is."""
+    theory = snapshot.get("theory")
+    if not theory or not theory.get("assumptions"):
+        return snapshot
+    assumptions = [
+        {**a, "links": sorted(a.get("links", []), key=key)} for a in theory["assumptions"]
+    ]
+    return {**snapshot, "theory": {**theory, "assumptions": assumptions}}
+
+
 def compare(old: dict, new: dict, labels: dict | None = None) -> dict[str, list[DiffRow]]:
     """Side-by-side rows per section of two snapshots. Versions published before
     snapshots named their theory items (`theory_ids`) are compared by label. Statuses and
@@ -515,6 +558,9 @@ def compare(old: dict, new: dict, labels: dict | None = None) -> dict[str, list[
     coded = _has_codes(old) and _has_codes(new)
     if by_item:
         was, gone = _renumbering(old["theory_ids"], new["theory_ids"])
+        ranks = _ranks(old["theory_ids"], new["theory_ids"])
+        old = _links_in_order(old, _link_order(old["theory_ids"], ranks))
+        new = _links_in_order(new, _link_order(new["theory_ids"], ranks))
         a = _sections(old, labels, old["theory_ids"], coded, gone=gone)
         b = _sections(new, labels, new["theory_ids"], coded, was=was)
     else:
