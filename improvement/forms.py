@@ -229,31 +229,42 @@ class MergingForm(VersionedForm):
             return None
         return base if isinstance(base, dict) else None
 
-    def changed_meanwhile(self, obj) -> list[str]:
-        """Names of the fields whose saved value is no longer the one the form was drawn
-        with (all of them, without a base)."""
-        base = self.loaded_values()
-        return [
-            name
-            for name in self._merged_names(obj)
-            if base is None or _comparable(getattr(obj, name)) != base.get(name)
-        ]
+    # The fields whose saved value the last `merge` brought in, so a view can say the save
+    # took in someone else's changes (and stay silent when theirs changed nothing shown).
+    taken_in: list[str] = []
 
     def merge(self, obj) -> list[str]:
         """Take the other person's value into each field only they changed since the form
         was drawn; return the names of the fields both changed, differently. Without a base
-        (a form drawn before the base was carried) every differing field counts as both."""
+        (a form drawn before the base was carried) every differing field counts as both.
+        A field the form was drawn without (an intervention reopened meanwhile gains its
+        status) was not this user's to change: it takes the saved value."""
         base = self.loaded_values()
-        clashes = []
+        clashes, self.taken_in = [], []
         for name in self._merged_names(obj):
             field, saved = self._fields[name], getattr(obj, name)
             mine, theirs = _comparable(field.data), _comparable(saved)
             if mine == theirs:
                 continue
-            if base is None or (mine != base.get(name) and theirs != base.get(name)):
+            if base is not None and name not in base:
+                field.data, field.raw_data = saved, []
+                self.taken_in.append(name)
+            elif base is None or (mine != base.get(name) and theirs != base.get(name)):
                 clashes.append(name)
             elif mine == base.get(name):
                 field.data, field.raw_data = saved, []
+                self.taken_in.append(name)
+        # A field the form was drawn with and has lost (the status of an intervention
+        # archived meanwhile) shows the other person's change too.
+        declared = {name for name, _unbound in self._unbound_fields}
+        self.taken_in += [
+            name
+            for name in sorted(declared - self._fields.keys())
+            if base is not None
+            and name in base
+            and hasattr(obj, name)
+            and _comparable(getattr(obj, name)) != base[name]
+        ]
         return clashes
 
 

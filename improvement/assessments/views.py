@@ -260,7 +260,8 @@ def round_rename(intervention_id: int, round_id: int):
     form = RoundNameForm()
     status = 422
     if form.validate_on_submit():
-        # Closed or renamed meanwhile: only a rename to another name is asked about.
+        # Closed or renamed meanwhile: only a rename to another name is asked about. A save
+        # that left the name as it was keeps the name the other person gave meanwhile.
         if form.is_stale(round_) and form.merge(round_):
             form.refuse_stale(round_)
             form.remember_base(round_)
@@ -270,13 +271,18 @@ def round_rename(intervention_id: int, round_id: int):
         else:
             form.populate_obj(round_)
             db.session.commit()
-            # The breadcrumb (out of band) and the tab's title follow the new name.
+            # The breadcrumb (out of band) and the tab's title follow the new name; the
+            # message area says when it is the other person's (or drops earlier news).
+            message = ""
+            if form.taken_in:
+                message = _("The round is saved, with the name someone else gave it meanwhile.")
             return render_fragment(
                 ROUND,
-                ["round_title", "breadcrumb", "retitled"],
+                ["round_title", "breadcrumb", "retitled", "saved_message"],
                 round=round_,
                 intervention=round_.intervention,
                 oob=True,
+                saved_message=message,
             )
     return render_fragment(ROUND, "round_title_form", status, round=round_, form=form)
 

@@ -134,13 +134,19 @@ def intervention_edit(intervention_id: int):
         return render_fragment(DETAIL, "summary_form", 409, intervention=intervention, form=form)
     form.populate_obj(intervention)
     db.session.commit()
+    # The message area says that someone else's changes came in with the save (and
+    # otherwise drops an earlier save's news).
+    message = ""
+    if form.taken_in:
+        message = _("The intervention is saved, with the changes someone else saved meanwhile.")
     # The name may have changed: the breadcrumb (out of band) and the tab's title follow.
     return render_fragment(
         DETAIL,
-        ["summary", "breadcrumb", "retitled"],
+        ["summary", "breadcrumb", "retitled", "saved_message"],
         intervention=intervention,
         action_form=EmptyForm(),
         oob=True,
+        saved_message=message,
     )
 
 
@@ -226,10 +232,9 @@ def _member(intervention_id: int, member_id: int) -> TeamMember:
 def team_member_edit(intervention_id: int, member_id: int):
     member = _member(intervention_id, member_id)
     form = TeamMemberEditForm()
-    status = 200
     if not form.validate_on_submit():
-        status = 422
-    elif form.is_stale(member) and form.merge(member):
+        return render_fragment(DETAIL, "team_row", 422, member=member, row_form=form)
+    if form.is_stale(member) and form.merge(member):
         # Only a control both changed is refused (the other one's change meanwhile is
         # merged in). The row saves on change and is drawn again from what is saved: the
         # choice made is not kept in it, so say so rather than "your text is in the form".
@@ -239,12 +244,20 @@ def team_member_edit(intervention_id: int, member_id: int):
                 "row now shows what they saved; choose again to replace it."
             )
         )
-        status = 409
-    else:
-        form.populate_obj(member)
-        db.session.commit()
-        form = None
-    return render_fragment(DETAIL, "team_row", status, member=member, row_form=form)
+        return render_fragment(DETAIL, "team_row", 409, member=member, row_form=form)
+    form.populate_obj(member)
+    db.session.commit()
+    # The row shows the other control as the other person set it: the message area says
+    # so (as for the summary).
+    message = ""
+    if form.taken_in:
+        message = _(
+            "The row for %(name)s is saved, with the change someone else saved meanwhile.",
+            name=member.user.name,
+        )
+    return render_fragment(
+        DETAIL, ["team_row", "saved_message"], member=member, saved_message=message
+    )
 
 
 @bp.route("/indsatser/<int:intervention_id>/team/<int:member_id>/fjern", methods=["POST"])

@@ -290,9 +290,7 @@ def cycle_edit(intervention_id: int, cycle_id: int):
         return render_htmx(CYCLE_EDIT, "worksheet", 422, form=form, **ctx)
     # Saved or moved meanwhile: what only the other person changed is merged in (a move
     # changes no field here), and only a field both changed is asked about.
-    stale = form.is_stale(cycle)
-    merged = stale and bool(form.changed_meanwhile(cycle))
-    if stale and form.merge(cycle):
+    if form.is_stale(cycle) and form.merge(cycle):
         form.refuse_stale(cycle)
         form.remember_base(cycle)
         return render_htmx(CYCLE_EDIT, "worksheet", 409, form=form, **ctx)
@@ -301,7 +299,7 @@ def cycle_edit(intervention_id: int, cycle_id: int):
         return render_htmx(CYCLE_EDIT, "worksheet", 422, form=form, **ctx)
     form.populate_obj(cycle)
     db.session.commit()
-    if merged:
+    if form.taken_in:
         flash(
             _("The worksheet is saved, with the changes someone else saved meanwhile."), "success"
         )
@@ -706,8 +704,7 @@ def meeting_edit(intervention_id: int, meeting_id: int):
     form = MeetingForm()
     if not form.validate_on_submit():
         return render_htmx(MEETING_EDIT, "meeting_form", 422, form=form, **ctx)
-    merged = form.is_stale(meeting)
-    if merged:
+    if form.is_stale(meeting):
         # The minutes are written while decisions are added at the board: a save meanwhile
         # is merged field by field, and only a field both changed is asked about.
         clashes = form.merge(meeting)
@@ -725,7 +722,7 @@ def meeting_edit(intervention_id: int, meeting_id: int):
         return render_htmx(MEETING_EDIT, "meeting_form", 422, form=form, **ctx)
     form.populate_obj(meeting)
     db.session.commit()
-    if merged:
+    if form.taken_in:
         flash(_("The meeting is saved, with the changes someone else saved meanwhile."), "success")
     else:
         flash(_("The meeting is saved."), "success")
