@@ -847,6 +847,90 @@
   document.addEventListener("htmx:afterSettle", place);
 })();
 
+// --- a wide table's scroll box, reachable by the keyboard (WCAG 2.1.1) -----------------
+// A .table-scroll box whose table is wider than it scrolls sideways; only Chromium lets
+// the keyboard into a scroller of its own accord (and only one with no control inside, as
+// a row's buttons are). A box that overflows becomes a named tab
+// stop (tabindex 0, a region named by its table's caption or the nearest heading), where
+// the arrow keys scroll it; one that fits the screen is none, so it costs no extra Tab.
+// Checked on load, after every swap, when a <details> opens or closes and when the window
+// has settled at a new size. A box whose template makes it a region itself is left alone.
+(function () {
+  "use strict";
+  var FALLBACK = "Tabel, kan rulles vandret";
+  var MARK = "scrollFocus";  // data-scroll-focus: the attributes are this script's own
+
+  function text(el) {
+    return el ? (el.textContent || "").replace(/\s+/g, " ").trim() : "";
+  }
+
+  function isHeading(el) {
+    return /^H[1-6]$/.test(el.tagName);
+  }
+
+  // The heading just before the box: a sibling before it, or before one of its ancestors.
+  // Inside a sibling, only the head of a page or panel counts, or the page's title: a
+  // heading deep in another panel (the overdue follow-ups above the cases) names that.
+  function nearestHeading(box) {
+    for (var el = box; el && el !== document.body; el = el.parentElement) {
+      for (var sib = el.previousElementSibling; sib; sib = sib.previousElementSibling) {
+        if (isHeading(sib)) {
+          return sib;
+        }
+        var inner = sib.matches("hgroup, header, .page-head, .summary-head") ?
+          sib.querySelector("h1, h2, h3, h4, h5, h6") : sib.querySelector("h1");
+        if (inner) {
+          return inner;
+        }
+      }
+    }
+    return null;
+  }
+
+  function name(box) {
+    var caption = box.querySelector("caption");
+    return text(caption) || text(nearestHeading(box)) || FALLBACK;
+  }
+
+  function update(box) {
+    var own = MARK in box.dataset;
+    if (!own && box.hasAttribute("tabindex")) {
+      return;
+    }
+    if (box.scrollWidth > box.clientWidth) {
+      box.dataset[MARK] = "";
+      box.setAttribute("tabindex", "0");
+      box.setAttribute("role", "region");
+      box.setAttribute("aria-label", name(box));
+    } else if (own) {
+      delete box.dataset[MARK];
+      box.removeAttribute("tabindex");
+      box.removeAttribute("role");
+      box.removeAttribute("aria-label");
+    }
+  }
+
+  function updateAll() {
+    document.querySelectorAll(".table-scroll").forEach(update);
+  }
+
+  var timer = null;
+  function later() {
+    window.clearTimeout(timer);
+    timer = window.setTimeout(updateAll, 150);
+  }
+
+  document.addEventListener("DOMContentLoaded", updateAll);
+  document.addEventListener("htmx:afterSettle", updateAll);
+  document.addEventListener("htmx:historyRestore", updateAll);
+  document.addEventListener("toggle", function (event) {
+    if (event.target.tagName === "DETAILS") {
+      updateAll();
+    }
+  }, true);
+  window.addEventListener("resize", later);
+})();
+
 // --- assessments: radar and line charts of the self-assessment --------------------------
 // A <canvas data-chart='{"type": "radar"|"line", "labels": [...], "datasets": [...]}'>
 // is drawn with Chart.js (loaded by the page). Colours and point shapes differ per series,
