@@ -14,6 +14,7 @@ table. The parts follow what openpyxl writes, and openpyxl, pandas and LibreOffi
 them back.
 """
 
+import math
 import re
 import shutil
 import tempfile
@@ -38,9 +39,15 @@ DML = "http://schemas.openxmlformats.org/drawingml/2006/main"
 CONTENT = "application/vnd.openxmlformats-officedocument."
 XML_HEAD = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
 
-# Characters XML 1.0 cannot carry at all (openpyxl refuses them); they are dropped.
-ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
-SPECIAL = re.compile(r"[&<>\x00-\x08\x0b\x0c\x0e-\x1f]")
+# Characters XML 1.0 cannot carry at all; they are dropped. Control characters (openpyxl
+# refuses them), surrogates, and U+FFFE and U+FFFF: the forms keep these two, and one in a
+# text made the whole sheet (or the shared strings) unreadable.
+ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+SPECIAL = re.compile(r"[&<>\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+# Excel reads _xHHHH_ in a cell's text as the character HHHH (ST_Xstring, ECMA-376 Part 1,
+# 22.4.2.4): a typed "_x0041_" would show as "A". Such a text has its underscore written
+# as _x005F_, which Excel reads as "_".
+XSTRING = re.compile(r"_(?=x[0-9A-Fa-f]{4}_)")
 # Day 0 of Excel's (1900) date system is 30 Dec 1899.
 EXCEL_EPOCH = date(1899, 12, 30).toordinal()
 # Rows are encoded to the temporary file in batches of this many.
@@ -167,10 +174,19 @@ def _cut(value: str, mark: str) -> str:
     return kept + mark
 
 
+def _escaped(value: str) -> bool:
+    """Whether `value` holds what Excel reads as an escape. openpyxl (and so the import, and
+    pandas) undoes Excel's escape of it only in the shared string table, so such a text is
+    always written there, never inline."""
+    return "_x" in value and XSTRING.search(value) is not None
+
+
 def _text(value: str) -> str:
-    """The <t> element of an inline string."""
+    """The <t> element of an inline or shared string."""
     if SPECIAL.search(value):
         value = escape(ILLEGAL.sub("", value))
+    if "_x" in value:
+        value = XSTRING.sub("_x005F_", value)
     if value[:1].isspace() or value[-1:].isspace():
         return f'<t xml:space="preserve">{value}</t>'
     return f"<t>{value}</t>"
@@ -182,6 +198,7 @@ class _SharedStrings:
 
     A column whose texts mostly do not repeat (codes, comments) stops adding to the table
     and writes its new texts inline, so the table stays small; the table has a cap too.
+    A text that looks like Excel's escape is always shared (see _escaped).
     """
 
     LIMIT = 300_000  # entries
@@ -190,6 +207,13 @@ class _SharedStrings:
 
     def __init__(self):
         self.index: dict[str, int] = {}
+
+    def add(self, text: str) -> int:
+        """The number of `text` in the table, added if new (whatever the limits)."""
+        i = self.index.get(text)
+        if i is None:
+            i = self.index[text] = len(self.index)
+        return i
 
     def xml_parts(self) -> Iterator[str]:
         yield f'{XML_HEAD}<sst xmlns="{MAIN}" uniqueCount="{len(self.index)}">'
@@ -240,6 +264,10 @@ class _Encoders(dict):
                     if len(value) * 2 > MAX_CELL_TEXT and _utf16_length(value) > MAX_CELL_TEXT:
                         value = _cut(value, book.cut_mark)
                         book.cut += 1
+                    if _escaped(value):
+                        return (
+                            f'<c r="{letter}{row}" s="{text}" t="s"><v>{shared.add(value)}</v></c>'
+                        )
                     return (
                         f'<c r="{letter}{row}" s="{text}" t="inlineStr"><is>{_text(value)}</is></c>'
                     )
@@ -248,7 +276,15 @@ class _Encoders(dict):
         def numeric(value, row):
             return f'<c r="{letter}{row}" s="{number}"><v>{value!r}</v></c>'
 
+        def floating(value, row):
+            # Excel has no NaN or infinity (a cell holding one is repaired away): empty.
+            if not math.isfinite(value):
+                return ""
+            return f'<c r="{letter}{row}" s="{number}"><v>{value!r}</v></c>'
+
         def decimal(value, row):
+            if not value.is_finite():
+                return ""
             return f'<c r="{letter}{row}" s="{number}"><v>{value}</v></c>'
 
         def boolean(value, row):
@@ -274,7 +310,7 @@ class _Encoders(dict):
             if isinstance(value, int):
                 return numeric(int(value), row)
             if isinstance(value, float):
-                return numeric(float(value), row)
+                return floating(float(value), row)
             if isinstance(value, Decimal):
                 return decimal(value, row)
             if isinstance(value, datetime):
@@ -287,7 +323,7 @@ class _Encoders(dict):
             {
                 str: string,
                 int: numeric,
-                float: numeric,
+                float: floating,
                 bool: boolean,
                 datetime: timestamp,
                 date: calendar_day,
@@ -368,12 +404,14 @@ class Workbook:
         # Closed by the packing thread once compressed into the zip.
         xml = tempfile.TemporaryFile()  # noqa: SIM115
         try:
-            xml.write(_sheet_head(columns, encoders, header, self.styles.header).encode())
+            head = _sheet_head(columns, encoders, header, self.styles.header, self.shared)
+            xml.write(head.encode())
             count = _write_rows(xml, encoders, rows)
         except BaseException:
             xml.close()
             raise
-        sheet = _SheetPart(name[:31], len(columns), count, radar is not None)
+        # Without rows a chart would chart the header (A2:A1 is A1:A2 to Excel).
+        sheet = _SheetPart(name[:31], len(columns), count, radar is not None and count > 0)
         self.sheets.append(sheet)
         index = len(self.sheets)
         if first:
@@ -383,7 +421,7 @@ class Workbook:
         xml.write(_sheet_tail(sheet, color_scale).encode())
         self.files.append(xml)
         self._pack(f"xl/worksheets/sheet{index}.xml", xml)
-        if radar:
+        if sheet.chart:
             self._pack_chart(index, sheet, radar)
         return count
 
@@ -496,16 +534,22 @@ def _write_rows(xml, encoders: Sequence[_Encoders], rows: Iterable[Sequence]) ->
 
 
 def _sheet_head(
-    columns: Sequence[Col], encoders: Sequence[_Encoders], header: Sequence[str], style: int
+    columns: Sequence[Col],
+    encoders: Sequence[_Encoders],
+    header: Sequence[str],
+    style: int,
+    shared: _SharedStrings,
 ) -> str:
     """The sheet up to its first data row: frozen header, column widths and styles (which
-    empty cells take), the header row."""
+    empty cells take), the header row (inline, but a text with an escape in `shared`)."""
     cols = "".join(
         f'<col min="{i}" max="{i}" width="{column.width}" style="{encode.style}" customWidth="1"/>'
         for i, (column, encode) in enumerate(zip(columns, encoders, strict=True), start=1)
     )
     titles = "".join(
-        f'<c r="{get_column_letter(i)}1" s="{style}" t="inlineStr"><is>{_text(text)}</is></c>'
+        f'<c r="{get_column_letter(i)}1" s="{style}" t="s"><v>{shared.add(text)}</v></c>'
+        if _escaped(text)
+        else f'<c r="{get_column_letter(i)}1" s="{style}" t="inlineStr"><is>{_text(text)}</is></c>'
         for i, text in enumerate(header, start=1)
     )
     return (
