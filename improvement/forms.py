@@ -56,9 +56,12 @@ WTFORMS_MESSAGES = (
 
 # Characters no one types: control characters (NUL cannot even be stored in PostgreSQL text
 # or written to an Excel sheet), the bidirectional overrides that make text display other
-# than it reads, and lone surrogates (what a YAML or JSON escape like \ud800 gives; they
-# cannot be written as UTF-8, so saving them failed). Tabs and line breaks stay.
-UNTYPED = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+# than it reads, lone surrogates (what a YAML or JSON escape like \ud800 gives; they
+# cannot be written as UTF-8, so saving them failed) and the non-characters U+FFFE and
+# U+FFFF, which XML (and so an Excel sheet) cannot carry. Tabs and line breaks stay.
+UNTYPED = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff\ufffe\uffff]"
+)
 
 # No date this tool records (cases, meetings, tests, ratings) lies outside these years; one
 # that does is a typing slip (1926 or 2062 for 2026) that would distort every figure.

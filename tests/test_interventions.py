@@ -202,12 +202,16 @@ def test_header_links_the_organisations_progress_and_an_icon_served_here(client,
 
 def test_characters_no_one_types_are_left_out_of_text(client, login):
     # NUL cannot be stored in PostgreSQL text nor written to an Excel sheet; a right-to-left
-    # override makes a name display other than it reads.
+    # override makes a name display other than it reads; U+FFFF cannot be written to XML.
     org, user = setup_user()
     login(user, org)
     response = client.post(
         "/indsatser",
-        data={"name": "Fami\x00lie\u202estart\x07", "status": "description", "purpose": "A\tB\nC"},
+        data={
+            "name": "Fami\x00lie\u202estart\x07\uffff",
+            "status": "description",
+            "purpose": "A\tB\nC\ufffe",
+        },
         headers=HX,
     )
     assert response.status_code == 200
