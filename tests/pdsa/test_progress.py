@@ -67,3 +67,24 @@ def test_the_same_score_sent_twice_is_saved_once(client, login):
     assert client.post(url, data={**form, "note": "næste"}).status_code == 302
     assert client.post(url, data={**form, "score_tenths": "20"}).status_code == 302
     assert db.session.scalar(select(func.count()).select_from(ProgressScore)) == 3
+
+
+def test_the_history_breaks_long_words_at_their_syllables(client, login):
+    # The history shares the page with the scale: its note column is narrow, and a Danish
+    # compound broke anywhere ("udviklingspunktern|e"). Soft hyphens break it at a syllable.
+    org = gen_org("Nord")
+    user = gen_user(org)
+    intervention = gen_intervention(org)
+    db.session.commit()
+    login(user, org)
+    url = f"/indsatser/{intervention.id}/fremdrift"
+    note = "Udviklingspunkterne er prioriteret."
+    response = client.post(
+        url, data={"score_tenths": "15", "assessed_on": "2026-01-10", "note": note}
+    )
+    assert response.status_code == 302
+    page = client.get(url).get_data(as_text=True)
+    assert "Ud\u00advik\u00adlings\u00adpunk\u00adter\u00adne er prioriteret." in page
+    assert "Plan\u00adlæg\u00adnin\u00adgen er begyndt" in page  # the level's name too
+    # What is saved is the text as typed.
+    assert db.session.scalars(select(ProgressScore.note)).one() == note
