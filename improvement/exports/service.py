@@ -20,6 +20,7 @@ from .sheets import (
     interventions_sheet,
     overview_sheet,
     prerequisites_sheet,
+    subject,
 )
 from .workbook import write_workbook
 
@@ -68,7 +69,7 @@ def build_export(scope: Scope, target: BinaryIO | None = None) -> BinaryIO:
     with force_locale("da"):
         sheets = [build(scope) for build in BUILDERS]
         sheets.append(definitions_sheet(sheets))
-        write_workbook(sheets, overview_sheet(scope), target, scope.zone)
+        write_workbook(sheets, overview_sheet(scope), target, scope.zone, subject(scope))
     target.seek(0)
     return target
 

@@ -409,6 +409,22 @@ def _description_versions(scope: Scope) -> list[tuple[str, str]]:
     ]
 
 
+# How much of the organisation's name an intervention's workbook's page header shows.
+SUBJECT_ORGANISATION = 40
+
+
+def subject(scope: Scope) -> str:
+    """What the workbook is about, for every printed page's header: the organisation, and
+    the intervention of an intervention's workbook (the organisation cut short, so the
+    intervention shows)."""
+    organisation = scope.organization.name
+    if scope.single is None:
+        return f"{organisation} – alle indsatser"
+    if len(organisation) > SUBJECT_ORGANISATION:
+        organisation = organisation[: SUBJECT_ORGANISATION - 1].rstrip() + "…"
+    return f"{organisation} – {scope.single.name}"
+
+
 def overview_sheet(scope: Scope):
     def build(sheets: Sequence[Sheet]) -> Sheet:
         what = f"Indsats: {scope.single.name}" if scope.single else "Alle organisationens indsatser"

@@ -22,6 +22,8 @@ MAX_DATA_ROWS = 1_048_575
 MAX_NAME = 31
 # How a text too long for a cell ends, once cut (Oversigt counts them).
 CUT_MARK = " … [afkortet]"
+# Every printed page's footer (Excel's codes: &P the page, &N the pages printed).
+PAGE_NUMBERS = "Side &P af &N"
 
 # Column types as they appear in Datadefinitioner, with their Excel formats and widths.
 TYPES = {
@@ -115,8 +117,11 @@ def write_workbook(
     overview: Callable[[Sequence[Sheet]], Sheet],
     target: BinaryIO,
     timezone: tzinfo = LOCAL,
+    subject: str = "",
 ) -> None:
     """All sheets into `target`, with the overview (which reports their row counts) first.
+
+    Every printed page's header names its sheet and `subject`, what the workbook is about.
 
     Every timestamp is written as wall-clock time in `timezone` (Excel has no time zones).
     The database stores UTC, and SQLite hands it back without a zone, so a naive value is
@@ -131,6 +136,8 @@ def write_workbook(
         header_fill=HEADER_FILL,
         booleans=("Ja", "Nej"),
         cut_mark=CUT_MARK,
+        subject=subject,
+        page_numbers=PAGE_NUMBERS,
     ) as workbook:
         # Sheets are written in order and the overview needs the counts, so it is written
         # last and placed first.

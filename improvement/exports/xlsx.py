@@ -5,7 +5,8 @@ The organisation export has well over a million rows. openpyxl and XlsxWriter sp
 which makes minutes; this writer spends a few µs, because it supports only what the
 exports use: typed cells (texts, numbers, dates, booleans) with a handful of styles, a
 frozen bold header, column widths, an autofilter, print titles, a colour scale on one
-column and a radar chart.
+column, a radar chart, and a print setup (A4, as few pages wide as keep it readable, a
+header and footer).
 
 Each sheet's XML is written to a temporary file as rows arrive (memory stays flat), then
 compressed into the zip by a background thread while the next sheet is written; zlib
@@ -62,6 +63,26 @@ EMU_PER_CM = 360_000
 # does not open a longer text as it is (it offers to repair the file), so one is cut.
 MAX_CELL_TEXT = 32_767
 
+# Printing. A column's width unit is the width of a digit in the default font (Calibri
+# 11): 7 pixels of 96 to the inch.
+CM_PER_WIDTH = 7 / 96 * 2.54
+# Page margins in inches: about 1 cm at the sides, room above and below for the header and
+# footer (Excel's "narrow" margins, a little wider at the sides).
+MARGINS = {"left": 0.4, "right": 0.4, "top": 0.75, "bottom": 0.75, "header": 0.3, "footer": 0.3}
+# What fits across an A4 page between the side margins at 100 %, in width units: upright
+# (21 cm) 19.0 cm, 102 units; across (29.7 cm) 27.7 cm, 149 units. A sheet wider than an
+# upright page prints across the page; one wider still prints smaller, to fit.
+PORTRAIT_WIDTH = (21.0 - (MARGINS["left"] + MARGINS["right"]) * 2.54) / CM_PER_WIDTH
+LANDSCAPE_WIDTH = (29.7 - (MARGINS["left"] + MARGINS["right"]) * 2.54) / CM_PER_WIDTH
+# Smaller than this a printed sheet cannot be read: a sheet of many long texts (the PDSA
+# worksheets' 25 columns would print at 15 % on one page) is spread over as few pages
+# across as keep it at this scale or larger, each row's cells going on onto the next page.
+MIN_PRINT_SCALE = 0.55
+PAPER_A4 = 9  # ST_PaperSize (ECMA-376 Part 1, 18.3.1.63)
+# Excel allows 255 characters in a header or a footer, codes included; the workbook's
+# subject is cut to this many characters shown (at most 160 written, with "&" doubled).
+MAX_SUBJECT = 80
+
 
 @dataclass(frozen=True)
 class Col:
@@ -100,6 +121,10 @@ class _SheetPart:
     columns: int
     rows: int
     chart: bool
+    # Printed across the page: its columns (and chart) are wider than an upright page.
+    landscape: bool = False
+    # How many pages wide it prints (see MIN_PRINT_SCALE).
+    pages_wide: int = 1
 
 
 class _Styles:
@@ -349,6 +374,13 @@ class Workbook:
     be in `naive_timezone` and converted alike (None: written as they are). With `booleans`
     (yes, no) True and False are written as those texts instead of Excel's TRUE/FALSE.
     A text longer than a cell holds is cut and ends with `cut_mark`; `cut` counts them.
+
+    Every sheet prints on A4 one page wide, or as few pages wide as keep it at
+    MIN_PRINT_SCALE (with row numbers, so the parts of a row can be matched), and as many
+    tall as it needs, across the page when its columns are wider than an upright page. The
+    header shows the sheet's name and `subject` (plain text: what the workbook is about),
+    the footer `page_numbers`, a footer text with Excel's codes (&P the page, &N the number
+    of pages).
     """
 
     def __init__(
@@ -362,6 +394,8 @@ class Workbook:
         booleans: tuple[str, str] | None = None,
         naive_timezone: tzinfo | None = None,
         cut_mark: str = "…",
+        subject: str = "",
+        page_numbers: str = "&P / &N",
     ):
         self.zip = zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED, compresslevel=COMPRESSION)
         self.styles = _Styles(header_fill)
@@ -370,6 +404,7 @@ class Workbook:
         self.timezone, self.naive_timezone = timezone, naive_timezone
         self.booleans = booleans
         self.cut_mark, self.cut = cut_mark, 0
+        self.header_footer = _header_footer(subject, page_numbers)
         self.sheets: list[_SheetPart] = []
         self.order: list[int] = []
         # One thread compresses finished parts into the zip, in order.
@@ -411,14 +446,19 @@ class Workbook:
             xml.close()
             raise
         # Without rows a chart would chart the header (A2:A1 is A1:A2 to Excel).
-        sheet = _SheetPart(name[:31], len(columns), count, radar is not None and count > 0)
+        chart = radar is not None and count > 0
+        width = _print_width(columns, radar if chart else None)
+        pages_wide = math.ceil(width / (LANDSCAPE_WIDTH / MIN_PRINT_SCALE))
+        sheet = _SheetPart(
+            name[:31], len(columns), count, chart, width > PORTRAIT_WIDTH, pages_wide
+        )
         self.sheets.append(sheet)
         index = len(self.sheets)
         if first:
             self.order.insert(0, index)
         else:
             self.order.append(index)
-        xml.write(_sheet_tail(sheet, color_scale).encode())
+        xml.write(_sheet_tail(sheet, color_scale, self.header_footer).encode())
         self.files.append(xml)
         self._pack(f"xl/worksheets/sheet{index}.xml", xml)
         if sheet.chart:
@@ -540,8 +580,10 @@ def _sheet_head(
     style: int,
     shared: _SharedStrings,
 ) -> str:
-    """The sheet up to its first data row: frozen header, column widths and styles (which
-    empty cells take), the header row (inline, but a text with an escape in `shared`)."""
+    """The sheet up to its first data row: printed to fit (fitToPage: the page setup's
+    fitToWidth and fitToHeight apply), frozen header, column widths and styles
+    (which empty cells take), the header row (inline, but a text with an escape in
+    `shared`)."""
     cols = "".join(
         f'<col min="{i}" max="{i}" width="{column.width}" style="{encode.style}" customWidth="1"/>'
         for i, (column, encode) in enumerate(zip(columns, encoders, strict=True), start=1)
@@ -554,6 +596,7 @@ def _sheet_head(
     )
     return (
         f'{XML_HEAD}<worksheet xmlns="{MAIN}" xmlns:r="{REL}">'
+        '<sheetPr><pageSetUpPr fitToPage="1"/></sheetPr>'
         '<sheetViews><sheetView workbookViewId="0">'
         '<pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/>'
         '<selection pane="bottomLeft" activeCell="A2" sqref="A2"/>'
@@ -563,8 +606,10 @@ def _sheet_head(
     )
 
 
-def _sheet_tail(sheet: _SheetPart, scale: ColorScale | None) -> str:
-    """The sheet after its last row: autofilter, colour scale, print setup, chart."""
+def _sheet_tail(sheet: _SheetPart, scale: ColorScale | None, header_footer: str) -> str:
+    """The sheet after its last row: autofilter, colour scale, print setup (row numbers on a
+    sheet printed more than one page wide; margins; A4, `pages_wide` pages wide and as many
+    tall as needed; header and footer), chart."""
     last = get_column_letter(sheet.columns)
     tail = f'</sheetData><autoFilter ref="A1:{last}{sheet.rows + 1}"/>'
     if scale and sheet.rows:
@@ -576,13 +621,54 @@ def _sheet_tail(sheet: _SheetPart, scale: ColorScale | None) -> str:
             f'<cfRule type="colorScale" priority="1"><colorScale>{values}{colours}'
             "</colorScale></cfRule></conditionalFormatting>"
         )
+    margins = "".join(f' {side}="{inches}"' for side, inches in MARGINS.items())
+    orientation = "landscape" if sheet.landscape else "portrait"
+    if sheet.pages_wide > 1:
+        tail += '<printOptions headings="1"/>'
     tail += (
-        '<pageMargins left="0.75" right="0.75" top="1" bottom="1" header="0.5"'
-        ' footer="0.5"/><pageSetup orientation="landscape"/>'
+        f"<pageMargins{margins}/>"
+        f'<pageSetup paperSize="{PAPER_A4}" orientation="{orientation}"'
+        f' fitToWidth="{sheet.pages_wide}" fitToHeight="0"/>{header_footer}'
     )
     if sheet.chart:
         tail += '<drawing r:id="rId1"/>'
     return tail + "</worksheet>"
+
+
+def _print_width(columns: Sequence[Col], radar: Radar | None) -> float:
+    """How wide the sheet prints at 100 %, in column width units: its columns, and a chart
+    that reaches beyond them."""
+    widths = [column.width for column in columns]
+    if radar is None:
+        return sum(widths)
+    before = sum(widths[: radar.anchor - 1])
+    return before + max(sum(widths[radar.anchor - 1 :]), radar.width_cm / CM_PER_WIDTH)
+
+
+def _header_text(value: str, limit: int) -> str:
+    """`value` as literal text in a header or footer: on one line, without what XML cannot
+    carry, cut to `limit` characters, and "&" doubled (a single one starts a code)."""
+    value = " ".join(ILLEGAL.sub("", value).split())
+    if len(value) > limit:
+        value = value[: limit - 1].rstrip() + "…"
+    return value.replace("&", "&&")
+
+
+def _header_footer(subject: str, page_numbers: str) -> str:
+    """Every sheet's header and footer: the sheet's name (&A) left and `subject` right in
+    the header, `page_numbers` centred in the footer. In Excel they keep their size on a
+    sheet printed smaller to fit the page, so that the paper can be told by them
+    (LibreOffice scales them with the sheet)."""
+    header = "&L&A"
+    if subject := _header_text(subject, MAX_SUBJECT):
+        header += f"&R{subject}"
+    footer = f"&C{page_numbers}" if page_numbers else ""
+    return (
+        '<headerFooter scaleWithDoc="0">'
+        f"<oddHeader>{escape(header)}</oddHeader>"
+        + (f"<oddFooter>{escape(footer)}</oddFooter>" if footer else "")
+        + "</headerFooter>"
+    )
 
 
 def _relationships(targets: Sequence[tuple[str, str]]) -> str:

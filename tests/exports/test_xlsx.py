@@ -102,7 +102,7 @@ def test_sheet_layout_header_filter_and_print_titles():
     assert sheet.freeze_panes == "A2"
     assert sheet.auto_filter.ref == "A1:B3"
     assert sheet.print_title_rows == "$1:$1"
-    assert sheet.page_setup.orientation == "landscape"
+    assert sheet.page_setup.orientation == "portrait"
     assert sheet["A1"].font.bold and sheet["A1"].fill.fgColor.rgb.endswith("DDE7EF")
     assert sheet.column_dimensions["A"].width == 12
     assert sheet.column_dimensions["B"].width == 60

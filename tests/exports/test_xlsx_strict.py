@@ -82,6 +82,8 @@ SEQUENCES = {
         "legacyDrawingHF drawingHF picture oleObjects controls webPublishItems tableParts "
         "extLst"
     ),
+    (MAIN, "sheetPr"): "tabColor outlinePr pageSetUpPr",
+    (MAIN, "headerFooter"): "oddHeader oddFooter evenHeader evenFooter firstHeader firstFooter",
     (MAIN, "sheetViews"): "sheetView+ extLst",
     (MAIN, "sheetView"): "pane selection* pivotSelection* extLst",
     (MAIN, "cols"): "col+",
@@ -156,7 +158,7 @@ SEQUENCES = {
 MARKERS = {"circle", "dash", "diamond", "dot", "none", "picture", "plus", "square", "star",
            "triangle", "x", "auto"}
 BOOLEANS = {"applyFont", "applyFill", "applyNumberFormat", "applyAlignment", "wrapText",
-            "customWidth", "hidden", "fullCalcOnLoad"}
+            "customWidth", "hidden", "fullCalcOnLoad", "fitToPage", "scaleWithDoc", "headings"}
 # fmt: on
 # Attribute values restricted to a list (ST_* enumerations) or a pattern.
 ENUMS = {
