@@ -11,6 +11,11 @@
   so a new route cannot forget it. They also get 403 on the GET of a route that takes
   writes: that GET serves the form, which they could fill in but never save. Views that
   only touch the user's own session or profile are marked @personal.
+- A write from a page that outlived its login (logged out in another tab, or ended
+  elsewhere: a new password, "log out on every device"), or its rights (the role became a
+  read-only one, the user was removed from the organisation), is answered where the page's
+  messages show (errors.py): 401 or 403, not a redirect that would throw away what was
+  typed. So is the check app.js makes before it sends a plain form (WRITE_CHECK).
 """
 
 from functools import wraps
@@ -20,6 +25,7 @@ from flask import abort, current_app, g, redirect, request, session, url_for
 from flask_htmx import make_response as htmx_response
 from flask_login import current_user
 from sqlalchemy import Select, select
+from werkzeug.exceptions import HTTPException
 
 from .extensions import db, htmx
 from .models import READ_ONLY_ROLES, Membership, Organization
@@ -33,6 +39,24 @@ class OtherOrganisation(Exception):
     def __init__(self, page_org: Organization | None):
         super().__init__()
         self.page_org = page_org
+
+
+class SessionEnded(Exception):
+    """A write from a page whose login has ended since the page was drawn."""
+
+
+class WriteRefused(Exception):
+    """A write the page offered that the user may no longer make: their role in the
+    organisation is a read-only one now, or (membership None) they belong to none."""
+
+    def __init__(self, membership: Membership | None):
+        super().__init__()
+        self.membership = membership
+
+
+# What app.js asks before it sends a plain form (its page's organisation, X-Org, and the
+# form's address, X-Form-Action): refused, the refusal shows on the page, beside the text.
+WRITE_CHECK = "auth.organisation_check"
 
 
 def public(view):
@@ -123,7 +147,13 @@ def check_request():
     """before_request hook: authentication, organisation membership, read-only roles."""
     if is_public_request():
         return None
+    write_check = request.endpoint == WRITE_CHECK
+    writing = request.method not in SAFE_METHODS or write_check
     if not current_user.is_authenticated:
+        # A client without a session here (never logged in, or its cookie is gone) is sent
+        # to log in; CSRF protection answers its writes first anyway (errors.py).
+        if writing and session:
+            raise SessionEnded()
         if htmx:
             # A redirect inside an HTMX swap would put the login page into a fragment; and
             # after logging in the user goes back to the page, not to the fragment it asked.
@@ -133,17 +163,24 @@ def check_request():
             "auth.login", next=request.full_path if request.method == "GET" else None
         )
         return redirect(login_url)
-    if current_membership() is None and not _view_flag("access_personal"):
+    personal_view = _view_flag("access_personal")
+    if current_membership() is None and (not personal_view or write_check):
         if not current_user.memberships:
+            if htmx and writing:
+                raise WriteRefused(None)
             # Removed from their last organisation: say so, rather than a bare 403.
             target = url_for("auth.no_organisation")
             return htmx_response(redirect=target) if htmx else redirect(target)
         abort(403)
-    if not _view_flag("access_personal"):
+    if not personal_view:
         if request.method not in SAFE_METHODS:
             check_page_organisation()
         if not can_write() and _writes():
+            if request.method not in SAFE_METHODS:
+                raise WriteRefused(current_membership())
             abort(403)
+    elif write_check and not can_write() and _form_writes():
+        raise WriteRefused(current_membership())
     return None
 
 
@@ -151,6 +188,8 @@ def check_page_organisation() -> None:
     """The session holds one organisation for all of the browser's tabs: a tab still showing
     organisation A after a switch to B in another tab would otherwise save into B."""
     claimed = request.headers.get("X-Org") or request.form.get("_org")
+    if current_membership() is None:
+        raise WriteRefused(None)
     current = current_membership().organization_id
     if claimed and claimed != str(current):
         memberships = {str(m.organization_id): m for m in current_user.memberships}
@@ -168,6 +207,22 @@ def same_site_path(url: str | None) -> str | None:
 
 def _page_of_htmx_request() -> str | None:
     return same_site_path(request.headers.get("HX-Current-URL"))
+
+
+def _form_writes() -> bool:
+    """For the write check: does the plain form about to be sent write the organisation's
+    data (not only the user's own session or profile, as logging out does)?"""
+    path = urlsplit(same_site_path(request.headers.get("X-Form-Action")) or "").path
+    if not path:
+        return False
+    try:
+        adapter = current_app.url_map.bind_to_environ(request.environ)
+        endpoint, _args = adapter.match(path, method="POST")
+    except HTTPException:  # no such address, not one that takes a form, or a redirect
+        return False
+    view = current_app.view_functions.get(endpoint)
+    flags = ("access_personal", "access_public")
+    return bool(view) and not any(getattr(view, flag, False) for flag in flags)
 
 
 def _writes() -> bool:

@@ -1,30 +1,139 @@
-"""Friendly error pages in the app's layout, and in-place messages for HTMX requests."""
+"""Friendly error pages in the app's layout, and in-place messages for HTMX requests.
 
-from flask import Flask, render_template, request, session
+Also the one route a page that outlived its login needs (session_token): the current
+login's CSRF token, so that a save pressed again after logging in in another tab works."""
+
+from flask import Flask, make_response, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_htmx import make_response as htmx_response
 from flask_login import current_user
-from flask_wtf.csrf import CSRFError
+from flask_wtf.csrf import CSRFError, generate_csrf
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
-from .access import OtherOrganisation, current_org, same_site_path
+from .access import (
+    OtherOrganisation,
+    SessionEnded,
+    WriteRefused,
+    current_org,
+    is_public_request,
+    public,
+    same_site_path,
+)
 from .extensions import db, htmx
 from .ids import MAX_ID
 from .models import Intervention
 from .validators import CPR_MESSAGE, CprRefused
 
+# Sent with an answer after which the page's CSRF token no longer holds: logging in makes a
+# new one. app.js then fetches the current one (session_token, below) before the page's
+# next write, so that a save pressed again after logging in in another tab goes through.
+RENEW_TOKEN = {"X-Renew-Token": "1"}
 
-def _message_response(status: int, title: str, text: str, **extra):
+# Flask-WTF's reasons when the session's token is not the one the page was drawn with.
+TOKEN_OF_ANOTHER_LOGIN = frozenset(
+    {"The CSRF tokens do not match.", "The CSRF session token is missing."}
+)
+
+
+def _message_response(status: int, title: str, text: str, headers=None, **extra):
     if htmx:
         # Shown in the page's message area instead of replacing the element that asked.
         body = render_template(
             "errors/_message.html", title=title, text=text, status=status, **extra
         )
-        return htmx_response(body, status, retarget="#messages", reswap="innerHTML")
-    page = render_template("errors/error.html", title=title, text=text, status=status, **extra)
-    return page, status
+        response = htmx_response(body, status, retarget="#messages", reswap="innerHTML")
+    else:
+        page = render_template("errors/error.html", title=title, text=text, status=status, **extra)
+        response = make_response(page, status)
+    response.headers.update(headers or {})
+    return response
+
+
+def _kept_text() -> str:
+    """Where what the user typed is now: still in the page's form, for a write HTMX sent;
+    behind the Back button, for a plain form that left its page."""
+    if htmx:
+        return _("What you typed is still in the form: copy it if you want to keep it.")
+    return _(
+        "If you go back with your browser's Back button, what you typed is usually still "
+        "in the form: copy it if you want to keep it."
+    )
+
+
+def _session_ended():
+    """A write from a page whose login has ended: said on the page, with a way to log in
+    that leaves the page, and what was typed into it, as it is (a new tab)."""
+    db.session.rollback()
+    reason = _(
+        "Your login has ended: you logged out in another tab or window, or it was ended "
+        "elsewhere (a new password, or logging out on every device)."
+    )
+    if htmx:
+        text = _("Nothing was saved, and what you typed is still in the form.")
+        then = _("Then come back to this page and save again.")
+        page = same_site_path(request.headers.get("HX-Current-URL"))
+    else:
+        text = _("What you sent was not saved.")
+        then = _(
+            "Then go back to the form with your browser's Back button and save again: "
+            "what you typed is usually still there."
+        )
+        page = same_site_path(request.referrer)
+    return _message_response(
+        401,
+        _("You are logged out"),
+        f"{reason} {text}",
+        headers=RENEW_TOKEN,
+        login_url=url_for("auth.login", next=page),
+        then=then,
+        transient=True,
+    )
+
+
+def _logged_in_again():
+    """A write with the token of an earlier login (logged out and in again in another tab):
+    the page's text is kept, and its next save fetches the current token (app.js)."""
+    if htmx:
+        text = _(
+            "This page was opened before you last logged in, so the save could not be "
+            "accepted. Nothing was saved, and what you typed is still in the form. Save again."
+        )
+    else:
+        text = _(
+            "This page was opened before you last logged in, so what you sent could not be "
+            "accepted. Nothing was saved. Go back to the form with your browser's Back "
+            "button and save again: what you typed is usually still there."
+        )
+    return _message_response(
+        400, _("You have logged in again"), text, headers=RENEW_TOKEN, transient=True
+    )
+
+
+@public
+def session_token():
+    """The CSRF token of the current login, for a page drawn under an earlier one: app.js
+    asks before a plain form leaves its page, and before the next write of a page an
+    answer marked RENEW_TOKEN. `bruger` is the user the page was drawn for: a page of
+    someone else's stays as it is, and its text is not saved in another's name."""
+    if not current_user.is_authenticated:
+        raise SessionEnded()
+    page_user = request.args.get("bruger", "")
+    if page_user != str(current_user.id):
+        return _message_response(
+            403,
+            _("Logged in as someone else"),
+            _(
+                "This page was opened by another user than %(name)s, who is logged in now. "
+                "Nothing was saved.",
+                name=current_user.name,
+            )
+            + " "
+            + _kept_text(),
+            transient=True,
+        )
+    return {"token": generate_csrf()}, 200, {"Cache-Control": "no-store"}
 
 
 def _other_organisation():
@@ -48,6 +157,8 @@ def _other_organisation():
 
 
 def init_app(app: Flask) -> None:
+    app.add_url_rule("/session/noegle", "session_token", session_token)
+
     @app.errorhandler(400)
     def bad_request(e):
         # A view that knows what is wrong says so with abort(400, description=_("...")); the
@@ -56,8 +167,16 @@ def init_app(app: Flask) -> None:
         return _message_response(400, _("Bad request"), text)
 
     @app.errorhandler(CSRFError)
-    def csrf_error(_e):
+    def csrf_error(e):
         db.session.rollback()
+        # A session without a login has no token for the page's forms (logging out clears
+        # it), so CSRF protection, which runs before access control, is the first to see a
+        # save from a page that outlived its login.
+        if not is_public_request():
+            if not current_user.is_authenticated:
+                return _session_ended()
+            if e.description in TOKEN_OF_ANOTHER_LOGIN:
+                return _logged_in_again()
         return _message_response(
             400,
             _("The form has expired"),
@@ -72,6 +191,30 @@ def init_app(app: Flask) -> None:
         return _message_response(
             403, _("Not allowed"), _("Your role does not allow this. Nothing was changed.")
         )
+
+    @app.errorhandler(SessionEnded)
+    def session_ended(_e):
+        return _session_ended()
+
+    @app.errorhandler(WriteRefused)
+    def write_refused(e):
+        # The page offered the write when it was drawn; since then an administrator has
+        # made the user's role a read-only one, or removed them from the organisation.
+        db.session.rollback()
+        if e.membership is None:
+            text = _("You are no longer a member of any organisation, so nothing was saved.")
+        else:
+            text = " ".join(
+                (
+                    _("Your role does not allow this. Nothing was changed."),
+                    _(
+                        "Your role in %(org)s is %(role)s.",
+                        org=e.membership.organization.name,
+                        role=e.membership.role_label,
+                    ),
+                )
+            )
+        return _message_response(403, _("Not allowed"), f"{text} {_kept_text()}", transient=True)
 
     @app.errorhandler(404)
     def not_found(_e):
@@ -140,12 +283,24 @@ def init_app(app: Flask) -> None:
         db.session.rollback()
         now = current_org().name
         if e.page_org is None:
-            text = _(
-                "This page belongs to an organisation you no longer work in; you now work in "
-                "%(now)s. Nothing was saved. Reload the page.",
-                now=now,
-            )
+            # Removed from the page's organisation by an administrator (still a member of
+            # another, which the session has moved to).
+            title = _("No longer a member")
+            if htmx:
+                text = _(
+                    "This page belongs to an organisation you are no longer a member of; you "
+                    "now work in %(now)s. Nothing was saved.",
+                    now=now,
+                )
+                text = f"{text} {_kept_text()}"
+            else:
+                text = _(
+                    "This page belongs to an organisation you no longer work in; you now work "
+                    "in %(now)s. Nothing was saved. Reload the page.",
+                    now=now,
+                )
         else:
+            title = _("You have switched organisation")
             text = _(
                 "This page belongs to %(page)s, but you have since switched to %(now)s (in "
                 "another tab or window). Nothing was saved.",
@@ -154,7 +309,7 @@ def init_app(app: Flask) -> None:
             )
         return _message_response(
             409,
-            _("You have switched organisation"),
+            title,
             text,
             switch_back=e.page_org,
             back_to=same_site_path(request.referrer),  # the page a plain form came from

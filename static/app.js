@@ -86,10 +86,95 @@
     }
   });
 
+  // A page that outlived its login. The server marks an answer after which the page's CSRF
+  // token no longer holds with X-Renew-Token: "you are logged out" (401), or a save with the
+  // token of an earlier login. Logging in again (in a new tab, from the message's link)
+  // makes a new token; before the page's next write the current one is fetched and put
+  // where the page's requests take it from: the body's hx-headers and the forms' fields.
+  // A page that Back or Forward brings back may be from before a login too.
+  var tokenStale = false;
+
+  function showMessage(html) {
+    var box = document.getElementById("messages");
+    box.innerHTML = html;
+    window.htmx.process(box);
+    box.scrollIntoView({ block: "nearest" });
+  }
+
+  function setToken(token) {
+    var headers = JSON.parse(document.body.getAttribute("hx-headers") || "{}");
+    headers["X-CSRFToken"] = token;
+    document.body.setAttribute("hx-headers", JSON.stringify(headers));
+    document.querySelectorAll("input[name='csrf_token']").forEach(function (field) {
+      field.value = token;
+    });
+  }
+
+  // Resolves true when the write may go (with the current token; or, the server not
+  // reached, with the page's own, and the server's answer will say what is wrong), false
+  // when the server refused (still logged out, or logged in as someone else): its message
+  // is shown, and the page and its text stay as they are. `always`: also when no answer
+  // has said the token is stale (a plain form, whose refusal would leave the page).
+  function renewToken(always) {
+    var url = document.body.dataset.tokenUrl;
+    if (!(tokenStale || always) || !url) {
+      return Promise.resolve(true);
+    }
+    url += "?bruger=" + encodeURIComponent(document.body.dataset.user || "");
+    var headers = { "HX-Request": "true", "HX-Current-URL": window.location.href };
+    return fetch(url, { headers: headers, credentials: "same-origin" })
+      .then(function (response) {
+        if (response.ok) {
+          return response.json().then(function (data) {
+            setToken(data.token);
+            tokenStale = false;
+            return true;
+          });
+        }
+        return response.text().then(function (html) {
+          showMessage(html);
+          return false;
+        });
+      })
+      .catch(function () { return true; });
+  }
+
+  document.addEventListener("htmx:afterRequest", function (event) {
+    var xhr = event.detail.xhr;
+    if (xhr && xhr.getResponseHeader("X-Renew-Token")) {
+      tokenStale = true;
+    }
+  });
+  window.addEventListener("pageshow", function (event) {
+    var entry = window.performance && window.performance.getEntriesByType &&
+      window.performance.getEntriesByType("navigation")[0];
+    if (event.persisted || (entry && entry.type === "back_forward")) {
+      tokenStale = true;
+    }
+  });
+  // On window, so after every other listener: a write they let go waits for the token.
+  // Sent on with issueRequest(false), which asks hx-confirm but not these listeners again.
+  window.addEventListener("htmx:confirm", function (event) {
+    var elt = event.detail.elt;
+    if (!tokenStale || event.defaultPrevented || event.detail.verb === "get") {
+      return;
+    }
+    event.preventDefault();
+    renewToken().then(function (go) {
+      if (go) {
+        event.detail.issueRequest(false);
+      } else if (elt.dataset) {
+        delete elt.dataset.submitting;  // not sent: the form can be sent again
+      }
+    });
+  });
+
   // A plain form names the organisation its page was shown in, as HTMX requests do by
   // the body's hx-headers: the server refuses it after a switch in another tab. Before it
-  // leaves the page, the server is asked whether that still holds, so that a refusal shows
-  // here, beside what was typed, rather than on a page of its own.
+  // leaves the page, the server is asked whether that still holds (and whether the user
+  // is still logged in and may still write there), so that a refusal shows here, beside
+  // what was typed, rather than on a page of its own. It goes with the current login's
+  // token: logged out and in again in another tab, the page's own no longer holds.
   document.addEventListener("submit", function (event) {
     var form = event.target;
     var org = document.body.dataset.org;
@@ -120,20 +205,29 @@
       }
       form.submit();
     }
-    fetch(check, { headers: { "X-Org": org, "HX-Request": "true" }, credentials: "same-origin" })
-      .then(function (response) {
-        if (response.status !== 409) {
-          send();
-          return null;
-        }
-        return response.text().then(function (html) {
-          var box = document.getElementById("messages");
-          box.innerHTML = html;
-          window.htmx.process(box);
-          box.scrollIntoView({ block: "nearest" });
-        });
-      })
-      .catch(send);  // no answer: the server's own check still guards the save
+    var headers = {
+      "X-Org": org,
+      "X-Form-Action": new URL(form.getAttribute("action") || "", window.location.href).href,
+      "HX-Request": "true",
+      "HX-Current-URL": window.location.href
+    };
+    renewToken(true).then(function (go) {
+      if (!go) {
+        return null;
+      }
+      return fetch(check, { headers: headers, credentials: "same-origin" })
+        .then(function (response) {
+          if (response.headers.get("X-Renew-Token")) {
+            tokenStale = true;
+          }
+          if ([401, 403, 409].indexOf(response.status) === -1) {
+            send();
+            return null;
+          }
+          return response.text().then(showMessage);
+        })
+        .catch(send);  // no answer: the server's own check still guards the save
+    });
   });
 
   // When the server cannot be reached, say so where messages appear instead of failing silently.
