@@ -76,6 +76,11 @@ def _view_flag(name: str) -> bool:
     return bool(view and getattr(view, name, False))
 
 
+def is_personal_request() -> bool:
+    """A view marked @personal: the user's own session or profile (logging out, settings)."""
+    return _view_flag("access_personal")
+
+
 def is_public_request() -> bool:
     """Static files and views marked @public: no user is looked up for them."""
     return request.endpoint in (None, "static") or _view_flag("access_public")
@@ -147,8 +152,13 @@ def check_request():
     """before_request hook: authentication, organisation membership, read-only roles."""
     if is_public_request():
         return None
+    personal_view = is_personal_request()
     write_check = request.endpoint == WRITE_CHECK
-    writing = request.method not in SAFE_METHODS or write_check
+    # A write of the organisation's data, or app.js asking before it sends one. Logging
+    # out, or the user's own settings, are not: they go as they would have.
+    writing = (request.method not in SAFE_METHODS and not personal_view) or (
+        write_check and form_writes()
+    )
     if not current_user.is_authenticated:
         # A client without a session here (never logged in, or its cookie is gone) is sent
         # to log in; CSRF protection answers its writes first anyway (errors.py).
@@ -163,8 +173,7 @@ def check_request():
             "auth.login", next=request.full_path if request.method == "GET" else None
         )
         return redirect(login_url)
-    personal_view = _view_flag("access_personal")
-    if current_membership() is None and (not personal_view or write_check):
+    if current_membership() is None and (not personal_view or writing):
         if not current_user.memberships:
             if htmx and writing:
                 raise WriteRefused(None)
@@ -179,7 +188,7 @@ def check_request():
             if request.method not in SAFE_METHODS:
                 raise WriteRefused(current_membership())
             abort(403)
-    elif write_check and not can_write() and _form_writes():
+    elif writing and not can_write():
         raise WriteRefused(current_membership())
     return None
 
@@ -188,8 +197,6 @@ def check_page_organisation() -> None:
     """The session holds one organisation for all of the browser's tabs: a tab still showing
     organisation A after a switch to B in another tab would otherwise save into B."""
     claimed = request.headers.get("X-Org") or request.form.get("_org")
-    if current_membership() is None:
-        raise WriteRefused(None)
     current = current_membership().organization_id
     if claimed and claimed != str(current):
         memberships = {str(m.organization_id): m for m in current_user.memberships}
@@ -199,7 +206,10 @@ def check_page_organisation() -> None:
 
 def same_site_path(url: str | None) -> str | None:
     """The path (and query) of a URL of this site, e.g. the page a request came from."""
-    page = urlsplit(url or "")
+    try:
+        page = urlsplit(url or "")
+    except ValueError:  # not a URL ("http://["): no browser sends one
+        return None
     if page.netloc != request.host or not page.path.startswith("/"):
         return None
     return page.path + (f"?{page.query}" if page.query else "")
@@ -209,10 +219,15 @@ def _page_of_htmx_request() -> str | None:
     return same_site_path(request.headers.get("HX-Current-URL"))
 
 
-def _form_writes() -> bool:
+def form_writes() -> bool:
     """For the write check: does the plain form about to be sent write the organisation's
-    data (not only the user's own session or profile, as logging out does)?"""
-    path = urlsplit(same_site_path(request.headers.get("X-Form-Action")) or "").path
+    data (not only the user's own session or profile, as logging out does)? Asked without
+    the form's address, it is taken to: checked, as every form was before the check knew
+    the address (a page drawn by an older app.js)."""
+    action = request.headers.get("X-Form-Action")
+    if action is None:
+        return True
+    path = urlsplit(same_site_path(action) or "").path
     if not path:
         return False
     try:

@@ -3,7 +3,7 @@
 Also the one route a page that outlived its login needs (session_token): the current
 login's CSRF token, so that a save pressed again after logging in in another tab works."""
 
-from flask import Flask, make_response, render_template, request, session, url_for
+from flask import Flask, make_response, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_htmx import make_response as htmx_response
 from flask_login import current_user
@@ -17,6 +17,7 @@ from .access import (
     SessionEnded,
     WriteRefused,
     current_org,
+    is_personal_request,
     is_public_request,
     public,
     same_site_path,
@@ -173,6 +174,11 @@ def init_app(app: Flask) -> None:
         # it), so CSRF protection, which runs before access control, is the first to see a
         # save from a page that outlived its login.
         if not is_public_request():
+            if not current_user.is_authenticated and is_personal_request():
+                # Logging out (or the user's own settings) once the login has ended:
+                # nothing of the organisation's to keep; log in.
+                target = url_for("auth.login")
+                return htmx_response(redirect=target) if htmx else redirect(target)
             if not current_user.is_authenticated:
                 return _session_ended()
             if e.description in TOKEN_OF_ANOTHER_LOGIN:

@@ -2,6 +2,7 @@
 
 import json
 import re
+from collections.abc import Sequence
 from datetime import date
 
 from flask_babel import get_translations, lazy_ngettext
@@ -234,14 +235,14 @@ class MergingForm(VersionedForm):
 
     # The fields whose saved value the last `merge` brought in, so a view can say the save
     # took in someone else's changes (and stay silent when theirs changed nothing shown).
-    taken_in: list[str] = []
+    taken_in: Sequence[str] = ()
 
     def merge(self, obj) -> list[str]:
         """Take the other person's value into each field only they changed since the form
         was drawn; return the names of the fields both changed, differently. Without a base
         (a form drawn before the base was carried) every differing field counts as both.
-        A field the form was drawn without (an intervention reopened meanwhile gains its
-        status) was not this user's to change: it takes the saved value."""
+        A field the form was drawn without and that was not sent (an intervention reopened
+        meanwhile gains its status) was not this user's to change: it takes the saved value."""
         base = self.loaded_values()
         clashes, self.taken_in = [], []
         for name in self._merged_names(obj):
@@ -249,7 +250,7 @@ class MergingForm(VersionedForm):
             mine, theirs = _comparable(field.data), _comparable(saved)
             if mine == theirs:
                 continue
-            if base is not None and name not in base:
+            if base is not None and name not in base and not field.raw_data:
                 field.data, field.raw_data = saved, []
                 self.taken_in.append(name)
             elif base is None or (mine != base.get(name) and theirs != base.get(name)):

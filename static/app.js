@@ -111,10 +111,11 @@
   }
 
   // Resolves true when the write may go (with the current token; or, the server not
-  // reached, with the page's own, and the server's answer will say what is wrong), false
-  // when the server refused (still logged out, or logged in as someone else): its message
-  // is shown, and the page and its text stay as they are. `always`: also when no answer
-  // has said the token is stale (a plain form, whose refusal would leave the page).
+  // reached or failing, with the page's own, and the server's answer will say what is
+  // wrong), false when the server refused (still logged out, or logged in as someone
+  // else): its message is shown, and the page and its text stay as they are. `always`: a
+  // plain form the write check has let go, asked also when no answer has said the token is
+  // stale; logged out, it is one of the user's own (logging out): sent as it is.
   function renewToken(always) {
     var url = document.body.dataset.tokenUrl;
     if (!(tokenStale || always) || !url) {
@@ -130,6 +131,11 @@
             tokenStale = false;
             return true;
           });
+        }
+        // Only the route's own refusals are shown: a proxy's error page (502 during a
+        // deploy) is not a message, and the write's own answer is handled as any other.
+        if ((response.status !== 401 || always) && response.status !== 403) {
+          return true;
         }
         return response.text().then(function (html) {
           showMessage(html);
@@ -150,6 +156,10 @@
       window.performance.getEntriesByType("navigation")[0];
     if (event.persisted || (entry && entry.type === "back_forward")) {
       tokenStale = true;
+      // A plain form of the restored page asks the write check (and for the token) again.
+      document.querySelectorAll("form[data-org-checked]").forEach(function (form) {
+        delete form.dataset.orgChecked;
+      });
     }
   });
   // On window, so after every other listener: a write they let go waits for the token.
@@ -211,23 +221,23 @@
       "HX-Request": "true",
       "HX-Current-URL": window.location.href
     };
-    renewToken(true).then(function (go) {
-      if (!go) {
-        return null;
-      }
-      return fetch(check, { headers: headers, credentials: "same-origin" })
-        .then(function (response) {
-          if (response.headers.get("X-Renew-Token")) {
-            tokenStale = true;
-          }
-          if ([401, 403, 409].indexOf(response.status) === -1) {
-            send();
-            return null;
-          }
+    // The write check first: it alone knows whether the form writes the organisation's
+    // data (logging out does not, and goes also when the login has ended).
+    fetch(check, { headers: headers, credentials: "same-origin" })
+      .then(function (response) {
+        if (response.headers.get("X-Renew-Token")) {
+          tokenStale = true;
+        }
+        if ([401, 403, 409].indexOf(response.status) !== -1) {
           return response.text().then(showMessage);
-        })
-        .catch(send);  // no answer: the server's own check still guards the save
-    });
+        }
+        return renewToken(true).then(function (go) {
+          if (go) {
+            send();
+          }
+        });
+      })
+      .catch(send);  // no answer: the server's own check still guards the save
   });
 
   // When the server cannot be reached, say so where messages appear instead of failing silently.

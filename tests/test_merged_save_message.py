@@ -4,6 +4,7 @@ the news in the page's message area (out of band). A save that took in nothing o
 says nothing of a merge, and drops an earlier save's news; a field both changed is still
 asked about."""
 
+import json
 import re
 
 import pytest
@@ -90,6 +91,22 @@ def test_summary_drawn_while_archived_and_saved_after_a_reopen_keeps_the_status(
     assert news(response.get_data(as_text=True)) == SUMMARY_MERGED
     saved = db.session.get(Intervention, intervention.id)
     assert (saved.status, saved.purpose) == (status, "Nyt formål")
+
+
+def test_a_field_sent_that_the_base_lacks_is_asked_about_not_replaced(browser):
+    # A base without a field (a form drawn without it, or an older form) takes the saved
+    # value only for a field that was not sent: one the user sent and changed is theirs.
+    intervention, anna, bent = _intervention(browser)
+    url = f"/indsatser/{intervention.id}/rediger"
+    annas, bents = _summary_form(anna, intervention), _summary_form(bent, intervention)
+    anna.post(url, data={**annas, "purpose": "Annas formål"}, headers=HX)
+    base = json.loads(bents["base"])
+    del base["purpose"]
+    sent = {**bents, "base": json.dumps(base), "purpose": "Bents formål"}
+    response = bent.post(url, data=sent, headers=HX)
+    assert response.status_code == 409
+    assert "Bents formål" in response.get_data(as_text=True)
+    assert db.session.get(Intervention, intervention.id).purpose == "Annas formål"
 
 
 def test_summary_saved_with_no_one_elses_change_says_nothing_of_a_merge(browser):

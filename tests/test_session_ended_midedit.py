@@ -369,3 +369,67 @@ def test_htmx_swaps_the_answers_of_an_ended_session_in_place(client, world):
     for status in ("401", "403", "409"):
         rule = next(r for r in config["responseHandling"] if re.fullmatch(r["code"], status))
         assert rule["swap"] is True and rule["error"] is False, status
+
+
+# ------------------------------------------------------------ logging out always goes
+
+
+@pytest.mark.parametrize("end", [_log_out_everywhere, _change_password])
+def test_logging_out_after_the_login_ended_elsewhere_goes_to_the_login(app, client, world, end):
+    """Logging out is the user's own: not a save to keep, so neither the write check nor
+    the form itself answers "you are logged out, save again"."""
+    _log_in(client)
+    page = client.get(world.page).text
+    other_device = app.test_client()
+    _log_in(other_device)
+    end(other_device)
+    check = client.get(
+        "/organisation/kontrol",
+        headers={
+            "HX-Request": "true",
+            "X-Org": str(world.org.id),
+            "X-Form-Action": "http://localhost/logout",
+        },
+    )
+    assert check.status_code != 401
+    response = client.post("/logout", data={"csrf_token": _token(page)})
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith("/login")
+
+
+def test_logging_out_goes_when_removed_from_every_organisation_or_the_pages(client, world):
+    _log_in(client)
+    headers = _open(client, world)
+    db.session.delete(_membership(world))
+    db.session.commit()
+    for page_org in (str(world.org.id), "999"):
+        check = client.get(
+            "/organisation/kontrol",
+            headers={**headers, "X-Org": page_org, "X-Form-Action": "http://localhost/logout"},
+        )
+        assert check.status_code == 204
+    response = client.post("/logout", data={"csrf_token": headers["X-CSRFToken"]})
+    assert response.status_code == 302
+
+
+def test_a_header_that_is_no_url_is_no_500(client, world):
+    _log_in(client)
+    headers = _open(client, world)
+    for name in ("X-Form-Action", "HX-Current-URL", "Referer"):
+        check = client.get("/organisation/kontrol", headers={**headers, name: "http://["})
+        assert check.status_code == 204, name
+    _log_out_in_another_tab(client, headers)
+    response = _save_summary(client, world, {**headers, "HX-Current-URL": "http://["})
+    assert response.status_code == 401
+    response = client.post(
+        world.worksheet,
+        data=_worksheet_data(headers["X-CSRFToken"]),
+        headers={"Referer": "http://["},
+    )
+    assert response.status_code == 401
+
+
+def test_the_token_route_gives_a_client_without_a_login_no_token(client, world):
+    response = client.get(f"/session/noegle?bruger={world.user_id}", headers={"HX-Request": "true"})
+    assert response.status_code == 401
+    assert "token" not in response.text

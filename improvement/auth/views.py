@@ -11,7 +11,7 @@ from flask_login import current_user, login_user, logout_user
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from ..access import check_page_organisation, personal, public
+from ..access import check_page_organisation, form_writes, personal, public
 from ..extensions import db, htmx
 from ..forms import EmptyForm, choices
 from ..models import User
@@ -152,8 +152,10 @@ def logout_everywhere():
 @personal
 def organisation_check():
     """Asked by app.js before a plain form leaves its page: does the page's organisation
-    (X-Org) still hold? If not, the refusal shows on the page, and what was typed stays."""
-    check_page_organisation()
+    (X-Org) still hold? If not, the refusal shows on the page, and what was typed stays.
+    A form of the user's own (logging out) goes whatever organisation its page shows."""
+    if form_writes():
+        check_page_organisation()
     return "", 204
 
 

@@ -134,8 +134,8 @@ def intervention_edit(intervention_id: int):
         return render_fragment(DETAIL, "summary_form", 409, intervention=intervention, form=form)
     form.populate_obj(intervention)
     db.session.commit()
-    # The message area says that someone else's changes came in with the save (and
-    # otherwise drops an earlier save's news).
+    # The summary now shows values this user did not type: say whose they are. An empty
+    # message clears an earlier save's, which would otherwise read as about this one.
     message = ""
     if form.taken_in:
         message = _("The intervention is saved, with the changes someone else saved meanwhile.")
@@ -247,8 +247,8 @@ def team_member_edit(intervention_id: int, member_id: int):
         return render_fragment(DETAIL, "team_row", 409, member=member, row_form=form)
     form.populate_obj(member)
     db.session.commit()
-    # The row shows the other control as the other person set it: the message area says
-    # so (as for the summary).
+    # The row is drawn from what is saved, so a control the other person changed flips
+    # under the user's hand without a word unless this says why.
     message = ""
     if form.taken_in:
         message = _(

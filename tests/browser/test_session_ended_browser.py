@@ -150,3 +150,43 @@ def test_saves_after_logging_out_and_in_again_elsewhere(browser_page, live_serve
     page.wait_for_url(f"**/proevehandlinger/{cycle.id}")
     assert "Skemaet er gemt." in page.locator("#messages").inner_text()
     assert _saved(PdsaCycle, cycle.id, "objective") == TYPED
+
+
+def test_log_out_goes_from_a_page_whose_login_ended(browser_page, live_server):
+    """Logging out is no save to keep: from a page whose login ended in another tab it goes
+    to the login page, not to "you are logged out, save again"."""
+    intervention, _cycle = _world()
+    page = browser_page
+    login(page, live_server)
+    page.goto(f"{live_server}/indsatser/{intervention.id}")
+    _log_out_in_another_tab(page, live_server)
+    page.locator(".user-menu summary").click()
+    page.get_by_role("button", name="Log ud").click()
+    page.wait_for_url("**/login*")
+
+
+def test_a_failing_token_route_does_not_stop_the_save(browser_page, live_server):
+    """A proxy's error page (502 during a deploy) from the token route is not a message:
+    the save goes with the page's token, and its own answer is handled as any other."""
+    intervention, _cycle = _world()
+    page = browser_page
+    login(page, live_server)
+    address = f"/indsatser/{intervention.id}"
+    page.goto(f"{live_server}{address}")
+    page.route(
+        "**/session/noegle*",
+        lambda route: route.fulfill(
+            status=502, body="<style>body{background:red}</style><h1>502 Bad Gateway</h1>"
+        ),
+    )
+    # A page brought back by Back asks for the token before its next write.
+    page.evaluate("window.dispatchEvent(new PageTransitionEvent('pageshow', {persisted: true}))")
+    page.get_by_role("button", name="Redigér").first.click()
+    page.locator("#purpose").wait_for()
+    htmx_idle(page)
+    page.locator("#purpose").fill(TYPED)
+    page.get_by_role("button", name="Gem", exact=True).click()
+    page.locator("#summary:not(.editing)").wait_for()
+    htmx_idle(page)
+    assert "502" not in page.locator("#messages").inner_text()
+    assert _saved(Intervention, intervention.id, "purpose") == TYPED
