@@ -16,6 +16,8 @@
   read-only one, the user was removed from the organisation), is answered where the page's
   messages show (errors.py): 401 or 403, not a redirect that would throw away what was
   typed. So is the check app.js makes before it sends a plain form (WRITE_CHECK).
+- A write names the user its page was drawn for (header X-User): after someone else has
+  logged in on the same browser, it is refused (403), not made in their name.
 """
 
 from functools import wraps
@@ -52,6 +54,10 @@ class WriteRefused(Exception):
     def __init__(self, membership: Membership | None):
         super().__init__()
         self.membership = membership
+
+
+class OtherUser(Exception):
+    """A write from a page drawn for another user than the one logged in now."""
 
 
 # What app.js asks before it sends a plain form (its page's organisation, X-Org, and the
@@ -173,6 +179,9 @@ def check_request():
             "auth.login", next=request.full_path if request.method == "GET" else None
         )
         return redirect(login_url)
+    if writing or write_check:
+        # Also before logging out or a personal setting: someone else's page asks first.
+        check_page_user()
     if current_membership() is None and (not personal_view or writing):
         if not current_user.memberships:
             if htmx and writing:
@@ -202,6 +211,18 @@ def check_page_organisation() -> None:
         memberships = {str(m.organization_id): m for m in current_user.memberships}
         page = memberships.get(claimed)
         raise OtherOrganisation(page.organization if page else None)
+
+
+def page_of_other_user() -> bool:
+    """Was the page this request comes from drawn for another user than the one logged in
+    now (X-User)? A request without the header (no page of this app's) is taken not to be."""
+    page_user = request.headers.get("X-User")
+    return page_user is not None and page_user != str(current_user.id)
+
+
+def check_page_user() -> None:
+    if page_of_other_user():
+        raise OtherUser()
 
 
 def same_site_path(url: str | None) -> str | None:

@@ -1,25 +1,23 @@
-"""Friendly error pages in the app's layout, and in-place messages for HTMX requests.
-
-Also the one route a page that outlived its login needs (session_token): the current
-login's CSRF token, so that a save pressed again after logging in in another tab works."""
+"""Friendly error pages in the app's layout, and in-place messages for HTMX requests."""
 
 from flask import Flask, make_response, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_htmx import make_response as htmx_response
 from flask_login import current_user
-from flask_wtf.csrf import CSRFError, generate_csrf
+from flask_wtf.csrf import CSRFError
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from .access import (
     OtherOrganisation,
+    OtherUser,
     SessionEnded,
     WriteRefused,
     current_org,
     is_personal_request,
     is_public_request,
-    public,
+    page_of_other_user,
     same_site_path,
 )
 from .extensions import db, htmx
@@ -28,7 +26,7 @@ from .models import Intervention
 from .validators import CPR_MESSAGE, CprRefused
 
 # Sent with an answer after which the page's CSRF token no longer holds: logging in makes a
-# new one. app.js then fetches the current one (session_token, below) before the page's
+# new one. app.js then fetches the current one (auth.session_token) before the page's
 # next write, so that a save pressed again after logging in in another tab goes through.
 RENEW_TOKEN = {"X-Renew-Token": "1"}
 
@@ -112,29 +110,18 @@ def _logged_in_again():
     )
 
 
-@public
-def session_token():
-    """The CSRF token of the current login, for a page drawn under an earlier one: app.js
-    asks before a plain form leaves its page, and before the next write of a page an
-    answer marked RENEW_TOKEN. `bruger` is the user the page was drawn for: a page of
-    someone else's stays as it is, and its text is not saved in another's name."""
-    if not current_user.is_authenticated:
-        raise SessionEnded()
-    page_user = request.args.get("bruger", "")
-    if page_user != str(current_user.id):
-        return _message_response(
-            403,
-            _("Logged in as someone else"),
-            _(
-                "This page was opened by another user than %(name)s, who is logged in now. "
-                "Nothing was saved.",
-                name=current_user.name,
-            )
-            + " "
-            + _kept_text(),
-            transient=True,
-        )
-    return {"token": generate_csrf()}, 200, {"Cache-Control": "no-store"}
+def _other_user():
+    """A write from a page drawn for another user than the one logged in now (on the same
+    browser, since): nothing is saved in their name, and the page's text stays."""
+    db.session.rollback()
+    text = _(
+        "This page was opened by another user than %(name)s, who is logged in now. "
+        "Nothing was saved.",
+        name=current_user.name,
+    )
+    return _message_response(
+        403, _("Logged in as someone else"), f"{text} {_kept_text()}", transient=True
+    )
 
 
 def _other_organisation():
@@ -158,8 +145,6 @@ def _other_organisation():
 
 
 def init_app(app: Flask) -> None:
-    app.add_url_rule("/session/noegle", "session_token", session_token)
-
     @app.errorhandler(400)
     def bad_request(e):
         # A view that knows what is wrong says so with abort(400, description=_("...")); the
@@ -182,7 +167,7 @@ def init_app(app: Flask) -> None:
             if not current_user.is_authenticated:
                 return _session_ended()
             if e.description in TOKEN_OF_ANOTHER_LOGIN:
-                return _logged_in_again()
+                return _other_user() if page_of_other_user() else _logged_in_again()
         return _message_response(
             400,
             _("The form has expired"),
@@ -202,6 +187,10 @@ def init_app(app: Flask) -> None:
     def session_ended(_e):
         return _session_ended()
 
+    @app.errorhandler(OtherUser)
+    def other_user(_e):
+        return _other_user()
+
     @app.errorhandler(WriteRefused)
     def write_refused(e):
         # The page offered the write when it was drawn; since then an administrator has
@@ -220,7 +209,11 @@ def init_app(app: Flask) -> None:
                     ),
                 )
             )
-        return _message_response(403, _("Not allowed"), f"{text} {_kept_text()}", transient=True)
+        # The header's role badge, drawn with the page, says the old role: put right too.
+        role_now = e.membership.role_label if e.membership else None
+        return _message_response(
+            403, _("Not allowed"), f"{text} {_kept_text()}", transient=True, role_now=role_now
+        )
 
     @app.errorhandler(404)
     def not_found(_e):

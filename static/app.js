@@ -94,14 +94,26 @@
   // A page that Back or Forward brings back may be from before a login too.
   var tokenStale = false;
 
+  // Swapped as htmx swaps an answer: its out-of-band parts (a role badge put right) go to
+  // their places, and the message's own controls work.
   function showMessage(html) {
     var box = document.getElementById("messages");
-    box.innerHTML = html;
-    window.htmx.process(box);
+    window.htmx.swap(box, html, { swapStyle: "innerHTML" });
     box.scrollIntoView({ block: "nearest" });
   }
 
+  // What the token route and the write check are told of the page: the user it was drawn
+  // for (someone else's page gets no token), and that they answer into the page.
+  function pageHeaders() {
+    return {
+      "X-User": document.body.dataset.user || "",
+      "HX-Request": "true",
+      "HX-Current-URL": window.location.href
+    };
+  }
+
   function setToken(token) {
+    tokenStale = false;
     var headers = JSON.parse(document.body.getAttribute("hx-headers") || "{}");
     headers["X-CSRFToken"] = token;
     document.body.setAttribute("hx-headers", JSON.stringify(headers));
@@ -113,28 +125,23 @@
   // Resolves true when the write may go (with the current token; or, the server not
   // reached or failing, with the page's own, and the server's answer will say what is
   // wrong), false when the server refused (still logged out, or logged in as someone
-  // else): its message is shown, and the page and its text stay as they are. `always`: a
-  // plain form the write check has let go, asked also when no answer has said the token is
-  // stale; logged out, it is one of the user's own (logging out): sent as it is.
-  function renewToken(always) {
+  // else): its message is shown, and the page and its text stay as they are.
+  function renewToken() {
     var url = document.body.dataset.tokenUrl;
-    if (!(tokenStale || always) || !url) {
+    if (!tokenStale || !url) {
       return Promise.resolve(true);
     }
-    url += "?bruger=" + encodeURIComponent(document.body.dataset.user || "");
-    var headers = { "HX-Request": "true", "HX-Current-URL": window.location.href };
-    return fetch(url, { headers: headers, credentials: "same-origin" })
+    return fetch(url, { headers: pageHeaders(), credentials: "same-origin" })
       .then(function (response) {
         if (response.ok) {
           return response.json().then(function (data) {
             setToken(data.token);
-            tokenStale = false;
             return true;
           });
         }
         // Only the route's own refusals are shown: a proxy's error page (502 during a
         // deploy) is not a message, and the write's own answer is handled as any other.
-        if ((response.status !== 401 || always) && response.status !== 403) {
+        if (response.status !== 401 && response.status !== 403) {
           return true;
         }
         return response.text().then(function (html) {
@@ -173,9 +180,12 @@
     renewToken().then(function (go) {
       if (go) {
         event.detail.issueRequest(false);
-      } else if (elt.dataset) {
+        return;
+      }
+      if (elt.dataset) {
         delete elt.dataset.submitting;  // not sent: the form can be sent again
       }
+      notSaved(elt, event.detail.triggeringEvent);
     });
   });
 
@@ -215,14 +225,13 @@
       }
       form.submit();
     }
-    var headers = {
-      "X-Org": org,
-      "X-Form-Action": new URL(form.getAttribute("action") || "", window.location.href).href,
-      "HX-Request": "true",
-      "HX-Current-URL": window.location.href
-    };
-    // The write check first: it alone knows whether the form writes the organisation's
-    // data (logging out does not, and goes also when the login has ended).
+    var headers = pageHeaders();
+    headers["X-Org"] = org;
+    headers["X-Form-Action"] = new URL(form.getAttribute("action") || "", window.location.href).href;
+    // The write check alone knows whether the form writes the organisation's data (logging
+    // out does not, and goes also when the login has ended). Letting it go, it answers
+    // with the current login's token (logged out and in again in another tab, the page's
+    // own no longer holds).
     fetch(check, { headers: headers, credentials: "same-origin" })
       .then(function (response) {
         if (response.headers.get("X-Renew-Token")) {
@@ -231,10 +240,12 @@
         if ([401, 403, 409].indexOf(response.status) !== -1) {
           return response.text().then(showMessage);
         }
-        return renewToken(true).then(function (go) {
-          if (go) {
-            send();
+        var json = /json/.test(response.headers.get("Content-Type") || "");
+        return (response.ok && json ? response.json() : Promise.resolve({})).then(function (data) {
+          if (data.token) {
+            setToken(data.token);
           }
+          send();
         });
       })
       .catch(send);  // no answer: the server's own check still guards the save
@@ -298,6 +309,61 @@
     Array.prototype.forEach.call(select.options, function (o) { o.selected = o.defaultSelected; });
   }
 
+  // A choice or a drop saves itself, and says "Nothing was saved" if it could not: then it
+  // shows what is saved again, so the page does not show as done what was not, and making
+  // the same choice again after logging in is a change that saves. A drop goes back to its
+  // place, a choice to the saved one (a select's saved option, an answer form's saved
+  // radio button; see below); the board's cards listen for "app:notSaved".
+  function savesOnChange(form) {
+    return /change/.test(form.getAttribute("hx-trigger") || "");
+  }
+
+  function notSaved(elt, trigger) {
+    var field = trigger && trigger.target;
+    if (trigger && trigger.type === "end" && trigger.from) {
+      putBack(trigger);
+    } else if (field && field.tagName === "SELECT") {
+      restoreSaved(field);
+    } else if (field && field.form && /^(radio|checkbox)$/.test(field.type) && savesOnChange(field.form)) {
+      Array.prototype.forEach.call(field.form.elements, function (other) {
+        other.checked = other.defaultChecked;
+      });
+    }
+    elt.dispatchEvent(new CustomEvent("app:notSaved", { bubbles: true }));
+  }
+
+  // Not saved: answered in the message area instead of in the item (logged out, rights
+  // gone, the item deleted) or by a server error, or not answered (no connection). Not a
+  // request aborted for a newer one (hx-sync): that one's answer counts. A form that saves
+  // on change without being redrawn (a self-assessment answer) keeps what it saved as its
+  // fields' defaults, to go back to.
+  function isWrite(event) {
+    var elt = event.detail.elt;
+    var config = event.detail.requestConfig;
+    var box = document.getElementById("messages");
+    return elt.tagName && !(config && config.verb === "get") && !(box && box.contains(elt));
+  }
+
+  document.addEventListener("htmx:afterRequest", function (event) {
+    var elt = event.detail.elt;
+    var xhr = event.detail.xhr;
+    if (!isWrite(event) || !xhr || !xhr.status) {
+      return;  // no answer: aborted, or htmx:sendError below
+    }
+    if (!event.detail.successful || event.detail.target === document.getElementById("messages")) {
+      notSaved(elt, event.detail.requestConfig.triggeringEvent);
+    } else if (elt.tagName === "FORM" && savesOnChange(elt)) {
+      Array.prototype.forEach.call(elt.elements, function (field) {
+        field.defaultChecked = field.checked;
+      });
+    }
+  });
+  document.addEventListener("htmx:sendError", function (event) {
+    if (isWrite(event)) {
+      notSaved(event.detail.elt, event.detail.requestConfig.triggeringEvent);
+    }
+  });
+
   document.addEventListener("htmx:confirm", function (event) {
     var elt = event.detail.elt;
     var target = event.detail.target;
@@ -323,14 +389,7 @@
     var lost = forms.some(function (form) { return form !== elt && holdsUnsavedText(form); });
     if (lost && !window.confirm(question)) {
       event.preventDefault();
-      // A choice that was not sent shows the saved one again.
-      if (trigger.type === "change" && trigger.target.tagName === "SELECT") {
-        restoreSaved(trigger.target);
-      }
-      // A drop that was not sent goes back to its place.
-      if (dragged) {
-        putBack(trigger);
-      }
+      notSaved(elt, trigger);  // a choice or a drop that was not sent
     }
   });
 
@@ -852,6 +911,13 @@
       (elt.classList.contains("outline") ? "back" : "forward") : null;
   });
 
+  function returnDropped(card) {
+    if (dropOrigin && dropOrigin.id === card.id) {
+      dropOrigin.list.insertBefore(card, dropOrigin.list.children[dropOrigin.index] || null);
+    }
+    dropOrigin = null;
+  }
+
   function focusMovedCard() {
     var card = document.querySelector(".card[data-just-moved]");
     if (!card) {
@@ -859,9 +925,8 @@
     }
     card.removeAttribute("data-just-moved");
     // A card refused where it was dropped goes back to where it came from.
-    var list = card.parentElement;
-    if (dropOrigin && dropOrigin.id === card.id && list.dataset.phase !== card.dataset.phase) {
-      dropOrigin.list.insertBefore(card, dropOrigin.list.children[dropOrigin.index] || null);
+    if (card.parentElement.dataset.phase !== card.dataset.phase) {
+      returnDropped(card);
     }
     dropOrigin = null;
     // The card, and the refusal it may carry, stay in sight (the page may be scrolled).
@@ -890,6 +955,13 @@
       return String(n).padStart(2, "0");
     }).join(":");
   }
+
+  // A drop whose move was not saved (logged out, no connection; see notSaved) goes back.
+  document.addEventListener("app:notSaved", function (event) {
+    if (event.target.classList && event.target.classList.contains("card")) {
+      returnDropped(event.target);
+    }
+  });
 
   document.addEventListener("DOMContentLoaded", function () {
     initBoard(document);

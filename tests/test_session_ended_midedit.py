@@ -61,14 +61,16 @@ def _log_in(client, email=EMAIL):
 
 
 def _open(client, world) -> dict:
-    """The intervention's page, as a tab shows it: the headers its HTMX requests send."""
+    """The intervention's page, as a tab shows it: the headers its HTMX requests send (the
+    body's hx-headers: token, organisation and user)."""
     page = client.get(world.page).text
-    return {
-        "HX-Request": "true",
+    headers = json.loads(re.search(r"hx-headers='([^']+)'", page).group(1))
+    assert headers == {
         "X-CSRFToken": _token(page),
         "X-Org": str(world.org.id),
-        "HX-Current-URL": f"http://localhost{world.page}",
+        "X-User": str(world.user_id),
     }
+    return {**headers, "HX-Request": "true", "HX-Current-URL": f"http://localhost{world.page}"}
 
 
 def _save_summary(client, world, headers):
@@ -101,7 +103,17 @@ def _in_place(response, status: int) -> str:
 
 def _fresh_token(client, world) -> str:
     """What app.js asks for before the next write of a page the server said is stale."""
-    response = client.get(f"/session/noegle?bruger={world.user_id}", headers={"HX-Request": "true"})
+    response = client.get("/session/noegle", headers=_page_of(world.user_id))
+    return _token_given(response)
+
+
+def _page_of(user_id) -> dict:
+    """What app.js tells the token route and the write check of its page."""
+    return {"HX-Request": "true", "X-User": str(user_id)}
+
+
+def _token_given(response) -> str:
+    """The write check or the token route letting the page go: the current login's token."""
     assert response.status_code == 200
     assert response.headers["Cache-Control"] == "no-store"
     return response.json["token"]
@@ -289,7 +301,7 @@ def test_a_save_after_the_role_was_made_read_only(client, world):
         check = client.get(
             "/organisation/kontrol", headers={**check_headers, "X-Form-Action": action}
         )
-        assert check.status_code == 204, action
+        assert _token_given(check), action
 
     # Sent without the check: a page of its own, which says where the text is.
     response = client.post(world.worksheet, data=_worksheet_data(headers["X-CSRFToken"]))
@@ -350,7 +362,7 @@ def test_the_current_token_is_only_for_the_user_the_page_was_drawn_for(client, w
     _log_in(client, "bo@nord.example")
     # A page of Lise's, and Bo logged in since (a shared computer): the page is not given
     # Bo's token, so her text is not saved in his name.
-    response = client.get(f"/session/noegle?bruger={world.user_id}", headers={"HX-Request": "true"})
+    response = client.get("/session/noegle", headers=_page_of(world.user_id))
     body = _in_place(response, 403)
     assert "Logget ind som en anden" in body
     assert "af en anden bruger end Bo Berg, som er logget ind nu" in body
@@ -358,7 +370,7 @@ def test_the_current_token_is_only_for_the_user_the_page_was_drawn_for(client, w
     assert _fresh_token(client, World(world.org, other.id, 0, 0))
     # Nobody logged in: the same answer as a save would get.
     client.post("/logout", data={"csrf_token": _token(client.get("/indsatser").text)})
-    response = client.get(f"/session/noegle?bruger={other.id}", headers={"HX-Request": "true"})
+    response = client.get("/session/noegle", headers=_page_of(other.id))
     assert "Du er logget ud" in _in_place(response, 401)
 
 
@@ -407,7 +419,7 @@ def test_logging_out_goes_when_removed_from_every_organisation_or_the_pages(clie
             "/organisation/kontrol",
             headers={**headers, "X-Org": page_org, "X-Form-Action": "http://localhost/logout"},
         )
-        assert check.status_code == 204
+        assert _token_given(check)
     response = client.post("/logout", data={"csrf_token": headers["X-CSRFToken"]})
     assert response.status_code == 302
 
@@ -417,7 +429,7 @@ def test_a_header_that_is_no_url_is_no_500(client, world):
     headers = _open(client, world)
     for name in ("X-Form-Action", "HX-Current-URL", "Referer"):
         check = client.get("/organisation/kontrol", headers={**headers, name: "http://["})
-        assert check.status_code == 204, name
+        assert _token_given(check), name
     _log_out_in_another_tab(client, headers)
     response = _save_summary(client, world, {**headers, "HX-Current-URL": "http://["})
     assert response.status_code == 401
@@ -430,6 +442,78 @@ def test_a_header_that_is_no_url_is_no_500(client, world):
 
 
 def test_the_token_route_gives_a_client_without_a_login_no_token(client, world):
-    response = client.get(f"/session/noegle?bruger={world.user_id}", headers={"HX-Request": "true"})
+    response = client.get("/session/noegle", headers=_page_of(world.user_id))
     assert response.status_code == 401
     assert "token" not in response.text
+
+
+def test_a_save_from_someone_elses_page_says_so_at_the_first_press(client, world):
+    """Lise's page, and Bo logged in since on the same browser (a shared computer). Before,
+    the first press heard "Du er logget ind igen … Gem igen", and only the second said
+    whose login it was."""
+    gen_user(world.org, email="bo@nord.example", name="Bo Berg")
+    db.session.commit()
+    _log_in(client)
+    headers = _open(client, world)
+    _log_out_in_another_tab(client, headers)
+    _log_in(client, "bo@nord.example")
+
+    body = _in_place(_save_summary(client, world, headers), 403)
+    assert "Logget ind som en anden" in body
+    assert "af en anden bruger end Bo Berg, som er logget ind nu. Intet blev gemt." in body
+    assert "står stadig i formularen" in body and "logget ind igen" not in body
+    assert _purpose(world) == "Gammelt formål"
+    # With a valid token too (Bo's, were the page to get it), nothing goes in his name.
+    bo_token = _token(client.get(world.page).text)
+    response = _save_summary(client, world, {**headers, "X-CSRFToken": bo_token})
+    assert "Logget ind som en anden" in _in_place(response, 403)
+    assert _purpose(world) == "Gammelt formål"
+
+
+def test_the_write_check_answers_with_the_current_token(client, world):
+    """A plain form leaves its page after one request: the write check's answer carries the
+    current login's token (before, a second request fetched it)."""
+    _log_in(client)
+    page = client.get(world.worksheet).text
+    _log_out_in_another_tab(client, {"X-CSRFToken": _token(page)})
+    _log_in(client)
+    check = client.get(
+        "/organisation/kontrol",
+        headers={
+            **_page_of(world.user_id),
+            "X-Org": str(world.org.id),
+            "X-Form-Action": f"http://localhost{world.worksheet}",
+        },
+    )
+    token = _token_given(check)
+    assert token != _token(page)
+    response = client.post(world.worksheet, data=_worksheet_data(token))
+    assert response.status_code == 302
+    assert db.session.get(PdsaCycle, world.cycle_id).objective == TYPED
+
+
+def test_the_write_check_refuses_someone_elses_page(client, world):
+    other = gen_user(world.org, email="bo@nord.example", name="Bo Berg")
+    db.session.commit()
+    _log_in(client, "bo@nord.example")
+    for action in (world.worksheet, "/logout", "/profil"):
+        check = client.get(
+            "/organisation/kontrol",
+            headers={**_page_of(world.user_id), "X-Form-Action": f"http://localhost{action}"},
+        )
+        assert "Logget ind som en anden" in _in_place(check, 403), action
+    check = client.get("/organisation/kontrol", headers=_page_of(other.id))
+    assert _token_given(check)
+
+
+def test_a_save_refused_for_the_role_puts_the_role_badge_right(client, world):
+    """The header's badge was drawn with the page ("Leder"); the refusal swaps in the role
+    the user has now, out of band."""
+    _log_in(client)
+    headers = _open(client, world)
+    assert '<small id="role-badge" class="role-badge">Leder</small>' in client.get(world.page).text
+    _membership(world).role = "evaluator"
+    db.session.commit()
+    body = _in_place(_save_summary(client, world, headers), 403)
+    badge = '<small id="role-badge" class="role-badge" hx-swap-oob="true">'
+    assert f"{badge}Evaluator (kun læseadgang)</small>" in body

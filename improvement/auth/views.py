@@ -8,10 +8,18 @@ from flask import Blueprint, flash, redirect, render_template, request, session,
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_user, logout_user
+from flask_wtf.csrf import generate_csrf
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from ..access import check_page_organisation, form_writes, personal, public
+from ..access import (
+    SessionEnded,
+    check_page_organisation,
+    check_page_user,
+    form_writes,
+    personal,
+    public,
+)
 from ..extensions import db, htmx
 from ..forms import EmptyForm, choices
 from ..models import User
@@ -152,11 +160,31 @@ def logout_everywhere():
 @personal
 def organisation_check():
     """Asked by app.js before a plain form leaves its page: does the page's organisation
-    (X-Org) still hold? If not, the refusal shows on the page, and what was typed stays.
-    A form of the user's own (logging out) goes whatever organisation its page shows."""
+    (X-Org) still hold, and its user (X-User)? If not, the refusal shows on the page, and
+    what was typed stays. A form of the user's own (logging out) goes whatever
+    organisation its page shows. The answer carries the current login's CSRF token, which
+    the form is sent with."""
     if form_writes():
         check_page_organisation()
-    return "", 204
+    return _current_token()
+
+
+@bp.route("/session/noegle")
+@public
+def session_token():
+    """The CSRF token of the current login, for a page drawn under an earlier one: app.js
+    asks before the next write of a page an answer marked RENEW_TOKEN (errors.py). The
+    page names the user it was drawn for (X-User): someone else's page gets no token."""
+    if not current_user.is_authenticated:
+        raise SessionEnded()
+    check_page_user()
+    return _current_token()
+
+
+def _current_token():
+    # The page puts it where its forms and requests take their token from: logged out and
+    # in again in another tab, the one the page was drawn with no longer holds.
+    return {"token": generate_csrf()}, 200, {"Cache-Control": "no-store"}
 
 
 @bp.route("/organisation", methods=["POST"])
