@@ -1,5 +1,6 @@
 """Workbook sheets for the features built on the foundation: theory of change, workflows,
-PDSA cycles, meetings, self-assessment and quality in core elements with case outcomes.
+PDSA cycles, meetings, self-assessment and quality in core elements with case outcomes and
+follow-ups.
 
 Each function takes the export Scope and returns a Sheet; rows come from one query (or a
 fixed handful), streamed, never one query per row. Respondents appear only by role, and
@@ -17,7 +18,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import aliased
 
 from ..analysis.assessment import MIN_GROUP_SIZE
-from ..assessments.service import ROUND_ORDER, iter_results
+from ..assessments.service import ROUND_ORDER, iter_results, reasons_shown
 from ..extensions import db
 from ..models import (
     ACT_DECISIONS,
@@ -35,11 +36,14 @@ from ..models import (
     ActionItem,
     AssessmentAnswer,
     AssessmentInstrument,
+    AssessmentJustification,
     AssessmentRespondent,
     AssessmentRound,
     AssessmentStatement,
     Assumption,
     Case,
+    CaseFollowUp,
+    ChangeTheory,
     ChangeTheoryItem,
     ChangeTheoryLink,
     CoreElement,
@@ -66,8 +70,21 @@ HIDDEN_ROLE = "(skjult: for få i rollen)"
 RADAR_ROUNDS = 6
 
 
+# The level of the theory of change's overall aim, which stands above the three columns.
+AIM = "Overordnet formål"
+
+
 def theory_sheet(scope: Scope) -> Sheet:
-    """One row per link of the logic model (items without links get a row of their own)."""
+    """One row per link of the logic model (items without links get a row of their own),
+    after a row with the overall aim, where one is written: the theory of change page has
+    it above the diagram, so an evaluator reading the items finds it first. It is a level
+    of its own in the level column, so a filter on the column shows every intervention's."""
+    aims = (
+        select(Intervention.name, ChangeTheory.purpose)
+        .join(Intervention, ChangeTheory.intervention_id == Intervention.id)
+        .where(*in_scope(ChangeTheory, scope), ChangeTheory.purpose != "")
+        .order_by(Intervention.name, Intervention.id)
+    )
     source, target = aliased(ChangeTheoryItem), aliased(ChangeTheoryItem)
     links = (
         select(
@@ -98,6 +115,8 @@ def theory_sheet(scope: Scope) -> Sheet:
     kinds = _translated(THEORY_KINDS)
 
     def rows():
+        for name, purpose in _stream(aims):
+            yield (name, AIM, purpose, None, None, None, None)
         for name, skind, stext, tkind, ttext, assumption, knowledge in _stream(links):
             yield (
                 name,
@@ -115,8 +134,18 @@ def theory_sheet(scope: Scope) -> Sheet:
         "Forandringsteori",
         [
             INTERVENTION,
-            Column("Fra (niveau)", "text", "Niveauet i forandringsteorien", _labels(THEORY_KINDS)),
-            Column("Fra", "long_text", "Aktiviteten eller resultatet, pilen går fra"),
+            Column(
+                "Fra (niveau)",
+                "text",
+                f"Niveauet i forandringsteorien. {AIM}: forandringsteoriens overordnede "
+                "formål, på indsatsens første række, uden pil",
+                f"{_labels(THEORY_KINDS)}, {AIM}",
+            ),
+            Column(
+                "Fra",
+                "long_text",
+                f"Aktiviteten eller resultatet, pilen går fra (på rækken {AIM}: formålet)",
+            ),
             Column("Til (niveau)", "text", "Niveauet, pilen peger på", _labels(THEORY_KINDS)),
             Column("Til", "long_text", "Resultatet, pilen peger på (tom: uden forbindelse)"),
             Column("Antagelse", "long_text", "Antagelsen bag forbindelsen"),
@@ -519,6 +548,8 @@ class _ClosedRounds:
     # round id → element number → the roles the result page hides for the element.
     screen_hidden: dict[int, dict[int, frozenset[str]]]
     instruments: dict[int, _Instrument]
+    # round id → the elements whose justifications the result page shows (reasons_shown).
+    reasons: dict[int, frozenset[int]]
 
     def scored(self, round_: AssessmentRound) -> bool:
         """Whether any element of the round has a score (a mean of enough respondents)."""
@@ -541,7 +572,7 @@ def _closed_rounds(scope: Scope) -> _ClosedRounds:
                 .order_by(Intervention.name, Intervention.id, *ROUND_ORDER)
             )
         )
-        means, respondents, hidden = {}, {}, {}
+        means, respondents, hidden, reasons = {}, {}, {}, {}
         for round_id, result in iter_results(rounds):
             means[round_id] = {e.element: e.mean for e in result.elements}
             respondents[round_id] = result.respondents
@@ -549,6 +580,7 @@ def _closed_rounds(scope: Scope) -> _ClosedRounds:
                 e.element: frozenset(role for role, r in e.by_role.items() if r.suppressed)
                 for e in result.elements
             }
+            reasons[round_id] = frozenset(e.element for e in result.elements if reasons_shown(e))
         instruments = {
             i.id: _Instrument(i.name, i.labels, i.weights)
             for i in db.session.scalars(
@@ -557,7 +589,9 @@ def _closed_rounds(scope: Scope) -> _ClosedRounds:
                 )
             )
         }
-        scope.memo["closed_rounds"] = _ClosedRounds(rounds, means, respondents, hidden, instruments)
+        scope.memo["closed_rounds"] = _ClosedRounds(
+            rounds, means, respondents, hidden, instruments, reasons
+        )
     return scope.memo["closed_rounds"]
 
 
@@ -875,6 +909,96 @@ def assessment_elements_sheet(scope: Scope) -> Sheet:
     )
 
 
+def justifications_sheet(scope: Scope) -> Sheet:
+    """The justifications of closed rounds ("Hvad får os til at sige det?"), a row each, as
+    far as the result page shows them: beside an element whose result rests on at least
+    MIN_GROUP_SIZE people (`reasons_shown`, the page's own rule), without name or role.
+
+    A justification is one person's words. Named by role, the words of a role one person
+    answered in would be that person's, so no role is given, as the page gives none. The
+    rows of an element run in the order of the texts, not of who wrote or saved them, so
+    that the nth row of one element is not the same person as the nth of the next. Open
+    rounds are still private; the words left out are counted in Oversigt.
+    """
+    closed = _closed_rounds(scope)
+    by_id = {r.id: r for r in closed.rounds}
+    names = _intervention_names({r.intervention_id for r in closed.rounds})
+    elements = _practice_element_names()
+    stmt = (
+        select(AssessmentRound.id, AssessmentJustification.element, AssessmentJustification.text)
+        .select_from(AssessmentJustification)
+        .join(
+            AssessmentRespondent, AssessmentJustification.respondent_id == AssessmentRespondent.id
+        )
+        .join(AssessmentRound, AssessmentRespondent.round_id == AssessmentRound.id)
+        .join(Intervention, AssessmentRound.intervention_id == Intervention.id)
+        .where(
+            *in_scope(AssessmentRound, scope),
+            AssessmentRound.status == "closed",
+            AssessmentJustification.text != "",
+        )
+        .order_by(
+            Intervention.name,
+            Intervention.id,
+            *ROUND_ORDER,
+            AssessmentJustification.element,
+            AssessmentJustification.text,
+            AssessmentJustification.id,
+        )
+    )
+
+    def rows():
+        left_out, rounds_left_out = 0, set()
+        for round_id, number, text in _stream(stmt):
+            if number not in closed.reasons[round_id]:
+                left_out += 1
+                rounds_left_out.add(round_id)
+                continue
+            round_ = by_id[round_id]
+            yield names[round_.intervention_id], round_.name, number, elements.get(number), text
+        if left_out:
+            texts = "1 begrundelse" if left_out == 1 else f"{left_out} begrundelser"
+            sheet.note = (
+                f"Udeladt: {texts} i {_rounds(len(rounds_left_out))} til elementer, som færre "
+                f"end {MIN_GROUP_SIZE} respondenter gav en score (eller, hvor ingen gav en "
+                f"score, færre end {MIN_GROUP_SIZE} svarede »Ved ikke«): som på "
+                "resultatsiden vises én persons ord ikke."
+            )
+        if not closed.rounds:
+            sheet.empty = (
+                "Ingen lukkede runder (åbne runders begrundelser kommer først med, når runden "
+                "lukkes)."
+            )
+        elif left_out:
+            sheet.empty = "Ingen begrundelser at vise."
+        else:
+            sheet.empty = f"Ingen begrundelser skrevet i {_rounds(len(closed.rounds))}."
+
+    sheet = Sheet(
+        "Selvevaluering – begrundelser",
+        [
+            INTERVENTION,
+            Column("Runde", "text", "Selvevalueringsrunden (kun lukkede runder)"),
+            Column(
+                "Element nr.", "int", "Elementets nummer blandt de 11 i lovende praksis", "1–11"
+            ),
+            Column("Element", "text", "Elementets navn"),
+            Column(
+                "Begrundelse",
+                "long_text",
+                "»Hvad får os til at sige det?«: en respondents begrundelse for svarene på "
+                "elementet, som resultatsiden viser dem: uden navn og rolle, og kun hvor "
+                f"mindst {MIN_GROUP_SIZE} respondenter gav elementet en score (eller, hvor "
+                f"ingen gav en score, mindst {MIN_GROUP_SIZE} svarede »Ved ikke«). Et "
+                "elements begrundelser står i tekstens rækkefølge, ikke pr. person",
+            ),
+        ],
+        [],
+    )
+    sheet.rows = rows()
+    return sheet
+
+
 def ratings_sheet(scope: Scope) -> Sheet:
     """Long form of every rating, revisions included, and which of them counts.
 
@@ -1005,10 +1129,31 @@ def _team_roles(scope: Scope) -> dict:
     }
 
 
+# The follow-ups (Serviceloven § 70) held in a case are days only, and a case has many: the
+# timeliness the case pages count (first within 3 months, then every 6 or the team's
+# cadence) needs every day, which count and latest day alone cannot give. So every day
+# has a row in a sheet of its own, "Opfølgninger (§ 70)", and Forløb has each case's
+# cadence, count and latest day beside its other facts, for reading case by case.
+FOLLOWUPS = "Opfølgninger (§ 70)"
+LEGAL_CADENCE = "lovens minimum: første gang senest efter 3 måneder, så mindst hver 6. måned"
+
+
 def cases_sheet(scope: Scope) -> Sheet:
     categories = defaultdict(list)
     for case_id, name in _case_categories(scope):
         categories[case_id].append(name)
+    # Count and latest day per case, joined in, so the cases are still one query; of the
+    # organisation's follow-ups only, or the grouping would count every organisation's.
+    held = (
+        select(
+            CaseFollowUp.case_id,
+            func.count().label("count"),
+            func.max(CaseFollowUp.held_on).label("latest"),
+        )
+        .where(CaseFollowUp.organization_id == scope.organization.id)
+        .group_by(CaseFollowUp.case_id)
+        .subquery()
+    )
     stmt = (
         select(
             Intervention.name,
@@ -1021,9 +1166,13 @@ def cases_sheet(scope: Scope) -> Sheet:
             Case.problem_grade,
             Case.reflected_adjustment,
             Case.alliance,
+            Case.followup_cadence_months,
+            held.c.count,
+            held.c.latest,
         )
         .join(Intervention, Case.intervention_id == Intervention.id)
         .outerjoin(Phase, Case.phase_id == Phase.id)
+        .outerjoin(held, held.c.case_id == Case.id)
         .where(*in_scope(Case, scope))
         .order_by(Intervention.name, Case.code)
     )
@@ -1034,39 +1183,56 @@ def cases_sheet(scope: Scope) -> Sheet:
     def alliance(stored: str | None) -> str:
         return "; ".join(alliance_labels[key] for key in alliance_keys_of(stored))
 
-    rows = (
-        (
-            name,
-            code,
-            start,
-            phase,
-            end,
-            goals(goal),
-            grades(grade),
-            "; ".join(categories[case_id]),
-            adjustments(adjusted),
-            alliance(dimensions),
-        )
-        for name, case_id, code, start, phase, end, goal, grade, adjusted, dimensions in _stream(
-            stmt
-        )
-    )
+    def rows():
+        for row in _stream(stmt):
+            name, case_id, code, start, phase, end, goal, grade, adjusted, dimensions = row[:10]
+            cadence, count, latest = row[10:]
+            yield (
+                name,
+                code,
+                start,
+                phase,
+                end,
+                goals(goal),
+                grades(grade),
+                "; ".join(categories[case_id]),
+                adjustments(adjusted),
+                alliance(dimensions),
+                cadence,
+                count or 0,
+                latest,
+            )
+
+    # The codes and the outcome codes are short: narrower columns keep the sheet on one
+    # page's width in print with the follow-up columns.
     return Sheet(
         "Forløb",
         [
             INTERVENTION,
-            Column("Forløbskode", "text", "Pseudonym kode valgt af teamet (aldrig CPR eller navn)"),
+            Column(
+                "Forløbskode",
+                "text",
+                "Pseudonym kode valgt af teamet (aldrig CPR eller navn)",
+                width=16,
+            ),
             Column("Startdato", "date", "Forløbets start"),
             Column("Aktuel fase", "text", "Den fase, forløbet er i"),
             Column("Slutdato", "date", "Forløbets afslutning (tom: i gang)"),
-            Column("Målopnåelse", "text", "Vurderet ved afslutning", _labels(GOAL_ATTAINMENT)),
-            Column("Problemgrad", "text", "Familiens problemgrad", _labels(PROBLEM_GRADES)),
+            Column(
+                "Målopnåelse",
+                "text",
+                "Vurderet ved afslutning",
+                _labels(GOAL_ATTAINMENT),
+                16,
+            ),
+            Column("Problemgrad", "text", "Familiens problemgrad", _labels(PROBLEM_GRADES), 14),
             Column("Problemkategorier", "text", "Kategorier (adskilt af ;)"),
             Column(
                 "Refleksiv indsatsjustering",
                 "text",
                 "Førte faglig tvivl til en tilpasning af indsatsen?",
                 _labels(REFLECTED_ADJUSTMENT),
+                27,
             ),
             Column(
                 "Professionel alliance",
@@ -1075,9 +1241,74 @@ def cases_sheet(scope: Scope) -> Sheet:
                 "tabel 4",
                 _labels(ALLIANCE_DIMENSIONS),
             ),
+            Column(
+                "Opfølgningskadence",
+                "int",
+                "Hvor mange måneder der højst må gå mellem opfølgningerne (serviceloven § 70), "
+                f"som teamet har aftalt for forløbet (tom: {LEGAL_CADENCE})",
+                "1–5",
+                19,
+            ),
+            Column(
+                "Opfølgninger",
+                "int",
+                f"Antal holdte opfølgninger (serviceloven § 70); hver med sin dato i arket "
+                f"{FOLLOWUPS}",
+                width=13,
+            ),
+            Column(
+                "Seneste opfølgning",
+                "date",
+                "Dagen for den seneste holdte opfølgning (tom: ingen endnu)",
+                width=18,
+            ),
         ],
-        rows,
+        rows(),
         empty="Ingen forløb registreret.",
+    )
+
+
+def followups_sheet(scope: Scope) -> Sheet:
+    """Every follow-up held in a case (Serviceloven § 70), a row each, in the case's order
+    of days, numbered while streaming (one query). See FOLLOWUPS for why a sheet."""
+    stmt = (
+        select(Intervention.name, Case.id, Case.code, CaseFollowUp.held_on)
+        .select_from(CaseFollowUp)
+        .join(Case, CaseFollowUp.case_id == Case.id)
+        .join(Intervention, Case.intervention_id == Intervention.id)
+        .where(*in_scope(Case, scope))
+        .order_by(Intervention.name, Case.code, CaseFollowUp.held_on, CaseFollowUp.id)
+    )
+
+    def rows():
+        case, number = None, 0
+        for name, case_id, code, held_on in _stream(stmt):
+            case, number = case_id, (number + 1 if case_id == case else 1)
+            yield name, code, number, held_on
+
+    return Sheet(
+        FOLLOWUPS,
+        [
+            INTERVENTION,
+            Column(
+                "Forløbskode", "text", "Forløbets pseudonyme kode (som i arket Forløb)", width=16
+            ),
+            Column(
+                "Opfølgning nr.",
+                "int",
+                "Opfølgningens nummer i forløbet, i datoernes rækkefølge (1 = den første)",
+                width=15,
+            ),
+            Column(
+                "Dato",
+                "date",
+                "Dagen, opfølgningen blev holdt. Serviceloven § 70: første gang senest 3 "
+                "måneder efter forløbets start, så mindst hver 6. måned, eller med teamets "
+                "kadence (se Opfølgningskadence i arket Forløb)",
+            ),
+        ],
+        rows(),
+        empty="Ingen opfølgninger registreret i forløbene.",
     )
 
 

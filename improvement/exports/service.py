@@ -37,8 +37,10 @@ BUILDERS = [
     f.progress_sheet,
     f.assessment_sheet,
     f.assessment_elements_sheet,
+    f.justifications_sheet,
     f.ratings_sheet,
     f.cases_sheet,
+    f.followups_sheet,
 ]
 
 

@@ -32,8 +32,10 @@ SHEETS = [
     "Fremdrift",
     "Selvevaluering",
     "Selvevaluering pr. element",
+    "Selvevaluering – begrundelser",
     "Kvalitet i kerneelementer",
     "Forløb",
+    "Opfølgninger (§ 70)",
     "Datadefinitioner",
 ]
 

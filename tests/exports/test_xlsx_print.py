@@ -86,6 +86,10 @@ PAGES_WIDE = {
     "Møder og beslutninger": 2,  # 504
     "Prøvehandlinger": 4,  # 973: 243 a page, 61 %; on one page 15 %
 }
+# The demo's sheets narrow enough for an upright page (102 width units), with their width.
+PORTRAIT = {
+    "Opfølgninger (§ 70)",  # 73
+}
 
 
 def test_every_sheet_prints_on_a4_readably_wide_with_header_and_footer(client, demo):
@@ -102,15 +106,16 @@ def test_every_sheet_prints_on_a4_readably_wide_with_header_and_footer(client, d
         assert PAGES_WIDE.keys() <= sheets.keys()
         for name, root in sheets.items():
             pages = PAGES_WIDE.get(name, 1)
-            # Landscape for every sheet of the demo: even Oversigt's three columns are wider
-            # than an upright page, and Selvevaluering pr. element has its chart beside.
+            # Landscape for every sheet of the demo but the follow-ups' four short columns:
+            # even Oversigt's three columns are wider than an upright page, and
+            # Selvevaluering pr. element has its chart beside.
             assert _print_setup(root) == {
                 "first": True,
                 "fitToPage": "1",
                 "fitToWidth": str(pages),
                 "fitToHeight": "0",
                 "paperSize": "9",
-                "orientation": "landscape",
+                "orientation": "portrait" if name in PORTRAIT else "landscape",
                 "header": f"&L&A&R{subject}",
                 "footer": FOOTER,
                 "row numbers": pages > 1,
