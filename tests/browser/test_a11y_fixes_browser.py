@@ -135,6 +135,9 @@ def test_the_focus_ring_stands_out_on_every_background_and_around_a_dark_button(
     intervention, round_ = world()
     page = browser_page
     login(page, live_server)
+    # The ring's colours as they end, not part-way through Pico's transition to them (read
+    # too soon on a busy machine, the light ring was still transparent).
+    page.emulate_media(reduced_motion="reduce")
     page.goto(f"{live_server}/indsatser/{intervention.id}/selvevaluering/{round_.id}")
     button = page.get_by_role("button", name="Besvar selvevalueringen")
     button.focus()
