@@ -60,12 +60,18 @@ def _datetime(value: datetime | None, fmt: str = "short") -> str:
     return format_datetime(value, fmt) if value else ""
 
 
-@pass_context
-def _number(context: Context, value, digits: int = 0) -> str:
+def format_number(value, digits: int = 0, locale: str | None = None) -> str:
+    """A number as the user's language writes it: 2.000 and 1,5 in Danish, 2,000 and 1.5
+    in English."""
     if value is None:
         return ""
     pattern = "#,##0" + ("." + "0" * digits if digits else "")
-    return _format_number(value, pattern, context.get(LOCALE) or str(get_locale()))
+    return _format_number(value, pattern, locale or str(get_locale()))
+
+
+@pass_context
+def _number(context: Context, value, digits: int = 0) -> str:
+    return format_number(value, digits, context.get(LOCALE))
 
 
 def init_app(app: Flask) -> None:

@@ -8,6 +8,7 @@ from datetime import date
 from flask_babel import get_translations, lazy_ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
@@ -17,10 +18,12 @@ from wtforms import (
     TextAreaField,
     ValidationError,
 )
+from wtforms import validators as wtforms_validators
 
 from .formatting import format_day
+from .history import savers
 from .names import name_key
-from .validators import no_cpr
+from .validators import Length, no_cpr
 
 # WTForms ships no Danish catalogue. Its built-in messages are listed here so that Babel's
 # extractor keeps them in ours, and BaseForm translates them through Flask-Babel.
@@ -85,6 +88,34 @@ STALE_KEPT = _l(
     "they saved that differs from it is listed here. Save again to replace their version with "
     "yours."
 )
+# The same, when every save made meanwhile was the user's own, in another window or tab:
+# "someone else" would send them looking for a colleague who never touched it.
+STALE_SHOWN_OWN = _l(
+    "You saved changes to this in another window or tab meanwhile. Your text here is kept in "
+    "the form; the version you saved there is shown beside it. Save again to keep this one."
+)
+STALE_KEPT_OWN = _l(
+    "You saved changes to this in another window or tab meanwhile. Your text here is kept in "
+    "the form, and what you saved there that differs from it is listed here. Save again to "
+    "replace that version with this one."
+)
+
+
+def saved_only_by_self(obj, drawn_version: str | None) -> bool:
+    """Whether every save of `obj` since the version a page was drawn from was the logged-in
+    user's own (in another window or tab), by the audit trail: one query. False where it
+    cannot be told (a row without a trail, a version that is no number, fewer recorded
+    changes than versions): the message then stays with "someone else"."""
+    if obj is None or not getattr(obj, "__audited__", False) or not current_user.is_authenticated:
+        return False
+    try:
+        saves = obj.version - int(drawn_version or "")
+    except ValueError:
+        return False
+    if saves < 1:
+        return False
+    made_by = savers(type(obj).__name__, obj.id, saves)
+    return len(made_by) == saves and all(user_id == current_user.id for user_id in made_by)
 
 
 def choices(pairs) -> list[SelectChoice]:
@@ -107,6 +138,17 @@ class BaseForm(FlaskForm):
     class Meta:
         def get_translations(self, form):
             return _BabelTranslations()
+
+        def bind_field(self, form, unbound_field, options):
+            # WTForms' Length writes its limit as "2000"; ours as the user's language does
+            # ("2.000"), like the count under the field. Swapped here, so that every form's
+            # `Length(max=...)` says it so without importing ours.
+            field = super().bind_field(form, unbound_field, options)
+            field.validators = [
+                Length(v.min, v.max, v.message) if type(v) is wtforms_validators.Length else v
+                for v in field.validators
+            ]
+            return field
 
         def render_field(self, field, render_kw):
             # A browser cuts text pasted past a textarea's maxlength without a word, so
@@ -152,17 +194,31 @@ class VersionedForm(BaseForm):
 
     version = HiddenField()
     theirs: list[tuple[str, str]] = []  # set by refuse_stale
+    # Whether the saves made since the form was drawn were all the user's own, in another
+    # window or tab: read once, when the row is first found stale (before this save adds
+    # to the trail), for every message about the save made meanwhile, the views' too.
+    saved_by_self: bool | None = None
 
     def is_stale(self, obj) -> bool:
-        return str(obj.version) != (self.version.data or "")
+        if str(obj.version) == (self.version.data or ""):
+            return False
+        if self.saved_by_self is None:
+            self.saved_by_self = saved_only_by_self(obj, self.version.data)
+        return True
 
     def refuse_stale(self, obj, theirs_shown: bool = False) -> None:
-        """Say that someone else saved meanwhile, and let the user's next save be a
-        deliberate overwrite: the form now carries the saved version, so saving again
-        keeps the user's text instead of being refused forever. `theirs_shown`: the
-        template shows the saved version beside the form (conflict=True); otherwise the
-        form's errors list the fields their save changed."""
-        self.form_errors.append(str(STALE_SHOWN if theirs_shown else STALE_KEPT))
+        """Say that someone else (or the user, in another window or tab) saved meanwhile,
+        and let the user's next save be a deliberate overwrite: the form now carries the
+        saved version, so saving again keeps the user's text instead of being refused
+        forever. `theirs_shown`: the template shows the saved version beside the form
+        (conflict=True); otherwise the form's errors list the fields their save changed."""
+        if obj is not None:
+            self.is_stale(obj)  # for a view that compared the versions itself
+        if self.saved_by_self:
+            message = STALE_SHOWN_OWN if theirs_shown else STALE_KEPT_OWN
+        else:
+            message = STALE_SHOWN if theirs_shown else STALE_KEPT
+        self.form_errors.append(str(message))
         # Where the template does not show their version, the form's errors list what of
         # it the user's save would replace (macros/forms.html), so nothing is overwritten
         # unseen.

@@ -447,6 +447,18 @@ def history_of(targets: list[tuple], limit: int | None = None) -> list[dict]:
     return rows
 
 
+def savers(object_type: str, object_id: int, saves: int) -> list[int | None]:
+    """Who made the newest `saves` changes of one object, newest first: a user's id, or None
+    for a change no one logged in made (an import, a command). One query."""
+    stmt = (
+        select(AuditEvent.user_id)
+        .where(AuditEvent.object_type == object_type, AuditEvent.object_id == object_id)
+        .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+        .limit(saves)
+    )
+    return list(db.session.scalars(stmt))
+
+
 def _subject(event: AuditEvent, names: dict) -> str | None:
     if event.object_type not in SUBJECTS:
         return None

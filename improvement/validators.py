@@ -7,10 +7,13 @@ children, so anything shaped like one is refused everywhere text enters the syst
 import re
 import unicodedata
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import String, Text, event
 from sqlalchemy.orm import Session
-from wtforms import ValidationError
+from wtforms import ValidationError, validators
+
+from .formatting import format_number
 
 # Day 01-31, month 01-12, two-digit year, up to three dashes or spaces, four digits; not
 # part of a longer number (so phone numbers with country codes and long ids pass). The
@@ -89,6 +92,27 @@ def no_cpr(_form, field) -> None:
     """WTForms validator; BaseForm applies it to every text field automatically."""
     if isinstance(field.data, str) and contains_cpr(field.data):
         raise ValidationError(CPR_MESSAGE)
+
+
+class Length(validators.Length):
+    """WTForms' Length, with its limit written as the user's language writes numbers: "højst
+    2.000 tegn", as the count under a long text says it, not "2000". BaseForm puts it in
+    place of each WTForms Length, so no form has to remember. A limit with both ends, or
+    with a message of its own, is WTForms' as it is."""
+
+    def __call__(self, form, field):
+        if self.message is not None or (self.min != -1 and self.max != -1):
+            super().__call__(form, field)
+            return
+        length = len(field.data) if field.data else 0
+        if self.max != -1 and length > self.max:
+            raise ValidationError(
+                _("Field cannot be longer than %(max)s characters.", max=format_number(self.max))
+            )
+        if length < self.min:
+            raise ValidationError(
+                _("Field must be at least %(min)s characters long.", min=format_number(self.min))
+            )
 
 
 class CprRefused(ValueError):

@@ -77,11 +77,12 @@
     el.form.requestSubmit();
   });
 
-  // Plain (non-HTMX) forms that destroy or archive something ask first.
+  // Plain (non-HTMX) forms that destroy or archive something ask first (not again for a
+  // second click on a form already on its way: that click is dropped, see below).
   document.addEventListener("submit", function (event) {
     var form = event.target;
     var question = form.getAttribute && form.getAttribute("data-confirm");
-    if (question && !window.confirm(question)) {
+    if (question && !form.dataset.submitting && !window.confirm(question)) {
       event.preventDefault();
     }
   });
@@ -195,11 +196,28 @@
   // is still logged in and may still write there), so that a refusal shows here, beside
   // what was typed, rather than on a page of its own. It goes with the current login's
   // token: logged out and in again in another tab, the page's own no longer holds.
+  //
+  // A plain form is sent once (data-submitting, as an HTMX form below). A second submit
+  // while the check is asked, or after the form has left while the next page loads (a
+  // double click, Enter pressed twice), posted it again with the same base version: the
+  // first saved, the second was refused as changed by someone else, and the browser shows
+  // the last answer. It is dropped instead. The form goes again after the check refused it,
+  // and on a page brought back by Back or Forward (pageshow clears data-submitting).
+  var leaving = null;
   document.addEventListener("submit", function (event) {
     var form = event.target;
+    if (event.defaultPrevented || form.method !== "post" || form.hasAttribute("hx-post")) {
+      return;
+    }
+    if (form.dataset.submitting) {
+      event.preventDefault();
+      return;
+    }
+    form.dataset.submitting = "1";
+    leaving = form;
     var org = document.body.dataset.org;
     var check = document.body.dataset.orgCheck;
-    if (event.defaultPrevented || !org || form.method !== "post" || form.hasAttribute("hx-post")) {
+    if (!org) {
       return;
     }
     if (!form.elements._org) {
@@ -216,11 +234,18 @@
     var submitter = event.submitter;
     function send() {
       form.dataset.orgChecked = "1";
+      // form.submit() sends no button: the one pressed goes as a field, in place of the
+      // one pressed last time (a page brought back by Back still holds that field).
+      var before = form.querySelector("input[data-pressed]");
+      if (before) {
+        before.remove();
+      }
       if (submitter && submitter.name) {
         var pressed = document.createElement("input");
         pressed.type = "hidden";
         pressed.name = submitter.name;
         pressed.value = submitter.value;
+        pressed.dataset.pressed = "";
         form.appendChild(pressed);
       }
       form.submit();
@@ -238,6 +263,7 @@
           tokenStale = true;
         }
         if ([401, 403, 409].indexOf(response.status) !== -1) {
+          delete form.dataset.submitting;  // not sent: the form can be sent again
           return response.text().then(showMessage);
         }
         var json = /json/.test(response.headers.get("Content-Type") || "");
@@ -568,6 +594,11 @@
     if (unsaved && unsaved.isConnected && !unsaved.dataset.orgChecked) {
       event.preventDefault();
       event.returnValue = "";
+      // Another plain form whose sending asked this (the organisation switcher) stays on
+      // the page if the user chooses to: it can be sent again.
+      if (leaving) {
+        delete leaving.dataset.submitting;
+      }
     }
   });
 

@@ -10,6 +10,7 @@ import pytest
 from improvement.extensions import db
 from improvement.models import AssessmentRound, Intervention, TeamMember
 from tests.assessments.helpers import gen_round, shared_instrument
+from tests.conftest import FreshContextClient
 from tests.helpers import gen_intervention, gen_member, gen_org, gen_user
 
 HX = {"HX-Request": "true"}
@@ -69,10 +70,13 @@ def assert_partial(body: str) -> None:
 
 @pytest.fixture
 def browser(app):
-    """browser(user, org): a logged-in client of its own, as a second person has."""
+    """browser(user, org): a logged-in client of its own, as a second person has, each
+    request in its own app context as in production (in the test's shared one, the history
+    would record every save as the first user served, and a colleague's save would read as
+    the user's own)."""
 
     def open_browser(user, org):
-        client = app.test_client()
+        client = FreshContextClient(app, app.response_class, use_cookies=True)
         with client.session_transaction() as session:
             session["_user_id"] = user.get_id()
             session["_fresh"] = True

@@ -112,7 +112,8 @@ def test_concurrent_edit_is_detected(client, login):
     )
     assert response.status_code == 409
     body = response.get_data(as_text=True)
-    assert "En anden har gemt i mellemtiden" in body
+    # Both saves are this user's (two tabs): the message says so, not "someone else".
+    assert "Du har selv gemt ændringer i et andet vindue eller en anden fane" in body
     assert 'value="Anden"' in body  # the user's text is not lost
     assert db.session.get(Intervention, intervention.id).name == "Første"
     # The form now carries the saved version: saving again keeps the user's text.

@@ -274,7 +274,11 @@ def round_rename(intervention_id: int, round_id: int):
             # The breadcrumb (out of band) and the tab's title follow the new name; the
             # message area says when it is the other person's (or drops earlier news).
             message = ""
-            if form.taken_in:
+            if form.taken_in and form.saved_by_self:
+                message = _(
+                    "The round is saved, with the name you gave it in another window or tab."
+                )
+            elif form.taken_in:
                 message = _("The round is saved, with the name someone else gave it meanwhile.")
             return render_fragment(
                 ROUND,

@@ -137,7 +137,11 @@ def intervention_edit(intervention_id: int):
     # The summary now shows values this user did not type: say whose they are. An empty
     # message clears an earlier save's, which would otherwise read as about this one.
     message = ""
-    if form.taken_in:
+    if form.taken_in and form.saved_by_self:
+        message = _(
+            "The intervention is saved, with the changes you saved in another window or tab."
+        )
+    elif form.taken_in:
         message = _("The intervention is saved, with the changes someone else saved meanwhile.")
     # The name may have changed: the breadcrumb (out of band) and the tab's title follow.
     return render_fragment(
@@ -238,19 +242,29 @@ def team_member_edit(intervention_id: int, member_id: int):
         # Only a control both changed is refused (the other one's change meanwhile is
         # merged in). The row saves on change and is drawn again from what is saved: the
         # choice made is not kept in it, so say so rather than "your text is in the form".
-        form.form_errors.append(
-            _(
+        if form.saved_by_self:
+            refusal = _(
+                "You changed this row in another window or tab meanwhile, so this choice was "
+                "not saved. The row now shows what you saved there; choose again to replace it."
+            )
+        else:
+            refusal = _(
                 "Someone else changed this row meanwhile, so your choice was not saved. The "
                 "row now shows what they saved; choose again to replace it."
             )
-        )
+        form.form_errors.append(refusal)
         return render_fragment(DETAIL, "team_row", 409, member=member, row_form=form)
     form.populate_obj(member)
     db.session.commit()
     # The row is drawn from what is saved, so a control the other person changed flips
     # under the user's hand without a word unless this says why.
     message = ""
-    if form.taken_in:
+    if form.taken_in and form.saved_by_self:
+        message = _(
+            "The row for %(name)s is saved, with the change you saved in another window or tab.",
+            name=member.user.name,
+        )
+    elif form.taken_in:
         message = _(
             "The row for %(name)s is saved, with the change someone else saved meanwhile.",
             name=member.user.name,

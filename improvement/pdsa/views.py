@@ -299,7 +299,12 @@ def cycle_edit(intervention_id: int, cycle_id: int):
         return render_htmx(CYCLE_EDIT, "worksheet", 422, form=form, **ctx)
     form.populate_obj(cycle)
     db.session.commit()
-    if form.taken_in:
+    if form.taken_in and form.saved_by_self:
+        flash(
+            _("The worksheet is saved, with the changes you saved in another window or tab."),
+            "success",
+        )
+    elif form.taken_in:
         flash(
             _("The worksheet is saved, with the changes someone else saved meanwhile."), "success"
         )
@@ -710,19 +715,34 @@ def meeting_edit(intervention_id: int, meeting_id: int):
         clashes = form.merge(meeting)
         if clashes:
             form.refuse_stale(meeting, theirs_shown=True)
-            form.form_errors[-1] = _(
-                "Someone else saved this meeting while you were editing and changed the same "
-                "fields: %(fields)s. Your text is kept there, with theirs beside it; what only "
-                "they changed is already in the form. Save again to keep yours.",
-                fields=", ".join(str(form[name].label.text) for name in clashes),
-            )
+            fields = ", ".join(str(form[name].label.text) for name in clashes)
+            if form.saved_by_self:
+                form.form_errors[-1] = _(
+                    "You saved this meeting in another window or tab meanwhile and changed the "
+                    "same fields there: %(fields)s. Your text here is kept, with what you saved "
+                    "there beside it; what you changed only there is already in the form. Save "
+                    "again to keep this one.",
+                    fields=fields,
+                )
+            else:
+                form.form_errors[-1] = _(
+                    "Someone else saved this meeting while you were editing and changed the "
+                    "same fields: %(fields)s. Your text is kept there, with theirs beside it; "
+                    "what only they changed is already in the form. Save again to keep yours.",
+                    fields=fields,
+                )
             form.remember_base(meeting)
             return render_htmx(MEETING_EDIT, "meeting_form", 409, form=form, conflict=True, **ctx)
     if _later_date_refused(meeting, form) or _earlier_date_refused(meeting, form):
         return render_htmx(MEETING_EDIT, "meeting_form", 422, form=form, **ctx)
     form.populate_obj(meeting)
     db.session.commit()
-    if form.taken_in:
+    if form.taken_in and form.saved_by_self:
+        flash(
+            _("The meeting is saved, with the changes you saved in another window or tab."),
+            "success",
+        )
+    elif form.taken_in:
         flash(_("The meeting is saved, with the changes someone else saved meanwhile."), "success")
     else:
         flash(_("The meeting is saved."), "success")

@@ -421,11 +421,13 @@ def test_rename_round_inline_and_stale_edit_is_409(client, login):
     version = round_.version
     response = client.post(url, data={"name": "Baseline", "version": version}, headers=HX)
     assert response.status_code == 200 and "Baseline" in response.get_data(as_text=True)
-    # Someone else saved meanwhile: the old version is refused, the input kept.
+    # Saved meanwhile (by the same user, in another tab, which the message says): the old
+    # version is refused, the input kept.
     response = client.post(url, data={"name": "Baseline 2026", "version": version}, headers=HX)
     assert response.status_code == 409
     body = response.get_data(as_text=True)
-    assert "Baseline 2026" in body and "Gem igen for at erstatte deres version" in body
+    assert "Baseline 2026" in body and "Gem igen for at erstatte den gemte version" in body
+    assert "Du har selv gemt ændringer i et andet vindue" in body
     # What they saved is listed: the name the user's save would replace.
     theirs = body[body.index('class="their-version"') : body.index("</aside>")]
     assert "<dd>Baseline</dd>" in theirs

@@ -34,7 +34,7 @@ def test_pasted_text_past_the_limit_is_counted_not_cut(browser_page, live_server
     page.screenshot(path=str(tmp_path / "over.png"))
 
     page.get_by_role("button", name="Gem").click()
-    page.locator(".field-error", has_text="højst være 2000 tegn").wait_for()
+    page.locator(".field-error", has_text="højst være 2.000 tegn").wait_for()
     assert page.get_by_label("Formål").input_value() == text
     db.session.expire_all()
     assert (

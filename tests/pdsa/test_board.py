@@ -245,7 +245,7 @@ def test_empty_board_offers_first_step(client, login):
     db.session.commit()
     login(user, org)
     body = client.get(f"/indsatser/{intervention.id}/tavle").get_data(as_text=True)
-    assert "Tavlen er tom" in body and "Gå til udviklingspunkterne" in body
+    assert "Tavlen er tom" in body and "Gå til prøvehandlingerne" in body
 
 
 def test_done_window_can_be_widened_and_is_kept_in_presentation(client, login):
