@@ -321,7 +321,9 @@ def instrument_yaml(instrument: AssessmentInstrument) -> str:
     for statement in instrument.statements:
         grouped[statement.element].append(statement.text)
     data = {
-        "version": instrument.name + " (ny)",
+        # The starting point of an organisation's own version: named as one, not as a
+        # second shared one.
+        "version": _("Own version of %(name)s", name=instrument.name),
         "scale": instrument.scale,
         "statements": [{"element": n, "items": grouped[n]} for n in sorted(grouped)],
     }

@@ -28,7 +28,7 @@ def test_parse_the_seed_instrument(app):
     text = (seeding.SEEDS / "assessment_instrument.yaml").read_text(encoding="utf-8")
     data, errors = parse_instrument(text)
     assert errors == []
-    assert data["version"] == "Lovende praksis – egen version 1"
+    assert data["version"] == "Lovende praksis – fælles spørgeskema, version 1"
 
 
 def test_parse_refuses_broken_instruments(app):
@@ -56,7 +56,8 @@ def test_admin_adds_own_version_and_old_rounds_keep_theirs(client, login):
         as_text=True
     )
     listing = client.get("/selvevaluering/instrumenter").get_data(as_text=True)
-    assert "Lovende praksis – egen version 1 (ny)" in listing  # the starting point
+    # The starting point is named as an own version, not as a second shared one.
+    assert "Egen version af Lovende praksis – fælles spørgeskema, version 1" in listing
     response = client.post("/selvevaluering/instrumenter", data={"source": OWN}, headers=HX)
     assert response.status_code == 200
     own = db.session.scalars(
