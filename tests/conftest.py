@@ -99,6 +99,23 @@ def client(app):
 
 
 @pytest.fixture
+def browser(app):
+    """browser(user, org): a logged-in client of its own, as a second person (or a second
+    tab) has, each request in its own app context as in production: in the test's shared
+    one, the history would record every save as the first user served."""
+
+    def open_browser(user, org):
+        client = FreshContextClient(app, app.response_class, use_cookies=True)
+        with client.session_transaction() as session:
+            session["_user_id"] = user.get_id()
+            session["_fresh"] = True
+            session["org_id"] = org.id
+        return client
+
+    return open_browser
+
+
+@pytest.fixture
 def runner(app):
     return app.test_cli_runner()
 

@@ -5,12 +5,9 @@ and a field only this user changed is never listed as if the other person had se
 
 from html.parser import HTMLParser
 
-import pytest
-
 from improvement.extensions import db
 from improvement.models import AssessmentRound, Intervention, TeamMember
 from tests.assessments.helpers import gen_round, shared_instrument
-from tests.conftest import FreshContextClient
 from tests.helpers import gen_intervention, gen_member, gen_org, gen_user
 
 HX = {"HX-Request": "true"}
@@ -66,24 +63,6 @@ def listed(body: str) -> str:
 
 def assert_partial(body: str) -> None:
     assert "<html" not in body and "<body" not in body
-
-
-@pytest.fixture
-def browser(app):
-    """browser(user, org): a logged-in client of its own, as a second person has, each
-    request in its own app context as in production (in the test's shared one, the history
-    would record every save as the first user served, and a colleague's save would read as
-    the user's own)."""
-
-    def open_browser(user, org):
-        client = FreshContextClient(app, app.response_class, use_cookies=True)
-        with client.session_transaction() as session:
-            session["_user_id"] = user.get_id()
-            session["_fresh"] = True
-            session["org_id"] = org.id
-        return client
-
-    return open_browser
 
 
 # ------------------------------------------------------------------ an intervention's summary

@@ -4,14 +4,12 @@ instead of "someone else", which sends them looking for a colleague who never to
 A colleague's save among them, or one no one logged in made (an import, a command), keeps
 the wording about someone else. Who saved is read from the audit trail, in one query."""
 
-import pytest
 from flask_login import login_user
 from werkzeug.datastructures import MultiDict
 
 from improvement.extensions import db
 from improvement.forms import VersionedForm
 from improvement.models import Intervention
-from tests.conftest import FreshContextClient
 from tests.description.factories import gen_prerequisite
 from tests.helpers import gen_intervention, gen_org, gen_user
 from tests.pdsa.factories import gen_cycle
@@ -23,23 +21,6 @@ OWN = "Du har selv gemt ændringer i et andet vindue eller en anden fane i melle
 OWN_LISTED = "det, du gemte dér, som afviger fra den, står her"
 OWN_BESIDE = "den version, du gemte dér, vises ved siden af"
 THEIRS = "En anden har gemt i mellemtiden."
-
-
-@pytest.fixture
-def browser(app):
-    """browser(user, org): a logged-in client of its own, each request in its own app
-    context as in production, so that the trail records who made each save (in the test's
-    shared context, `current_user` would stay the first one served)."""
-
-    def open_browser(user, org):
-        client = FreshContextClient(app, app.response_class, use_cookies=True)
-        with client.session_transaction() as session:
-            session["_user_id"] = user.get_id()
-            session["_fresh"] = True
-            session["org_id"] = org.id
-        return client
-
-    return open_browser
 
 
 # ------------------------------------------------------------------ an inline editor
