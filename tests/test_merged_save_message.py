@@ -19,12 +19,9 @@ from tests.test_conflict_forms_merge import (
     _row,
     _summary_form,
     _team,
-    browser,
     fields_of,
     listed,
 )
-
-__all__ = ["browser"]  # the fixture, used by name
 
 SUMMARY_MERGED = "Indsatsen er gemt sammen med de ændringer, en anden har gemt i mellemtiden."
 ROUND_MERGED = "Runden er gemt med det navn, en anden gav den i mellemtiden."
