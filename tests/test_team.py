@@ -105,8 +105,9 @@ def test_stale_member_edit_is_409(client, login):
     assert response.status_code == 409
     assert db.session.get(TeamMember, member.id).professional_role == "leader"
     # Said once, and truly: the row shows what is saved, and choosing again replaces it.
+    # Both saves are this user's (two tabs), so the message says so.
     body = response.get_data(as_text=True)
-    assert body.count("En anden har ændret rækken i mellemtiden") == 1
+    assert body.count("Du har selv ændret rækken i et andet vindue eller en anden fane") == 1
     assert "Din tekst" not in body
     assert '<option value="leader" selected>' in body
 
