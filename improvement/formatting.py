@@ -1,4 +1,5 @@
-"""Jinja filters for Danish dates and numbers (Babel, so English users get theirs).
+"""Jinja filters for dates and numbers in the user's locale (Babel; the English UI keeps
+Danish dates and numbers, en_DK).
 
 Lists and heat maps print hundreds of dates and numbers a page, most of them repeats;
 Babel parses the pattern and looks up the locale's symbols on every call, so the
@@ -61,8 +62,8 @@ def _datetime(value: datetime | None, fmt: str = "short") -> str:
 
 
 def format_number(value, digits: int = 0, locale: str | None = None) -> str:
-    """A number as the user's language writes it: 2.000 and 1,5 in Danish, 2,000 and 1.5
-    in English."""
+    """A number as the user's locale writes it: 2.000 and 1,5 (the English UI keeps Danish
+    numbers, en_DK, as app.js's character count does)."""
     if value is None:
         return ""
     pattern = "#,##0" + ("." + "0" * digits if digits else "")
