@@ -50,15 +50,27 @@ def _message_response(status: int, title: str, text: str, headers=None, **extra)
     return response
 
 
+def _nothing_typed() -> bool:
+    """A write that carried no text of the user's (a card dragged, a choice made): app.js
+    says so, and the refusal does not speak of text in a form."""
+    return htmx and request.headers.get("X-Nothing-Typed") == "1"
+
+
 def _kept_text() -> str:
     """Where what the user typed is now: still in the page's form, for a write HTMX sent;
     behind the Back button, for a plain form that left its page."""
+    if _nothing_typed():
+        return ""
     if htmx:
         return _("What you typed is still in the form: copy it if you want to keep it.")
     return _(
         "If you go back with your browser's Back button, what you typed is usually still "
         "in the form: copy it if you want to keep it."
     )
+
+
+def _and_kept_text(text: str) -> str:
+    return " ".join(part for part in (text, _kept_text()) if part)
 
 
 def _session_ended():
@@ -70,7 +82,10 @@ def _session_ended():
         "elsewhere (a new password, or logging out on every device)."
     )
     if htmx:
-        text = _("Nothing was saved, and what you typed is still in the form.")
+        if _nothing_typed():
+            text = _("Nothing was saved.")
+        else:
+            text = _("Nothing was saved, and what you typed is still in the form.")
         then = _("Then come back to this page and save again.")
         page = same_site_path(request.headers.get("HX-Current-URL"))
     else:
@@ -94,7 +109,12 @@ def _session_ended():
 def _logged_in_again():
     """A write with the token of an earlier login (logged out and in again in another tab):
     the page's text is kept, and its next save fetches the current token (app.js)."""
-    if htmx:
+    if _nothing_typed():
+        text = _(
+            "This page was opened before you last logged in, so the save could not be "
+            "accepted. Nothing was saved. Do it again."
+        )
+    elif htmx:
         text = _(
             "This page was opened before you last logged in, so the save could not be "
             "accepted. Nothing was saved, and what you typed is still in the form. Save again."
@@ -120,7 +140,7 @@ def _other_user():
         name=current_user.name,
     )
     return _message_response(
-        403, _("Logged in as someone else"), f"{text} {_kept_text()}", transient=True
+        403, _("Logged in as someone else"), _and_kept_text(text), transient=True
     )
 
 
@@ -212,7 +232,7 @@ def init_app(app: Flask) -> None:
         # The header's role badge, drawn with the page, says the old role: put right too.
         role_now = e.membership.role_label if e.membership else None
         return _message_response(
-            403, _("Not allowed"), f"{text} {_kept_text()}", transient=True, role_now=role_now
+            403, _("Not allowed"), _and_kept_text(text), transient=True, role_now=role_now
         )
 
     @app.errorhandler(404)
@@ -220,15 +240,18 @@ def init_app(app: Flask) -> None:
         if htmx:
             # A click or a save on a page already shown: what it acted on was there when
             # the page was drawn, so most likely someone deleted it since.
-            return _message_response(
-                404,
-                _("No longer there"),
-                _(
+            if _nothing_typed():
+                text = _(
+                    "What you were working on no longer exists; someone may have deleted it "
+                    "meanwhile. Nothing was saved. Reload the page to see it as it is now."
+                )
+            else:
+                text = _(
                     "What you were working on no longer exists; someone may have deleted it "
                     "meanwhile. Nothing was saved, and what you typed is still on the page. "
                     "Reload the page to see it as it is now."
-                ),
-            )
+                )
+            return _message_response(404, _("No longer there"), text)
         return _message_response(
             404,
             _("Page not found"),
@@ -291,7 +314,7 @@ def init_app(app: Flask) -> None:
                     "now work in %(now)s. Nothing was saved.",
                     now=now,
                 )
-                text = f"{text} {_kept_text()}"
+                text = _and_kept_text(text)
             else:
                 text = _(
                     "This page belongs to an organisation you no longer work in; you now work "

@@ -127,12 +127,16 @@
   // reached or failing, with the page's own, and the server's answer will say what is
   // wrong), false when the server refused (still logged out, or logged in as someone
   // else): its message is shown, and the page and its text stay as they are.
-  function renewToken() {
+  function renewToken(elt) {
     var url = document.body.dataset.tokenUrl;
     if (!tokenStale || !url) {
       return Promise.resolve(true);
     }
-    return fetch(url, { headers: pageHeaders(), credentials: "same-origin" })
+    var headers = pageHeaders();
+    if (!carriesText(elt)) {
+      headers["X-Nothing-Typed"] = "1";
+    }
+    return fetch(url, { headers: headers, credentials: "same-origin" })
       .then(function (response) {
         if (response.ok) {
           return response.json().then(function (data) {
@@ -178,7 +182,7 @@
       return;
     }
     event.preventDefault();
-    renewToken().then(function (go) {
+    renewToken(elt).then(function (go) {
       if (go) {
         event.detail.issueRequest(false);
         return;
@@ -387,6 +391,23 @@
   document.addEventListener("htmx:sendError", function (event) {
     if (isWrite(event)) {
       notSaved(event.detail.elt, event.detail.requestConfig.triggeringEvent);
+    }
+  });
+
+  // A write that carries nothing the user typed (a card dragged or moved, a choice made) is
+  // marked, so that a refusal does not tell them their text is still in the form.
+  function carriesText(elt) {
+    var form = elt.tagName === "FORM" ? elt : elt.form || (elt.closest && elt.closest("form"));
+    return Boolean(form) && Array.prototype.some.call(form.elements, function (el) {
+      var typed = el.tagName === "TEXTAREA" ||
+        (el.tagName === "INPUT" && /^(text|search|email|url|tel|number|date|password)$/.test(el.type));
+      return typed && el.value.trim() !== "";
+    });
+  }
+  document.addEventListener("htmx:configRequest", function (event) {
+    var elt = event.detail.elt;
+    if (event.detail.verb !== "get" && elt.tagName && !carriesText(elt)) {
+      event.detail.headers["X-Nothing-Typed"] = "1";
     }
   });
 

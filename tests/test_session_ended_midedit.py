@@ -517,3 +517,96 @@ def test_a_save_refused_for_the_role_puts_the_role_badge_right(client, world):
     body = _in_place(_save_summary(client, world, headers), 403)
     badge = '<small id="role-badge" class="role-badge" hx-swap-oob="true">'
     assert f"{badge}Evaluator (kun læseadgang)</small>" in body
+
+
+# A write that carries nothing typed (a card dragged, a choice made; app.js marks it with
+# X-Nothing-Typed) is refused without telling the user their text is still in the form:
+# before, a card dropped after logging out said "what you typed is still in the form".
+KEPT = "står stadig"
+NOTHING_TYPED = {"X-Nothing-Typed": "1"}
+
+
+def _move(client, world, headers):
+    """The board's drop of the test's card into Afprøv, as app.js sends it."""
+    version = db.session.get(PdsaCycle, world.cycle_id).version
+    return client.post(
+        f"{world.page}/proevehandlinger/{world.cycle_id}/flyt",
+        data={"to": "do", "version": str(version)},
+        headers={**headers, **NOTHING_TYPED},
+    )
+
+
+def _phase(world) -> str:
+    db.session.rollback()
+    return db.session.get(PdsaCycle, world.cycle_id).phase
+
+
+def test_a_drop_after_logging_out_says_nothing_was_saved_and_no_more(client, world):
+    _log_in(client)
+    headers = _open(client, world)
+    _log_out_in_another_tab(client, headers)
+
+    body = _in_place(_move(client, world, headers), 401)
+    assert "Du er logget ud" in body
+    assert "Intet blev gemt." in body and KEPT not in body
+    # The token asked for before the next drop is refused in the same words.
+    token = client.get("/session/noegle", headers={**_page_of(world.user_id), **NOTHING_TYPED})
+    assert token.status_code == 401
+    assert "Intet blev gemt." in token.text and KEPT not in token.text
+    assert _phase(world) == "plan"
+
+
+def test_a_drop_with_the_token_of_an_earlier_login_says_do_it_again(client, world):
+    _log_in(client)
+    headers = _open(client, world)
+    _log_out_in_another_tab(client, headers)
+    _log_in(client)
+
+    body = _in_place(_move(client, world, headers), 400)
+    assert "Intet blev gemt. Gør det igen." in body and KEPT not in body
+    assert _phase(world) == "plan"
+
+
+def test_a_drop_refused_for_the_role_does_not_speak_of_text(client, world):
+    _log_in(client)
+    headers = _open(client, world)
+    _membership(world).role = "evaluator"  # by an administrator, meanwhile
+    db.session.commit()
+
+    body = _in_place(_move(client, world, headers), 403)
+    assert "Din rolle i Nord er Evaluator (kun læseadgang)." in body
+    assert KEPT not in body and "kopiér" not in body
+    assert _phase(world) == "plan"
+
+
+def test_a_drop_of_a_deleted_card_says_reload(client, world):
+    _log_in(client)
+    headers = _open(client, world)
+    version = db.session.get(PdsaCycle, world.cycle_id).version
+    db.session.delete(db.session.get(PdsaCycle, world.cycle_id))  # by someone else, meanwhile
+    db.session.commit()
+
+    response = client.post(
+        f"{world.page}/proevehandlinger/{world.cycle_id}/flyt",
+        data={"to": "do", "version": str(version)},
+        headers={**headers, **NOTHING_TYPED},
+    )
+    body = _in_place(response, 404)
+    assert "findes ikke længere" in body and "Intet blev gemt. Genindlæs siden" in body
+    assert KEPT not in body
+
+
+def test_a_save_with_text_still_says_where_the_text_is(client, world):
+    """Without the mark (a form with text in it), the refusal keeps its words."""
+    _log_in(client)
+    headers = _open(client, world)
+    _log_out_in_another_tab(client, headers)
+    version = db.session.get(PdsaCycle, world.cycle_id).version
+    response = client.post(
+        f"{world.page}/proevehandlinger/{world.cycle_id}/flyt",
+        data={"to": "do", "version": str(version)},
+        headers=headers,
+    )
+    assert "Intet blev gemt, og det, du har skrevet, står stadig i formularen." in _in_place(
+        response, 401
+    )

@@ -67,6 +67,8 @@ def test_a_card_dropped_after_logging_out_goes_back(browser_page, live_server):
     page.locator("#messages .flash-error").wait_for()
     htmx_idle(page)
     assert "Du er logget ud" in page.locator("#messages").inner_text()
+    # Nothing was typed: the message does not say the text is still in the form.
+    assert "står stadig" not in page.locator("#messages").inner_text()
     assert page.locator(f"#cards-plan #card-{cycle.id}").count() == 1
     assert _phase(cycle.id) == "plan"
     # Dropped again, still logged out: held back while the page asks for a token, which
@@ -76,6 +78,7 @@ def test_a_card_dropped_after_logging_out_goes_back(browser_page, live_server):
     page.locator("#messages .flash-error").wait_for()
     htmx_idle(page)
     assert page.locator(f"#cards-plan #card-{cycle.id}").count() == 1
+    assert "står stadig" not in page.locator("#messages").inner_text()
 
     # Logged in again, the same drop saves.
     _log_in_from_the_message(page, address)
@@ -121,6 +124,7 @@ def test_an_answer_chosen_after_logging_out_shows_the_saved_one(browser_page, li
     page.locator("#messages .flash-error").wait_for()
     htmx_idle(page)
     assert "Du er logget ud" in page.locator("#messages").inner_text()
+    assert "står stadig" not in page.locator("#messages").inner_text()
     assert statement.get_by_label("I nogen grad").is_checked()
     assert not statement.get_by_label("I høj grad").is_checked()
 
