@@ -6,12 +6,10 @@ description prints with the document's own title at its head, not the page's hea
 
 import pytest
 
-from improvement.assessments.seeding import CODES
 from improvement.extensions import db
-from improvement.models import AssessmentAnswer, ChangeTheoryLink
-from tests.assessments.helpers import gen_respondent, gen_round, setup_team
+from improvement.models import ChangeTheoryLink
 from tests.browser.steps import login, print_at_a4_width
-from tests.browser.test_result_print_width import ANSWERS, ROLES
+from tests.browser.test_result_print_width import ANSWERS, baseline_round
 from tests.description.factories import gen_item
 from tests.helpers import gen_intervention, gen_member, gen_org, gen_user
 
@@ -76,31 +74,8 @@ def test_the_overall_aim_stands_apart_and_links_show_their_texts(browser_page, l
 
 
 def _round_with_weak_10_and_11():
-    org, intervention, instrument, users, _ = setup_team()
-    users["leader"].email = "leder@nord.example"
-    users["p3"] = gen_user(org, role="practitioner", name="Frida Familie")
-    gen_member(intervention, users["p3"], "practitioner")
-    statements: dict[int, list] = {}
-    for statement in instrument.statements:
-        statements.setdefault(statement.element, []).append(statement)
-    round_ = gen_round(intervention, instrument, "Baseline 2025", status="closed")
-    for key, codes in ANSWERS.items():
-        # The demo's baseline, whose weakest are 6 and 10 (and 2), with element 11 lowest.
-        codes = [*codes[:10], "nnnn"]
-        respondent = gen_respondent(round_, users[key], ROLES.get(key, "practitioner"))
-        for number, code in enumerate(codes, start=1):
-            for statement, letter in zip(statements[number], code, strict=True):
-                db.session.add(
-                    AssessmentAnswer(
-                        organization_id=org.id,
-                        respondent_id=respondent.id,
-                        statement_id=statement.id,
-                        value=CODES[letter],
-                    )
-                )
-    round_.close()
-    db.session.commit()
-    return intervention, round_
+    # The demo's baseline, whose weakest are 6 and 10 (and 2), with element 11 lowest.
+    return baseline_round({key: [*codes[:10], "nnnn"] for key, codes in ANSWERS.items()})
 
 
 # Per element row of the result table: its number, its height, whether it has the badge,

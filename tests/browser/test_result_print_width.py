@@ -51,7 +51,9 @@ ANSWERS = {
 ROLES = {"leader": "leader", "caseworker": "authority"}
 
 
-def _round():
+def baseline_round(answers=ANSWERS):
+    """A closed round of the leader, three practitioners and a caseworker, answered as
+    `answers` gives it per element (ANSWERS's letters)."""
     org, intervention, instrument, users, _ = setup_team()
     users["leader"].email = "leder@nord.example"
     users["p3"] = gen_user(org, role="practitioner", name="Frida Familie")
@@ -60,7 +62,7 @@ def _round():
     for statement in instrument.statements:
         statements.setdefault(statement.element, []).append(statement)
     round_ = gen_round(intervention, instrument, "Baseline 2025", status="closed")
-    for key, codes in ANSWERS.items():
+    for key, codes in answers.items():
         respondent = gen_respondent(round_, users[key], ROLES.get(key, "practitioner"))
         for number, code in enumerate(codes, start=1):
             for statement, letter in zip(statements[number], code, strict=True):
@@ -78,7 +80,7 @@ def _round():
 
 
 def test_the_printed_result_table_stays_inside_its_box(browser_page, live_server):
-    intervention, round_ = _round()
+    intervention, round_ = baseline_round()
     page = browser_page
     login(page, live_server)
     page.goto(f"{live_server}/indsatser/{intervention.id}/selvevaluering/{round_.id}/udskriv")
