@@ -252,11 +252,24 @@ def init_app(app: Flask) -> None:
                     "Reload the page to see it as it is now."
                 )
             return _message_response(404, _("No longer there"), text)
+        switch_to = _other_organisation()
+        if switch_to:
+            # Not "page not found": it is there, in the organisation the user can switch to.
+            return _message_response(
+                404,
+                _("In another of your organisations"),
+                _(
+                    "This page belongs to %(org)s, where you are also a member. You are "
+                    "working in %(now)s now.",
+                    org=switch_to.name,
+                    now=current_org().name,
+                ),
+                switch_to=switch_to,
+            )
         return _message_response(
             404,
             _("Page not found"),
             _("The page or item does not exist, or it belongs to another organisation."),
-            switch_to=_other_organisation(),
         )
 
     @app.errorhandler(405)
