@@ -231,6 +231,37 @@ def test_pages_fit_a_projector_at_150_percent(browser_page, live_server):
     assert title["y"] + title["height"] < 512 * 0.7
 
 
+# Per link of the sub-navigation: its text's left and right edge and its top (the text, not
+# the link's box: Pico gives links negative margins, so boxes overlap).
+SUBNAV_TEXTS = """() => [...document.querySelectorAll('nav.subnav a')].map((a) => {
+  const range = document.createRange();
+  range.selectNodeContents(a);
+  const r = range.getBoundingClientRect();
+  return [r.left, r.right, Math.round(a.getBoundingClientRect().top)];
+})"""
+
+
+def test_the_subnavigations_links_stand_apart_on_a_wall_screen(browser_page, live_server):
+    """At 1920 pixels the fifteen links took one row with 4 pixels between two of them:
+    "Kvalitet i kerneelementer Resultater" read as one name."""
+    intervention, _ = _team()
+    db.session.commit()
+    page = browser_page
+    login(page, live_server)
+    for width in (1920, 1366):
+        page.set_viewport_size({"width": width, "height": 1000})
+        page.goto(f"{live_server}/indsatser/{intervention.id}")
+        texts = page.evaluate(SUBNAV_TEXTS)
+        gaps = [
+            after[0] - before[1]
+            for before, after in zip(texts, texts[1:], strict=False)
+            if before[2] == after[2]  # on the same row
+        ]
+        assert min(gaps) >= 12, (width, gaps)
+        if width == 1920:
+            assert len({top for _, _, top in texts}) == 1  # one row on a wall screen
+
+
 def test_presented_board_breaks_no_word_midway_at_150_percent(browser_page, live_server):
     intervention, lise = _team()
     point = gen_point(intervention, title="Fælles forståelse med forældrene")
