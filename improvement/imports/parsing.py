@@ -16,13 +16,14 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from io import BytesIO
 
-from flask_babel import format_number
+from flask_babel import format_number, get_locale
 from flask_babel import gettext as _
 from openpyxl.reader.excel import ExcelReader
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 
 from ..cases.forms import COMMENT_MAX_LENGTH
+from ..formatting import format_day
 from ..forms import UNTYPED
 from ..names import name_key
 from ..validators import CPR_MESSAGE, contains_cpr, masked
@@ -61,12 +62,16 @@ class RowError:
     column: str
     value: str
     message: str
+    # The column's place in the sheet (0 is A), so errors are listed as the sheet reads
+    # (in_reading_order) whatever order the columns were put in.
+    position: int = field(default=0, compare=False)
 
 
 @dataclass(frozen=True)
 class Row:
     number: int  # the row's number in Excel
     values: dict  # column header → cell value
+    positions: dict = field(default_factory=dict, compare=False)  # header → place (0 is A)
 
 
 @dataclass
@@ -77,6 +82,7 @@ class Upload:
     ratings: list[Row] | None = None
     answers: list[Row] | None = None
     errors: list[RowError] = field(default_factory=list)
+    sheets: list[str] = field(default_factory=list)  # as the workbook orders them
 
 
 def _is_formula(value) -> bool:
@@ -248,11 +254,11 @@ def parse_sheets(sheets: dict[str, list[tuple]]) -> Upload:
                     )
                 if _cpr_shaped(value):
                     column = _column_name(name, rows, r, c)
-                    cpr.append(RowError(name, r, column, _masked(value), str(CPR_MESSAGE)))
+                    cpr.append(RowError(name, r, column, _masked(value), str(CPR_MESSAGE), c))
     if cpr:
         sheets = {name: _without_cpr(rows) for name, rows in sheets.items()}
     _refuse_renamed(sheets)
-    upload = Upload(errors=cpr)
+    upload = Upload(errors=cpr, sheets=list(sheets))
     if RATINGS_SHEET in sheets:
         upload.ratings = _rows(RATINGS_SHEET, sheets[RATINGS_SHEET], RATING_COLUMNS)
     if ANSWERS_SHEET in sheets:
@@ -300,6 +306,13 @@ def only_new_errors(errors: list[RowError], known: list[RowError]) -> list[RowEr
     return [e for e in errors if (e.sheet, e.row, e.column) not in cells]
 
 
+def in_reading_order(errors: list[RowError], sheets: Sequence[str]) -> list[RowError]:
+    """The errors as someone correcting the file reads it: sheet by sheet in the workbook's
+    order, then row by row, then column by column (the CPR-shaped cells among the rest)."""
+    place = {name: i for i, name in enumerate(sheets)}
+    return sorted(errors, key=lambda e: (place.get(e.sheet, len(place)), e.row, e.position))
+
+
 def _name(value) -> str:
     """A phase or core element name typed in a cell, as names are matched (names.py)."""
     return name_key(_text(value))
@@ -329,7 +342,7 @@ def _rows(sheet: str, rows: list[tuple], columns: Sequence[str]) -> list[Row]:
         values = {c: (row[i] if i < len(row) else None) for c, i in index.items()}
         if all(_text(v) == "" for v in values.values()):
             continue
-        result.append(Row(number, values))
+        result.append(Row(number, values, index))
     return result
 
 
@@ -345,6 +358,18 @@ def _shown(value) -> str:
     if isinstance(value, float) and not value.is_integer():
         return repr(value).replace(".", ",")
     return _text(value)
+
+
+def _cell_error(sheet: str, row: Row, column: str, message: str) -> RowError:
+    value = _shown(row.values[column])
+    return RowError(sheet, row.number, column, value, message, row.positions.get(column, 0))
+
+
+def _ui_day(day: date) -> str:
+    """A date in a message as the pages write dates (05.01.2026 in Danish), not as the
+    sheet does. Checked outside a request (a script, a unit test) there is no user's
+    locale: Danish, everyone's language by default."""
+    return format_day(day, locale=str(get_locale() or "da"))
 
 
 # --- Ratings ----------------------------------------------------------------------------
@@ -426,8 +451,8 @@ def check_ratings(
     for row in rows:
         v = row.values
 
-        def error(column, message, v=v, row=row):
-            errors.append(RowError(RATINGS_SHEET, row.number, column, _shown(v[column]), message))
+        def error(column, message, row=row):
+            errors.append(_cell_error(RATINGS_SHEET, row, column, message))
 
         code, phase, element = _text(v[CASE]).upper(), _name(v[PHASE]), _name(v[ELEMENT])
         before = len(errors)
@@ -482,7 +507,7 @@ def check_ratings(
                 DATE,
                 _(
                     "The date is before the case started (%(start)s).",
-                    start=_shown(starts[code]),
+                    start=_ui_day(starts[code]),
                 ),
             )
         comment = _text(v[COMMENT])
@@ -547,8 +572,8 @@ def check_answers(
     for row in rows:
         v = row.values
 
-        def error(column, message, v=v, row=row):
-            errors.append(RowError(ANSWERS_SHEET, row.number, column, _shown(v[column]), message))
+        def error(column, message, row=row):
+            errors.append(_cell_error(ANSWERS_SHEET, row, column, message))
 
         name, email = _text(v[ROUND]), _text(v[RESPONDENT]).lower()
         statement, answer = _text(v[STATEMENT]), _text(v[ANSWER]).lower()

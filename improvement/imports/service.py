@@ -4,10 +4,10 @@ Each function issues a fixed number of queries however many rows the file has.
 """
 
 from collections import Counter, defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import Row, select
 from sqlalchemy.orm import selectinload
 
 from .. import clock
@@ -20,8 +20,10 @@ from ..models import (
     AssessmentRound,
     AssessmentStatement,
     Case,
+    CoreElement,
     CoreElementRating,
     Intervention,
+    Phase,
 )
 from ..names import name_key
 from .parsing import AnswerContext, AnswerRow, RatingContext, RatingRow, RoundInfo
@@ -109,17 +111,41 @@ def _local_day(moment: datetime) -> date:
     return moment.astimezone(LOCAL).date()
 
 
+@dataclass(frozen=True)
+class HistoryOnly:
+    """An imported rating saved to the cell's history only: a newer rating applies to the
+    cell (the grid's, or a later row of the same file), and the grid, the heat map and the
+    low ratings go on showing that one."""
+
+    row: int  # the row in the sheet
+    case_id: int
+    case_code: str
+    phase: str
+    element: str
+    day: date
+    score: int
+    applying_day: date
+    applying_score: int
+    applying_from_file: bool  # the rating that applies came in with the same file
+
+
 @dataclass
 class Counts:
-    ratings_created: int = 0
+    ratings_created: int = 0  # saved, and now the rating that applies to its cell
     ratings_unchanged: int = 0
     answers_created: int = 0
     answers_changed: int = 0
     answers_unchanged: int = 0
+    ratings_history_only: list[HistoryOnly] = field(default_factory=list)
 
     @property
     def total(self) -> int:
-        return self.ratings_created + self.answers_created + self.answers_changed
+        return (
+            self.ratings_created
+            + len(self.ratings_history_only)
+            + self.answers_created
+            + self.answers_changed
+        )
 
 
 def add_ratings(
@@ -129,12 +155,14 @@ def add_ratings(
     counts: Counts,
     now: datetime | None = None,
 ):
-    """Append the ratings that are not already there (same cell, score, day and comment)."""
+    """Append the ratings that are not already there (same cell, score, day and comment),
+    and count which of them now apply to their cell and which went to the history only."""
     existing = {
         (r.case_id, r.phase_id, r.core_element_id, r.score, _local_day(r.rated_at), r.comment)
         for r in cases_service.ratings_of_intervention(intervention)
     }
     now = now or datetime.now(UTC)
+    added: list[tuple[RatingRow, CoreElementRating]] = []
     # Oldest first, so the latest row of a cell is also its latest date.
     for row in sorted(rows, key=lambda r: (r.day, r.row)):
         key = (row.case_id, row.phase_id, row.core_element_id, row.score, row.day, row.comment)
@@ -142,25 +170,84 @@ def add_ratings(
             counts.ratings_unchanged += 1
             continue
         existing.add(key)
-        db.session.add(
-            CoreElementRating(
-                organization_id=intervention.organization_id,
+        rating = CoreElementRating(
+            organization_id=intervention.organization_id,
+            case_id=row.case_id,
+            phase_id=row.phase_id,
+            core_element_id=row.core_element_id,
+            score=row.score,
+            comment=row.comment,
+            rater_id=rater_id,
+            # Noon in Denmark keeps the day the same in every time zone the app shows;
+            # stored as UTC, like every moment (SQLite keeps the digits, not the zone).
+            # Today's noon may not have come yet: then now, so that a correction made
+            # in the grid after the import is the later rating, as it is.
+            rated_at=min(
+                datetime(row.day.year, row.day.month, row.day.day, 12, tzinfo=LOCAL), now
+            ).astimezone(UTC),
+        )
+        db.session.add(rating)
+        added.append((row, rating))
+    _count_applying(intervention, added, counts)
+
+
+def _applying_ratings(intervention: Intervention) -> dict[tuple[int, int, int], Row]:
+    """The rating that applies to each rated cell of the intervention, with its names:
+    the row the database marks is_latest, the one the grid, heat map and low list show."""
+    stmt = (
+        select(
+            CoreElementRating.id,
+            CoreElementRating.case_id,
+            CoreElementRating.phase_id,
+            CoreElementRating.core_element_id,
+            CoreElementRating.score,
+            CoreElementRating.rated_at,
+            Case.code,
+            Phase.name.label("phase"),
+            CoreElement.name.label("element"),
+        )
+        .join(Case, Case.id == CoreElementRating.case_id)
+        .join(Phase, Phase.id == CoreElementRating.phase_id)
+        .join(CoreElement, CoreElement.id == CoreElementRating.core_element_id)
+        .where(Case.intervention_id == intervention.id, CoreElementRating.is_latest)
+    )
+    return {(r.case_id, r.phase_id, r.core_element_id): r for r in db.session.execute(stmt)}
+
+
+def _count_applying(
+    intervention: Intervention,
+    added: list[tuple[RatingRow, CoreElementRating]],
+    counts: Counts,
+) -> None:
+    """An added rating older than the one that applies to its cell only joins the cell's
+    history: counted apart, with what applies instead, so no one takes it for a correction
+    that went in. Asked of the database after the flush has marked is_latest."""
+    if not added:
+        return
+    db.session.flush()
+    applying = _applying_ratings(intervention)
+    added_ids = {rating.id for _row, rating in added}
+    history_only = []
+    for row, rating in added:
+        current = applying[(row.case_id, row.phase_id, row.core_element_id)]
+        if current.id == rating.id:
+            counts.ratings_created += 1
+            continue
+        history_only.append(
+            HistoryOnly(
+                row=row.row,
                 case_id=row.case_id,
-                phase_id=row.phase_id,
-                core_element_id=row.core_element_id,
+                case_code=current.code,
+                phase=current.phase.strip(),
+                element=current.element.strip(),
+                day=row.day,
                 score=row.score,
-                comment=row.comment,
-                rater_id=rater_id,
-                # Noon in Denmark keeps the day the same in every time zone the app shows;
-                # stored as UTC, like every moment (SQLite keeps the digits, not the zone).
-                # Today's noon may not have come yet: then now, so that a correction made
-                # in the grid after the import is the later rating, as it is.
-                rated_at=min(
-                    datetime(row.day.year, row.day.month, row.day.day, 12, tzinfo=LOCAL), now
-                ).astimezone(UTC),
+                applying_day=_local_day(current.rated_at),
+                applying_score=current.score,
+                applying_from_file=current.id in added_ids,
             )
         )
-        counts.ratings_created += 1
+    counts.ratings_history_only = sorted(history_only, key=lambda h: h.row)
 
 
 def add_answers(intervention: Intervention, rows: list[AnswerRow], counts: Counts):

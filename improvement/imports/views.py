@@ -16,6 +16,7 @@ from .parsing import (
     Refused,
     check_answers,
     check_ratings,
+    in_reading_order,
     only_new_errors,
     read_upload,
 )
@@ -127,8 +128,10 @@ def import_upload(intervention_id: int):
     answers, answer_errors = check_answers(
         parsed.answers or [], service.answer_context(intervention, _own_email())
     )
-    # Every CPR-shaped cell is one error, beside the other rows' errors, all in one go.
-    errors = parsed.errors + only_new_errors(errors + answer_errors, parsed.errors)
+    # Every CPR-shaped cell is one error, among the other rows' errors, all in one go.
+    errors = in_reading_order(
+        parsed.errors + only_new_errors(errors + answer_errors, parsed.errors), parsed.sheets
+    )
     if errors:
         return _page(intervention, 422, errors=errors, filename=upload.filename)
     counts = service.Counts()

@@ -99,8 +99,8 @@ def test_a_row_with_three_wrong_cells_gives_three_errors():
 def test_a_date_before_the_case_started_names_the_start(app):
     with app.test_request_context():
         _valid, errors = check_ratings([rating(2, day=datetime(2025, 12, 31))], CTX)
-    # The start as the sheet writes dates.
-    assert [e.message for e in errors] == ["Datoen er før forløbet startede (05-01-2026)."]
+    # The start as the pages write dates.
+    assert [e.message for e in errors] == ["Datoen er før forløbet startede (05.01.2026)."]
 
 
 def test_the_start_day_itself_is_allowed():
@@ -268,7 +268,7 @@ def test_text_dates_meet_the_same_range_checks(app):
     assert [(e.row, e.message) for e in errors] == [
         (2, "Datoen ligger i fremtiden."),
         (3, "Kunne ikke læse '2026.03.01' som en dato; skriv fx 05-03-2026."),
-        (4, "Datoen er før forløbet startede (05-01-2026)."),
+        (4, "Datoen er før forløbet startede (05.01.2026)."),
     ]
 
 
