@@ -14,11 +14,12 @@ from itertools import groupby
 from operator import itemgetter
 from typing import Any
 
+from flask_babel import gettext
 from sqlalchemy import func, select
 from sqlalchemy.orm import aliased
 
-from ..analysis.assessment import MIN_GROUP_SIZE
-from ..assessments.service import ROUND_ORDER, iter_results, reasons_shown
+from ..analysis.assessment import MIN_GROUP_SIZE, ElementResult
+from ..assessments.service import ROUND_ORDER, iter_results, reasons_shown, statement_counts
 from ..extensions import db
 from ..models import (
     ACT_DECISIONS,
@@ -32,6 +33,7 @@ from ..models import (
     PROGRESS_SCALE,
     REFLECTED_ADJUSTMENT,
     RESPONDENT_ROLES,
+    ROUND_STATUSES,
     THEORY_KINDS,
     ActionItem,
     AssessmentAnswer,
@@ -539,6 +541,135 @@ class _Instrument:
 
 
 @dataclass(frozen=True)
+class _RoundFacts:
+    """Every round of the scope, open and closed, with what its pages say about who
+    answered it: the rounds list, the round page and its result page's respondents."""
+
+    # In the screen's order (opened first first: assessments.service.ROUND_ORDER), one
+    # intervention after the other by name.
+    rounds: list[AssessmentRound]
+    interventions: dict[int, str]  # intervention id → name
+    versions: dict[int, str]  # round id → its questionnaire version's name
+    statements: dict[int, int]  # instrument id → its number of statements
+    invited: dict[int, Counter]  # round id → role → respondents invited
+    answering: dict[int, Counter]  # round id → role → respondents with at least one answer
+    # round id → "full" / "partial" / "none" → respondents who answered every statement of
+    # the version, some of them, or none ("ved ikke" is an answer, as on the round page).
+    progress: dict[int, Counter]
+
+
+def _round_facts(scope: Scope) -> _RoundFacts:
+    """The scope's rounds and their respondents' progress, in three queries however many
+    rounds: the rounds, one row per respondent with the answers they gave, and the
+    statement count of each version (the round page's own `statement_counts`)."""
+    if "round_facts" not in scope.memo:
+        rounds, interventions, versions = [], {}, {}
+        for round_, intervention, version in db.session.execute(
+            select(AssessmentRound, Intervention.name, AssessmentInstrument.name)
+            .join(Intervention, AssessmentRound.intervention_id == Intervention.id)
+            .join(AssessmentInstrument, AssessmentRound.instrument_id == AssessmentInstrument.id)
+            .where(*in_scope(AssessmentRound, scope))
+            .order_by(Intervention.name, Intervention.id, *ROUND_ORDER)
+        ):
+            rounds.append(round_)
+            interventions[round_.intervention_id] = intervention
+            versions[round_.id] = version
+        statements = statement_counts({r.instrument_id for r in rounds})
+        total = {r.id: statements.get(r.instrument_id, 0) for r in rounds}
+        invited, answering = defaultdict(Counter), defaultdict(Counter)
+        progress = defaultdict(Counter)
+        for round_id, role, answers in db.session.execute(
+            select(
+                AssessmentRespondent.round_id,
+                AssessmentRespondent.role,
+                func.count(AssessmentAnswer.id),
+            )
+            .join(AssessmentRound, AssessmentRespondent.round_id == AssessmentRound.id)
+            .outerjoin(AssessmentAnswer, AssessmentAnswer.respondent_id == AssessmentRespondent.id)
+            .where(*in_scope(AssessmentRound, scope))
+            .group_by(
+                AssessmentRespondent.id, AssessmentRespondent.round_id, AssessmentRespondent.role
+            )
+        ):
+            invited[round_id][role] += 1
+            if not answers:
+                progress[round_id]["none"] += 1
+                continue
+            answering[round_id][role] += 1
+            progress[round_id]["full" if answers >= total[round_id] else "partial"] += 1
+        scope.memo["round_facts"] = _RoundFacts(
+            rounds, interventions, versions, statements, invited, answering, progress
+        )
+    return scope.memo["round_facts"]
+
+
+@dataclass(frozen=True)
+class _PageWords:
+    """What the result page writes instead of a figure, in the workbook's language."""
+
+    too_few: str  # fewer than MIN_GROUP_SIZE behind it: it would be one person's
+    hidden: str  # complementary suppression: shown, it would give a hidden cell away
+    no_score: str  # nobody scored the element
+    agree: str
+    disagree: str
+
+
+def _page_words() -> _PageWords:
+    # The page's own messages, so the workbook says what the page says.
+    return _PageWords(
+        gettext("too few to show"),
+        gettext("hidden"),
+        gettext("no score"),
+        gettext("Agree"),
+        gettext("Disagree"),
+    )
+
+
+def _lone_roles(answering: Counter) -> frozenset[str]:
+    """The roles fewer than MIN_GROUP_SIZE of the round's respondents answered in (but
+    some): every cell of theirs is "too few to show", also one where none of them scored,
+    as on the result page (assessments.views, `few_roles`). The team knows who answered in
+    which role: a "–" there would say that the one person answered only "ved ikke"."""
+    return frozenset(role for role in RESPONDENT_ROLES if 0 < answering[role] < MIN_GROUP_SIZE)
+
+
+def _result_cells(result: ElementResult, lone: frozenset[str], words: _PageWords) -> tuple:
+    """One element's row of the result page's table as cells: element number, n, n with
+    only "ved ikke", score, min, max, spread, agreement, then mean and n per role.
+
+    The figures and what is suppressed are the analysis's (`element_results`), the words
+    the page's: a withheld figure is written as the page writes it, never as the number.
+    """
+    if result.suppressed:
+        score = low = high = spread = words.too_few
+    else:
+        score = words.no_score if result.mean is None else result.mean
+        low, high, spread = result.minimum, result.maximum, result.spread
+    # As the page: "Uenige" over the threshold, "Enige" under it, nothing without two.
+    agreement = words.disagree if result.disagreement else words.agree if result.n > 1 else None
+    roles = []
+    for role in RESPONDENT_ROLES:
+        cell = result.by_role[role]
+        if cell.suppressed_reason == "complementary":
+            roles += [words.hidden, cell.n]  # the page shows the head count beside it
+        elif cell.suppressed or role in lone:
+            roles += [words.too_few, words.too_few]
+        else:
+            roles += [cell.mean, cell.n]  # nobody in the role scored: empty, n 0
+    return (
+        result.element,
+        result.n,
+        result.n_without_score,
+        score,
+        low,
+        high,
+        spread,
+        agreement,
+        *roles,
+    )
+
+
+@dataclass(frozen=True)
 class _ClosedRounds:
     # In the screen's order (opened first first: assessments.service.ROUND_ORDER), one
     # intervention after the other by name.
@@ -550,6 +681,8 @@ class _ClosedRounds:
     instruments: dict[int, _Instrument]
     # round id → the elements whose justifications the result page shows (reasons_shown).
     reasons: dict[int, frozenset[int]]
+    # round id → the result page's table, a row of cells per element (`_result_cells`).
+    results: dict[int, tuple[tuple, ...]]
 
     def scored(self, round_: AssessmentRound) -> bool:
         """Whether any element of the round has a score (a mean of enough respondents)."""
@@ -557,22 +690,18 @@ class _ClosedRounds:
 
 
 def _closed_rounds(scope: Scope) -> _ClosedRounds:
-    """The scope's closed rounds, their element means and what the result page hides, for
-    both self-assessment sheets.
+    """The scope's closed rounds, their element results and what the result page hides,
+    for the self-assessment sheets.
 
     Scoring reads every answer, so it is done once per export, round by round, keeping
-    only the means and the hidden roles.
+    only the means, the hidden roles and the result table's cells (an organisation's
+    thousands of rounds as result objects would take several times the memory).
     """
     if "closed_rounds" not in scope.memo:
-        rounds = list(
-            db.session.scalars(
-                select(AssessmentRound)
-                .join(Intervention, AssessmentRound.intervention_id == Intervention.id)
-                .where(*in_scope(AssessmentRound, scope), AssessmentRound.status == "closed")
-                .order_by(Intervention.name, Intervention.id, *ROUND_ORDER)
-            )
-        )
-        means, respondents, hidden, reasons = {}, {}, {}, {}
+        facts = _round_facts(scope)
+        rounds = [r for r in facts.rounds if r.status == "closed"]
+        words = _page_words()
+        means, respondents, hidden, reasons, results = {}, {}, {}, {}, {}
         for round_id, result in iter_results(rounds):
             means[round_id] = {e.element: e.mean for e in result.elements}
             respondents[round_id] = result.respondents
@@ -581,6 +710,8 @@ def _closed_rounds(scope: Scope) -> _ClosedRounds:
                 for e in result.elements
             }
             reasons[round_id] = frozenset(e.element for e in result.elements if reasons_shown(e))
+            lone = _lone_roles(facts.answering[round_id])
+            results[round_id] = tuple(_result_cells(e, lone, words) for e in result.elements)
         instruments = {
             i.id: _Instrument(i.name, i.labels, i.weights)
             for i in db.session.scalars(
@@ -590,7 +721,7 @@ def _closed_rounds(scope: Scope) -> _ClosedRounds:
             )
         }
         scope.memo["closed_rounds"] = _ClosedRounds(
-            rounds, means, respondents, hidden, instruments, reasons
+            rounds, means, respondents, hidden, instruments, reasons, results
         )
     return scope.memo["closed_rounds"]
 
@@ -844,6 +975,238 @@ def _no_answers(closed: _ClosedRounds) -> str:
     if not any(closed.respondents.values()):
         return f"Ingen svar: {_rounds(len(closed.rounds))}, ingen af dem besvaret."
     return "Ingen svar at vise."
+
+
+ROUNDS = "Selvevalueringsrunder"
+
+
+def rounds_sheet(scope: Scope) -> Sheet:
+    """A row per round, open or closed, as the rounds list and the round page give it:
+    status, opened and closed, questionnaire version, and how many were invited and
+    answered fully, partly or not at all. Head counts only: no answer shows in them."""
+    facts = _round_facts(scope)
+    statuses, roles = _translated(ROUND_STATUSES), _translated(RESPONDENT_ROLES)
+
+    def by_role(invited: Counter) -> str | None:
+        # As the closed round's page lists them: the roles with anyone invited, in order.
+        counts = [f"{roles(r)}: {invited[r]}" for r in RESPONDENT_ROLES if invited[r]]
+        return "; ".join(counts) or None
+
+    rows = (
+        (
+            facts.interventions[r.intervention_id],
+            r.name,
+            statuses(r.status),
+            r.created_at,
+            r.closed_at,
+            facts.versions[r.id],
+            facts.statements.get(r.instrument_id, 0),
+            facts.invited[r.id].total(),
+            by_role(facts.invited[r.id]),
+            facts.progress[r.id]["full"],
+            facts.progress[r.id]["partial"],
+            facts.progress[r.id]["none"],
+        )
+        for r in facts.rounds
+    )
+    return Sheet(
+        ROUNDS,
+        [
+            INTERVENTION,
+            Column("Runde", "text", "Selvevalueringsrundens navn"),
+            Column(
+                "Status",
+                "text",
+                "Åben: respondenterne kan stadig svare, og ingen ser resultatet. Lukket: "
+                f"svarene er låst, og resultatet vises (arket {RESULTS})",
+                _labels(ROUND_STATUSES),
+                10,
+            ),
+            Column("Åbnet", "datetime", "Hvornår runden blev oprettet (dansk tid)"),
+            Column("Lukket", "datetime", "Hvornår runden blev lukket (dansk tid; tom: åben)"),
+            Column(
+                "Spørgeskemaversion",
+                "long_text",
+                "Den version af spørgeskemaet (udsagn og skala), runden besvares med",
+                width=34,
+            ),
+            Column("Udsagn", "int", "Antal udsagn i spørgeskemaversionen"),
+            Column("Inviterede", "int", "Antal respondenter inviteret til runden", width=12),
+            Column(
+                "Inviterede pr. rolle",
+                "long_text",
+                "De inviterede fordelt på de roller, deres svar tæller under, som rundens side "
+                "viser dem (kun roller med nogen inviteret; tom: ingen inviteret)",
+                _labels(RESPONDENT_ROLES),
+                30,
+            ),
+            Column(
+                "Besvaret helt",
+                "int",
+                "Inviterede, der har svaret på alle versionens udsagn (»Ved ikke« er et svar). "
+                "Besvaret helt og delvist er tilsammen rundens respondenter, som resultatet "
+                "bygger på",
+                width=15,
+            ),
+            Column(
+                "Besvaret delvist",
+                "int",
+                "Inviterede, der har svaret på nogle af versionens udsagn, men ikke alle",
+                width=17,
+            ),
+            Column(
+                "Ikke besvaret",
+                "int",
+                "Inviterede, der ikke har svaret på noget udsagn",
+                width=15,
+            ),
+        ],
+        rows,
+        empty="Ingen selvevalueringsrunder oprettet.",
+    )
+
+
+RESULTS = "Selvevaluering – resultater"
+
+
+def results_sheet(scope: Scope) -> Sheet:
+    """The result page's table of every closed round, a row per element: n, n with only
+    "ved ikke", score, min, max, spread, agreement and the mean and n per role, computed
+    and withheld as the page does (`_result_cells`). Answer rows are not per person, so
+    min, max and agreement cannot be worked out from them: they are given here.
+
+    Open rounds are left out, as their results are not shown until the round is closed.
+    """
+    facts = _round_facts(scope)
+    closed = _closed_rounds(scope)
+    elements = _practice_element_names()
+    rows = (
+        (facts.interventions[r.intervention_id], r.name, number, elements.get(number), *cells)
+        for r in closed.rounds
+        for number, *cells in closed.results[r.id]
+    )
+    open_rounds = len(facts.rounds) - len(closed.rounds)
+    note = ""
+    if open_rounds and closed.rounds:  # without closed rounds, `empty` says it
+        rounds = "1 åben runde" if open_rounds == 1 else f"{open_rounds} åbne runder"
+        note = (
+            f"Udeladt: {rounds}; en rundes resultat vises først, når runden er lukket "
+            f"(se arket {ROUNDS})."
+        )
+    return Sheet(
+        RESULTS,
+        [
+            Column("Indsats", "text", INTERVENTION.meaning, width=24),
+            Column(
+                "Runde", "text", f"Selvevalueringsrunden (kun lukkede; se arket {ROUNDS})", width=22
+            ),
+            Column(
+                "Element nr.",
+                "int",
+                "Elementets nummer blandt de 11 i lovende praksis (1–6: indsatssporet, "
+                "7–11: det organisatoriske spor)",
+                "1–11",
+                12,
+            ),
+            Column("Element", "text", "Elementets navn", width=26),
+            Column(
+                "n",
+                "int",
+                "Antal respondenter, der gav elementet en score (svarede andet end »Ved ikke« "
+                "på mindst ét af dets udsagn)",
+                width=7,
+            ),
+            Column(
+                "Kun »ved ikke«",
+                "int",
+                "Antal respondenter, der kun svarede »Ved ikke« på elementets udsagn: de har "
+                "ingen score for elementet (manglende, ikke 0). Resultatsiden skriver dem "
+                "som »(+n ved ikke)«",
+                width=15,
+            ),
+            *_result_columns(),
+        ],
+        rows,
+        empty=(
+            "Ingen lukkede runder; en rundes resultat vises først, når runden er lukket."
+            if not closed.rounds
+            else ""
+        ),
+        note=note,
+    )
+
+
+def _result_columns() -> list[Column]:
+    """The result columns after n: the element's figures, then each role's mean and n."""
+    words = _page_words()
+    too_few = (
+        f"»{words.too_few}«: færre end {MIN_GROUP_SIZE} respondenter gav elementet en score, "
+        "så tallet ville være én persons"
+    )
+    figure = f"0–100, {words.too_few}"
+    columns = [
+        Column(
+            "Score",
+            "number_or_text",
+            "Elementets score, 0–100: gennemsnittet af respondenternes scorer (en "
+            "respondents score er gennemsnittet af vedkommendes point på elementets udsagn; "
+            f"»Ved ikke« tæller som manglende, ikke som 0). {too_few}; »{words.no_score}«: "
+            "ingen gav en score",
+            f"{figure}, {words.no_score}",
+        ),
+        Column(
+            "Min",
+            "number_or_text",
+            f"Den laveste respondentscore for elementet. {too_few}; tom: ingen score",
+            figure,
+        ),
+        Column(
+            "Maks",
+            "number_or_text",
+            f"Den højeste respondentscore for elementet. {too_few}; tom: ingen score",
+            figure,
+        ),
+        Column(
+            "Spredning",
+            "number_or_text",
+            f"Maks minus min (beregnet før afrunding), 0–100. {too_few}; tom: ingen score",
+            figure,
+        ),
+        Column(
+            "Enighed",
+            "text",
+            f"{words.disagree}: respondenternes scorer ligger mere end 50 point fra hinanden "
+            f"(mere end ét trin på skalaen). {words.agree}: højst 50 point. Tom: færre end to "
+            "gav en score",
+            f"{words.disagree}, {words.agree}",
+            10,
+        ),
+    ]
+    for label in map(str, RESPONDENT_ROLES.values()):
+        columns += [
+            Column(
+                label,
+                "number_or_text",
+                f"Gennemsnitlig score for rollen {label.lower()}, 0–100, som resultatsiden viser "
+                f"den. »{words.too_few}«: færre end {MIN_GROUP_SIZE} i rollen gav elementet en "
+                f"score, eller færre end {MIN_GROUP_SIZE} i rollen har svaret i runden (også "
+                "hvor ingen af dem gav elementet en score); "
+                f"»{words.hidden}«: vist ville tallet sammen med elementets score afsløre en "
+                "skjult rolles score; tom: ingen i rollen gav en score",
+                f"0–100, {words.too_few}, {words.hidden}",
+                max(11, len(label) + 3),
+            ),
+            Column(
+                f"{label}, n",
+                "int_or_text",
+                f"Antal i rollen {label.lower()}, der gav elementet en score. "
+                f"»{words.too_few}« som rollens score; ved »{words.hidden}« står antallet, som "
+                "på resultatsiden",
+                f"0 og derover, {words.too_few}",
+                max(10, len(label) + 6),
+            ),
+        ]
+    return columns
 
 
 def assessment_elements_sheet(scope: Scope) -> Sheet:

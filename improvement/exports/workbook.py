@@ -34,7 +34,13 @@ TYPES = {
     "date": ("Dato", "DD-MM-YYYY", 12),
     "datetime": ("Dato og tid", "DD-MM-YYYY HH:MM", 17),
     "bool": ("Ja/nej", None, 8),
+    # A figure the self-assessment's result page may withhold: a number, or the page's
+    # words for why it is not shown ("for få til at vise"), wrapped to the narrow column.
+    "number_or_text": ("Tal eller tekst", "0.0", 11),
+    "int_or_text": ("Heltal eller tekst", "0", 11),
 }
+# Kinds whose cells wrap within the column's width.
+WRAPPED = frozenset({"long_text", "number_or_text", "int_or_text"})
 
 
 @dataclass(frozen=True)
@@ -79,7 +85,7 @@ def _write_sheet(workbook: Workbook, sheet: Sheet, first: bool = False) -> None:
     columns = [
         Col(
             width=column.width or TYPES[column.kind][2],
-            wrap=column.kind == "long_text",
+            wrap=column.kind in WRAPPED,
             number_format=TYPES[column.kind][1],
         )
         for column in sheet.columns
