@@ -3,6 +3,7 @@
 import re
 from datetime import date
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     DateField,
@@ -13,7 +14,7 @@ from wtforms import (
     TextAreaField,
     ValidationError,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, StopValidation
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from .. import clock
@@ -21,6 +22,7 @@ from ..formatting import format_day
 from ..forms import BaseForm, VersionedForm, choices
 from ..interventions.forms import NO_NAMES
 from ..models import ALLIANCE_DIMENSIONS, GOAL_ATTAINMENT, PROBLEM_GRADES, REFLECTED_ADJUSTMENT
+from ..validators import CPR_MESSAGE, contains_cpr
 
 # A case code looks like a code, never like a name, a birth date or a CPR number.
 CODE_PATTERN = re.compile(r"[A-Z0-9-]{2,20}")
@@ -29,32 +31,71 @@ CODE_RULE = _l(
     "at most 3 letters in a row and at most 4 digits in a row, e.g. SP-2025-014. "
     "So a code can never be a name, a birth date or a CPR number."
 )
+CODE_MAX_LENGTH = 20
 
 
 # A date with or without dashes, day first (01-02-03, 01-02-2003) or year first
 # (2010-05-17): a birth date split into short runs of digits, which the run limit misses.
+# Year first is tried first, so the error quotes 2010-05-17 whole rather than "2010-05"
+# read day first.
 DATE_IN_CODE = re.compile(
-    r"(?<!\d)((0[1-9]|[12]\d|3[01])-?(0[1-9]|1[0-2])-?(\d{2}|\d{4})"
-    r"|(19|20)\d{2}-?(0[1-9]|1[0-2])-?(0[1-9]|[12]\d|3[01]))(?!\d)"
+    r"(?<!\d)((19|20)\d{2}-?(0[1-9]|1[0-2])-?(0[1-9]|[12]\d|3[01])"
+    r"|(0[1-9]|[12]\d|3[01])-?(0[1-9]|1[0-2])-?(\d{2}|\d{4}))(?!\d)"
 )
+
+# The dashes Word and Outlook put in for "-" as one types (en and em dash, non-breaking
+# hyphen, minus): a code typed with them is the same code.
+TYPOGRAPHIC_DASHES = re.compile(r"[\u2010-\u2015\u2212]")
+
+
+class CprInCode(StopValidation, ValidationError):
+    """A CPR-shaped code is refused with the CPR message alone: the rule's complaints about
+    the same code (six digits in a row) would only bury it. It stops the field's checks,
+    so BaseForm's CPR check does not say it twice; outside a form it is a ValidationError
+    like any refusal of the rule."""
+
+
+def _quoted(text: str) -> str:
+    return f"\u201c{text}\u201d"
+
+
+def code_problems(code: str) -> list[str]:
+    """What is wrong with `code` by the rule, each said briefly: the whole rule is the
+    field's hint, so the error names only what this code breaks."""
+    problems = []
+    if not CODE_PATTERN.fullmatch(code):
+        # Which part of the shape it misses: characters, length or both.
+        if refused := sorted(set(re.sub(r"[A-Z0-9-]", "", code))):
+            names = [_("space") if ch.isspace() else _quoted(ch) for ch in refused]
+            problems.append(_("Not allowed in a code: %(chars)s.", chars=", ".join(names)))
+        if not 2 <= len(code) <= CODE_MAX_LENGTH:
+            problems.append(_("The code must be 2-20 characters; it is %(num)d.", num=len(code)))
+    if not re.search(r"\d", code):
+        problems.append(_("The code must contain at least one digit."))
+    if letters := re.search(r"[A-Z]{4,}", code):
+        problems.append(_("%(run)s is more than 3 letters in a row.", run=_quoted(letters.group())))
+    if digits := re.search(r"\d{5,}", code):
+        problems.append(_("%(run)s is more than 4 digits in a row.", run=_quoted(digits.group())))
+    if day := DATE_IN_CODE.search(code):
+        problems.append(_("%(date)s can be read as a date.", date=_quoted(day.group())))
+    return problems
 
 
 def case_code(_form, field) -> None:
     code = field.data or ""
     if not code:
         return
-    if (
-        not CODE_PATTERN.fullmatch(code)
-        or not re.search(r"\d", code)
-        or re.search(r"[A-Z]{4}", code)
-        or re.search(r"\d{5}", code)
-        or DATE_IN_CODE.search(code)
-    ):
-        raise ValidationError(_l("The code does not follow the rule: %(rule)s", rule=CODE_RULE))
+    if contains_cpr(code):
+        raise CprInCode(CPR_MESSAGE)
+    if problems := code_problems(code):
+        raise ValidationError(" ".join(problems))
 
 
-def _upper(value):
-    return value.strip().upper() if isinstance(value, str) else value
+def _code_text(value):
+    """A code as it is stored: trimmed, in capitals, with plain dashes."""
+    if not isinstance(value, str):
+        return value
+    return TYPOGRAPHIC_DASHES.sub("-", value.strip().upper())
 
 
 def _int_or_none(value):
@@ -68,10 +109,15 @@ def _str_or_none(value):
 
 
 NOT_CODED = [("", _l("Not coded yet"))]
-CADENCES = [("", _l("Legal minimum: first within 3 months, then every 6 months"))] + [
-    (str(n), _l("Every %(num)d months (first within %(first)d)", num=n, first=min(3, n)))
-    for n in range(1, 6)
+# Short enough to read whole in a third of the form's width; the hint says what they mean.
+CADENCES = [("", _l("Legal minimum")), ("1", _l("Every month"))] + [
+    (str(n), _l("Every %(num)d months", num=n)) for n in range(2, 6)
 ]
+CADENCE_HINT = _l(
+    "Legal minimum: the first follow-up within 3 months of the start, then at least every 6 "
+    "months. With a shorter cadence the team follows up that often, the first time within "
+    "the cadence and at the latest after 3 months."
+)
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -84,15 +130,21 @@ class CaseForm(BaseForm):
 
     code = StringField(
         _l("Case code"),
-        validators=[DataRequired(), Length(max=20), case_code],
-        filters=[_upper],
+        # The length is the rule's, checked with the rest of it; the browser is told too.
+        validators=[DataRequired(), case_code],
+        filters=[_code_text],
         description=CODE_RULE,
+        render_kw={"maxlength": CODE_MAX_LENGTH},
     )
     practitioner_id = SelectField(_l("Responsible practitioner"), coerce=_int_or_none)
     start_date = DateField(_l("Start date"), validators=[InputRequired()])
     phase_id = SelectField(_l("Current phase"), coerce=_int_or_none)
     followup_cadence_months = SelectField(
-        _l("Follow-up cadence"), coerce=_int_or_none, choices=choices(CADENCES), default=""
+        _l("Follow-up cadence"),
+        coerce=_int_or_none,
+        choices=choices(CADENCES),
+        default="",
+        description=CADENCE_HINT,
     )
 
     def validate_start_date(self, field) -> None:
@@ -193,7 +245,7 @@ class CaseEditForm(VersionedForm, CaseForm):
                 f.errors.append(
                     _l("Untick them to reopen the case, or fill in the end date again.")
                     if self.was_closed
-                    else _l("Set the end date first, or untick them.")
+                    else _l("Set the end date first, or untick the professional alliance.")
                 )
             else:
                 f.errors.append(
@@ -201,6 +253,10 @@ class CaseEditForm(VersionedForm, CaseForm):
                     if self.was_closed
                     else _l("Set the end date first, or choose “Not coded yet”.")
                 )
+        if not self.was_closed:
+            # A case being closed: the end date is what is missing, so it is marked too, and
+            # as the first field at fault it is where the form puts the keyboard.
+            self.end_date.errors.append(_l("The end date is needed to code the outcome."))
         names = ", ".join(f"“{f.label.text}”" for f in coded)
         self.form_errors.append(
             _l(

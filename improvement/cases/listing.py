@@ -1,5 +1,6 @@
 """The case list's filters: a search on the code, the responsible practitioner, the
-status and the current phase.
+status (open, closed, closed without a full outcome, overdue follow-up) and the current
+phase.
 
 A large intervention has thousands of cases, and the code is the only name a team knows
 a case by, so the list must find one without paging through it. The filters work on the
@@ -15,8 +16,10 @@ from ..ids import parse_id
 from ..names import sort_key
 from .service import CaseLine
 
-# Query-string values of the status filter.
-STATUSES = ("aabne", "afsluttede", "forsinkede")
+# Query-string values of the status filter. "ukodede": closed cases whose outcome the
+# results' tables cannot place yet (the results page links to them).
+STATUSES = ("aabne", "afsluttede", "ukodede", "forsinkede")
+UNCODED = "ukodede"
 # The responsible filter's value for cases nobody is responsible for.
 NOBODY = "ingen"
 # A search longer than any code finds nothing; it is cut rather than refused.
@@ -89,6 +92,8 @@ class CaseFilter:
             return line.end_date is None
         if self.status == "afsluttede":
             return line.end_date is not None
+        if self.status == UNCODED:
+            return line.end_date is not None and not line.outcome_coded
         if self.status == "forsinkede":
             return status is not None and status.overdue
         return True

@@ -166,7 +166,15 @@ class CaseLine:
     phase_id: int | None = None
     phase_name: str | None = None
     phase_position: int | None = None
+    goal_attainment: str | None = None
+    problem_grade: str | None = None
+    reflected_adjustment: str | None = None
     followups: list[date] = field(default_factory=list)
+
+    @property
+    def outcome_coded(self) -> bool:
+        """Whether the codes the results' tables place a closed case by are all set."""
+        return None not in (self.goal_attainment, self.problem_grade, self.reflected_adjustment)
 
 
 def case_lines(intervention: Intervention) -> list[CaseLine]:
@@ -193,6 +201,9 @@ def case_lines(intervention: Intervention) -> list[CaseLine]:
                 Case.phase_id,
                 Phase.name,
                 Phase.position,
+                Case.goal_attainment,
+                Case.problem_grade,
+                Case.reflected_adjustment,
             )
             .join(User, User.id == Case.practitioner_id, isouter=True)
             .join(Phase, Phase.id == Case.phase_id, isouter=True)

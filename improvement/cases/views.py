@@ -24,6 +24,7 @@ from ..analysis.ratings import (
 )
 from ..analysis.rounding import percent
 from ..extensions import db, htmx
+from ..formatting import format_day
 from ..forms import EmptyForm, choices
 from ..ids import parse_id
 from ..models import (
@@ -224,6 +225,10 @@ def case_new(intervention_id: int):
         response.headers["HX-Push-Url"] = url_for(
             "cases.case_listing", intervention_id=intervention.id, **context["paging"].param()
         )
+        # The form folds away and the list may be shorter than the page was, which would
+        # leave the browser far below the confirmation: it is brought to the top of the
+        # window (a refused form keeps the form's own swap, which shows the field at fault).
+        response.headers["HX-Reswap"] = "outerHTML show:#case-created:top"
     return response
 
 
@@ -365,11 +370,14 @@ def followup_new(intervention_id: int, case_id: int):
             form.held_on.errors.append(_("The follow-up cannot be before the case started."))
         elif case.end_date and day > case.end_date:
             form.held_on.errors.append(_("The follow-up cannot be after the case ended."))
+        elif day in {f.held_on for f in case.followups}:
+            form.held_on.errors.append(
+                _("A follow-up held on %(day)s is already registered.", day=format_day(day))
+            )
         if form.held_on.errors:
             status = 422
     if status == 200:
-        if day not in {f.held_on for f in case.followups}:
-            case.followups.append(CaseFollowUp(organization_id=case.organization_id, held_on=day))
+        case.followups.append(CaseFollowUp(organization_id=case.organization_id, held_on=day))
         db.session.commit()
         form = FollowUpForm(formdata=None)
     return render_fragment(DETAIL, "followups", status, **_detail_context(case, followup_form=form))
@@ -760,12 +768,19 @@ def outcome_listing(intervention_id: int):
         if goal is not None:
             code_counts[category_keys[category_id], goal] += n
     goal = outcome_tables.goal_attainment_distribution(closed)
+    # Closed cases the tables cannot place whole: the case list's "ukodede" filter finds them.
+    codings = ("goal_attainment", "problem_grade", "reflected_adjustment")
+    uncoded_count = sum(
+        group["count"] for group in closed if any(group[name] is None for name in codings)
+    )
     return render_htmx(
         OUTCOMES,
         "content",
         intervention=intervention,
         open_count=sum(group["count"] for group in groups if group["open"]),
         closed_count=goal.base + goal.missing,
+        uncoded_count=uncoded_count,
+        uncoded_status=listing.UNCODED,
         goal=goal,
         grade=outcome_tables.problem_grade_by_goal(closed),
         adjustment=outcome_tables.reflected_adjustment_by_goal(closed),

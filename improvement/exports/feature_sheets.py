@@ -1591,7 +1591,7 @@ def cases_sheet(scope: Scope) -> Sheet:
             Column("Problemgrad", "text", "Familiens problemgrad", _labels(PROBLEM_GRADES), 14),
             Column("Problemkategorier", "text", "Kategorier (adskilt af ;)"),
             Column(
-                "Refleksiv indsatsjustering",
+                "Reflekteret indsatsjustering",
                 "text",
                 "Førte faglig tvivl til en tilpasning af indsatsen?",
                 _labels(REFLECTED_ADJUSTMENT),

@@ -66,17 +66,17 @@ def test_an_invalid_start_date_says_so(client, login, team, day):
     [
         ("010203-1234", CPR_DA),  # CPR-shaped
         ("0102031234", CPR_DA),
-        ("Anna", "Koden følger ikke reglen"),  # a name: no digit
-        ("ANNA-1", "Koden følger ikke reglen"),  # four letters in a row
-        ("SP-010203", "Koden følger ikke reglen"),  # a birth date: six digits in a row
-        ("SP 12", "Koden følger ikke reglen"),  # space
+        ("Anna", "Koden skal indeholde mindst ét tal."),  # a name: no digit
+        ("ANNA-1", "“ANNA” er mere end 3 bogstaver i træk."),
+        ("SP-010203", "“010203” er mere end 4 tal i træk."),  # a birth date
+        ("SP 12", "Ikke tilladt i en kode: mellemrum."),
         # A CPR number or a birth date split by dashes into short runs of digits.
         ("0102-03-1234", CPR_DA),
         ("010-203-1234", CPR_DA),
         ("01-02-03-1234", CPR_DA),
-        ("01-02-03", "Koden følger ikke reglen"),
-        ("2010-05-17", "Koden følger ikke reglen"),
-        ("A-17-05-2010", "Koden følger ikke reglen"),
+        ("01-02-03", "“01-02-03” kan læses som en dato."),
+        ("2010-05-17", "“2010-05-17” kan læses som en dato."),
+        ("A-17-05-2010", "“17-05-2010” kan læses som en dato."),
         ("SP-2026-001", "har allerede denne kode"),  # taken in this intervention
         ("", "Feltet skal udfyldes."),
     ],
@@ -181,7 +181,9 @@ def test_the_alliance_is_coded_only_when_the_case_ends(client, login, team):
     edit = _url(team, f"/{team.case.id}/rediger")
     response = client.post(edit, data=_edit_data(team, alliance=["positive"]), headers=HX)
     assert response.status_code == 422
-    assert "Udfyld slutdatoen først, eller fjern fluebenene." in response.get_data(as_text=True)
+    assert "Sæt slutdatoen først, eller fjern fluebenene ved den professionelle alliance." in (
+        response.get_data(as_text=True)
+    )
     assert db.session.get(Case, team.case.id).alliance == ""
 
 
@@ -269,8 +271,12 @@ def test_register_followup_and_next_due(client, login, team):
     # Held 20 March; next due 6 months later: 20 September 2026.
     assert "20. september 2026" in response.get_data(as_text=True)
     assert _count(CaseFollowUp) == 1
-    # The same day twice is one follow-up.
-    client.post(url, data={"held_on": "2026-03-20"}, headers=HX)
+    # The same day twice is one follow-up; the second is refused at the field.
+    response = client.post(url, data={"held_on": "2026-03-20"}, headers=HX)
+    assert response.status_code == 422
+    assert "Der er allerede registreret en opfølgning den 20.03.2026." in (
+        response.get_data(as_text=True)
+    )
     assert _count(CaseFollowUp) == 1
 
 

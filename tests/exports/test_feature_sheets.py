@@ -112,7 +112,7 @@ def test_every_column_is_defined(runner):
     cycles = [c.value for c in wb["Prøvehandlinger"][1]]
     assert "Afprøv: hvad blev gjort" in cycles and "Handl: beslutning" in cycles
     assert not [h for h in cycles if h.split(":")[0] in ("Plan", "Do", "Study", "Act")]
-    assert "Refleksiv indsatsjustering" in [c.value for c in wb["Forløb"][1]]
+    assert "Reflekteret indsatsjustering" in [c.value for c in wb["Forløb"][1]]
 
 
 def test_round_trip_through_pandas_gives_the_rows_the_app_shows(runner):
