@@ -588,18 +588,18 @@
     }
   });
 
-  // A long form (the PDSA worksheet) warns before the page is left or reloaded with typed
-  // text not saved; the browser asks in its own words. Saving the form ends the warning.
+  // A form marked data-warn-unsaved (the PDSA worksheet, a meeting's minutes and action
+  // items) warns before the page is left or reloaded while it holds text not saved; the
+  // browser asks in its own words. Typing marks the form (for one whose field saves itself,
+  // the self-assessment's justification, only a save replaces it), and the form as it is
+  // now counts too, read as holdsUnsavedText reads it: a form that HTMX drew again, sent
+  // back refused with the text in it, warns though nothing was typed into it since. A form
+  // on its way to be saved (data-submitting, above) does not warn.
   var unsaved = null;
   document.addEventListener("input", function (event) {
     var form = event.target.form;
     if (form && form.hasAttribute("data-warn-unsaved")) {
       unsaved = form;
-    }
-  });
-  document.addEventListener("submit", function (event) {
-    if (event.target === unsaved && !event.defaultPrevented) {
-      unsaved = null;
     }
   });
   // A worksheet sent back refused holds text that is not saved either.
@@ -610,9 +610,13 @@
       unsaved = refused.closest("form");
     }
   });
+  function leavesTextBehind() {
+    return Array.prototype.some.call(document.querySelectorAll("form[data-warn-unsaved]"), function (form) {
+      return !form.dataset.submitting && (form === unsaved || holdsUnsavedText(form));
+    });
+  }
   window.addEventListener("beforeunload", function (event) {
-    // A form sent after the organisation check (above) is leaving to be saved.
-    if (unsaved && unsaved.isConnected && !unsaved.dataset.orgChecked) {
+    if (leavesTextBehind()) {
       event.preventDefault();
       event.returnValue = "";
       // Another plain form whose sending asked this (the organisation switcher) stays on
@@ -898,11 +902,6 @@
   document.addEventListener("htmx:afterSettle", function (event) { init(event.detail.elt || document); });
   window.addEventListener("resize", function () { drawArrows(document); });
   window.addEventListener("beforeprint", function () { drawArrows(document); });
-
-  document.addEventListener("click", function (event) {
-    var button = event.target.closest && event.target.closest("[data-print]");
-    if (button) window.print();
-  });
 })();
 
 // ---- improvement_work: the board (tavle) ----
@@ -912,11 +911,17 @@
 (function () {
   "use strict";
 
+  // What a drop sends besides the move: the filter, and which board the page shows (the
+  // buttons send the same by hx-include, templates/pdsa/_card.html).
   function filterValues() {
     var values = {};
     var form = document.getElementById("board-filters");
     if (form) {
       new FormData(form).forEach(function (value, key) { values[key] = value; });
+    }
+    var seen = document.getElementById("board-seen");
+    if (seen) {
+      values[seen.name] = seen.value;
     }
     return values;
   }
@@ -930,11 +935,17 @@
         return;
       }
       list.dataset.sortableReady = "1";
+      // A card is picked up anywhere but on its buttons, its title too: the title link
+      // is not draggable itself (draggable="false"), so pressing on it and moving drags the
+      // card, and a plain click still opens the test. On a touch screen a card is picked up
+      // after a short press, so a swipe over the cards still scrolls the page.
       window.Sortable.create(list, {
         group: "pdsa-board",
         animation: 120,
-        filter: "button, a, select",
+        filter: "button, select",
         preventOnFilter: false,
+        delay: 200,
+        delayOnTouchOnly: true,
         onEnd: function (event) {
           if (event.from === event.to) {
             return;

@@ -178,25 +178,14 @@ def card_relations() -> tuple:
     )
 
 
-def board_cycles(intervention: Intervention, flt: BoardFilter) -> dict[str, list[PdsaCycle]]:
-    stmt = scoped(PdsaCycle).where(PdsaCycle.intervention_id == intervention.id)
+def board_cycles(intervention_id: int, flt: BoardFilter) -> dict[str, list[PdsaCycle]]:
+    stmt = scoped(PdsaCycle).where(PdsaCycle.intervention_id == intervention_id)
     stmt = flt.visible(flt.apply(stmt)).options(load_only(*CARD_COLUMNS), *card_relations())
     stmt = stmt.order_by(PdsaCycle.due_date.is_(None), PdsaCycle.due_date, PdsaCycle.id)
     columns: dict[str, list[PdsaCycle]] = {phase: [] for phase in PHASE_ORDER}
     for cycle in db.session.scalars(stmt):
         columns[cycle.phase].append(cycle)
     return columns
-
-
-def board_counts(intervention_id: int, flt: BoardFilter) -> dict[str, int]:
-    """Cards per column, for the counters a move updates (the board counts its columns)."""
-    stmt = scoped(PdsaCycle, select(PdsaCycle.phase, func.count())).where(
-        PdsaCycle.intervention_id == intervention_id
-    )
-    stmt = flt.visible(flt.apply(stmt)).group_by(PdsaCycle.phase)
-    counts = dict.fromkeys(PHASE_ORDER, 0)
-    counts.update(dict(db.session.execute(stmt).all()))
-    return counts
 
 
 def meeting_count(intervention: Intervention) -> int:

@@ -1,11 +1,13 @@
 """Improvement work: development points' Model for Improvement, PDSA cycles, board, meetings."""
 
+import hashlib
 from datetime import UTC, datetime
 
 from flask import Blueprint, abort, current_app, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from markupsafe import Markup
 
 from .. import clock
 from ..access import get_or_404_for_user
@@ -45,11 +47,13 @@ from .forms import (
 )
 from .rules import (
     CLOSED_POINT_STATUSES,
+    FIELD_LABELS,
     PHASE_ORDER,
     can_continue,
     is_overdue,
     is_stuck,
     leaves_act,
+    missing_fields,
     missing_labels,
     neighbours,
     next_title,
@@ -337,14 +341,9 @@ def _move(cycle: PdsaCycle, target: str, version: str | None) -> tuple[int, str]
     if refused:
         return 422, refused
     forward = PHASE_ORDER.index(target) > PHASE_ORDER.index(cycle.phase)
-    missing = missing_labels(cycle, target) if forward else []
+    missing = missing_fields(cycle, target) if forward else []
     if missing:
-        return 422, _(
-            "“%(title)s” cannot move to %(phase)s yet. Fill in first: %(fields)s.",
-            title=cycle.title,
-            phase=PDSA_PHASES[target],
-            fields=", ".join(missing),
-        )
+        return 422, _waits_for(cycle, target, missing)
     cycle.phase = target
     cycle.phase_changed_at = utcnow()
     cycle.closed_at = utcnow() if target == "done" else None
@@ -352,6 +351,26 @@ def _move(cycle: PdsaCycle, target: str, version: str | None) -> tuple[int, str]
         cycle.acted_at = utcnow()
     db.session.flush()
     return 200, _("“%(title)s” moved to %(phase)s.", title=cycle.title, phase=cycle.phase_label)
+
+
+def _waits_for(cycle: PdsaCycle, target: str, missing: list[str]) -> Markup:
+    """Why a move forward waits, each missing field named as a link to it in the worksheet,
+    so the refusal on the board leads to where the move is made possible."""
+    links = Markup(", ").join(
+        Markup('<a href="{}">{}</a>').format(
+            url_for(
+                "pdsa.cycle_edit",
+                intervention_id=cycle.intervention_id,
+                cycle_id=cycle.id,
+                _anchor=name,
+            ),
+            FIELD_LABELS[name],
+        )
+        for name in missing
+    )
+    # The translation is ours; what users typed (the title) is escaped by Markup's %.
+    sentence = Markup(_("“%(title)s” cannot move to %(phase)s yet. Fill in first: %(fields)s."))
+    return sentence % {"title": cycle.title, "phase": PDSA_PHASES[target], "fields": links}
 
 
 def _decision_continued(cycle: PdsaCycle, target: str) -> str:
@@ -387,16 +406,26 @@ def cycle_move(intervention_id: int, cycle_id: int):
         return redirect(
             url_for("pdsa.cycle_detail", intervention_id=intervention_id, cycle_id=cycle_id)
         )
-    flt = queries.BoardFilter(request.form)
+    # The whole board as it is now, after this move: its counts, and the columns too when
+    # the browser's board had changed meanwhile (one query either way).
+    columns = queries.board_cycles(intervention_id, queries.BoardFilter(request.form))
+    seen = request.form.get("seen")
+    changed = seen is not None and seen != _board_stamp(
+        columns, {cycle.id: request.form.get("version")}
+    )
+    if changed and status == 200:
+        message = _("%(moved)s The board also shows what others changed meanwhile.", moved=message)
     response = render_fragment(
         BOARD,
         "moved",
         status,
         cycle=cycle,
-        counts=queries.board_counts(intervention_id, flt),
+        columns=columns if changed else None,
+        counts={phase: len(cards) for phase, cards in columns.items()},
+        stamp=_board_stamp(columns),
         message=message,
         ok=status == 200,
-        refused_here=status == 422,
+        refused_here=status == 422 and not changed,
         editable=True,
         today=clock.today(),
         now=datetime.now(UTC),
@@ -407,6 +436,22 @@ def cycle_move(intervention_id: int, cycle_id: int):
     # (five queries for values in hand). A failing commit still answers with an error.
     db.session.commit()
     return response
+
+
+def _board_stamp(
+    columns: dict[str, list[PdsaCycle]], seen_versions: dict[int, str | None] | None = None
+) -> str:
+    """A fingerprint of the cards a board shows, each at its version. The board page carries
+    it and every move sends it back: a move to a board that changed meanwhile (another user
+    moved, added or edited cards) is answered with all the columns, not only the card.
+    `seen_versions` puts in the version the browser had of a card (the one being moved)."""
+    seen_versions = seen_versions or {}
+    cards = sorted(
+        f"{card.id}:{seen_versions.get(card.id, card.version)}"
+        for cards in columns.values()
+        for card in cards
+    )
+    return hashlib.sha256(" ".join(cards).encode()).hexdigest()[:16]
 
 
 def _next_cycle(cycle: PdsaCycle) -> PdsaCycle:
@@ -540,13 +585,14 @@ def board(intervention_id: int):
     texts = BoardTexts()
     # Presented, or for a role that reads only, the same standup shows without its forms.
     context = _panel_context(intervention, users=owners, texts=texts)
-    columns = queries.board_cycles(intervention, flt)
+    columns = queries.board_cycles(intervention.id, flt)
     context.update(
         flt=flt,
         presenting=presenting,
         editable=editable,
         columns=columns,
         counts={phase: len(cards) for phase, cards in columns.items()},
+        stamp=_board_stamp(columns),
         owners=owners,
         points=queries.points_of(intervention),
         refresh_seconds=current_app.config.get("BOARD_REFRESH_SECONDS", 45),
@@ -719,16 +765,18 @@ def meeting_edit(intervention_id: int, meeting_id: int):
             if form.saved_by_self:
                 form.form_errors[-1] = _(
                     "You saved this meeting in another window or tab meanwhile and changed the "
-                    "same fields there: %(fields)s. Your text here is kept, with what you saved "
-                    "there beside it; what you changed only there is already in the form. Save "
-                    "again to keep this one.",
+                    "same fields there: %(fields)s. Your text from here is still in the form, "
+                    "and what you saved there is shown beside it. What you changed there in "
+                    "other fields is already in the form. Save again to keep the text from "
+                    "here.",
                     fields=fields,
                 )
             else:
                 form.form_errors[-1] = _(
                     "Someone else saved this meeting while you were editing and changed the "
-                    "same fields: %(fields)s. Your text is kept there, with theirs beside it; "
-                    "what only they changed is already in the form. Save again to keep yours.",
+                    "same fields: %(fields)s. Your text is still in the form, and theirs is "
+                    "shown beside it. What they changed in other fields is already in the "
+                    "form. Save again to keep your text.",
                     fields=fields,
                 )
             form.remember_base(meeting)

@@ -169,7 +169,8 @@ def test_refused_move_puts_the_card_back_and_says_what_is_missing(client, login)
     assert body.lstrip().startswith(f'<article id="card-{empty.id}"')
     assert 'hx-swap-oob="afterbegin' not in body and 'id="count-' not in body
     refusal = body[body.index('class="card-refusal"') : body.index("</article>")]
-    assert "Udfyld først: Formål med prøvehandlingen, Forudsigelse" in refusal
+    # Each missing field named, as a link to it in the worksheet (test_board_standup_fixes.py).
+    assert "Udfyld først: <a" in refusal and ">Formål med prøvehandlingen</a>, <a" in refusal
     assert '<div id="messages" hx-swap-oob="innerHTML"></div>' in body
     db.session.refresh(empty)
     assert empty.phase == "plan"
