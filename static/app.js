@@ -1239,7 +1239,9 @@
     if (radar) {
       options.scales = {
         r: {
-          min: 0, max: 100, ticks: { stepSize: 25, backdropColor: "rgba(255,255,255,0.8)", font: TICK_FONT },
+          // The axis numbers are drawn over the lines and points (z above 0): under them,
+          // "75" was hidden by element 1's point when its score was near 75.
+          min: 0, max: 100, ticks: { stepSize: 25, backdropColor: "rgba(255,255,255,0.8)", font: TICK_FONT, z: 1 },
           pointLabels: {
             font: LABEL_FONT,
             color: function (ctx) {

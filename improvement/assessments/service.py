@@ -6,7 +6,7 @@ and hands them over.
 """
 
 from collections import defaultdict
-from collections.abc import Hashable, Iterable, Iterator
+from collections.abc import Hashable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from itertools import groupby
 from operator import itemgetter
@@ -14,7 +14,7 @@ from operator import itemgetter
 import yaml
 from flask import abort
 from flask_babel import gettext as _
-from sqlalchemy import func, or_, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from ..access import current_membership
@@ -360,6 +360,48 @@ def rounds_of(intervention_id: int) -> list[AssessmentRound]:
     return list(db.session.scalars(stmt))
 
 
+def previous_closed_round(round_: AssessmentRound) -> AssessmentRound | None:
+    """The intervention's closed round just before this one in ROUND_ORDER: the one a
+    result is compared with first."""
+    created_at, id_ = ROUND_ORDER
+    stmt = (
+        select(AssessmentRound)
+        .where(
+            AssessmentRound.intervention_id == round_.intervention_id,
+            AssessmentRound.status == "closed",
+            or_(
+                created_at < round_.created_at,
+                and_(created_at == round_.created_at, id_ < round_.id),
+            ),
+        )
+        .order_by(created_at.desc(), id_.desc())
+        .limit(1)
+    )
+    return db.session.scalars(stmt).first()
+
+
+def element_progress(respondent_id: int, instrument_id: int) -> dict[int, tuple[int, int]]:
+    """Per element, how many of its statements the respondent has answered, and how many
+    it has: {element: (answered, statements)}, in one query."""
+    stmt = (
+        select(
+            AssessmentStatement.element,
+            func.count(AssessmentAnswer.id),
+            func.count(AssessmentStatement.id),
+        )
+        .outerjoin(
+            AssessmentAnswer,
+            and_(
+                AssessmentAnswer.statement_id == AssessmentStatement.id,
+                AssessmentAnswer.respondent_id == respondent_id,
+            ),
+        )
+        .where(AssessmentStatement.instrument_id == instrument_id)
+        .group_by(AssessmentStatement.element)
+    )
+    return {element: (answered, total) for element, answered, total in db.session.execute(stmt)}
+
+
 def progress_of(round_ids: list[int]) -> dict[int, dict[int, int]]:
     """Answers given per respondent, per round: {round_id: {respondent_id: count}}."""
     if not round_ids:
@@ -462,6 +504,15 @@ def iter_results(rounds: list[AssessmentRound]) -> Iterator[tuple[int, RoundResu
         yield round_id, result(by_id.pop(round_id), answers)
     for round_id, round_ in by_id.items():  # rounds nobody answered
         yield round_id, result(round_, [])
+
+
+def lone_roles(answering: Mapping[str, int]) -> frozenset[str]:
+    """The roles fewer than MIN_GROUP_SIZE of a round's respondents answered in (but some),
+    from {role: respondents with at least one answer}. Every cell of such a role reads "too
+    few to show", also one where none of them scored: the team knows who answered in which
+    role, and a "–" there would say that the one person answered only "ved ikke". The
+    result page and the workbook follow this one rule."""
+    return frozenset(role for role, count in answering.items() if 0 < count < MIN_GROUP_SIZE)
 
 
 def reasons_shown(result: ElementResult) -> bool:

@@ -1,7 +1,7 @@
 """Self-assessment: instrument versions, rounds, answering, results, comparison, print."""
 
 import json
-from collections import defaultdict
+from collections import Counter, defaultdict
 
 from flask import Blueprint, abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
@@ -102,16 +102,28 @@ def _round_form(**kwargs) -> RoundForm:
     return form
 
 
+def _my_invitations(rounds: list[AssessmentRound], invitees, progress) -> dict[int, tuple]:
+    """The open rounds the current user is invited to answer: {round id: (answered,
+    statements)}. Nobody is told otherwise, and a round with a few answers left looks
+    done from the list's "answered / invited" alone."""
+    mine = {row.round_id: row.id for row in invitees if row.user_id == current_user.id}
+    waiting = [r for r in rounds if r.is_open and r.id in mine]
+    totals = service.statement_counts({r.instrument_id for r in waiting})
+    return {
+        r.id: (progress.get(r.id, {}).get(mine[r.id], 0), totals.get(r.instrument_id, 0))
+        for r in waiting
+    }
+
+
 def _listing_context(intervention: Intervention, form: RoundForm | None = None):
     rounds = service.rounds_of(intervention.id)
     progress = service.progress_of([r.id for r in rounds])
-    invited = dict(
-        db.session.execute(
-            select(AssessmentRespondent.round_id, func.count())
-            .where(AssessmentRespondent.round_id.in_([r.id for r in rounds]))
-            .group_by(AssessmentRespondent.round_id)
-        ).all()
-    )
+    invitees = db.session.execute(
+        select(
+            AssessmentRespondent.round_id, AssessmentRespondent.id, AssessmentRespondent.user_id
+        ).where(AssessmentRespondent.round_id.in_([r.id for r in rounds]))
+    ).all()
+    invited = Counter(row.round_id for row in invitees)
     closed = [r for r in rounds if not r.is_open]
     elements = service.practice_elements()
     results = service.results_for(closed)
@@ -123,6 +135,7 @@ def _listing_context(intervention: Intervention, form: RoundForm | None = None):
         "rounds": rounds,
         "invited": invited,
         "answered": {r.id: len(progress.get(r.id, {})) for r in rounds},
+        "invitations": _my_invitations(rounds, invitees, progress),
         "closed": closed,
         "over_time": over_time,
         "elements": elements,
@@ -200,14 +213,18 @@ def _round_context(round_: AssessmentRound, **extra):
         "total": total,
         "answered_count": len(progress),
         "min_respondents": service.MIN_RESPONDENTS,
+        # Closing shuts these out for good: the confirmation names them.
+        "unfinished": [r for r in respondents if progress.get(r.id, 0) < total],
         "invitable": _invitable(round_, respondents) if round_.is_open else [],
         "me": next((r for r in respondents if r.user_id == current_user.id), None),
         "action_form": EmptyForm(),
         "close_form": CloseForm(formdata=None),
         "close_warning": False,
         "invite_error": None,
+        "previous_round": None,
     }
     if not round_.is_open:
+        context["previous_round"] = service.previous_closed_round(round_)
         context.update(_result_context(round_))
     context.update(extra)
     return context
@@ -230,6 +247,14 @@ def _result_context(round_: AssessmentRound) -> dict:
         if element in shown:
             justifications[element].append(text)
     weakest = weakest_elements(result.elements, service.WEAKEST)
+    # Respondents who answered, per role: a role of one reads "too few to show" throughout.
+    answered = db.session.execute(
+        select(AssessmentRespondent.role, func.count(AssessmentRespondent.id.distinct()))
+        .join(AssessmentAnswer, AssessmentAnswer.respondent_id == AssessmentRespondent.id)
+        .where(AssessmentRespondent.round_id == round_.id)
+        .group_by(AssessmentRespondent.role)
+    )
+    few_roles = service.lone_roles(dict(answered.all()))
     return {
         "result": result,
         "elements": elements,
@@ -239,6 +264,13 @@ def _result_context(round_: AssessmentRound) -> dict:
         "weakest_numbers": {w.element for w in weakest},
         "justifications": justifications,
         "radar_json": _json(service.radar_data([result], elements)),
+        "few_roles": few_roles,
+        "min_group_size": service.MIN_GROUP_SIZE,
+        # The role columns are left out when no cell of them has a mean to show: they would
+        # only say, forty-four times, that it is hidden.
+        "role_columns": any(
+            role.mean is not None for e in result.elements for role in e.by_role.values()
+        ),
     }
 
 
@@ -357,9 +389,14 @@ def round_close(intervention_id: int, round_id: int):
         # A double click, or a colleague who closed it first: the page, not a page inside it.
         flash(_("The round is already closed."), "info")
         return htmx_response(redirect=url) if htmx else redirect(url)
-    answered = len(service.progress_of([round_.id]).get(round_.id, {}))
-    if answered < service.MIN_RESPONDENTS and form.confirm.data != "1":
-        return render_htmx(ROUND, "close_section", **_round_context(round_, close_warning=True))
+    context = _round_context(round_)
+    # Closing cannot be undone: asked first when the result would rest on few people, or
+    # when someone invited could still answer more.
+    if form.confirm.data != "1" and (
+        context["answered_count"] < service.MIN_RESPONDENTS or context["unfinished"]
+    ):
+        context["close_warning"] = True
+        return render_htmx(ROUND, "close_section", **context)
     round_.close()
     db.session.commit()
     flash(
@@ -410,6 +447,14 @@ def _answer_context(round_: AssessmentRound, respondent: AssessmentRespondent):
         "texts": texts,
         "answered": len(answers),
         "total": len(statements),
+        # As service.element_progress gives it after a save: the jump links mark the
+        # elements with statements left.
+        "element_progress": {
+            number: (sum(s.id in answers for s in items), len(items))
+            for number, items in grouped.items()
+        },
+        # The limit the save checks, for app.js's count under the field (forms.BaseForm).
+        "text_max": JustificationForm(formdata=None).text.flags.maxlength,
     }
 
 
@@ -514,18 +559,17 @@ def answer_save(intervention_id: int, round_id: int, statement_id: int):
         organization_id=round_.organization_id,
         value=form.value.data,
     )
-    answered = db.session.scalar(
-        select(func.count()).where(AssessmentAnswer.respondent_id == respondent.id)
-    )
-    total = service.statement_counts({round_.instrument_id})[round_.instrument_id]
+    element_progress = service.element_progress(respondent.id, round_.instrument_id)
     return render_fragment(
         ANSWER,
-        ["save_state", "progress_oob", "answer_base"],
+        ["save_state", "progress_oob", "element_jump", "answer_base"],
         statement=statement,
         saved=True,
         answer_label=round_.instrument.labels.get(form.value.data, form.value.data),
-        answered=answered,
-        total=total,
+        answered=sum(answered for answered, _total in element_progress.values()),
+        total=sum(total for _answered, total in element_progress.values()),
+        element_progress=element_progress,
+        elements=service.practice_elements(),
         chosen=form.value.data,
         oob=True,
     )
@@ -577,9 +621,11 @@ def justification_save(intervention_id: int, round_id: int, element_number: int)
         organization_id=round_.organization_id,
         text=form.text.data,
     )
+    # A new text_form: the one typing marked as not saved is gone, so leaving the page asks
+    # nothing (app.js); a refusal above leaves it, and the question, in place.
     return render_fragment(
         ANSWER,
-        ["text_state", "text_base"],
+        ["text_state", "text_base", "text_form"],
         number=element_number,
         saved=True,
         base=form.text.data,
@@ -638,6 +684,8 @@ def round_compare(intervention_id: int):
                 service.radar_data([results[before.id], results[after.id]], context["elements"])
             ),
             same_instrument=before.instrument_id == after.instrument_id,
+            # A change of many points reads differently when one person fewer answered.
+            respondents={r.id: results[r.id].respondents for r in (before, after)},
         )
     return render_htmx(COMPARE, "comparison", **context)
 

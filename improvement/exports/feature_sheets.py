@@ -19,7 +19,13 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import aliased
 
 from ..analysis.assessment import MIN_GROUP_SIZE, ElementResult
-from ..assessments.service import ROUND_ORDER, iter_results, reasons_shown, statement_counts
+from ..assessments.service import (
+    ROUND_ORDER,
+    iter_results,
+    lone_roles,
+    reasons_shown,
+    statement_counts,
+)
 from ..extensions import db
 from ..models import (
     ACT_DECISIONS,
@@ -625,14 +631,6 @@ def _page_words() -> _PageWords:
     )
 
 
-def _lone_roles(answering: Counter) -> frozenset[str]:
-    """The roles fewer than MIN_GROUP_SIZE of the round's respondents answered in (but
-    some): every cell of theirs is "too few to show", also one where none of them scored,
-    as on the result page (assessments.views, `few_roles`). The team knows who answered in
-    which role: a "–" there would say that the one person answered only "ved ikke"."""
-    return frozenset(role for role in RESPONDENT_ROLES if 0 < answering[role] < MIN_GROUP_SIZE)
-
-
 def _result_cells(result: ElementResult, lone: frozenset[str], words: _PageWords) -> tuple:
     """One element's row of the result page's table as cells: element number, n, n with
     only "ved ikke", score, min, max, spread, agreement, then mean and n per role.
@@ -710,7 +708,7 @@ def _closed_rounds(scope: Scope) -> _ClosedRounds:
                 for e in result.elements
             }
             reasons[round_id] = frozenset(e.element for e in result.elements if reasons_shown(e))
-            lone = _lone_roles(facts.answering[round_id])
+            lone = lone_roles(facts.answering[round_id])
             results[round_id] = tuple(_result_cells(e, lone, words) for e in result.elements)
         instruments = {
             i.id: _Instrument(i.name, i.labels, i.weights)

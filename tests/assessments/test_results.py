@@ -55,8 +55,10 @@ def test_result_table_radar_and_suppression(client, login):
     # Elements nobody answered have no score, shown as such in the table (never 0).
     assert body.count('<span class="muted">ingen score</span>') == 9
     # The single leader's mean is hidden; with one cell hidden the smallest other role
-    # (practitioners) is hidden too, so the leader cannot be recovered by subtraction.
-    assert "for få til at vise" in body
+    # (practitioners) is hidden too, so the leader cannot be recovered by subtraction. No
+    # role cell is left to show: the role columns are left out, and the page says why.
+    assert "Gennemsnittet pr. rolle vises ikke" in body
+    assert '<th scope="col" class="num">Ledere</th>' not in body
     assert "Indsatssporet (element 1–6)" in body
     assert "Det organisatoriske spor (element 7–11)" in body
     chart = radar(body)
@@ -70,10 +72,12 @@ def test_result_table_radar_and_suppression(client, login):
 
 def test_a_role_hidden_to_protect_another_says_so(client, login):
     org, intervention, instrument, users, _ = setup_team()
+    # Element 2, which the leader did not answer, has the practitioners' mean to show: the
+    # role columns stay.
     answers = {
         ("leader", "leader"): {1: "high"},
-        ("p1", "practitioner"): {1: "little"},
-        ("p2", "practitioner"): {1: "none"},
+        ("p1", "practitioner"): {1: "little", 2: "some"},
+        ("p2", "practitioner"): {1: "none", 2: "some"},
     }
     round_ = closed_round(intervention, instrument, users, answers=answers)
     login(users["p1"], org)

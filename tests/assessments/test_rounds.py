@@ -369,8 +369,11 @@ def test_closing_with_few_respondents_warns_first(client, login):
 def test_closing_with_enough_respondents_closes_at_once(client, login):
     org, intervention, instrument, users, _ = setup_team()
     round_ = gen_round(intervention, instrument)
+    # Everyone has answered everything: someone unfinished is asked about first.
     for key in ("p1", "p2", "leader"):
-        answer_all(gen_respondent(round_, users[key]), instrument, {1: "high"})
+        answer_all(
+            gen_respondent(round_, users[key]), instrument, dict.fromkeys(range(1, 12), "high")
+        )
     db.session.commit()
     login(users["leader"], org)
     response = client.post(f"{base(intervention)}/{round_.id}/luk", data={})
