@@ -9,16 +9,22 @@ walks every audited model, so a new column cannot reach a history as a raw field
 Values read as the app shows them (codes by their labels, people by name, days as dates);
 free text is shortened around what changed, so an edit at the end of a long text shows
 that end rather than the same opening twice.
+
+The free texts people write can be put back from a history ("Gendan"): RESTORABLE lists
+them, and each change to one of them carries what its restore form needs, for a user who
+may write (description/history_views.py does the restore).
 """
 
 from datetime import date, datetime
+from typing import NamedTuple
 
+from flask import url_for
 from flask_babel import format_datetime
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, and_, or_, select
 
-from .access import scoped
+from .access import can_write, scoped
 from .extensions import db
 from .formatting import format_day
 from .models import (
@@ -40,10 +46,18 @@ from .models import (
     STATUSES,
     THEORY_KINDS,
     ActionItem,
+    Assumption,
     AuditEvent,
+    ChangeTheoryItem,
+    CoreElement,
     DevelopmentPoint,
+    ImprovementPlan,
+    Meeting,
+    OrganisationalPrerequisite,
+    PdsaCycle,
     Phase,
     User,
+    WorkflowStep,
 )
 
 # Never shown for any model: identity, ownership, order and bookkeeping.
@@ -262,6 +276,61 @@ NAMED = {
 # which one, by this column.
 SUBJECTS = {"ActionItem": (ActionItem, ActionItem.what, _l("Action item «%(name)s»"))}
 
+
+class Restorable(NamedTuple):
+    """A model's texts that a history can put back, and the id of the part of its page
+    that shows it ("{id}": the row's), which the restore draws again."""
+
+    fields: tuple[str, ...]
+    region: str
+
+
+# The texts people write, in every model whose history is shown: the text areas of its edit
+# form (tests/test_history_restore.py holds this list to the forms). Names and titles are
+# not among them: a line, retyped in a moment, and kept unlike their siblings' by the views
+# that edit them. An intervention's target group and purpose, the overall aim of a theory
+# of change and a progress score's note have no history on any page, so nothing to put
+# back from; a published version's note is never edited.
+RESTORABLE: dict[type, Restorable] = {
+    CoreElement: Restorable(("description", "why", "focus", "practice"), "core-{id}"),
+    OrganisationalPrerequisite: Restorable(("description", "gap"), "prerequisite-{id}"),
+    # A card numbered by its place in the list: the list is drawn again.
+    DevelopmentPoint: Restorable(("description",), "development-points"),
+    Phase: Restorable(("description",), "phase-head-{id}"),
+    # A step's and a theory-of-change box's history is shown in their editor.
+    WorkflowStep: Restorable(("child", "parents", "professionals"), "step-{id}"),
+    ChangeTheoryItem: Restorable(("text",), "toc-item-{id}"),
+    Assumption: Restorable(("text", "knowledge"), "assumption-{id}"),
+    ImprovementPlan: Restorable(("aim", "measure", "change_ideas"), "plan-questions"),
+    PdsaCycle: Restorable(
+        (
+            "objective",
+            "questions",
+            "prediction",
+            "plan_details",
+            "data_collection",
+            "do_description",
+            "observations",
+            "problems",
+            "study_result",
+            "learning",
+            "next_step",
+        ),
+        "cycle",
+    ),
+    Meeting: Restorable(("participants", "agenda", "notes", "decisions"), "meeting"),
+}
+RESTORABLE_MODELS = {model.__name__: model for model in RESTORABLE}
+
+
+def intervention_of(obj) -> int:
+    """The intervention a restorable row belongs to (a Model for Improvement through its
+    development point, which the page showing it has loaded already)."""
+    if isinstance(obj, ImprovementPlan):
+        return obj.development_point.intervention_id
+    return obj.intervention_id
+
+
 # Free text in a history line: at most this many characters of each side.
 TEXT_LIMIT = 100
 # When a long text changed after this many characters, show it from shortly before the change.
@@ -409,8 +478,9 @@ def history_of(targets: list[tuple], limit: int | None = None) -> list[dict]:
     """The audit trail of some objects together, newest first, in one query whatever its
     length: `targets` are (object type, id) pairs, where the id may be a subquery of ids
     (a meeting's action items). Each entry has `at`, `action`, `user` (who, or "System"),
-    `subject` (which row, for rows shown in another's history; else None) and `changes`
-    (see shown_changes). An update that touched only hidden columns is left out."""
+    `subject` (which row, for rows shown in another's history; else None), `changes` (see
+    shown_changes; each with `restore`, see restore_form) and the event's `id`,
+    `object_type` and `object_id`. An update that touched only hidden columns is left out."""
     conditions = [
         and_(
             AuditEvent.object_type == object_type,
@@ -430,13 +500,21 @@ def history_of(targets: list[tuple], limit: int | None = None) -> list[dict]:
         stmt = stmt.limit(limit)
     events = db.session.execute(stmt).all()
     names = _names([event for event, _name in events])
+    current = _restorable_rows([event for event, _name in events])
+    offered: set = set()
     rows = []
     for event, name in events:
         changes = shown_changes(event.object_type, event.changes, names)
         if event.action == "update" and not changes:
             continue
+        row = current.get((event.object_type, event.object_id))
+        for change in changes:
+            change["restore"] = _restore_once(event, change["key"], row, offered)
         rows.append(
             {
+                "id": event.id,
+                "object_type": event.object_type,
+                "object_id": event.object_id,
                 "at": event.at,
                 "action": event.action,
                 "user": name or _("System"),
@@ -445,6 +523,70 @@ def history_of(targets: list[tuple], limit: int | None = None) -> list[dict]:
             }
         )
     return rows
+
+
+def _restorable_rows(events: list[AuditEvent]) -> dict:
+    """(type, id) → the row as saved now, for the events' rows whose texts the user may put
+    back; none for a user who may not write. A history is one row's (a meeting's action
+    items have no such texts), which its page has loaded: taken from the session."""
+    if not can_write():
+        return {}
+    rows: dict = {}
+    for event in events:
+        model = RESTORABLE_MODELS.get(event.object_type)
+        key = (event.object_type, event.object_id)
+        if model is None or event.action != "update" or key in rows:
+            continue
+        row = db.session.get(model, event.object_id)
+        # The events are the organisation's; a row is its events' organisation's.
+        rows[key] = (
+            row if row is not None and row.organization_id == event.organization_id else None
+        )
+    return rows
+
+
+def restorable_text(event: AuditEvent, key: str) -> str | None:
+    """The text a change to a restorable field replaced: what a restore puts back. None
+    where there is nothing to put back (not an update of such a text, or it was empty)."""
+    model = RESTORABLE_MODELS.get(event.object_type)
+    if model is None or event.action != "update" or key not in RESTORABLE[model].fields:
+        return None
+    values = (event.changes or {}).get(key)
+    old = values[0] if isinstance(values, list) and len(values) == 2 else None
+    return old if isinstance(old, str) and old.strip() else None
+
+
+def restore_form(event: AuditEvent, key: str, row) -> dict | None:
+    """What the history's restore button for one change sends, or None where it has none:
+    no text to put back, the row gone or not the user's to change, or the row holding that
+    text already. `version` is the row's as the history is drawn: saved since, the restore
+    is refused rather than undoing that save unseen."""
+    old = restorable_text(event, key)
+    if old is None or row is None or getattr(row, key) == old:
+        return None
+    region = RESTORABLE[type(row)].region.format(id=row.id)
+    return {
+        "url": url_for(
+            "description.item_restore",
+            intervention_id=intervention_of(row),
+            event_id=event.id,
+        ),
+        "field": key,
+        "version": row.version,
+        "region": f"#{region}",
+    }
+
+
+def _restore_once(event: AuditEvent, key: str, row, offered: set) -> dict | None:
+    """restore_form, on the newest change that replaced a text only: an older change that
+    replaced the same text would put back what that button puts back. `offered` holds the
+    (row, field, text) offered so far, newest first."""
+    form = restore_form(event, key, row)
+    text = (event.object_type, event.object_id, key, restorable_text(event, key))
+    if form is None or text in offered:
+        return None
+    offered.add(text)
+    return form
 
 
 def savers(object_type: str, object_id: int, saves: int) -> list[int | None]:

@@ -81,6 +81,15 @@ def world(app):
     )
     extra["category"] = categories_of(victim.id)[0]
     db.session.commit()
+    # A text changed twice: its history offers the earlier one back (a restore, by event).
+    for text in ("Tidligere tekst", "Nuværende tekst"):
+        extra["core_element"].why = text
+        db.session.commit()
+    extra["event"] = db.session.scalars(
+        select(AuditEvent)
+        .where(AuditEvent.object_type == "CoreElement")
+        .order_by(AuditEvent.id.desc())
+    ).first()
     membership = next(m for m in leader.memberships if m.organization_id == victim.id)
     return World(home, victim, outsider, evaluator, intervention, member, membership, extra)
 
@@ -112,6 +121,7 @@ PARAMS = {
     "instrument_id": lambda w: w.extra["instrument"].id,
     "case_id": lambda w: w.extra["case"].id,
     "category_id": lambda w: w.extra["category"].id,
+    "event_id": lambda w: w.extra["event"].id,
 }
 
 # Form data sent with every write, so validation passes wherever it can and only access
@@ -131,6 +141,7 @@ PAYLOAD = {
     "current": "x",
     "new": "indbrud indbrud",
     "repeat": "indbrud indbrud",
+    "field": "why",
 }
 
 

@@ -74,16 +74,19 @@ def world():
 
 class _Entries(HTMLParser):
     """The entries of a history list (macros/history.html): per entry its first line and
-    its changes, each as text with single spaces."""
+    its changes, each as text with single spaces (a change's restore button left out)."""
 
     def __init__(self):
         super().__init__()
         self.entries: list[dict] = []
         self.depth = 0
         self.text: list[str] = []
+        self.in_form = False
 
     def handle_starttag(self, tag, _attrs):
-        if tag == "li":
+        if tag == "form":
+            self.in_form = True
+        elif tag == "li":
             self.depth += 1
             if self.depth == 1:
                 self.entries.append({"head": "", "changes": []})
@@ -93,7 +96,9 @@ class _Entries(HTMLParser):
             self.text = []
 
     def handle_endtag(self, tag):
-        if tag == "li":
+        if tag == "form":
+            self.in_form = False
+        elif tag == "li":
             text = " ".join("".join(self.text).split())
             if self.depth == 2:
                 self.entries[-1]["changes"].append(text)
@@ -103,7 +108,8 @@ class _Entries(HTMLParser):
             self.text = []
 
     def handle_data(self, data):
-        self.text.append(data)
+        if not self.in_form:
+            self.text.append(data)
 
 
 def history_entries(page: str, start: str = '<details class="panel history">') -> list[dict]:

@@ -127,7 +127,7 @@ def test_a_development_points_series_and_three_questions_break_at_syllables(clie
     assert f">{hyphenate(title)}</a></h3>" in ramps
     assert f"</span> {hyphenate(scale)}</p>" in ramps
     assert f"</span> {hyphenate(learning)}</p>" in ramps
-    questions = _between(page, '<dl class="facts three-questions">', "</dl>")
+    questions = _between(page, '<dl id="plan-questions" class="facts three-questions">', "</dl>")
     assert f"<dd>{hyphenate(aim, 21)}</dd>" in questions
     assert f"<dd>{hyphenate(measure, 21)}</dd>" in questions
     assert f"<li>{hyphenate(idea, 21)}</li>" in questions

@@ -1,4 +1,5 @@
-"""Core elements, development points, phases with workflow steps, and item history."""
+"""Core elements, development points, and phases with workflow steps (item history and
+restoring from it: history_views.py)."""
 
 from flask import Blueprint, abort, request
 from flask_babel import gettext as _
@@ -7,12 +8,10 @@ from sqlalchemy import select
 from ..extensions import db
 from ..forms import EmptyForm, choices
 from ..models import (
-    Assumption,
     ChangeTheoryItem,
     CoreElement,
     DevelopmentPoint,
     Intervention,
-    OrganisationalPrerequisite,
     Phase,
     PracticeElement,
     WorkflowStep,
@@ -22,7 +21,7 @@ from ..pdsa.queries import cycle_counts_by_point, person_choices
 from ..rendering import render_fragment, render_htmx, retarget
 from ..seeding import read
 from . import queries
-from .common import history, load_child, load_intervention, move, reorder
+from .common import load_child, load_intervention, move, reorder
 from .forms import (
     CoreElementForm,
     DevelopmentPointForm,
@@ -36,7 +35,6 @@ bp = Blueprint("description", __name__, url_prefix="/indsatser/<int:intervention
 CORE = "description/core_elements.html"
 POINTS = "description/development_points.html"
 FLOWS = "description/workflows.html"
-HISTORY = "description/_history.html"
 
 
 # ================================================================ core elements
@@ -566,37 +564,9 @@ def step_delete(intervention_id: int, step_id: int):
     return render_htmx(FLOWS, "section", **_flows_context(intervention))
 
 
-# ================================================================ history
-
-HISTORY_KINDS = {
-    "kerneelement": CoreElement,
-    "forudsaetning": OrganisationalPrerequisite,
-    "udviklingspunkt": DevelopmentPoint,
-    "fase": Phase,
-    "trin": WorkflowStep,
-    "punkt": ChangeTheoryItem,
-    "antagelse": Assumption,
-}
-
-
-@bp.route("/historik/<kind>/<int:object_id>")
-def item_history(intervention_id: int, kind: str, object_id: int):
-    model = HISTORY_KINDS.get(kind)
-    if model is None:
-        abort(404)
-    obj = load_child(model, intervention_id, object_id)
-    return render_htmx(
-        HISTORY,
-        "history",
-        intervention=load_intervention(intervention_id),
-        obj=obj,
-        kind=kind,
-        events=history(model, obj),
-    )
-
-
 from . import (  # noqa: E402, F401  (routes on this blueprint)
     description_views,
+    history_views,
     prerequisite_views,
     theory_views,
 )
