@@ -70,6 +70,8 @@ def test_the_team_is_listed_in_danish_alphabetical_order_wherever_a_person_is_ch
     assert _people(minutes, "owner_id") == DANISH_ORDER
     tests = client.get(f"{base}/udvikling/{point.id}").get_data(as_text=True)
     assert _people(tests, "owner_id") == DANISH_ORDER
+    cases = client.get(f"{base}/forloeb").get_data(as_text=True)
+    assert _people(cases, "practitioner_id") == DANISH_ORDER
     overview = client.get(base).get_data(as_text=True)
     team = overview[overview.index('class="team-table"') :]
     rows = [unescape(name) for name in re.findall(r'<th scope="row">(.*?)</th>', team)]
