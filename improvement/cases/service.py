@@ -246,7 +246,7 @@ def ratings_of_intervention(intervention: Intervention) -> list[CoreElementRatin
     return list(db.session.scalars(stmt))
 
 
-def _latest_of(intervention: Intervention):
+def latest_of(intervention: Intervention):
     """The latest rating of every (case, phase, core element) cell of the intervention,
     joined to its case (callers pick the columns): one row per cell, read by the partial
     index on ``is_latest``. The same rule as improvement.analysis.ratings.latest_ratings."""
@@ -287,7 +287,7 @@ def latest_cell_counts(intervention: Intervention, threshold: int) -> tuple[Coun
         quarter,
         closed,
     )
-    stmt = _latest_of(intervention).with_only_columns(*keys, func.count()).group_by(*keys)
+    stmt = latest_of(intervention).with_only_columns(*keys, func.count()).group_by(*keys)
     counts: Counter = Counter()
     closed_low = 0
     for element, phase, score, quarter_, is_closed, n in db.session.execute(stmt):
@@ -305,7 +305,7 @@ def low_cells(
     course's order of phases and core elements. Their number is known from
     `latest_cell_counts`; a large intervention has thousands."""
     stmt = (
-        _latest_of(intervention)
+        latest_of(intervention)
         .with_only_columns(
             CoreElementRating.case_id,
             Case.code.label("case_code"),
@@ -422,7 +422,7 @@ def rater_sums(intervention: Intervention, rater_id: int) -> list[RaterSums]:
     """improvement.analysis.ratings.rater_sums of the intervention, summed in SQL: one row
     per core element, however many cases there are."""
     cells = (
-        _latest_of(intervention)
+        latest_of(intervention)
         .with_only_columns(
             CoreElementRating.core_element_id, CoreElementRating.score, CoreElementRating.rater_id
         )

@@ -195,21 +195,10 @@ def _applying_ratings(intervention: Intervention) -> dict[tuple[int, int, int], 
     """The rating that applies to each rated cell of the intervention, with its names:
     the row the database marks is_latest, the one the grid, heat map and low list show."""
     stmt = (
-        select(
-            CoreElementRating.id,
-            CoreElementRating.case_id,
-            CoreElementRating.phase_id,
-            CoreElementRating.core_element_id,
-            CoreElementRating.score,
-            CoreElementRating.rated_at,
-            Case.code,
-            Phase.name.label("phase"),
-            CoreElement.name.label("element"),
-        )
-        .join(Case, Case.id == CoreElementRating.case_id)
+        cases_service.latest_of(intervention)
+        .add_columns(Case.code, Phase.name.label("phase"), CoreElement.name.label("element"))
         .join(Phase, Phase.id == CoreElementRating.phase_id)
         .join(CoreElement, CoreElement.id == CoreElementRating.core_element_id)
-        .where(Case.intervention_id == intervention.id, CoreElementRating.is_latest)
     )
     return {(r.case_id, r.phase_id, r.core_element_id): r for r in db.session.execute(stmt)}
 
