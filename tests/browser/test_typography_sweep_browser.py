@@ -9,7 +9,7 @@ from improvement.models import DescriptionVersion
 from tests.assessments.helpers import answer_all, gen_respondent, gen_round, setup_team
 from tests.browser.steps import login
 from tests.description.factories import EMPTY_SNAPSHOT
-from tests.helpers import gen_intervention, gen_org, gen_user
+from tests.helpers import gen_intervention, gen_member, gen_org, gen_user
 
 pytestmark = pytest.mark.browser
 
@@ -69,12 +69,17 @@ def test_the_versions_table_keeps_its_short_cells_on_one_line(browser_page, live
 
 def test_withheld_figures_and_dont_knows_read_whole_in_the_result_table(browser_page, live_server):
     org, intervention, instrument, users, _ = setup_team()
+    users["c2"] = gen_user(org, role="authority", name="Carl Casper")
+    gen_member(intervention, users["c2"], "authority_caseworker")
     round_ = gen_round(intervention, instrument, "Baseline", status="closed")
-    # One leader and one caseworker: their roles' figures are withheld ("for få til at vise");
-    # a practitioner who did not know element 6 is counted beside its n ("(+1 ved ikke)").
+    # One leader: the role's figures are withheld ("for få til at vise"), and the two
+    # practitioners' with them ("skjult"); the two caseworkers' mean is shown, so the table
+    # has its role columns. A practitioner who did not know element 6 is counted beside its
+    # n ("(+1 ved ikke)").
     for key, role, values in (
         ("leader", "leader", dict.fromkeys(range(1, 12), "some")),
         ("caseworker", "authority", dict.fromkeys(range(1, 12), "high")),
+        ("c2", "authority", dict.fromkeys(range(1, 12), "some")),
         ("p1", "practitioner", {**dict.fromkeys(range(1, 12), "little"), 6: "dont_know"}),
         ("p2", "practitioner", dict.fromkeys(range(1, 12), "high")),
     ):
