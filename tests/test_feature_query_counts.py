@@ -16,11 +16,13 @@ from improvement.extensions import db
 from improvement.models import (
     AssessmentRound,
     Case,
+    CoreElement,
     CoreElementRating,
     Intervention,
     Membership,
     Organization,
     PdsaCycle,
+    Phase,
     ProgressScore,
     User,
 )
@@ -31,6 +33,7 @@ PAGES = {
     "board": "/indsatser/{i}/tavle",
     "self-assessment result": "/indsatser/{i}/selvevaluering/{round}",
     "quality heat map": "/indsatser/{i}/kvalitet",
+    "quality heat map cell": "/indsatser/{i}/kvalitet/kerneelementer/{element}/faser/{phase}",
     "case grid": "/indsatser/{i}/forloeb/{case}",
     "case list": "/indsatser/{i}/forloeb",
     # The big intervention's second page against the small one's only page (past the end).
@@ -62,6 +65,8 @@ def _objects(intervention_id: int, biggest: bool) -> dict:
     )
     return {
         "i": intervention_id,
+        "element": _first(CoreElement, intervention_id),
+        "phase": _first(Phase, intervention_id),
         "round": _first(AssessmentRound, intervention_id, AssessmentRound.status == "closed"),
         "case": _first(
             Case,

@@ -219,6 +219,12 @@ def _mean_of(total: int, count: int) -> float | None:
     return round_half_up(Fraction(total, count), 1) if count else None
 
 
+def mean_of_scores(score_counts: Mapping[int, int]) -> float | None:
+    """The mean of one heat map cell from its number of cells per score, rounded as the
+    heat map rounds it (None for an empty cell)."""
+    return _mean_of(*_sum_count(score_counts.items()))
+
+
 def heat_map(
     ratings: Iterable[Any],
     phases: Sequence[Hashable] | None = None,

@@ -328,6 +328,47 @@ def low_cells(
     return db.session.execute(stmt).all()
 
 
+def cell_score_counts(intervention: Intervention, element_id: int, phase_id: int) -> Counter:
+    """Cases per latest rating in one cell of the heat map (a core element in a phase):
+    the cell's mean and n, as the heat map counts them, and the size of its list."""
+    stmt = (
+        latest_of(intervention)
+        .with_only_columns(CoreElementRating.score, func.count())
+        .where(
+            CoreElementRating.core_element_id == element_id,
+            CoreElementRating.phase_id == phase_id,
+        )
+        .group_by(CoreElementRating.score)
+    )
+    return Counter(dict(db.session.execute(stmt).all()))
+
+
+def cell_cases(
+    intervention: Intervention, element_id: int, phase_id: int, offset: int, limit: int
+) -> list:
+    """One page of the cases behind a heat map cell, with the cell's latest rating: the
+    lowest first (what the reflection meeting takes up), then by code."""
+    stmt = (
+        latest_of(intervention)
+        .with_only_columns(
+            CoreElementRating.case_id,
+            Case.code.label("case_code"),
+            Case.end_date.label("case_end_date"),
+            CoreElementRating.score,
+            CoreElementRating.comment,
+            CoreElementRating.rated_at,
+        )
+        .where(
+            CoreElementRating.core_element_id == element_id,
+            CoreElementRating.phase_id == phase_id,
+        )
+        .order_by(CoreElementRating.score, Case.code)
+        .offset(offset)
+        .limit(limit)
+    )
+    return db.session.execute(stmt).all()
+
+
 def outcome_counts(
     intervention: Intervention, year: int | None = None
 ) -> tuple[list, list, Counter]:

@@ -919,3 +919,6 @@ def category_archive(category_id: int):
         can_edit_categories=True,
         action_form=EmptyForm(),
     )
+
+
+from . import cell_views  # noqa: E402, F401  (routes on this blueprint)

@@ -1,0 +1,134 @@
+"""A heat map cell opened: the cases behind one core element in one phase, counted as the
+heat map counts them (each case's latest rating), the lowest first, in pages."""
+
+import re
+from datetime import date
+
+from improvement.analysis.ratings import mean_of_scores
+from improvement.extensions import db
+from tests.cases.helpers import gen_case, gen_core_element, gen_phase, gen_rating
+from tests.helpers import gen_intervention
+
+HX = {"HX-Request": "true", "HX-Target": "cell-cases"}
+
+
+def _url(team, element, phase, query=""):
+    return (
+        f"/indsatser/{team.intervention.id}/kvalitet/kerneelementer/{element.id}"
+        f"/faser/{phase.id}{query}"
+    )
+
+
+def _text(html: str) -> str:
+    return " ".join(re.sub(r"<[^>]+>", " ", html).replace("\u00ad", "").split())
+
+
+def _rows(html: str) -> list[tuple[str, str]]:
+    """(case code, rating) per row of the cell's case table."""
+    table = html.split('class="striped low-list"')[1].split("</table>")[0]
+    return re.findall(r"<strong>([A-Z0-9-]+)</strong>.*?class=\"swatch score-(\d)\"", table, re.S)
+
+
+def _cell_world(team):
+    """Tidlig tilstedeværelse × Opstart: four cases whose latest ratings are 1, 2, 4, 5 ->
+    mean (1 + 2 + 4 + 5) / 4 = 3.0, n = 4. CC-3 was rated 2 first and later 5: only the 5
+    counts. A rating in another phase and one of another core element stay out."""
+    opstart, forloeb, _ = team.phases
+    tidlig, samspil = team.elements
+    a = gen_case(team.intervention, "CC-1")
+    gen_rating(a, opstart, tidlig, 2, comment="Forældrene aflyste to gange.")
+    b = gen_case(team.intervention, "CC-2")
+    gen_rating(b, opstart, tidlig, 4)
+    c = gen_case(team.intervention, "CC-3")
+    gen_rating(c, opstart, tidlig, 2, day=date(2026, 2, 1))
+    gen_rating(c, opstart, tidlig, 5, day=date(2026, 3, 1))
+    d = gen_case(team.intervention, "CC-4", end_date=date(2026, 6, 1))
+    gen_rating(d, opstart, tidlig, 1)
+    gen_rating(d, forloeb, tidlig, 1)
+    gen_rating(a, opstart, samspil, 1)
+    db.session.commit()
+
+
+def test_the_cell_lists_its_cases_lowest_first_with_the_heat_maps_mean(client, login, team):
+    _cell_world(team)
+    opstart = team.phases[0]
+    tidlig = team.elements[0]
+    login(team.practitioner, team.org)
+    response = client.get(_url(team, tidlig, opstart))
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    text = _text(html)
+    assert "Tidlig tilstedeværelse" in text and "Fase: Opstart" in text
+    assert "Cellen 3,0 n = 4" in text
+    # One case per score 1, 2, 4 and 5, none with 3.
+    assert (
+        "1 Slet ikke arbejdet med 1 2 I mindre grad arbejdet med 1 3 I nogen grad arbejdet med 0"
+        " 4 I høj grad arbejdet med 1 5 I meget høj grad arbejdet med 1"
+    ) in text
+    assert _rows(html) == [("CC-4", "1"), ("CC-1", "2"), ("CC-2", "4"), ("CC-3", "5")]
+    assert "CC-4 (afsluttet)" in text
+    assert "Forældrene aflyste to gange." in text
+
+
+def test_each_heat_map_cell_opens_its_own_cases(client, login, team):
+    _cell_world(team)
+    login(team.leader, team.org)
+    html = client.get(f"/indsatser/{team.intervention.id}/kvalitet").get_data(as_text=True)
+    heat = html[html.index('class="heat-map"') : html.index("</table>", html.index("heat-map"))]
+    links = re.findall(r'class="heat-link" href="([^"]+)" aria-label="([^"]+)"', heat)
+    # Rated cells only: Tidlig × Opstart, Tidlig × Forløb and Samspil × Opstart.
+    assert [label for _href, label in links] == [
+        "Tidlig tilstedeværelse, Opstart: gennemsnit 3,0, 4 forløb – vis forløbene",
+        "Tidlig tilstedeværelse, Forløb: gennemsnit 1,0, 1 forløb – vis forløbene",
+        "Samspil i centrum, Opstart: gennemsnit 1,0, 1 forløb – vis forløbene",
+    ]
+    opened = client.get(links[1][0])
+    assert opened.status_code == 200
+    assert _rows(opened.get_data(as_text=True)) == [("CC-4", "1")]
+
+
+def test_a_cell_with_no_ratings_says_so(client, login, team):
+    login(team.leader, team.org)
+    html = client.get(_url(team, team.elements[1], team.phases[2])).get_data(as_text=True)
+    assert "– n = 0" in _text(html)
+    assert "Intet forløb har endnu en vurdering af dette kerneelement i denne fase." in html
+
+
+def test_a_phase_or_core_element_of_another_intervention_is_not_found(client, login, team):
+    other = gen_intervention(team.org, name="Familiegruppe")
+    foreign_phase = gen_phase(other, "Opstart")
+    foreign_element = gen_core_element(other, "Gruppeforløb")
+    db.session.commit()
+    login(team.leader, team.org)
+    assert client.get(_url(team, team.elements[0], foreign_phase)).status_code == 404
+    assert client.get(_url(team, foreign_element, team.phases[0])).status_code == 404
+
+
+def test_a_large_cell_comes_in_pages_and_the_pager_swaps_the_list(client, login, team):
+    opstart = team.phases[0]
+    tidlig = team.elements[0]
+    # 60 cases: CL-000..CL-029 rated 3, CL-030..CL-059 rated 1 -> the 1s come first.
+    for n in range(60):
+        case = gen_case(team.intervention, f"CL-{n:03d}")
+        gen_rating(case, opstart, tidlig, 3 if n < 30 else 1)
+    db.session.commit()
+    login(team.leader, team.org)
+    html = client.get(_url(team, tidlig, opstart)).get_data(as_text=True)
+    rows = _rows(html)
+    assert len(rows) == 50
+    assert rows[0] == ("CL-030", "1") and rows[29] == ("CL-059", "1") and rows[30][1] == "3"
+    assert "viser 1–50 af 60, side 1 af 2" in html
+
+    page2 = client.get(_url(team, tidlig, opstart, "?side=2"), headers=HX)
+    fragment = page2.get_data(as_text=True)
+    assert fragment.lstrip().startswith('<div id="cell-cases">')
+    assert "cell-summary" not in fragment
+    assert [code for code, _score in _rows(fragment)] == [f"CL-{n:03d}" for n in range(20, 30)]
+    assert "HX-Target" in page2.headers["Vary"]
+
+
+def test_mean_of_scores_rounds_as_the_heat_map():
+    assert mean_of_scores({1: 1, 2: 1, 4: 1, 5: 1}) == 3.0  # 12 / 4
+    assert mean_of_scores({2: 3, 3: 1}) == 2.3  # 9 / 4 = 2.25, half up
+    assert mean_of_scores({2: 2, 3: 1}) == 2.3  # 7 / 3 = 2.33…
+    assert mean_of_scores({}) is None
