@@ -601,6 +601,21 @@ def savers(object_type: str, object_id: int, saves: int) -> list[int | None]:
     return list(db.session.scalars(stmt))
 
 
+def fields_saved_since(object_type: str, object_id: int, saves: int) -> set[str] | None:
+    """The fields the newest `saves` changes of one object changed, or None when the trail
+    holds fewer changes than that (it cannot tell). One query."""
+    stmt = (
+        select(AuditEvent.changes)
+        .where(AuditEvent.object_type == object_type, AuditEvent.object_id == object_id)
+        .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+        .limit(saves)
+    )
+    changes = list(db.session.scalars(stmt))
+    if len(changes) < saves:
+        return None
+    return {name for change in changes for name in change or {}}
+
+
 def _subject(event: AuditEvent, names: dict) -> str | None:
     if event.object_type not in SUBJECTS:
         return None

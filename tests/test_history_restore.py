@@ -320,6 +320,37 @@ def test_a_save_made_after_the_history_was_drawn_is_not_overwritten(client, logi
     assert "Du har selv gemt ændringer i et andet vindue" in response.get_data(as_text=True)
 
 
+def test_a_board_move_after_the_history_was_drawn_does_not_stop_a_restore(client, login):
+    """The move changes the test's phase and version, not its texts: the text shown as
+    replaced is still the one in the field, so the restore is made. A save of the same
+    field still refuses it (above)."""
+    org, user, intervention = world()
+    cycle = gen_cycle(gen_point(intervention), owner=user, prediction="Gæt")
+    db.session.commit()
+    event = changed(cycle, "objective", EARLIER, LATER)
+    login(user, org)
+    drawn = cycle.version
+    moved = client.post(
+        f"/indsatser/{intervention.id}/proevehandlinger/{cycle.id}/flyt",
+        data={"to": "do", "version": str(drawn)},
+        headers=HX,
+    )
+    assert moved.status_code == 200
+    db.session.refresh(cycle)
+    assert cycle.phase == "do" and cycle.version > drawn
+
+    response = restore(client, intervention, event, "objective", drawn)
+    assert response.status_code == 200
+    db.session.refresh(cycle)
+    assert cycle.objective == EARLIER and cycle.phase == "do"
+
+    # Pressed again from the same page: now the field itself was saved since (the
+    # restore), so it is refused.
+    again = restore(client, intervention, event, "objective", drawn)
+    assert again.status_code == 409
+    assert "Du har selv gemt ændringer i et andet vindue" in again.get_data(as_text=True)
+
+
 def test_a_restored_text_is_checked_as_typed_text_is(client, login):
     org, user, intervention = world()
     cycle = gen_cycle(gen_point(intervention), owner=user, observations="Nu")

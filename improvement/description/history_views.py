@@ -2,8 +2,9 @@
 
 A restore is an ordinary change, made as a save of the item's edit form would make it: the
 text is checked as if it were typed (the field's validators and the CPR guard, a test's
-phase), it is refused when the item was saved after the history was drawn (the button
-carries the version it was drawn with), and it enters the history like any save. HTMX gets
+phase), it is refused when the field was saved after the history was drawn (the button
+carries the version it was drawn with; saves of other fields, such as a board move, leave
+the text as shown), and it enters the history like any save. HTMX gets
 the part of the page that shows the item drawn again, with the history open and a note at
 its top (history_list's restore form swaps the region out of band and the list in place);
 a plain form gets the page again with the note as a message.
@@ -35,6 +36,7 @@ from ..history import (
     LABELS,
     RESTORABLE,
     RESTORABLE_MODELS,
+    fields_saved_since,
     intervention_of,
     restorable_text,
 )
@@ -273,7 +275,7 @@ def item_restore(intervention_id: int, event_id: int):
 def _restore(row, name: str, text: str, event: AuditEvent, version: str | None):
     """Save `text` into the row's field `name` if it may be: (HTTP status, note)."""
     field = str(LABELS[type(row).__name__][name])
-    if str(row.version) != (version or ""):
+    if str(row.version) != (version or "") and not _only_other_fields_saved(row, name, version):
         if saved_only_by_self(row, version):
             return 409, _(
                 "You saved changes to this in another window or tab after the history was "
@@ -301,6 +303,20 @@ def _restore(row, name: str, text: str, event: AuditEvent, version: str | None):
         field=field,
         when=format_datetime(event.at, "short"),
     )
+
+
+def _only_other_fields_saved(row, name: str, version: str | None) -> bool:
+    """Whether every save since the history was drawn left field `name` as it was (a board
+    move changes a test's status, not its texts): then the text shown as replaced is still
+    the one in the field, and putting the earlier one back overwrites no one's words."""
+    try:
+        saves = row.version - int(version or "")
+    except ValueError:
+        return False
+    if saves < 1:
+        return False
+    fields = fields_saved_since(type(row).__name__, row.id, saves)
+    return fields is not None and name not in fields
 
 
 def _answer(row, status: int, message: str):
