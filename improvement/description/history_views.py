@@ -56,7 +56,7 @@ from ..models import (
     WorkflowStep,
 )
 from ..pdsa.forms import CycleForm, ImprovementPlanForm, MeetingForm
-from ..pdsa.rules import OPENS_IN, not_yet_open
+from ..pdsa.rules import OPENS_IN, fixed_now, not_yet_open
 from ..pdsa.views import MEETING, _meeting_context, cycle_detail, point_detail
 from ..rendering import render_fragment, render_htmx, wants_fragment
 from . import queries
@@ -235,6 +235,10 @@ def _refusal(row, name: str, text: str) -> tuple[str, list[str]]:
         phase = PDSA_PHASES[OPENS_IN[name]]
         errors.append(
             _("It is written in %(phase)s. Move the test to %(phase)s first.", phase=phase)
+        )
+    if isinstance(row, PdsaCycle) and name in fixed_now(row.phase):
+        errors.append(
+            _("It is fixed once the test has left Plan. Move the test back to Plan first.")
         )
     return value, errors
 

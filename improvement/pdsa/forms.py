@@ -10,7 +10,7 @@ from ..formatting import format_day
 from ..forms import BaseForm, MergingForm, choices
 from ..interventions.forms import NO_NAMES
 from ..models import ACT_DECISIONS, MEETING_KINDS, PDSA_PHASES, PROGRESS_SCALE
-from .rules import CONTINUING, OPENS_IN, missing_labels, not_yet_open
+from .rules import CONTINUING, OPENS_IN, fixed_now, missing_labels, not_yet_open
 
 TEXT = [Length(max=5000)]
 
@@ -137,6 +137,20 @@ class CycleForm(MergingForm):
         """The fields this test's phase does not open yet (the worksheet shows them so)."""
         return not_yet_open(self.phase)
 
+    def fixed(self, cycle) -> list[str]:
+        """The fields this test's phase has fixed and the test holds a text in (a test
+        from before the rule, moved on without one, may still fill it in)."""
+        return [name for name in fixed_now(self.phase) if (getattr(cycle, name) or "").strip()]
+
+    def show_fixed(self, cycle) -> None:
+        """The fixed fields read-only, saying why and how to open them again."""
+        for name in self.fixed(cycle):
+            self[name].render_kw = {**(self[name].render_kw or {}), "readonly": True}
+            self[name].description = _(
+                "Fixed when the test left Plan: Study compares the result with it. Move the "
+                "test back to Plan to change it."
+            )
+
     def fits_phase(self, cycle, followups=()) -> bool:
         """The rules of the phase the test is in, on the values to be saved (after a save
         made meanwhile is merged in): nothing newly written that a later phase records,
@@ -178,6 +192,25 @@ class CycleForm(MergingForm):
             for name in self.locked
             if self[name].data and self[name].data != (getattr(cycle, name) or None)
         ]
+        changed_fixed = [
+            name for name in self.fixed(cycle) if (self[name].data or "") != getattr(cycle, name)
+        ]
+        for name in changed_fixed:
+            # Open to typing again, so the text can be put back as it was and the rest of
+            # the worksheet saved.
+            self[name].render_kw = {
+                key: value
+                for key, value in (self[name].render_kw or {}).items()
+                if key != "readonly"
+            }
+            self[name].errors.append(
+                _(
+                    "The prediction is written before the test, and Study compares the result "
+                    "with it, so it is not changed once the test is in %(phase)s. Move the "
+                    "test back to Plan to change it. Your text is kept here but not saved.",
+                    phase=self.phase_label,
+                )
+            )
         for name in refused:
             phase = PDSA_PHASES[OPENS_IN[name]]
             self[name].errors.append(
@@ -201,7 +234,14 @@ class CycleForm(MergingForm):
                     phase=self.phase_label,
                 )
             )
-        return not refused
+        if changed_fixed:
+            self.form_errors.append(
+                _(
+                    "This test is in %(phase)s, so its prediction is fixed. Nothing was saved.",
+                    phase=self.phase_label,
+                )
+            )
+        return not refused and not changed_fixed
 
     @property
     def phase_label(self) -> str:

@@ -7,7 +7,8 @@ result and learning wait for Study, the decision and next step for Act, and only
 decided there continues in a next one. Moving back is allowed, except that a finished test
 reopens one step, to Act: one stray drag must not send a closed test, with its decision
 and learning, back to Plan and out of the key figures; and a test a next test continues
-stays in Act or Done, where the decision it builds on stands.
+stays in Act or Done, where the decision it builds on stands. Once the test has left Plan,
+its prediction stays as it was written before the test.
 """
 
 import re
@@ -57,6 +58,12 @@ OPENS_IN = {
     "next_step": "act",
 }
 
+# Fields fixed once the test has left the phase they are written in, by that phase: the
+# prediction is made before the test and Study compares the result with it, so one changed
+# after the test has started is hindsight. Moving the test back to Plan opens it again,
+# and the history shows the move.
+FIXED_AFTER = {"prediction": "plan"}
+
 # A decision that continues the test in a next one.
 CONTINUING = ("adopt", "adapt")
 
@@ -86,6 +93,12 @@ def not_yet_open(phase: str) -> list[str]:
     """Names of the fields a test in `phase` cannot fill in yet."""
     here = PHASE_ORDER.index(phase)
     return [name for name, opens in OPENS_IN.items() if PHASE_ORDER.index(opens) > here]
+
+
+def fixed_now(phase: str) -> list[str]:
+    """Names of the fields a test in `phase` no longer changes."""
+    here = PHASE_ORDER.index(phase)
+    return [name for name, last in FIXED_AFTER.items() if PHASE_ORDER.index(last) < here]
 
 
 def can_continue(phase: str, decision: str | None) -> bool:

@@ -260,6 +260,7 @@ def _cycle_form(cycle: PdsaCycle, **kwargs) -> CycleForm:
     form.owner_id.choices = choices(queries.person_choices(cycle.intervention, cycle.owner_id))
     # The development point's change ideas are offered as the field is typed in.
     form.change_idea.render_kw = {"list": "change-ideas", "autocomplete": "off"}
+    form.show_fixed(cycle)
     return form
 
 
