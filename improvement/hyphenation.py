@@ -39,7 +39,27 @@ def hyphenate(text: str | None, min_letters: int = BOARD_WORD) -> str | None:
 @lru_cache(maxsize=8192)
 def _hyphenated(text: str, min_letters: int) -> str:
     long_word = _long_word(min_letters)
-    return long_word.sub(lambda match: _DANISH.inserted(match.group(), SOFT_HYPHEN), text)
+    return long_word.sub(lambda match: _inserted(match.group()), text)
+
+
+# English loans the dictionary reads as Danish syllables inside a compound: "kvalitetsteamet"
+# came out as "kva-li-tet-stea-met". Such a word breaks before the loan and keeps the loan
+# whole with its inflection ("-et", "-enes"); a word after it ("-møde") breaks as usual.
+_LOAN = re.compile(r"(?<=\w{3})team", re.IGNORECASE)
+_INFLECTIONS = frozenset({"s", "et", "ets", "ene", "enes"})
+
+
+def _inserted(word: str) -> str:
+    loan = _LOAN.search(word)
+    if loan is None:
+        return _DANISH.inserted(word, SOFT_HYPHEN)
+    head, name, rest = word[: loan.start()], loan.group(), word[loan.end() :]
+    parts = [_DANISH.inserted(head, SOFT_HYPHEN)]
+    if not rest or rest.lower() in _INFLECTIONS:
+        parts.append(name + rest)
+    else:
+        parts += [name, _inserted(rest)]
+    return SOFT_HYPHEN.join(parts)
 
 
 @lru_cache(maxsize=8)

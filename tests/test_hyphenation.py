@@ -73,3 +73,15 @@ def test_a_wider_column_asks_only_its_longest_words_to_break():
     assert hyphenated.startswith("Tidlig tilstedeværelse og ")  # 15 letters: left whole
     assert SOFT_HYPHEN in hyphenated.split()[-1]
     assert hyphenated.replace(SOFT_HYPHEN, "") == name
+
+
+def test_a_compound_with_team_breaks_before_the_loan_word() -> None:
+    """The dictionary read "kvalitetsteamet" as Danish syllables: "kva-li-tet-stea-met"."""
+    broken = hyphenate("Kvalitetsteamet drøfter kvalitetsteammødet").split(" ")
+    shy = SOFT_HYPHEN
+    assert broken[0] == f"Kva{shy}li{shy}tets{shy}teamet"
+    assert broken[2] == f"kva{shy}li{shy}tets{shy}team{shy}mø{shy}det"
+    # An inflection stays with the loan; a short word with "steam" in it is left to the
+    # dictionary.
+    assert hyphenate("Kvalitetsteamenes", 12) == f"Kva{shy}li{shy}tets{shy}teamenes"
+    assert "team" not in hyphenate("Steamerkaptajnens").replace(shy, "-").split("-")
