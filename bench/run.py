@@ -49,9 +49,10 @@ def _summary(times, prefix=""):
 
 def _targets(app):
     """The intervention with the most cases, its organisation, a leader there, and the
-    objects its feature pages show: a closed self-assessment round, a closed case and a
-    PDSA cycle in Do (moved back and forth for the board-move timing)."""
-    from improvement.models import AssessmentRound, Case, PdsaCycle
+    objects its feature pages show: a closed self-assessment round, a closed case, a PDSA
+    cycle in Do (moved back and forth for the board-move timing), and a core element and a
+    phase (a heat map cell)."""
+    from improvement.models import AssessmentRound, Case, CoreElement, PdsaCycle, Phase
 
     with app.app_context():
         size = (
@@ -89,6 +90,8 @@ def _targets(app):
             "round": first(AssessmentRound, AssessmentRound.status == "closed"),
             "case": first(Case, Case.end_date.is_not(None)),
             "cycle": first(PdsaCycle, PdsaCycle.phase == "do"),
+            "element": first(CoreElement),
+            "phase": first(Phase),
         }
 
 
@@ -102,6 +105,7 @@ def pages(t):
         "board": f"{base}/tavle",
         "self-assessment result": f"{base}/selvevaluering/{t['round']}",
         "quality heat map": f"{base}/kvalitet",
+        "heat map cell": f"{base}/kvalitet/kerneelementer/{t['element']}/faser/{t['phase']}",
         "case grid": f"{base}/forloeb/{t['case']}",
         "case list": f"{base}/forloeb",
         "outcome tables": f"{base}/resultater",
