@@ -34,6 +34,10 @@ PAGES = {
     "self-assessment result": "/indsatser/{i}/selvevaluering/{round}",
     "quality heat map": "/indsatser/{i}/kvalitet",
     "quality heat map cell": "/indsatser/{i}/kvalitet/kerneelementer/{element}/faser/{phase}",
+    "quality heat map, open cases": "/indsatser/{i}/kvalitet?aabne=1",
+    "quality heat map cell, one year": (
+        "/indsatser/{i}/kvalitet/kerneelementer/{element}/faser/{phase}?aar=2025"
+    ),
     "case grid": "/indsatser/{i}/forloeb/{case}",
     "case list": "/indsatser/{i}/forloeb",
     # The big intervention's second page against the small one's only page (past the end).

@@ -219,6 +219,22 @@ def _mean_of(total: int, count: int) -> float | None:
     return round_half_up(Fraction(total, count), 1) if count else None
 
 
+def cells_within(
+    rows: Iterable[tuple[Hashable, Hashable, int, int, bool, int]],
+    open_only: bool = False,
+    year: int | None = None,
+) -> Counter:
+    """``cell_counts`` of the cells a filter keeps, from rows of (core element, phase,
+    score, quarter, case closed, cells): only open cases' cells with `open_only`, only the
+    cells whose latest rating is from `year` with a year."""
+    counts: Counter = Counter()
+    for element, phase, score, quarter, closed, n in rows:
+        if (open_only and closed) or (year is not None and quarter // 4 != year):
+            continue
+        counts[(element, phase, score, quarter)] += n
+    return counts
+
+
 def mean_of_scores(score_counts: Mapping[int, int]) -> float | None:
     """The mean of one heat map cell from its number of cells per score, rounded as the
     heat map rounds it (None for an empty cell)."""

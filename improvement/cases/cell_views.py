@@ -6,6 +6,8 @@ latest rating and its comment, the lowest first, and counts them as the heat map
 so the page's mean and n are the cell's.
 """
 
+from flask import request
+
 from ..access import get_or_404_for_user
 from ..analysis.ratings import mean_of_scores
 from ..description.common import load_child
@@ -14,6 +16,7 @@ from ..models import CoreElement, Intervention, Phase
 from ..paging import Page, requested_page
 from ..rendering import render_htmx
 from . import service
+from .quality_filter import QualityFilter
 from .views import bp
 
 CELL = "cases/quality_cell.html"
@@ -28,7 +31,10 @@ def quality_cell(intervention_id: int, core_element_id: int, phase_id: int):
     intervention = get_or_404_for_user(Intervention, intervention_id)
     element = load_child(CoreElement, intervention_id, core_element_id)
     phase = load_child(Phase, intervention_id, phase_id)
-    scores = service.cell_score_counts(intervention, element.id, phase.id)
+    # The cases the quality page's filter counted in the cell.
+    flt = QualityFilter.from_args(request.args)
+    where = flt.where()
+    scores = service.cell_score_counts(intervention, element.id, phase.id, where)
     paging = Page.of(requested_page(), CASES_PER_PAGE, sum(scores.values()))
     # The pager swaps only the list.
     block = "case_list" if htmx and htmx.target == "cell-cases" else "content"
@@ -40,8 +46,11 @@ def quality_cell(intervention_id: int, core_element_id: int, phase_id: int):
         phase=phase,
         scores=scores,
         mean=mean_of_scores(scores),
-        cases=service.cell_cases(intervention, element.id, phase.id, paging.offset, paging.size),
+        cases=service.cell_cases(
+            intervention, element.id, phase.id, paging.offset, paging.size, where
+        ),
         paging=paging,
+        flt=flt,
         scale=service.rating_scale(),
     )
     response.vary.add("HX-Target")

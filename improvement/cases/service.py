@@ -264,14 +264,11 @@ def latest_of(intervention: Intervention):
     )
 
 
-def latest_cell_counts(intervention: Intervention, threshold: int) -> tuple[Counter, int]:
-    """improvement.analysis.ratings.cell_counts of the intervention, counted in SQL, and
-    how many cells of closed cases are rated at or below ``threshold``.
-
-    One row per (core element, phase, score, quarter, case closed) comes back, a few
-    hundred at most however many cases there are; the heat map, distribution and trend
-    are sums of them.
-    """
+def latest_cell_rows(intervention: Intervention) -> list:
+    """The intervention's latest ratings counted in SQL: one row per (core element, phase,
+    score, quarter, case closed) with its number of cells, a few hundred at most however
+    many cases there are. The heat map, distribution and trend are sums of them
+    (improvement.analysis.ratings.cells_within)."""
     # The quarter on the Danish calendar: a rating just after midnight on 1 October is in
     # the fourth quarter, as the pages show its date.
     rated_at = local_moment(CoreElementRating.rated_at)
@@ -279,22 +276,15 @@ def latest_cell_counts(intervention: Intervention, threshold: int) -> tuple[Coun
     month = cast(extract("month", rated_at), Integer)
     # Same numbering as analysis.ratings.quarter_index.
     quarter = year * 4 + (month - 1) // 3
-    closed = Case.end_date.is_not(None)
     keys = (
         CoreElementRating.core_element_id,
         CoreElementRating.phase_id,
         CoreElementRating.score,
         quarter,
-        closed,
+        Case.end_date.is_not(None),
     )
     stmt = latest_of(intervention).with_only_columns(*keys, func.count()).group_by(*keys)
-    counts: Counter = Counter()
-    closed_low = 0
-    for element, phase, score, quarter_, is_closed, n in db.session.execute(stmt):
-        counts[(element, phase, score, quarter_)] += n
-        if is_closed and score <= threshold:
-            closed_low += n
-    return counts, closed_low
+    return [tuple(row) for row in db.session.execute(stmt)]
 
 
 def low_cells(
@@ -303,7 +293,7 @@ def low_cells(
     """One page of the cells whose latest rating is at or below ``threshold``, with their
     case's code and end date: the list for the reflection meeting, by case and then in the
     course's order of phases and core elements. Their number is known from
-    `latest_cell_counts`; a large intervention has thousands."""
+    `latest_cell_rows`; a large intervention has thousands."""
     stmt = (
         latest_of(intervention)
         .with_only_columns(
@@ -328,15 +318,19 @@ def low_cells(
     return db.session.execute(stmt).all()
 
 
-def cell_score_counts(intervention: Intervention, element_id: int, phase_id: int) -> Counter:
-    """Cases per latest rating in one cell of the heat map (a core element in a phase):
-    the cell's mean and n, as the heat map counts them, and the size of its list."""
+def cell_score_counts(
+    intervention: Intervention, element_id: int, phase_id: int, where=()
+) -> Counter:
+    """Cases per latest rating in one cell of the heat map (a core element in a phase),
+    of the cases the conditions `where` keep (the page's filter): the cell's mean and n,
+    as the heat map counts them, and the size of its list."""
     stmt = (
         latest_of(intervention)
         .with_only_columns(CoreElementRating.score, func.count())
         .where(
             CoreElementRating.core_element_id == element_id,
             CoreElementRating.phase_id == phase_id,
+            *where,
         )
         .group_by(CoreElementRating.score)
     )
@@ -344,10 +338,11 @@ def cell_score_counts(intervention: Intervention, element_id: int, phase_id: int
 
 
 def cell_cases(
-    intervention: Intervention, element_id: int, phase_id: int, offset: int, limit: int
+    intervention: Intervention, element_id: int, phase_id: int, offset: int, limit: int, where=()
 ) -> list:
-    """One page of the cases behind a heat map cell, with the cell's latest rating: the
-    lowest first (what the reflection meeting takes up), then by code."""
+    """One page of the cases behind a heat map cell that the conditions `where` keep, with
+    the cell's latest rating: the lowest first (what the reflection meeting takes up), then
+    by code."""
     stmt = (
         latest_of(intervention)
         .with_only_columns(
@@ -361,6 +356,7 @@ def cell_cases(
         .where(
             CoreElementRating.core_element_id == element_id,
             CoreElementRating.phase_id == phase_id,
+            *where,
         )
         .order_by(CoreElementRating.score, Case.code)
         .offset(offset)

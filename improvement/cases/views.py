@@ -17,6 +17,7 @@ from ..access import current_org, current_role, get_or_404_for_user, require_rol
 from ..analysis import outcomes as outcome_tables
 from ..analysis.ratings import (
     DEFAULT_LOW_THRESHOLD,
+    cells_within,
     distribution_from_counts,
     heat_map_from_counts,
     rater_vs_team_of,
@@ -53,6 +54,7 @@ from .forms import (
     RatingForm,
 )
 from .listing import CaseFilter
+from .quality_filter import QualityFilter
 
 bp = Blueprint("cases", __name__)
 bp.add_app_template_global(percent, "percent")
@@ -651,11 +653,18 @@ def _trend_chart(trend, quarters: list[str], elements) -> dict:
 def quality_overview(intervention_id: int):
     intervention = _intervention(intervention_id)
     # Only each cell's latest rating counts. SQL picks it and counts the cells per
-    # (core element, phase, score, quarter); the heat map, distribution and trend are
-    # sums of those few rows, so the page costs the same for 50 cases or 5,000.
-    counts, closed_low = service.latest_cell_counts(intervention, DEFAULT_LOW_THRESHOLD)
+    # (core element, phase, score, quarter, case closed); the heat map, distribution and
+    # trend are sums of those few rows, so the page costs the same for 50 cases or 5,000,
+    # and the filter picks among them without another query.
+    rows = service.latest_cell_rows(intervention)
+    years = sorted({row[3] // 4 for row in rows}, reverse=True)
+    flt = QualityFilter.from_args(request.args).within(years)
+    every = cells_within(rows)
+    counts = cells_within(rows, flt.open_only, flt.year)
+    closed_low = sum(row[5] for row in rows if row[4] and row[2] <= DEFAULT_LOW_THRESHOLD)
+    # The rows and columns of every rated cell, so the filter empties cells, not the map.
     phases, elements = _analysis_keys(
-        intervention, {key[1] for key in counts}, {key[0] for key in counts}
+        intervention, {key[1] for key in every}, {key[0] for key in every}
     )
     phase_ids, element_ids = [p.id for p in phases], [e.id for e in elements]
     trend = trend_from_counts(counts, core_elements=element_ids)
@@ -663,7 +672,7 @@ def quality_overview(intervention_id: int):
     phase_by_id = {p.id: p for p in phases}
     element_by_id = {e.id: e for e in elements}
     include_closed = request.args.get("lukkede") == "1"
-    low_all = sum(n for key, n in counts.items() if key[2] <= DEFAULT_LOW_THRESHOLD)
+    low_all = sum(n for key, n in every.items() if key[2] <= DEFAULT_LOW_THRESHOLD)
     low_paging = Page.of(
         requested_page(), LOW_PER_PAGE, low_all if include_closed else low_all - closed_low
     )
@@ -704,7 +713,10 @@ def quality_overview(intervention_id: int):
         include_closed=include_closed,
         closed_low=closed_low,
         scale=service.rating_scale(),
-        rating_count=sum(counts.values()),
+        rating_count=sum(every.values()),
+        shown_count=sum(counts.values()),
+        flt=flt,
+        years=years,
         can_see_others=current_role() in PATTERN_VIEWERS,
     )
     response.vary.add("HX-Target")

@@ -4,7 +4,7 @@ heat map counts them (each case's latest rating), the lowest first, in pages."""
 import re
 from datetime import date
 
-from improvement.analysis.ratings import mean_of_scores
+from improvement.analysis.ratings import cells_within, mean_of_scores
 from improvement.extensions import db
 from tests.cases.helpers import gen_case, gen_core_element, gen_phase, gen_rating
 from tests.helpers import gen_intervention
@@ -132,3 +132,69 @@ def test_mean_of_scores_rounds_as_the_heat_map():
     assert mean_of_scores({2: 3, 3: 1}) == 2.3  # 9 / 4 = 2.25, half up
     assert mean_of_scores({2: 2, 3: 1}) == 2.3  # 7 / 3 = 2.33…
     assert mean_of_scores({}) is None
+
+
+def test_cells_within_keeps_the_open_cases_and_the_year_asked_for():
+    q2026_1, q2025_4, q2026_2 = 2026 * 4, 2025 * 4 + 3, 2026 * 4 + 1
+    rows = [
+        ("e", "p", 2, q2026_1, False, 3),
+        ("e", "p", 4, q2025_4, True, 2),
+        ("e", "q", 5, q2026_2, True, 1),
+    ]
+    assert cells_within(rows) == {
+        ("e", "p", 2, q2026_1): 3,
+        ("e", "p", 4, q2025_4): 2,
+        ("e", "q", 5, q2026_2): 1,
+    }
+    assert cells_within(rows, open_only=True) == {("e", "p", 2, q2026_1): 3}
+    assert cells_within(rows, year=2026) == {("e", "p", 2, q2026_1): 3, ("e", "q", 5, q2026_2): 1}
+    assert cells_within(rows, open_only=True, year=2025) == {}
+
+
+def _filter_world(team):
+    """Tidlig × Opstart: an open case rated 2 in 2026 and a closed one rated 4 in 2025 ->
+    all 3,0 (n = 2); open cases 2,0; 2025 4,0."""
+    opstart, tidlig = team.phases[0], team.elements[0]
+    gen_rating(gen_case(team.intervention, "FO-1"), opstart, tidlig, 2, day=date(2026, 3, 2))
+    closed = gen_case(team.intervention, "FC-1", start=date(2025, 1, 6), end_date=date(2025, 12, 1))
+    gen_rating(closed, opstart, tidlig, 4, day=date(2025, 11, 3))
+    db.session.commit()
+
+
+def _heat_text(html: str) -> str:
+    return _text(
+        html[html.index('class="heat-map"') : html.index("</table>", html.index("heat-map"))]
+    )
+
+
+def test_the_heat_map_counts_the_open_cases_or_one_years_ratings_when_asked(client, login, team):
+    _filter_world(team)
+    login(team.leader, team.org)
+    url = f"/indsatser/{team.intervention.id}/kvalitet"
+    html = client.get(url).get_data(as_text=True)
+    assert "Tidlig tilstedeværelse 3,0 n = 2" in _heat_text(html)
+    assert re.findall(r'<option value="(\d{4})"', html) == ["2026", "2025"]
+
+    html = client.get(f"{url}?aabne=1").get_data(as_text=True)
+    assert "Tidlig tilstedeværelse 2,0 n = 1" in _heat_text(html)
+    assert "Kun åbne forløb</strong>" in html
+    assert "Valget øverst på siden afgrænser ikke denne liste." in html
+    # The cell opens the cases the filter counted, and says which.
+    link = re.search(r'class="heat-link" href="([^"]+)"', html).group(1)
+    assert link.endswith("?aabne=1")
+    cell = client.get(link.replace("&amp;", "&")).get_data(as_text=True)
+    assert _rows(cell) == [("FO-1", "2")]
+    assert "Cellen 2,0 n = 1" in _text(cell) and "Kun åbne forløb" in cell
+
+    html = client.get(f"{url}?aar=2025").get_data(as_text=True)
+    assert "Tidlig tilstedeværelse 4,0 n = 1" in _heat_text(html)
+    assert "Seneste vurdering i 2025</strong>" in html
+    html = client.get(f"{url}?aabne=1&aar=2025").get_data(as_text=True)
+    assert "Tidlig tilstedeværelse – n = 0" in _heat_text(html)
+    assert "Ingen vurderinger passer" in html
+
+    # A year without ratings, or no year at all, is no filter.
+    for odd in ("1999", "abc", "20260"):
+        html = client.get(f"{url}?aar={odd}").get_data(as_text=True)
+        assert "Tidlig tilstedeværelse 3,0 n = 2" in _heat_text(html), odd
+        assert "print-context-year" not in html

@@ -6,7 +6,7 @@ from random import Random
 
 from sqlalchemy import select
 
-from improvement.analysis.ratings import cell_counts, low_ratings, rater_sums
+from improvement.analysis.ratings import cell_counts, cells_within, low_ratings, rater_sums
 from improvement.cases import service
 from improvement.extensions import db
 from improvement.models import Case, TeamMember
@@ -318,9 +318,9 @@ def test_cell_counts_in_sql_match_the_analysis_rule(team):
     ]
     expected = cell_counts(every_revision)
     assert len({key[3] for key in expected}) == 2  # 2025 K4 and 2026 K1
-    counts, closed_low = service.latest_cell_counts(team.intervention, threshold=2)
-    assert counts == expected
-    assert closed_low == 0
+    rows = service.latest_cell_rows(team.intervention)
+    assert cells_within(rows) == expected
+    assert not any(closed for *_key, closed, _n in rows)
     low = service.low_cells(team.intervention, 2, include_closed=True, offset=0, limit=1000)
     assert sorted((c.case_id, c.phase_id, c.core_element_id, c.score) for c in low) == sorted(
         (r.case_id, r.phase, r.core_element, r.score) for r in low_ratings(every_revision)
@@ -344,7 +344,7 @@ def test_a_rating_counts_in_the_quarter_of_its_danish_date(team):
         rating = gen_rating(team.case, phase, team.elements[0], 3, rater=team.practitioner)
         rating.rated_at = moment
     db.session.commit()
-    counts, _closed_low = service.latest_cell_counts(team.intervention, threshold=2)
+    counts = cells_within(service.latest_cell_rows(team.intervention))
     quarters = {phase: quarter for (_element, phase, _score, quarter) in counts}
     assert quarters == {
         team.phases[0].id: 2026 * 4 + 2,
