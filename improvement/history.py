@@ -224,6 +224,7 @@ LABELS: dict[str, dict] = {
     "Case": {
         "code": _l("Case code"),
         "practitioner_id": _l("Responsible practitioner"),
+        "caseworker_id": _l("Authority caseworker"),
         "start_date": _l("Start date"),
         "phase_id": _l("Current phase"),
         "end_date": _l("End date"),
@@ -263,6 +264,7 @@ CODED: dict[str, dict] = {
 NAMED = {
     "owner_id": (User, User.name),
     "practitioner_id": (User, User.name),
+    "caseworker_id": (User, User.name),
     "user_id": (User, User.name),
     "set_by_id": (User, User.name),
     "published_by_id": (User, User.name),

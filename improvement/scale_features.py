@@ -8,9 +8,9 @@ large interventions carry thousands of cases.
 
 The rows keep the app's own rules, so a scaled data set can be edited like any other:
 case codes pass the case form's code rule, the outcome (coded at closing) is only on
-closed cases, practitioners, raters, owners and respondents come from the intervention's
-team, a continued test follows an adopted or adapted one on its development point, and
-every row's creation comes before what happened to it. Rows go in in the order they were
+closed cases, practitioners, caseworkers, raters, owners and respondents come from the
+intervention's team, a continued test follows an adopted or adapted one on its development
+point, and every row's creation comes before what happened to it. Rows go in in the order they were
 made, so ordering by id or by creation is time order.
 """
 
@@ -22,6 +22,7 @@ from sqlalchemy import bindparam, insert, select, update
 from wtforms import ValidationError
 
 from .cases.forms import case_code
+from .cases.service import CASEWORKER_ROLE as CASEWORKER
 from .extensions import db
 from .models import (
     ActionItem,
@@ -214,6 +215,10 @@ def cases(ctx) -> dict:
         phases = ctx.phases[intervention_id]
         reached = len(phases) if end else rng.randint(1, len(phases))
         practitioner = rng.choice(ctx.team_with(intervention_id, "practitioner"))
+        # The team's authority caseworkers take the cases in turn (none where the team has
+        # none); not drawn from `rng`, so every other row stays as it was.
+        caseworkers = [uid for uid, role in ctx.team[intervention_id] if role == CASEWORKER]
+        caseworker = caseworkers[len(rows) % len(caseworkers)] if caseworkers else None
         # The outcome fields are coded at closing (the edit form refuses them on an open
         # case): the goal, grade and adjustment in seed 002's mix, the alliance by table 4.
         coded = end is not None and rng.random() < CODED_SHARE
@@ -232,6 +237,7 @@ def cases(ctx) -> dict:
                     prefixes[intervention_id], start.year, serials, (intervention_id, start.year)
                 ),
                 "practitioner_id": practitioner,
+                "caseworker_id": caseworker,
                 "start_date": start,
                 "end_date": end,
                 "phase_id": phases[reached - 1],

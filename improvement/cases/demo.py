@@ -23,7 +23,7 @@ from ..models import (
     ProblemCategory,
     TeamMember,
 )
-from .service import ensure_categories
+from .service import CASEWORKER_ROLE, ensure_categories
 
 CASES_PER_INTERVENTION = 20
 # The demo's "now": fixed so the data is the same on every run (never after today).
@@ -90,14 +90,24 @@ def load_demo_cases(organization_ids: list[int]) -> int:
             )
         )
         practitioners = [m.user_id for m in members if m.professional_role == "practitioner"]
+        caseworkers = sorted(m.user_id for m in members if m.professional_role == CASEWORKER_ROLE)
         if not phases or not elements or not practitioners:
             continue
-        created += _load(intervention, phases, elements, practitioners, today)
+        created += _load(intervention, phases, elements, practitioners, caseworkers, today)
     db.session.commit()
     return created
 
 
-def _load(intervention, phases, elements, practitioners, today: date) -> int:
+def _caseworker(caseworkers: list[int], number: int) -> int | None:
+    """The authority caseworker of the demo's case `number`: the team's caseworkers take
+    two cases in turn, and every tenth case has none chosen yet. Not drawn from the random
+    state, so the rest of the demo stays as it was."""
+    if not caseworkers or number % 10 == 0:
+        return None
+    return caseworkers[(number - 1) // 2 % len(caseworkers)]
+
+
+def _load(intervention, phases, elements, practitioners, caseworkers, today: date) -> int:
     rng = random.Random(42)
     ensure_categories(intervention.organization_id)
     categories = list(
@@ -127,6 +137,7 @@ def _load(intervention, phases, elements, practitioners, today: date) -> int:
             intervention_id=intervention.id,
             code=f"{prefix}-{start.year}-{number:03}",
             practitioner_id=practitioner,
+            caseworker_id=_caseworker(caseworkers, number),
             start_date=start,
             end_date=end if closed else None,
             followup_cadence_months=4 if number % 5 == 0 else None,

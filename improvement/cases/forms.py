@@ -137,6 +137,8 @@ class CaseForm(BaseForm):
         render_kw={"maxlength": CODE_MAX_LENGTH},
     )
     practitioner_id = SelectField(_l("Responsible practitioner"), coerce=_int_or_none)
+    # The team's authority caseworkers (views._case_form_choices); None is "not chosen".
+    caseworker_id = SelectField(_l("Authority caseworker"), coerce=_int_or_none)
     start_date = DateField(_l("Start date"), validators=[InputRequired()])
     phase_id = SelectField(_l("Current phase"), coerce=_int_or_none)
     followup_cadence_months = SelectField(

@@ -1,6 +1,6 @@
 """The case list's filters: a search on the code, the responsible practitioner, the
-status (open, closed, closed without a full outcome, overdue follow-up) and the current
-phase.
+authority caseworker, the status (open, closed, closed without a full outcome, overdue
+follow-up) and the current phase.
 
 A large intervention has thousands of cases, and the code is the only name a team knows
 a case by, so the list must find one without paging through it. The filters work on the
@@ -20,7 +20,7 @@ from .service import CaseLine
 # results' tables cannot place yet (the results page links to them).
 STATUSES = ("aabne", "afsluttede", "ukodede", "forsinkede")
 UNCODED = "ukodede"
-# The responsible filter's value for cases nobody is responsible for.
+# The responsible and caseworker filters' value for cases with nobody chosen.
 NOBODY = "ingen"
 # A search longer than any code finds nothing; it is cut rather than refused.
 SEARCH_MAX = 40
@@ -36,6 +36,7 @@ def _squeezed(text: str) -> str:
 class CaseFilter:
     search: str = ""
     responsible: int | str | None = None  # a user id, NOBODY, or None for everyone
+    caseworker: int | str | None = None  # the same, of the authority caseworker
     status: str | None = None
     phase: int | None = None
 
@@ -43,32 +44,37 @@ class CaseFilter:
     def from_args(cls, args: Mapping) -> "CaseFilter":
         """What the query string asks for; a value that names nothing is left out."""
         responsible = args.get("ansvarlig")
+        caseworker = args.get("sagsbehandler")
         status = args.get("status")
         return cls(
             search=(args.get("soeg") or "").strip()[:SEARCH_MAX],
             responsible=NOBODY if responsible == NOBODY else parse_id(responsible),
+            caseworker=NOBODY if caseworker == NOBODY else parse_id(caseworker),
             status=status if status in STATUSES else None,
             phase=parse_id(args.get("fase")),
         )
 
     @property
     def active(self) -> bool:
-        return bool(self.search or self.responsible or self.status or self.phase)
+        return bool(self.search or self.responsible or self.caseworker or self.status or self.phase)
 
     def as_args(self) -> dict:
         """The query string that asks for this filter (for the pager and the forms)."""
         pairs = (
             ("soeg", self.search),
             ("ansvarlig", self.responsible),
+            ("sagsbehandler", self.caseworker),
             ("status", self.status),
             ("fase", self.phase),
         )
         return {key: value for key, value in pairs if value}
 
     def within_mine(self) -> "CaseFilter":
-        """The filter over one's own cases, where "mine" is the responsible filter: the
-        list shows no control for another, so none is kept (it would hide every case)."""
-        return replace(self, responsible=None)
+        """The filter over one's own cases, where "mine" takes the place of the responsible
+        and caseworker filters: the list shows no control for them, so none is kept (one
+        for another person would hide most of one's cases, with nothing on the page to
+        say why)."""
+        return replace(self, responsible=None, caseworker=None)
 
     def apply(self, lines: list[CaseLine], statuses: dict[int, FollowUpStatus]):
         """The lines the filter lets through, in the list's order."""
@@ -77,15 +83,17 @@ class CaseFilter:
             line
             for line in lines
             if (not wanted or wanted in _squeezed(line.code))
-            and self._responsible(line)
+            and self._person(self.responsible, line.practitioner_id)
+            and self._person(self.caseworker, line.caseworker_id)
             and self._status(line, statuses.get(line.id))
             and (self.phase is None or line.phase_id == self.phase)
         ]
 
-    def _responsible(self, line: CaseLine) -> bool:
-        if self.responsible == NOBODY:
-            return line.practitioner_id is None
-        return self.responsible is None or line.practitioner_id == self.responsible
+    @staticmethod
+    def _person(wanted: int | str | None, user_id: int | None) -> bool:
+        if wanted == NOBODY:
+            return user_id is None
+        return wanted is None or user_id == wanted
 
     def _status(self, line: CaseLine, status: FollowUpStatus | None) -> bool:
         if self.status == "aabne":
@@ -101,7 +109,20 @@ class CaseFilter:
 
 def responsible_choices(lines: list[CaseLine]) -> list[tuple[int, str]]:
     """Everyone responsible for a case of the list, team or no longer, by name."""
-    people = {line.practitioner_id: line.practitioner_name for line in lines}
+    return _people({line.practitioner_id: line.practitioner_name for line in lines})
+
+
+def caseworker_choices(lines: list[CaseLine]) -> list[tuple[int, str]]:
+    """Every authority caseworker on a case of the list, team or no longer, by name."""
+    return _people({line.caseworker_id: line.caseworker_name for line in lines})
+
+
+def is_mine(line: CaseLine, user_id: int) -> bool:
+    """One's own cases: those one is the responsible practitioner or the caseworker on."""
+    return user_id in (line.practitioner_id, line.caseworker_id)
+
+
+def _people(people: dict) -> list[tuple[int, str]]:
     people.pop(None, None)
     return sorted(people.items(), key=lambda person: sort_key(person[1]))
 

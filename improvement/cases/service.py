@@ -9,7 +9,7 @@ import yaml
 from flask_babel import to_user_timezone
 from sqlalchemy import Integer, cast, extract, func, literal, or_, select
 from sqlalchemy import case as when
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import aliased, joinedload
 
 from ..analysis.followup import FollowUpStatus, Timeliness, followup_status, followup_walk
 from ..analysis.ratings import RaterSums
@@ -69,9 +69,23 @@ def core_elements_of(intervention: Intervention) -> list[CoreElement]:
     return list(db.session.scalars(stmt))
 
 
+# The professional role on the team of those who can be a case's authority caseworker.
+CASEWORKER_ROLE = "authority_caseworker"
+
+
 def team_users(intervention: Intervention) -> list[User]:
     """The team in the order every list of it has (Danish alphabetical: team_of)."""
     return [member.user for member in team_of(intervention)]
+
+
+def team_and_caseworkers(intervention: Intervention) -> tuple[list[User], list[User]]:
+    """The team, and those of it who are authority caseworkers, each in the team's order
+    (team_of): the case form's two selects from one query."""
+    members = team_of(intervention)
+    return (
+        [member.user for member in members],
+        [member.user for member in members if member.professional_role == CASEWORKER_ROLE],
+    )
 
 
 def is_team_member(intervention: Intervention, user_id: int | None) -> bool:
@@ -159,6 +173,8 @@ class CaseLine:
     start_date: date
     end_date: date | None
     followup_cadence_months: int | None
+    caseworker_id: int | None = None
+    caseworker_name: str | None = None
     phase_id: int | None = None
     phase_name: str | None = None
     phase_position: int | None = None
@@ -183,6 +199,7 @@ def case_lines(intervention: Intervention) -> list[CaseLine]:
     """
     db.session.flush()
     connection = db.session.connection()
+    caseworker = aliased(User)
     lines = {
         row[0]: CaseLine(*row)
         for row in connection.execute(
@@ -194,6 +211,8 @@ def case_lines(intervention: Intervention) -> list[CaseLine]:
                 Case.start_date,
                 Case.end_date,
                 Case.followup_cadence_months,
+                Case.caseworker_id,
+                caseworker.name,
                 Case.phase_id,
                 Phase.name,
                 Phase.position,
@@ -202,6 +221,7 @@ def case_lines(intervention: Intervention) -> list[CaseLine]:
                 Case.reflected_adjustment,
             )
             .join(User, User.id == Case.practitioner_id, isouter=True)
+            .join(caseworker, caseworker.id == Case.caseworker_id, isouter=True)
             .join(Phase, Phase.id == Case.phase_id, isouter=True)
             .where(Case.intervention_id == intervention.id)
             .order_by(*LIST_ORDER)
@@ -230,7 +250,7 @@ def cases_by_id(intervention: Intervention, ids: list[int]) -> list[Case]:
     stmt = (
         select(Case)
         .where(Case.intervention_id == intervention.id, Case.id.in_(ids))
-        .options(joinedload(Case.practitioner), joinedload(Case.phase))
+        .options(joinedload(Case.practitioner), joinedload(Case.caseworker), joinedload(Case.phase))
     )
     by_id = {case.id: case for case in db.session.scalars(stmt)}
     return [by_id[case_id] for case_id in ids if case_id in by_id]

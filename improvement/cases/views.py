@@ -11,6 +11,7 @@ from flask_babel import lazy_gettext as _l
 from flask_htmx import make_response as htmx_response
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from .. import clock
 from ..access import current_org, current_role, get_or_404_for_user, require_roles
@@ -74,6 +75,12 @@ STALE_CHOICE = _l(
     "Your choice is no longer possible after the change made meanwhile: choose again."
 )
 
+# The case form's caseworker select when the team has none to offer.
+NO_CASEWORKERS = _l(
+    "No authority caseworkers in the quality team – add them under Quality team on the "
+    "intervention's overview, with the role Authority caseworker."
+)
+
 # Ratings are given by the intervention's team.
 NOT_ON_TEAM = _l(
     "Only members of the intervention's team rate its cases. Ask a leader to add you to the team."
@@ -95,8 +102,8 @@ def _intervention(intervention_id: int) -> Intervention:
     return get_or_404_for_user(Intervention, intervention_id)
 
 
-def _case(intervention_id: int, case_id: int) -> Case:
-    case = get_or_404_for_user(Case, case_id)
+def _case(intervention_id: int, case_id: int, *options) -> Case:
+    case = get_or_404_for_user(Case, case_id, *options)
     if case.intervention_id != intervention_id:
         abort(404)
     return case
@@ -105,18 +112,38 @@ def _case(intervention_id: int, case_id: int) -> Case:
 def _case_form_choices(form, intervention: Intervention, case: Case | None = None) -> None:
     """Current team members and active phases; editing, also the case's own current values.
 
-    A practitioner who has left the team, or a phase archived since, stays a choice on the
-    case that has it, labelled so, so saving the form unchanged never clears it.
+    A practitioner or caseworker who has left the team (or, a caseworker, is no longer one
+    on it), or a phase archived since, stays a choice on the case that has it, labelled so,
+    so saving the form unchanged never clears it.
     """
-    users = [(u.id, u.name) for u in service.team_users(intervention)]
+    team, caseworkers = service.team_and_caseworkers(intervention)
+    on_team = {user.id for user in team}
+    users = [(u.id, u.name) for u in team]
     former = case.practitioner if case is not None else None
-    if former is not None and former.id not in {user_id for user_id, _name in users}:
+    if former is not None and former.id not in on_team:
         users.append((former.id, _("%(name)s (no longer on the team)", name=former.name)))
     form.practitioner_id.choices = choices([("", _("Not chosen"))] + users)
+    workers = [(u.id, u.name) for u in caseworkers]
+    former = case.caseworker if case is not None else None
+    if former is not None and former.id not in {user_id for user_id, _name in workers}:
+        label = (
+            _("%(name)s (no longer an authority caseworker on the team)", name=former.name)
+            if former.id in on_team
+            else _("%(name)s (no longer on the team)", name=former.name)
+        )
+        workers.append((former.id, label))
+    form.caseworker_id.choices = choices([("", _("Not chosen"))] + workers)
+    if not caseworkers:
+        # An empty select says nothing of why: the hint says where caseworkers come from.
+        form.caseworker_id.description = NO_CASEWORKERS
     phases = [(p.id, p.name) for p in service.phases_of(intervention) if not p.archived]
     if case is not None and case.phase is not None and case.phase.archived:
         phases.append((case.phase_id, _("%(name)s (archived)", name=case.phase.name)))
     form.phase_id.choices = choices([("", _("Not chosen"))] + phases)
+
+
+# The people a case names, loaded with it.
+PEOPLE = (joinedload(Case.practitioner), joinedload(Case.caseworker))
 
 
 # --- cases --------------------------------------------------------------------------
@@ -140,8 +167,9 @@ def _listing_context(
     """
     flt = CaseFilter() if flt is None or created is not None else flt
     all_lines = service.case_lines(intervention)
-    # "Mine" narrows the list and its key figures to the cases one is responsible for.
-    lines = [c for c in all_lines if c.practitioner_id == current_user.id] if mine else all_lines
+    # "Mine" narrows the list and its key figures to one's own cases: those one is the
+    # responsible practitioner or the authority caseworker on.
+    lines = [c for c in all_lines if listing.is_mine(c, current_user.id)] if mine else all_lines
     figures = service.case_figures(lines, clock.today())
     rows = flt.apply(lines, figures.statuses)
     if created is not None:
@@ -160,6 +188,7 @@ def _listing_context(
         # starts on page 1: the other list has other pages.
         "switch_args": flt.as_args() if mine else {"mine": 1, **flt.within_mine().as_args()},
         "responsible_choices": listing.responsible_choices(lines),
+        "caseworker_choices": listing.caseworker_choices(lines),
         "phase_choices": listing.phase_choices(lines),
         "form": form,
         "created": created,
@@ -275,7 +304,8 @@ def _detail_context(case: Case, **extra):
 
 @bp.route("/indsatser/<int:intervention_id>/forloeb/<int:case_id>")
 def case_detail(intervention_id: int, case_id: int):
-    case = _case(intervention_id, case_id)
+    # The people the page names come with the case: the same queries whoever is chosen.
+    case = _case(intervention_id, case_id, *PEOPLE)
     return render_htmx(DETAIL, "content", **_detail_context(case))
 
 
@@ -309,7 +339,7 @@ def case_edit(intervention_id: int, case_id: int):
     # the other person replaced would otherwise read as the user's own invalid choice.
     if form.is_stale(case):
         form.refuse_stale(case, theirs_shown=True)
-        for choice in (form.practitioner_id, form.phase_id):
+        for choice in (form.practitioner_id, form.caseworker_id, form.phase_id):
             if choice.errors:
                 choice.errors = [STALE_CHOICE]
         status = 409
@@ -333,6 +363,7 @@ def case_edit(intervention_id: int, case_id: int):
     for name in (
         "code",
         "practitioner_id",
+        "caseworker_id",
         "start_date",
         "phase_id",
         "followup_cadence_months",

@@ -1515,11 +1515,14 @@ def cases_sheet(scope: Scope) -> Sheet:
         .group_by(CaseFollowUp.case_id)
         .subquery()
     )
+    practitioner, caseworker = aliased(User), aliased(User)
     stmt = (
         select(
             Intervention.name,
             Case.id,
             Case.code,
+            practitioner.name,
+            caseworker.name,
             Case.start_date,
             Phase.name,
             Case.end_date,
@@ -1532,6 +1535,8 @@ def cases_sheet(scope: Scope) -> Sheet:
             held.c.latest,
         )
         .join(Intervention, Case.intervention_id == Intervention.id)
+        .outerjoin(practitioner, Case.practitioner_id == practitioner.id)
+        .outerjoin(caseworker, Case.caseworker_id == caseworker.id)
         .outerjoin(Phase, Case.phase_id == Phase.id)
         .outerjoin(held, held.c.case_id == Case.id)
         .where(*in_scope(Case, scope))
@@ -1546,11 +1551,13 @@ def cases_sheet(scope: Scope) -> Sheet:
 
     def rows():
         for row in _stream(stmt):
-            name, case_id, code, start, phase, end, goal, grade, adjusted, dimensions = row[:10]
-            cadence, count, latest = row[10:]
+            name, case_id, code, responsible, caseworker_name, start, phase, end = row[:8]
+            goal, grade, adjusted, dimensions, cadence, count, latest = row[8:]
             yield (
                 name,
                 code,
+                responsible,
+                caseworker_name,
                 start,
                 phase,
                 end,
@@ -1564,8 +1571,8 @@ def cases_sheet(scope: Scope) -> Sheet:
                 latest,
             )
 
-    # The codes and the outcome codes are short: narrower columns keep the sheet on one
-    # page's width in print with the follow-up columns.
+    # The codes and the outcome codes are short: narrower columns keep the sheet on two
+    # pages' width in print with the people and the follow-up columns.
     return Sheet(
         "Forløb",
         [
@@ -1575,6 +1582,19 @@ def cases_sheet(scope: Scope) -> Sheet:
                 "text",
                 "Pseudonym kode valgt af teamet (aldrig CPR eller navn)",
                 width=16,
+            ),
+            Column(
+                "Ansvarlig medarbejder",
+                "text",
+                "Den medarbejder i teamet, der er ansvarlig for forløbet (tom: ikke valgt)",
+                width=22,
+            ),
+            Column(
+                "Myndighedssagsbehandler",
+                "text",
+                "Myndighedens sagsbehandler på forløbet, som har opfølgningen efter serviceloven "
+                "§ 70 (tom: ikke valgt)",
+                width=24,
             ),
             Column("Startdato", "date", "Forløbets start"),
             Column("Aktuel fase", "text", "Den fase, forløbet er i"),

@@ -95,6 +95,9 @@ class Case(OrgScoped, Timestamped, Versioned, db.Model):
     intervention_id: Mapped[int] = mapped_column(ForeignKey("intervention.id"), index=True)
     code: Mapped[str] = mapped_column(String(20))
     practitioner_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
+    # The authority's caseworker (myndighedssagsbehandler), whose duty the § 70 follow-up is:
+    # one of the team's authority caseworkers, or None when not chosen.
+    caseworker_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
     start_date: Mapped[date] = mapped_column(Date)
     phase_id: Mapped[int | None] = mapped_column(ForeignKey("phase.id"), index=True)
     end_date: Mapped[date | None] = mapped_column(Date)
@@ -108,7 +111,8 @@ class Case(OrgScoped, Timestamped, Versioned, db.Model):
     alliance: Mapped[str] = mapped_column(String(120), default="", server_default="")
 
     intervention: Mapped[Intervention] = relationship()
-    practitioner: Mapped[User | None] = relationship()
+    practitioner: Mapped[User | None] = relationship(foreign_keys=[practitioner_id])
+    caseworker: Mapped[User | None] = relationship(foreign_keys=[caseworker_id])
     phase: Mapped[Phase | None] = relationship()
     problem_categories: Mapped[list[ProblemCategory]] = relationship(
         secondary=case_problem_category, order_by=ProblemCategory.position

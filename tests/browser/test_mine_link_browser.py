@@ -37,7 +37,7 @@ def test_the_mine_link_keeps_a_search_typed_since_the_page_was_drawn(browser_pag
     search = page.get_by_label("Søg efter en kode")
     search.fill("is-001")
     page.locator("#case-count", has_text="10 af 30 forløb passer").wait_for()
-    page.get_by_role("link", name="Vis kun de forløb, jeg er ansvarlig for").click()
+    page.get_by_role("link", name="Vis kun mine forløb").click()
     page.wait_for_url(re.compile(r"mine=1"))
     page.locator("#case-count", has_text="5 af 15 forløb passer").wait_for()
     assert page.get_by_label("Søg efter en kode").input_value() == "is-001"

@@ -332,7 +332,7 @@ def test_only_my_cases(client, login, team):
     everything = client.get(_url(team)).get_data(as_text=True)
     assert "SP-2026-077" in everything and "SP-2026-001" in everything
     login(team.leader, team.org)
-    assert "Du er ikke ansvarlig for nogen forløb her" in client.get(
+    assert "Du har ingen forløb her" in client.get(
         _url(team) + "?mine=1"
     ).get_data(as_text=True)
 

@@ -8,7 +8,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from tests.cases.test_case_filters import HX, _codes, _url, world  # noqa: F401
 
-MINE = "Vis kun de forløb, jeg er ansvarlig for"
+MINE = "Vis kun mine forløb"
 ALL = "Vis alle"
 
 
@@ -98,6 +98,6 @@ def test_the_switch_is_not_sent_out_of_band_with_the_whole_page(
 def test_a_search_kept_where_one_has_no_cases_says_one_has_none(client, login, world):  # noqa: F811
     login(world.leader, world.org)
     body = client.get(_url(world, mine=1, soeg="kf")).text
-    assert "Du er ikke ansvarlig for nogen forløb her" in body
+    assert "Du har ingen forløb her" in body
     assert "Ingen af de 0 forløb" not in body
     assert _link(_switch(body), ALL) == {"soeg": "kf"}

@@ -84,6 +84,7 @@ PAGES_WIDE = {
     "Arbejdsgange": 2,  # 358
     "Udviklingspunkter": 2,  # 460
     "Møder og beslutninger": 2,  # 504
+    "Forløb": 2,  # 313: the practitioner and the caseworker beside the code
     "Prøvehandlinger": 4,  # 973: 243 a page, 61 %; on one page 15 %
 }
 # The demo's sheets narrow enough for an upright page (102 width units), with their width.
