@@ -12,6 +12,7 @@ from functools import lru_cache
 from babel import dates, numbers
 from flask import Flask
 from flask_babel import format_datetime, get_locale, to_user_timezone
+from flask_babel import gettext as _
 from jinja2 import pass_context
 from jinja2.runtime import Context
 
@@ -57,6 +58,13 @@ def _month_filter(context: Context, month: str) -> str:
     return _format_month(month, context.get(LOCALE) or str(get_locale()))
 
 
+def format_quarter(quarter: str) -> str:
+    """A quarter kept as "2026-Q3" (the analysis' key) as the reader's language writes it:
+    "2026 K3" (kvartal) in Danish, "2026 Q3" in English."""
+    year, number = quarter.split("-Q")
+    return _("%(year)s Q%(quarter)s", year=year, quarter=number)
+
+
 def _datetime(value: datetime | None, fmt: str = "short") -> str:
     return format_datetime(value, fmt) if value else ""
 
@@ -79,5 +87,6 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(_day_filter, "date")
     app.add_template_filter(_datetime, "datetime")
     app.add_template_filter(_month_filter, "month")
+    app.add_template_filter(format_quarter, "quarter")
     app.add_template_filter(_number, "number")
     app.add_template_global(get_locale, "get_locale")

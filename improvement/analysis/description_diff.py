@@ -24,6 +24,8 @@ its label and text, so a link that only was renumbered reads as unchanged beside
 that was really removed or added. An assumption's lines of the links it applies to ("F1 –
 applies to: A1 → K1") are compared by the items they join, one line per link, in an order
 that is not their numbering: moving an activity renumbers the links without changing one.
+A snapshot keeps the labels as codes with the Danish letters (K2); they are shown in the
+reader's language ("theory_label"), and compared as kept.
 """
 
 import difflib
@@ -82,6 +84,10 @@ def _field(label: str, value) -> list[str]:
     return [f"{label}: {value}"]
 
 
+def _same(label: str) -> str:
+    return label
+
+
 # Words in the flattened lines; the app passes them translated.
 LABELS = {
     "name": "Name",
@@ -116,14 +122,13 @@ LABELS = {
     "archived_in_any_language": ("%(name)s (archived)",),
     # A theory item's label in the newer version, its label in the older one noted.
     "renumbered": "%(label)s (was %(old)s)",
+    # A theory label as the reader's language writes it: a snapshot keeps it as a code with
+    # the Danish letters ("K2"), which the app shows as models.theory.theory_label does.
+    "theory_label": _same,
 }
 
 # How a line is compared: by the codes, and an archived core element named alike.
 _CODED_ARCHIVED = "%(name)s (archived)"
-
-
-def _same(label: str) -> str:
-    return label
 
 
 def _by_item(ids: dict[str, str]):
@@ -135,13 +140,14 @@ def _by_item(ids: dict[str, str]):
     return name
 
 
-def _noting(was: dict[str, str], words: str):
+def _noting(was: dict[str, str], words: str, shown=_same):
     """Names a theory label as the newer version does, the older label noted where the
-    item was renumbered: "A3 (was A4)"; "A1 → K2" part by part."""
+    item was renumbered: "A3 (was A4)"; "A1 → K2" part by part; each label as `shown`
+    writes it."""
 
     def name(label: str) -> str:
         return " → ".join(
-            words % {"label": part, "old": was[part]} if part in was else part
+            words % {"label": shown(part), "old": shown(was[part])} if part in was else shown(part)
             for part in label.split(" → ")
         )
 
@@ -206,12 +212,42 @@ def readable(snapshot: dict, labels: dict | None = None) -> dict:
     """The snapshot as the document shows it: each core element and organisational
     prerequisite with its `status_label`, each development point with its `kind_label` and
     `status_label`, and the core elements it names as names, "(archived)" after an
-    archived one; all in `labels`' language. A snapshot from before prerequisites were
-    described reads as having none."""
+    archived one; and the theory's labels ("K2") as their letters are written; all in
+    `labels`' language. A snapshot from before prerequisites were described reads as
+    having none."""
     L = {**LABELS, **(labels or {})}  # noqa: N806
+    shown = L["theory_label"]
     doc = dict(snapshot or {})
+    theory = doc.get("theory") or {}
+    if theory:
+        doc["theory"] = {
+            **theory,
+            **{
+                key: [
+                    {
+                        **item,
+                        "label": shown(item["label"]),
+                        "leads_to": [shown(label) for label in item.get("leads_to", [])],
+                    }
+                    for item in theory.get(key, [])
+                ]
+                for key in ("activities", "short_term", "long_term")
+            },
+            "assumptions": [
+                {
+                    **a,
+                    "label": shown(a["label"]),
+                    "links": [shown(link) for link in a.get("links", [])],
+                }
+                for a in theory.get("assumptions", [])
+            ],
+        }
     doc["core_elements"] = [
-        {**ce, "status_label": _word(ce, "status", L["core_element_statuses"])}
+        {
+            **ce,
+            "status_label": _word(ce, "status", L["core_element_statuses"]),
+            "activities": [shown(label) for label in ce.get("activities", [])],
+        }
         for ce in doc.get("core_elements", [])
     ]
     # Versions published before prerequisites were described have none.
@@ -477,8 +513,9 @@ def _sections(
     older label of each item renumbered since, noted where a line is shown changed;
     `gone`: labels of the items deleted since."""
     L = {**LABELS, **(labels or {})}  # noqa: N806
-    shown = flatten(snapshot, labels)
-    name = _noting(was, L["renumbered"]) if was else _same
+    shown_label = L["theory_label"]
+    shown = flatten(snapshot, labels, shown_label)
+    name = _noting(was, L["renumbered"], shown_label) if was else shown_label
     noted = flatten(snapshot, labels, name) if was else shown
     by = _by_item(ids) if ids is not None else _same
     compared = flatten(snapshot, labels, by, coded=coded, sets=True)

@@ -46,7 +46,7 @@ __all__ = [
     "latest_ratings",
     "low_ratings",
     "quarter_index",
-    "quarter_label",
+    "quarter_key",
     "quarterly_trend",
     "RaterSums",
     "rater_sums",
@@ -303,9 +303,10 @@ def distribution_from_counts(
     return frame(records, [*SCORES, "total"], index=element_keys)
 
 
-def quarter_label(day: date) -> str:
-    """Danish quarter label: 14 May 2026 -> "2026 K2" (K for kvartal)."""
-    return f"{day.year} K{(day.month - 1) // 3 + 1}"
+def quarter_key(day: date) -> str:
+    """A quarter as a key: 14 May 2026 -> "2026-Q2". Pages show it in the reader's
+    language ("2026 K2" in Danish: formatting.format_quarter)."""
+    return f"{day.year}-Q{(day.month - 1) // 3 + 1}"
 
 
 def quarter_index(day: date) -> int:
@@ -318,7 +319,7 @@ def quarterly_trend(
 ) -> pd.DataFrame:
     """Mean and count per core element per quarter of the latest rating's date.
 
-    Long format, columns ``core_element``, ``quarter`` ("2026 K1"), ``mean`` (None when
+    Long format, columns ``core_element``, ``quarter`` ("2026-Q1"), ``mean`` (None when
     the quarter has no rating), ``count``; sorted by core element, then time. Every
     quarter from the first to the last rated one appears for every core element, so a
     line chart's axis has no silent jumps over empty quarters.
@@ -345,7 +346,7 @@ def trend_from_counts(
     for element in element_keys:
         for quarter in range(min(quarters), max(quarters) + 1):
             total, count = _sum_count(pairs.get((element, quarter), []))
-            label = quarter_label(date(quarter // 4, quarter % 4 * 3 + 1, 1))
+            label = quarter_key(date(quarter // 4, quarter % 4 * 3 + 1, 1))
             records.append(
                 {
                     "core_element": element,

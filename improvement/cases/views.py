@@ -26,7 +26,7 @@ from ..analysis.ratings import (
 )
 from ..analysis.rounding import percent
 from ..extensions import db, htmx
-from ..formatting import format_day
+from ..formatting import format_day, format_quarter
 from ..forms import EmptyForm, choices
 from ..ids import parse_id
 from ..models import (
@@ -665,7 +665,7 @@ def _trend_chart(trend, quarters: list[str], elements) -> dict:
     """Chart.js data for the trend: one line per core element, gaps where a quarter is empty."""
     means = {(row.core_element, row.quarter): row.mean for row in trend.itertuples()}
     return {
-        "labels": quarters,
+        "labels": [format_quarter(q) for q in quarters],
         "datasets": [
             {
                 "label": e.name,

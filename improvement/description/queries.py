@@ -34,7 +34,7 @@ from ..models import (
     PracticeElement,
     WorkflowStep,
 )
-from ..models.theory import THEORY_PREFIX
+from ..models.theory import ASSUMPTION_PREFIX, THEORY_PREFIX, theory_label
 
 DEFAULT_WIP_LIMIT = 3
 
@@ -158,8 +158,18 @@ class Theory:
     items: dict[str, list[ChangeTheoryItem]]
     links: list[ChangeTheoryLink]
     assumptions: list[Assumption]
-    labels: dict[int, str]  # item id → "A1"; assumption id → "F1"
-    assumption_labels: dict[int, str]
+    # Item id → its label as kept ("K1", `codes`) and as shown to the reader ("S1" in
+    # English, `labels`); the same for the assumptions ("F1").
+    codes: dict[int, str]
+    assumption_codes: dict[int, str]
+    labels: dict[int, str] = field(init=False)
+    assumption_labels: dict[int, str] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.labels = {key: theory_label(code) for key, code in self.codes.items()}
+        self.assumption_labels = {
+            key: theory_label(code) for key, code in self.assumption_codes.items()
+        }
 
     def outgoing(self, item_id: int) -> list[ChangeTheoryLink]:
         return [link for link in self.links if link.source_id == item_id]
@@ -169,6 +179,9 @@ class Theory:
 
     def link_label(self, link: ChangeTheoryLink) -> str:
         return f"{self.labels.get(link.source_id, '?')} → {self.labels.get(link.target_id, '?')}"
+
+    def link_code(self, link: ChangeTheoryLink) -> str:
+        return f"{self.codes.get(link.source_id, '?')} → {self.codes.get(link.target_id, '?')}"
 
     @property
     def pairs(self) -> list[list[int]]:
@@ -194,10 +207,10 @@ def theory(intervention: Intervention) -> Theory:
         .order_by(ChangeTheoryItem.position, ChangeTheoryItem.id)
     ):
         items.setdefault(item.kind, []).append(item)
-    labels = {}
+    codes = {}
     for kind, prefix in THEORY_PREFIX.items():
         for number, item in enumerate(items[kind], start=1):
-            labels[item.id] = f"{prefix}{number}"
+            codes[item.id] = f"{prefix}{number}"
     links = list(
         db.session.scalars(
             scoped(ChangeTheoryLink)
@@ -205,7 +218,7 @@ def theory(intervention: Intervention) -> Theory:
             .order_by(ChangeTheoryLink.id)
         )
     )
-    links.sort(key=lambda link: (_order(labels, link.source_id), _order(labels, link.target_id)))
+    links.sort(key=lambda link: (_order(codes, link.source_id), _order(codes, link.target_id)))
     assumptions = list(
         db.session.scalars(
             scoped(Assumption)
@@ -214,12 +227,12 @@ def theory(intervention: Intervention) -> Theory:
             .order_by(Assumption.position, Assumption.id)
         )
     )
-    assumption_labels = {a.id: f"F{n}" for n, a in enumerate(assumptions, start=1)}
-    return Theory(record, items, links, assumptions, labels, assumption_labels)
+    assumption_codes = {a.id: f"{ASSUMPTION_PREFIX}{n}" for n, a in enumerate(assumptions, start=1)}
+    return Theory(record, items, links, assumptions, codes, assumption_codes)
 
 
-def _order(labels: dict[int, str], item_id: int) -> tuple[str, int]:
-    label = labels.get(item_id, "Z0")
+def _order(codes: dict[int, str], item_id: int) -> tuple[str, int]:
+    label = codes.get(item_id, "Z0")
     return ("ALK".index(label[0]) if label[0] in "ALK" else 9, int(label[1:] or 0))
 
 
@@ -251,9 +264,9 @@ def snapshot(intervention: Intervention) -> dict:
     def items(kind: str) -> list[dict]:
         return [
             {
-                "label": toc.labels[item.id],
+                "label": toc.codes[item.id],
                 "text": item.text,
-                "leads_to": [toc.labels.get(link.target_id, "?") for link in toc.outgoing(item.id)],
+                "leads_to": [toc.codes.get(link.target_id, "?") for link in toc.outgoing(item.id)],
             }
             for item in toc.items[kind]
         ]
@@ -262,8 +275,8 @@ def snapshot(intervention: Intervention) -> dict:
         # What each label stands for, so a comparison sees A2 renumbered to A1 as the same
         # item (analysis.description_diff); "i" an item's id, "f" an assumption's.
         "theory_ids": {
-            **{label: f"i{item_id}" for item_id, label in toc.labels.items()},
-            **{label: f"f{a_id}" for a_id, label in toc.assumption_labels.items()},
+            **{code: f"i{item_id}" for item_id, code in toc.codes.items()},
+            **{code: f"f{a_id}" for a_id, code in toc.assumption_codes.items()},
         },
         "name": intervention.name,
         "target_group": intervention.target_group,
@@ -275,10 +288,10 @@ def snapshot(intervention: Intervention) -> dict:
             "long_term": items("long_term"),
             "assumptions": [
                 {
-                    "label": toc.assumption_labels[a.id],
+                    "label": toc.assumption_codes[a.id],
                     "text": a.text,
                     "knowledge": a.knowledge,
-                    "links": [toc.link_label(link) for link in toc.links_of(a.id)],
+                    "links": [toc.link_code(link) for link in toc.links_of(a.id)],
                     "references": [
                         {"author": r.author, "year": r.year, "title": r.title, "url": r.url}
                         for r in a.references
@@ -295,7 +308,7 @@ def snapshot(intervention: Intervention) -> dict:
                 "why": ce.why,
                 "focus": ce.focus,
                 "practice": ce.practice,
-                "activities": [toc.labels.get(a.id, "?") for a in ce.activities],
+                "activities": [toc.codes.get(a.id, "?") for a in ce.activities],
             }
             for ce in cores
         ],
@@ -371,6 +384,7 @@ def diff_labels() -> dict:
         "archived_in_any_language": _archived_in_any_language(),
         # A theory item's label in the newer version, its older label noted.
         "renumbered": _("%(label)s (was %(old)s)"),
+        "theory_label": theory_label,
         "name": _("Name"),
         "target_group": _("Target group"),
         "purpose": _("Purpose"),

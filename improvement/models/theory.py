@@ -32,8 +32,32 @@ THEORY_KINDS = {
     "short_term": _l("Short-term results"),
     "long_term": _l("Long-term results"),
 }
-# Short labels on the diagram's cards, so links can be read as text too (A1 → K2).
+# Short labels on the diagram's cards, so links can be read as text too (A1 → K2). They
+# are kept as codes, with the Danish letters (in a version's snapshot, the seed files);
+# `theory_label` shows them in the reader's language.
 THEORY_PREFIX = {"activity": "A", "short_term": "K", "long_term": "L"}
+ASSUMPTION_PREFIX = "F"
+# A code's letter as the reader's language writes it: an activity, a short-term
+# (kortsigtet) and a long-term (langsigtet) result, an assumption (forudsætning).
+THEORY_LETTERS = {
+    "A": _l("A%(number)s"),
+    "K": _l("S%(number)s"),
+    "L": _l("L%(number)s"),
+    ASSUMPTION_PREFIX: _l("As%(number)s"),
+}
+
+
+def theory_label(code: str) -> str:
+    """A label kept as a code ("K2") in the reader's language ("S2" in English); a link's
+    ("A1 → K2") part by part. Anything else ("?") is shown as it is."""
+    parts = []
+    for part in code.split(" → "):
+        letter, number = part[:1], part[1:]
+        shown = THEORY_LETTERS.get(letter) if number.isdigit() else None
+        parts.append(str(shown % {"number": number}) if shown is not None else part)
+    return " → ".join(parts)
+
+
 # A link goes one column to the right.
 NEXT_KIND = {"activity": "short_term", "short_term": "long_term"}
 

@@ -12,7 +12,7 @@ from improvement.analysis.ratings import (
     heat_map,
     latest_ratings,
     low_ratings,
-    quarter_label,
+    quarter_key,
     quarterly_trend,
     rater_vs_team,
     score_distribution,
@@ -170,17 +170,17 @@ def test_score_distribution_empty() -> None:
 
 
 @pytest.mark.parametrize(
-    ("day", "label"),
+    ("day", "key"),
     [
-        (date(2026, 1, 1), "2026 K1"),
-        (date(2026, 3, 31), "2026 K1"),
-        (date(2026, 4, 1), "2026 K2"),
-        (date(2026, 9, 30), "2026 K3"),
-        (date(2026, 12, 31), "2026 K4"),
+        (date(2026, 1, 1), "2026-Q1"),
+        (date(2026, 3, 31), "2026-Q1"),
+        (date(2026, 4, 1), "2026-Q2"),
+        (date(2026, 9, 30), "2026-Q3"),
+        (date(2026, 12, 31), "2026-Q4"),
     ],
 )
-def test_quarter_label(day: date, label: str) -> None:
-    assert quarter_label(day) == label
+def test_quarter_key(day: date, key: str) -> None:
+    assert quarter_key(day) == key
 
 
 def test_quarterly_trend_fills_empty_quarters() -> None:
@@ -190,12 +190,12 @@ def test_quarterly_trend_fills_empty_quarters() -> None:
     # B/middle 4 on 3 Aug (K3). Quarters K1..K3 for both elements.
     rows = [tuple(x) for x in trend.itertuples(index=False)]
     assert rows == [
-        ("contact", "2026 K1", 3.0, 1),
-        ("contact", "2026 K2", 4.5, 2),  # (4 + 5) / 2
-        ("contact", "2026 K3", None, 0),
-        ("goals", "2026 K1", 1.5, 2),  # (1 + 2) / 2
-        ("goals", "2026 K2", None, 0),
-        ("goals", "2026 K3", 4.0, 1),
+        ("contact", "2026-Q1", 3.0, 1),
+        ("contact", "2026-Q2", 4.5, 2),  # (4 + 5) / 2
+        ("contact", "2026-Q3", None, 0),
+        ("goals", "2026-Q1", 1.5, 2),  # (1 + 2) / 2
+        ("goals", "2026-Q2", None, 0),
+        ("goals", "2026-Q3", 4.0, 1),
     ]
 
 
@@ -205,7 +205,7 @@ def test_quarterly_trend_across_a_year_end() -> None:
         r("B", "p", "e", 4, date(2026, 2, 5)),
     ]
     trend = quarterly_trend(ratings)
-    assert trend["quarter"].tolist() == ["2025 K4", "2026 K1"]
+    assert trend["quarter"].tolist() == ["2025-Q4", "2026-Q1"]
     assert trend["mean"].tolist() == [2.0, 4.0]
 
 

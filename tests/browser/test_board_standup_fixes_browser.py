@@ -192,6 +192,42 @@ def test_the_news_of_a_move_does_not_push_the_board_down(browser_page, live_serv
     assert page.locator("#messages").get_attribute("aria-live") == "polite"
 
 
+@pytest.mark.parametrize("size", [(1366, 768), (1920, 1080)])
+def test_the_news_of_a_move_leaves_the_column_heads_in_view(browser_page, live_server, size):
+    """Scrolled down to the column heads, as a standup reads a long board, the news of a
+    move floated over them for the eight seconds it showed."""
+    w = _world()
+    for n in range(12):  # a board longer than the window
+        gen_cycle(w.calls.development_point, title=f"Prøvehandling {n}", phase="study", **READY)
+    db.session.commit()
+    page = browser_page
+    _open_board(page, live_server, w.intervention, *size)
+    page.evaluate(
+        "window.scrollTo(0, document.querySelector('.column-head').getBoundingClientRect().top"
+        " + window.scrollY - 8)"
+    )
+    heads = page.locator(".board .column-head")
+    assert 0 <= heads.first.bounding_box()["y"] <= 10  # scrolled: the heads at the top
+
+    page.get_by_role("button", name=f"Flyt {w.calls.title} til Afprøv").click()
+    news = page.locator("#messages").get_by_text(f"“{w.calls.title}” er flyttet til Afprøv.")
+    news.wait_for()
+    htmx_idle(page)
+    box = news.bounding_box()
+    for head in heads.all():
+        other = head.bounding_box()
+        apart = (
+            box["y"] >= other["y"] + other["height"]
+            or other["y"] >= box["y"] + box["height"]
+            or box["x"] >= other["x"] + other["width"]
+            or other["x"] >= box["x"] + box["width"]
+        )
+        assert apart, head.inner_text()
+    # Still inside the window, read out by the polite live region.
+    assert box["y"] >= 0 and box["y"] + box["height"] <= size[1]
+    assert page.locator("#messages").get_attribute("aria-live") == "polite"
+
+
 def test_a_refused_drop_links_the_missing_field_to_the_worksheet(browser_page, live_server):
     w = _world()
     page = browser_page

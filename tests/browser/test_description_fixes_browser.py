@@ -78,7 +78,7 @@ def test_rename_updates_the_tab_title_and_breadcrumb(browser_page, live_server):
     htmx_idle(page)
     assert page.evaluate("window.__noReload") is True
     assert page.title() == "Nyt navn · Praksisløft"
-    crumb = page.locator("nav[aria-label=breadcrumb]")
+    crumb = page.locator("nav.breadcrumb")
     assert crumb.count() == 1 and "Nyt navn" in crumb.inner_text()
     assert "Gammelt navn" not in page.content()
 

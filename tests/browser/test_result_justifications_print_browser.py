@@ -1,9 +1,9 @@
 """A closed round's result as Chromium shows and prints it, after a QA walk through a
-quarterly round: a justification keeps the writer's line breaks (and a long word stays in
-its column); on paper a long justification runs on from the page it starts on instead of
-leaving most of that page blank, each element's heading stays with its first lines, and
-a count's "(+1)" keeps to the count's line; the radar's axis numbers are drawn over the
-points."""
+quarterly round: a justification keeps the writer's line breaks, in the result and on an
+element's page (and a long word stays in its column); on paper a long justification runs
+on from the page it starts on instead of leaving most of that page blank, each element's
+heading stays with its first lines, and a count's "(+1)" keeps to the count's line; the
+radar's axis numbers are drawn over the points."""
 
 import shutil
 import subprocess
@@ -79,6 +79,20 @@ def test_a_justification_keeps_its_line_breaks(browser_page, live_server):
     print_at_a4_width(page)
     assert page.locator(".justification-group li").first.inner_text() == TWO_LINES
     assert overflowing(page, ".justification-group li") == []
+
+
+def test_an_elements_page_keeps_a_justifications_line_breaks(browser_page, live_server):
+    """An element's own page lists its justifications round by round with the result's
+    rule: they lost their line breaks there."""
+    url = _round({2: [TWO_LINES, LONG_WORD]})
+    page = browser_page
+    login(page, live_server)
+    page.goto(live_server + url.rsplit("/", 1)[0] + "/elementer/2")
+    reasons = page.locator(".reasons li")
+    assert reasons.first.inner_text() == TWO_LINES
+    line = reasons.nth(1).evaluate("(el) => parseFloat(getComputedStyle(el).lineHeight)")
+    assert reasons.first.bounding_box()["height"] >= 1.8 * line
+    assert overflowing(page, ".reasons li") == []
 
 
 @pytest.mark.skipif(PDFTOTEXT is None, reason="pdftotext is not installed (poppler-utils)")

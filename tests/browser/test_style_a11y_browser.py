@@ -59,7 +59,7 @@ def test_primary_buttons_and_links_are_the_apps_accent_and_readable(browser_page
 
     login(page, live_server)
     page.goto(f"{live_server}/indsatser/{intervention.id}")
-    link = page.locator("nav[aria-label=breadcrumb] a").first
+    link = page.locator("nav.breadcrumb a").first
     colour, underline = link.evaluate(
         "(el) => [getComputedStyle(el).color,"
         " getComputedStyle(el).getPropertyValue('--pico-underline')]"
@@ -95,7 +95,7 @@ def test_a_wide_tables_box_is_a_named_tab_stop_only_while_it_overflows(browser_p
     )
     assert _box_state(page) == [True, "0", "region", "Problemkategorier"]
     # From the breadcrumb before it, Tab goes to the box (before the fields in its table).
-    page.locator("nav[aria-label=breadcrumb] a").first.focus()
+    page.locator("nav.breadcrumb a").first.focus()
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.classList.contains('table-scroll')")
     ring = page.evaluate(
