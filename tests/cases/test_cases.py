@@ -332,9 +332,7 @@ def test_only_my_cases(client, login, team):
     everything = client.get(_url(team)).get_data(as_text=True)
     assert "SP-2026-077" in everything and "SP-2026-001" in everything
     login(team.leader, team.org)
-    assert "Du har ingen forløb her" in client.get(
-        _url(team) + "?mine=1"
-    ).get_data(as_text=True)
+    assert "Du har ingen forløb her" in client.get(_url(team) + "?mine=1").get_data(as_text=True)
 
 
 def test_grid_marks_the_current_phase_only_while_the_case_is_open(client, login, team):
