@@ -259,6 +259,26 @@ def test_one_open_case_is_named_in_the_singular(client, login):
     assert "Personen er ansvarlig for 1 åbent forløb i Familiestart." in page
 
 
+def test_the_cases_a_caseworker_leaves_behind_are_named_too(client, login):
+    org = gen_org()
+    admin = gen_user(org, role="admin")
+    leaver = gen_user(org, role="authority", name="Morten Munk")
+    colleague = gen_user(org, role="practitioner")
+    start = gen_intervention(org, name="Familiestart")
+    gen_case(start, "F-1", caseworker_id=leaver.id, practitioner_id=colleague.id)
+    gen_case(start, "F-2", caseworker_id=leaver.id)
+    gen_case(start, "F-3", caseworker_id=leaver.id, end_date=date(2026, 3, 1))
+    gen_case(start, "F-4", practitioner_id=leaver.id)
+    db.session.commit()
+    login(admin, org)
+    page = client.get("/organisation/medlemmer").get_data(as_text=True)
+    assert (
+        "Personen er ansvarlig for 1 åbent forløb i Familiestart. Forløbet beholder personen "
+        "som ansvarlig, indtil der vælges en anden. Personen er myndighedssagsbehandler på 2 "
+        "åbne forløb i Familiestart og er det fortsat, indtil der vælges en anden."
+    ) in page
+
+
 def test_removed_person_who_logs_in_is_told_they_belong_to_no_organisation(client, login):
     org = gen_org()
     admin = gen_user(org, role="admin")

@@ -44,32 +44,51 @@ def _members() -> list[Membership]:
     return sorted(db.session.scalars(stmt), key=lambda m: sort_key(m.user.name))
 
 
-def _open_cases() -> dict[int, str]:
-    """What removing each person would leave behind: {user_id: "responsible for n open cases
-    in ..."}, for the confirmation question. Their cases keep them as responsible (history)."""
+def _open_cases_by(person) -> dict[int, tuple[int, list[str]]]:
+    """{user_id: (open cases, names of their interventions)} of the cases whose `person`
+    column (Case.practitioner_id, Case.caseworker_id) names the user: one query."""
     stmt = (
-        scoped(Case, select(Case.practitioner_id, Intervention.name, func.count()))
+        scoped(Case, select(person, Intervention.name, func.count()))
         .join(Intervention, Intervention.id == Case.intervention_id)
-        .where(Case.end_date.is_(None), Case.practitioner_id.is_not(None))
-        .group_by(Case.practitioner_id, Intervention.name)
+        .where(Case.end_date.is_(None), person.is_not(None))
+        .group_by(person, Intervention.name)
         .order_by(Intervention.name)
     )
-    counts: dict[int, int] = defaultdict(int)
-    names: dict[int, list[str]] = defaultdict(list)
+    found: dict[int, tuple[int, list[str]]] = {}
     for user_id, name, count in db.session.execute(stmt):
-        counts[user_id] += count
-        names[user_id].append(name)
-    return {
-        user_id: ngettext(
-            "The person is responsible for %(num)s open case in %(interventions)s. "
-            "The case keeps them as responsible until someone else is chosen.",
-            "The person is responsible for %(num)s open cases in %(interventions)s. "
-            "The cases keep them as responsible until someone else is chosen.",
-            count,
-            interventions=", ".join(names[user_id]),
+        total, names = found.get(user_id, (0, []))
+        found[user_id] = (total + count, [*names, name])
+    return found
+
+
+def _open_cases() -> dict[int, str]:
+    """What removing each person would leave behind: {user_id: "responsible for n open cases
+    in ...", and the caseworker's cases likewise}, for the confirmation question. Their
+    cases keep them (history) until someone else is chosen."""
+    said: dict[int, list[str]] = defaultdict(list)
+    for user_id, (count, names) in _open_cases_by(Case.practitioner_id).items():
+        said[user_id].append(
+            ngettext(
+                "The person is responsible for %(num)s open case in %(interventions)s. "
+                "The case keeps them as responsible until someone else is chosen.",
+                "The person is responsible for %(num)s open cases in %(interventions)s. "
+                "The cases keep them as responsible until someone else is chosen.",
+                count,
+                interventions=", ".join(names),
+            )
         )
-        for user_id, count in counts.items()
-    }
+    for user_id, (count, names) in _open_cases_by(Case.caseworker_id).items():
+        said[user_id].append(
+            ngettext(
+                "The person is the authority caseworker on %(num)s open case in "
+                "%(interventions)s, and stays so until someone else is chosen.",
+                "The person is the authority caseworker on %(num)s open cases in "
+                "%(interventions)s, and stays so until someone else is chosen.",
+                count,
+                interventions=", ".join(names),
+            )
+        )
+    return {user_id: " ".join(texts) for user_id, texts in said.items()}
 
 
 def _context(form=None, added=None, existing=False):
