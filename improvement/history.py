@@ -59,6 +59,7 @@ from .models import (
     User,
     WorkflowStep,
 )
+from .pdsa.rules import fixed_now
 
 # Never shown for any model: identity, ownership, order and bookkeeping.
 HIDDEN = frozenset(
@@ -560,12 +561,15 @@ def restorable_text(event: AuditEvent, key: str) -> str | None:
 
 def restore_form(event: AuditEvent, key: str, row) -> dict | None:
     """What the history's restore button for one change sends, or None where it has none:
-    no text to put back, the row gone or not the user's to change, or the row holding that
-    text already. `version` is the row's as the history is drawn: saved since, the restore
-    is refused rather than undoing that save unseen."""
+    no text to put back, the row gone or not the user's to change, the row holding that
+    text already, or the field fixed by a test's phase. `version` is the row's as the
+    history is drawn: saved since, the restore is refused rather than undoing that save
+    unseen."""
     old = restorable_text(event, key)
     if old is None or row is None or getattr(row, key) == old:
         return None
+    if isinstance(row, PdsaCycle) and key in fixed_now(row.phase):
+        return None  # the prediction once the test has left Plan: a restore is refused
     region = RESTORABLE[type(row)].region.format(id=row.id)
     return {
         "url": url_for(

@@ -127,6 +127,8 @@ class CycleForm(MergingForm):
     def __init__(self, *args, phase: str = "plan", **kwargs):
         super().__init__(*args, **kwargs)
         self.phase = phase
+        # {field: text} a save refused for a field the phase has fixed (shown, not kept).
+        self.refused_texts: dict[str, str] = {}
 
     def validate(self, extra_validators=None):
         ok = super().validate(extra_validators)
@@ -150,6 +152,8 @@ class CycleForm(MergingForm):
                 "Fixed when the test left Plan: Study compares the result with it. Move the "
                 "test back to Plan to change it."
             )
+            # Said in the label too: a box that takes no typing is otherwise a puzzle.
+            self[name].label.text = _("%(field)s (fixed)", field=self[name].label.text)
 
     def fits_phase(self, cycle, followups=()) -> bool:
         """The rules of the phase the test is in, on the values to be saved (after a save
@@ -196,21 +200,12 @@ class CycleForm(MergingForm):
             name for name in self.fixed(cycle) if (self[name].data or "") != getattr(cycle, name)
         ]
         for name in changed_fixed:
-            # Open to typing again, so the text can be put back as it was and the rest of
-            # the worksheet saved.
-            self[name].render_kw = {
-                key: value
-                for key, value in (self[name].render_kw or {}).items()
-                if key != "readonly"
-            }
-            self[name].errors.append(
-                _(
-                    "The prediction is written before the test, and Study compares the result "
-                    "with it, so it is not changed once the test is in %(phase)s. Move the "
-                    "test back to Plan to change it. Your text is kept here but not saved.",
-                    phase=self.phase_label,
-                )
-            )
+            # The field shows what is saved again (read-only, as Study quotes it), so the
+            # rest of the worksheet saves as it stands; the refused text is shown under it
+            # to copy, should the test go back to Plan.
+            self.refused_texts[name] = self[name].data or ""
+            self[name].data = getattr(cycle, name)
+            self[name].errors.append(_("Your change was not saved; your text is under the field."))
         for name in refused:
             phase = PDSA_PHASES[OPENS_IN[name]]
             self[name].errors.append(

@@ -43,9 +43,11 @@ def test_once_the_test_has_left_plan_the_prediction_is_read_only_and_a_change_re
     assert "readonly" in _prediction_tag(page)
     plan = _fieldset(page, "ws-plan")
     assert "Fastlagt, da prøvehandlingen forlod Planlæg" in plan
+    assert "Forudsigelse (fastlagt)" in plan
 
-    # A changed prediction (a form drawn before the move, say) is refused at the field,
-    # the text kept and open to typing; nothing of the worksheet is saved.
+    # A changed prediction (a form drawn before the move, say) is refused at the field;
+    # nothing of the worksheet is saved. The field shows the saved prediction again,
+    # read-only, as Study quotes it, and the refused text is shown under it to copy.
     sent = opened(client, cycle)
     sent.update(prediction="Forælderen ringer, når vi har sendt en sms", do_description="Ringede")
     response = client.post(_cycle_url(cycle, "/rediger"), data=sent, headers=HX)
@@ -53,13 +55,18 @@ def test_once_the_test_has_left_plan_the_prediction_is_read_only_and_a_change_re
     page = unescape(response.get_data(as_text=True))
     assert "Prøvehandlingen er i Afprøv, så forudsigelsen er fastlagt. Intet blev gemt." in page
     plan = _fieldset(page, "ws-plan")
-    assert "så den ændres ikke, når prøvehandlingen er i Afprøv" in plan
-    assert "Forælderen ringer, når vi har sendt en sms</textarea>" in plan
-    assert "readonly" not in _prediction_tag(page)
+    assert "Din ændring blev ikke gemt; din tekst står under feltet." in plan
+    assert f"{PLANNED['prediction']}</textarea>" in plan
+    assert "readonly" in _prediction_tag(page)
+    assert "Din tekst, ikke gemt:" in plan
+    assert "Forælderen ringer, når vi har sendt en sms" in plan.split("Din tekst, ikke gemt:")[1]
+    study = _fieldset(page, "ws-study")
+    assert f"Forudsigelse: {PLANNED['prediction']}" in study
+    assert "Ringede</textarea>" in page  # the other fields keep what was typed
     db.session.refresh(cycle)
     assert (cycle.prediction, cycle.do_description) == (PLANNED["prediction"], "")
 
-    # The prediction as it was: the rest saves.
+    # Sent again as the page now stands (the saved prediction): the rest saves.
     sent.update(prediction=PLANNED["prediction"])
     assert client.post(_cycle_url(cycle, "/rediger"), data=sent).status_code == 302
     db.session.refresh(cycle)
