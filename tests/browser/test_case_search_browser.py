@@ -51,6 +51,6 @@ def test_typing_a_code_narrows_the_rows_and_keeps_the_text(browser_page, live_se
     assert page.get_by_label("Søg efter en kode").input_value() == "is-007"
     page.go_back()
     page.locator("#case-count", has_text="10 af 120 forløb passer").wait_for()
-    page.get_by_role("link", name="Ryd søgningen").click()
+    page.get_by_role("link", name="Ryd søgning og filtre").click()
     page.locator("#case-count", has_text="120 forløb").wait_for()
     assert page.get_by_label("Søg efter en kode").input_value() == ""

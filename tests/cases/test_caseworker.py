@@ -4,6 +4,7 @@ filter and rows, the case page and the Excel export."""
 
 import re
 from collections import Counter
+from datetime import date
 from html import unescape
 from io import BytesIO
 
@@ -438,3 +439,33 @@ def test_the_scale_generator_gives_cases_the_teams_caseworkers(app):
     assert db.session.scalar(count.where(has_caseworkers)) > 0
     assert db.session.scalar(count.where(has_caseworkers, ~on_team)) == 0
     assert db.session.scalar(count.where(~has_caseworkers, Case.caseworker_id.is_not(None))) == 0
+
+
+def test_the_overdue_follow_ups_and_the_rows_name_the_caseworker(client, login, crew):
+    """The § 70 follow-up is the caseworker's duty: the overdue list names them beside the
+    practitioner; a row without one says so ("–") where other cases have one, so the rows
+    keep one height."""
+    # Started a year ago with no follow-up: overdue (the first is due within 3 months).
+    gen_case(
+        crew.intervention,
+        "SP-2025-020",
+        start=date(2025, 1, 6),
+        practitioner_id=crew.practitioner.id,
+        caseworker_id=crew.caseworker.id,
+    )
+    db.session.commit()
+    login(crew.leader, crew.org)
+    page = client.get(_url(crew)).get_data(as_text=True)
+    overdue = page[
+        page.index('id="overdue-title"') : page.index("</section>", page.index("overdue-title"))
+    ]
+    item = " ".join(
+        re.sub(r"<[^>]+>", " ", overdue.split("SP-2025-020")[1].split("</li>")[0]).split()
+    )
+    assert item.endswith("· Birgitte Bach · sagsbehandler Morten Munk")
+    rows = page[page.index("<tbody") : page.index("</tbody>")]
+    without = rows.split("SP-2026-001")[1].split("</tr>")[0]
+    assert (
+        'case-caseworker"><span class="visually-hidden">Myndighedssagsbehandler: </span>–'
+        in without
+    )

@@ -23,6 +23,12 @@ def _text(html: str) -> str:
     return " ".join(re.sub(r"<[^>]+>", " ", html).replace("\u00ad", "").split())
 
 
+def _summary(html: str) -> str:
+    """The text of the cell's numbers: mean, n and the count per rating."""
+    start = html.index('class="cell-summary"')
+    return _text(html[html.index(">", start) + 1 : html.index("</ol>", start)])
+
+
 def _rows(html: str) -> list[tuple[str, str]]:
     """(case code, rating) per row of the cell's case table."""
     table = html.split('class="striped low-list"')[1].split("</table>")[0]
@@ -59,7 +65,7 @@ def test_the_cell_lists_its_cases_lowest_first_with_the_heat_maps_mean(client, l
     html = response.get_data(as_text=True)
     text = _text(html)
     assert "Tidlig tilstedeværelse" in text and "Fase: Opstart" in text
-    assert "Cellen 3,0 n = 4" in text
+    assert _summary(html).startswith("3,0 n = 4")
     # One case per score 1, 2, 4 and 5, none with 3.
     assert (
         "1 Slet ikke arbejdet med 1 2 I mindre grad arbejdet med 1 3 I nogen grad arbejdet med 0"
@@ -184,7 +190,11 @@ def test_the_heat_map_counts_the_open_cases_or_one_years_ratings_when_asked(clie
     assert link.endswith("?aabne=1")
     cell = client.get(link.replace("&amp;", "&")).get_data(as_text=True)
     assert _rows(cell) == [("FO-1", "2")]
-    assert "Cellen 2,0 n = 1" in _text(cell) and "Kun åbne forløb" in cell
+    assert _summary(cell).startswith("2,0 n = 1") and "Kun åbne forløb" in cell
+    # A choice no case in the cell matches says so, not that the cell has no ratings.
+    empty = client.get(link.replace("?aabne=1", "?aabne=1&aar=1999")).get_data(as_text=True)
+    assert "Intet forløb i cellen passer til valget ovenfor." in empty
+    assert "har endnu en vurdering" not in empty
 
     html = client.get(f"{url}?aar=2025").get_data(as_text=True)
     assert "Tidlig tilstedeværelse 4,0 n = 1" in _heat_text(html)
