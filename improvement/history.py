@@ -48,6 +48,7 @@ from .models import (
     ActionItem,
     Assumption,
     AuditEvent,
+    CaseFollowUp,
     ChangeTheoryItem,
     CoreElement,
     DevelopmentPoint,
@@ -258,6 +259,10 @@ CODED: dict[str, dict] = {
         "problem_grade": PROBLEM_GRADES,
         "reflected_adjustment": REFLECTED_ADJUSTMENT,
         "alliance": ALLIANCE_DIMENSIONS,  # several codes, space-separated
+        # As the case form's choices (cases/forms.py CADENCES, which imports this module's
+        # users, so not imported here): "Hver 3. måned"; the legal minimum is stored empty.
+        "followup_cadence_months": {"1": _l("Every month")}
+        | {str(n): _l("Every %(num)d months", num=n) for n in range(2, 6)},
     },
 }
 
@@ -277,7 +282,11 @@ NAMED = {
 
 # Rows shown in another object's history (a meeting's action items): the history line says
 # which one, by this column.
-SUBJECTS = {"ActionItem": (ActionItem, ActionItem.what, _l("Action item «%(name)s»"))}
+SUBJECTS = {
+    "ActionItem": (ActionItem, ActionItem.what, _l("Action item «%(name)s»")),
+    # A case's follow-ups are named by the day they were held (a case's history).
+    "CaseFollowUp": (CaseFollowUp, CaseFollowUp.held_on, _l("Follow-up held on %(name)s")),
+}
 
 
 class Restorable(NamedTuple):
@@ -625,8 +634,12 @@ def fields_saved_since(object_type: str, object_id: int, saves: int) -> set[str]
 def _subject(event: AuditEvent, names: dict) -> str | None:
     if event.object_type not in SUBJECTS:
         return None
-    model, _column, label = SUBJECTS[event.object_type]
+    model, column, label = SUBJECTS[event.object_type]
     name = names.get((model, event.object_id))
+    if isinstance(name, date):
+        name = name.isoformat()
+    if name:  # a day as a date (a follow-up's: read from its row, or its trail's ISO day)
+        name = _readable(event.object_type, column.key, name, names)
     return label % {"name": _cut(_one_line(name), 60) if name else f"({_('deleted')})"}
 
 
@@ -645,4 +658,23 @@ def meeting_history(meeting_id: int, limit: int | None = None) -> list[dict]:
     )
     items = select(ActionItem.id).where(ActionItem.meeting_id == meeting_id)
     targets = [("Meeting", meeting_id), ("ActionItem", items), ("ActionItem", created_here)]
+    return history_of(targets, limit=limit)
+
+
+def case_history(case_id: int, limit: int | None = None) -> list[dict]:
+    """A case's trail: its own fields (practitioner, caseworker, phase, dates, cadence,
+    outcome coding, problem categories) and the follow-ups registered on it, each line
+    saying which follow-up, those removed since included (found by the case their creation
+    recorded). One query, however long."""
+    deleted = select(AuditEvent.object_id).where(
+        AuditEvent.object_type == "CaseFollowUp", AuditEvent.action == "delete"
+    )
+    created_here = select(AuditEvent.object_id).where(
+        AuditEvent.object_type == "CaseFollowUp",
+        AuditEvent.action == "insert",
+        AuditEvent.object_id.in_(deleted),
+        AuditEvent.changes[("case_id", 1)].as_integer() == case_id,
+    )
+    followups = select(CaseFollowUp.id).where(CaseFollowUp.case_id == case_id)
+    targets = [("Case", case_id), ("CaseFollowUp", followups), ("CaseFollowUp", created_here)]
     return history_of(targets, limit=limit)

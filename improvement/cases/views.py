@@ -28,6 +28,7 @@ from ..analysis.rounding import percent
 from ..extensions import db, htmx
 from ..formatting import format_day, format_quarter
 from ..forms import EmptyForm, choices
+from ..history import case_history
 from ..ids import parse_id
 from ..models import (
     ALLIANCE_DIMENSIONS,
@@ -306,7 +307,17 @@ def _detail_context(case: Case, **extra):
 def case_detail(intervention_id: int, case_id: int):
     # The people the page names come with the case: the same queries whoever is chosen.
     case = _case(intervention_id, case_id, *PEOPLE)
-    return render_htmx(DETAIL, "content", **_detail_context(case))
+    return render_htmx(DETAIL, "content", **_detail_context(case, **_case_history(case)))
+
+
+# The newest changes of a case shown on its page, as a PDSA cycle's.
+CASE_HISTORY_LIMIT = 30
+
+
+def _case_history(case: Case) -> dict:
+    """The case's own history (its fields and its follow-ups) for its page: one query
+    for the trail and one per kind of row it names, however long it is."""
+    return {"case_history": case_history(case.id, limit=CASE_HISTORY_LIMIT)}
 
 
 def _edit_form(case: Case, **kwargs) -> CaseEditForm:
@@ -413,7 +424,12 @@ def followup_new(intervention_id: int, case_id: int):
         case.followups.append(CaseFollowUp(organization_id=case.organization_id, held_on=day))
         db.session.commit()
         form = FollowUpForm(formdata=None)
-    return render_fragment(DETAIL, "followups", status, **_detail_context(case, followup_form=form))
+    if status != 200:
+        context = _detail_context(case, followup_form=form)
+        return render_fragment(DETAIL, "followups", status, **context)
+    # A registered follow-up reaches the case's history without a reload.
+    context = _detail_context(case, followup_form=form, **_case_history(case))
+    return render_fragment(DETAIL, ["followups", "case_history_oob"], **context)
 
 
 @bp.route(
@@ -435,7 +451,8 @@ def followup_remove(intervention_id: int, case_id: int):
     case.followups.remove(followup)
     db.session.delete(followup)  # the audit trail records the removal
     db.session.commit()
-    return render_fragment(DETAIL, "followups", **_detail_context(case, followup_removed=removed))
+    context = _detail_context(case, followup_removed=removed, **_case_history(case))
+    return render_fragment(DETAIL, ["followups", "case_history_oob"], **context)
 
 
 # --- ratings ------------------------------------------------------------------------
