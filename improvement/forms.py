@@ -101,6 +101,15 @@ STALE_KEPT_OWN = _l(
 )
 
 
+def saves_since(obj, drawn_version: str | None) -> int:
+    """How many times `obj` was saved since the version a page was drawn from (0 where that
+    cannot be told: a version that is no number, or not an older one)."""
+    try:
+        return max(obj.version - int(drawn_version or ""), 0)
+    except ValueError:
+        return 0
+
+
 def saved_only_by_self(obj, drawn_version: str | None) -> bool:
     """Whether every save of `obj` since the version a page was drawn from was the logged-in
     user's own (in another window or tab), by the audit trail: one query. False where it
@@ -108,10 +117,7 @@ def saved_only_by_self(obj, drawn_version: str | None) -> bool:
     changes than versions): the message then stays with "someone else"."""
     if obj is None or not getattr(obj, "__audited__", False) or not current_user.is_authenticated:
         return False
-    try:
-        saves = obj.version - int(drawn_version or "")
-    except ValueError:
-        return False
+    saves = saves_since(obj, drawn_version)
     if saves < 1:
         return False
     made_by = savers(type(obj).__name__, obj.id, saves)

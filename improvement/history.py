@@ -645,36 +645,32 @@ def _subject(event: AuditEvent, names: dict) -> str | None:
 
 def meeting_history(meeting_id: int, limit: int | None = None) -> list[dict]:
     """A meeting's trail: its record (notes, decisions, …) and the action items decided at
-    it, each line saying which action item, those deleted since included (found by the
-    meeting their creation recorded). One query, however long."""
-    deleted = select(AuditEvent.object_id).where(
-        AuditEvent.object_type == "ActionItem", AuditEvent.action == "delete"
-    )
-    created_here = select(AuditEvent.object_id).where(
-        AuditEvent.object_type == "ActionItem",
-        AuditEvent.action == "insert",
-        AuditEvent.object_id.in_(deleted),
-        AuditEvent.changes[("meeting_id", 1)].as_integer() == meeting_id,
-    )
-    items = select(ActionItem.id).where(ActionItem.meeting_id == meeting_id)
-    targets = [("Meeting", meeting_id), ("ActionItem", items), ("ActionItem", created_here)]
-    return history_of(targets, limit=limit)
+    it, each line saying which action item. One query, however long."""
+    return _trail_with_children("Meeting", meeting_id, ActionItem, "meeting_id", limit)
 
 
 def case_history(case_id: int, limit: int | None = None) -> list[dict]:
     """A case's trail: its own fields (practitioner, caseworker, phase, dates, cadence,
     outcome coding, problem categories) and the follow-ups registered on it, each line
-    saying which follow-up, those removed since included (found by the case their creation
-    recorded). One query, however long."""
+    saying which follow-up. One query, however long."""
+    return _trail_with_children("Case", case_id, CaseFollowUp, "case_id", limit)
+
+
+def _trail_with_children(
+    parent: str, parent_id: int, child, key: str, limit: int | None
+) -> list[dict]:
+    """A row's trail and its child rows' (the rows whose `key` names it), those deleted
+    since included: found by the parent their creation recorded."""
+    name = child.__name__
     deleted = select(AuditEvent.object_id).where(
-        AuditEvent.object_type == "CaseFollowUp", AuditEvent.action == "delete"
+        AuditEvent.object_type == name, AuditEvent.action == "delete"
     )
     created_here = select(AuditEvent.object_id).where(
-        AuditEvent.object_type == "CaseFollowUp",
+        AuditEvent.object_type == name,
         AuditEvent.action == "insert",
         AuditEvent.object_id.in_(deleted),
-        AuditEvent.changes[("case_id", 1)].as_integer() == case_id,
+        AuditEvent.changes[(key, 1)].as_integer() == parent_id,
     )
-    followups = select(CaseFollowUp.id).where(CaseFollowUp.case_id == case_id)
-    targets = [("Case", case_id), ("CaseFollowUp", followups), ("CaseFollowUp", created_here)]
+    children = select(child.id).where(getattr(child, key) == parent_id)
+    targets = [(parent, parent_id), (name, children), (name, created_here)]
     return history_of(targets, limit=limit)

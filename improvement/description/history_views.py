@@ -31,7 +31,7 @@ from werkzeug.datastructures import MultiDict
 
 from ..access import get_or_404_for_user
 from ..extensions import db
-from ..forms import BaseForm, saved_only_by_self
+from ..forms import BaseForm, saved_only_by_self, saves_since
 from ..history import (
     LABELS,
     RESTORABLE,
@@ -313,10 +313,7 @@ def _only_other_fields_saved(row, name: str, version: str | None) -> bool:
     """Whether every save since the history was drawn left field `name` as it was (a board
     move changes a test's status, not its texts): then the text shown as replaced is still
     the one in the field, and putting the earlier one back overwrites no one's words."""
-    try:
-        saves = row.version - int(version or "")
-    except ValueError:
-        return False
+    saves = saves_since(row, version)
     if saves < 1:
         return False
     fields = fields_saved_since(type(row).__name__, row.id, saves)
