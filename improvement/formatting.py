@@ -6,6 +6,7 @@ Babel parses the pattern and looks up the locale's symbols on every call, so the
 formatted texts are remembered per (value, format, locale).
 """
 
+from collections.abc import Iterable
 from datetime import date, datetime
 from functools import lru_cache
 
@@ -58,11 +59,16 @@ def _month_filter(context: Context, month: str) -> str:
     return _format_month(month, context.get(LOCALE) or str(get_locale()))
 
 
-def format_quarter(quarter: str) -> str:
-    """A quarter kept as "2026-Q3" (the analysis' key) as the reader's language writes it:
-    "2026 K3" (kvartal) in Danish, "2026 Q3" in English."""
-    year, number = quarter.split("-Q")
-    return _("%(year)s Q%(quarter)s", year=year, quarter=number)
+def quarter_labels(quarters: Iterable[str]) -> dict[str, str]:
+    """Quarters kept as "2026-Q3" (the analysis' keys) as the reader's language writes
+    them: "2026 K3" (kvartal) in Danish, "2026 Q3" in English. The pattern is translated
+    once for them all: a trend of ten years has forty quarters, each shown three times."""
+    pattern = _("%(year)s Q%(quarter)s")
+    labels = {}
+    for quarter in quarters:
+        year, number = quarter.split("-Q")
+        labels[quarter] = pattern % {"year": year, "quarter": number}
+    return labels
 
 
 def _datetime(value: datetime | None, fmt: str = "short") -> str:
@@ -87,6 +93,5 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(_day_filter, "date")
     app.add_template_filter(_datetime, "datetime")
     app.add_template_filter(_month_filter, "month")
-    app.add_template_filter(format_quarter, "quarter")
     app.add_template_filter(_number, "number")
     app.add_template_global(get_locale, "get_locale")

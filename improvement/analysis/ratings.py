@@ -235,6 +235,23 @@ def cells_within(
     return counts
 
 
+def cells_and_facts(
+    rows: Iterable[tuple[Hashable, Hashable, int, int, bool, int]], threshold: int
+) -> tuple[Counter, list[int], int]:
+    """In one pass over the rows of ``cells_within``: every cell's counts (no filter), the
+    years with a latest rating (newest first), and how many cells of closed cases are rated
+    at or below ``threshold``. A large intervention has thousands of rows."""
+    counts: Counter = Counter()
+    years: set[int] = set()
+    closed_low = 0
+    for element, phase, score, quarter, closed, n in rows:
+        counts[(element, phase, score, quarter)] += n
+        years.add(quarter // 4)
+        if closed and score <= threshold:
+            closed_low += n
+    return counts, sorted(years, reverse=True), closed_low
+
+
 def mean_of_scores(score_counts: Mapping[int, int]) -> float | None:
     """The mean of one heat map cell from its number of cells per score, rounded as the
     heat map rounds it (None for an empty cell)."""
@@ -305,7 +322,7 @@ def distribution_from_counts(
 
 def quarter_key(day: date) -> str:
     """A quarter as a key: 14 May 2026 -> "2026-Q2". Pages show it in the reader's
-    language ("2026 K2" in Danish: formatting.format_quarter)."""
+    language ("2026 K2" in Danish: formatting.quarter_labels)."""
     return f"{day.year}-Q{(day.month - 1) // 3 + 1}"
 
 

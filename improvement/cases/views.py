@@ -18,6 +18,7 @@ from ..access import current_org, current_role, get_or_404_for_user, require_rol
 from ..analysis import outcomes as outcome_tables
 from ..analysis.ratings import (
     DEFAULT_LOW_THRESHOLD,
+    cells_and_facts,
     cells_within,
     distribution_from_counts,
     heat_map_from_counts,
@@ -26,7 +27,7 @@ from ..analysis.ratings import (
 )
 from ..analysis.rounding import percent
 from ..extensions import db, htmx
-from ..formatting import format_day, format_quarter
+from ..formatting import format_day, quarter_labels
 from ..forms import EmptyForm, choices
 from ..history import case_history
 from ..ids import parse_id
@@ -181,6 +182,8 @@ def _listing_context(
     return {
         "intervention": intervention,
         "cases": service.cases_by_id(intervention, [line.id for line in shown]),
+        # The caseworkers' names from the lines, not loaded again with the page's cases.
+        "caseworker_of": {line.id: line.caseworker_name for line in shown},
         "figures": figures,
         "paging": paging,
         "flt": flt,
@@ -678,11 +681,11 @@ def _analysis_keys(intervention: Intervention, rated_phases: set, rated_elements
     return phases, elements
 
 
-def _trend_chart(trend, quarters: list[str], elements) -> dict:
+def _trend_chart(trend, quarters: list[str], labels: dict[str, str], elements) -> dict:
     """Chart.js data for the trend: one line per core element, gaps where a quarter is empty."""
     means = {(row.core_element, row.quarter): row.mean for row in trend.itertuples()}
     return {
-        "labels": [format_quarter(q) for q in quarters],
+        "labels": [labels[q] for q in quarters],
         "datasets": [
             {
                 "label": e.name,
@@ -705,11 +708,9 @@ def quality_overview(intervention_id: int):
     # trend are sums of those few rows, so the page costs the same for 50 cases or 5,000,
     # and the filter picks among them without another query.
     rows = service.latest_cell_rows(intervention)
-    years = sorted({row[3] // 4 for row in rows}, reverse=True)
+    every, years, closed_low = cells_and_facts(rows, DEFAULT_LOW_THRESHOLD)
     flt = QualityFilter.from_args(request.args).within(years)
-    every = cells_within(rows)
-    counts = cells_within(rows, flt.open_only, flt.year)
-    closed_low = sum(row[5] for row in rows if row[4] and row[2] <= DEFAULT_LOW_THRESHOLD)
+    counts = cells_within(rows, flt.open_only, flt.year) if flt.active else every
     # The rows and columns of every rated cell, so the filter empties cells, not the map.
     phases, elements = _analysis_keys(
         intervention, {key[1] for key in every}, {key[0] for key in every}
@@ -717,6 +718,7 @@ def quality_overview(intervention_id: int):
     phase_ids, element_ids = [p.id for p in phases], [e.id for e in elements]
     trend = trend_from_counts(counts, core_elements=element_ids)
     quarters = list(dict.fromkeys(trend["quarter"])) if len(trend) else []
+    labels = quarter_labels(quarters)
     phase_by_id = {p.id: p for p in phases}
     element_by_id = {e.id: e for e in elements}
     include_closed = request.args.get("lukkede") == "1"
@@ -755,7 +757,8 @@ def quality_overview(intervention_id: int):
         trend_cells={
             (row.core_element, row.quarter): (row.mean, row.count) for row in trend.itertuples()
         },
-        trend_chart=_trend_chart(trend, quarters, elements),
+        quarter_labels=labels,
+        trend_chart=_trend_chart(trend, quarters, labels, elements),
         low_items=low_items,
         low_paging=low_paging,
         include_closed=include_closed,

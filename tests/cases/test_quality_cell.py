@@ -4,7 +4,7 @@ heat map counts them (each case's latest rating), the lowest first, in pages."""
 import re
 from datetime import date
 
-from improvement.analysis.ratings import cells_within, mean_of_scores
+from improvement.analysis.ratings import cells_and_facts, cells_within, mean_of_scores
 from improvement.extensions import db
 from tests.cases.helpers import gen_case, gen_core_element, gen_phase, gen_rating
 from tests.helpers import gen_intervention
@@ -155,6 +155,19 @@ def test_cells_within_keeps_the_open_cases_and_the_year_asked_for():
     assert cells_within(rows, open_only=True) == {("e", "p", 2, q2026_1): 3}
     assert cells_within(rows, year=2026) == {("e", "p", 2, q2026_1): 3, ("e", "q", 5, q2026_2): 1}
     assert cells_within(rows, open_only=True, year=2025) == {}
+
+
+def test_cells_and_facts_counts_every_cell_the_years_and_the_closed_low_cells_at_once():
+    rows = [
+        ("e", "p", 2, 2026 * 4, False, 3),  # open, low
+        ("e", "p", 1, 2025 * 4 + 3, True, 2),  # closed, low: 2
+        ("e", "q", 5, 2024 * 4 + 1, True, 1),  # closed, not low
+        ("e", "q", 2, 2024 * 4 + 1, True, 4),  # closed, low: 4
+    ]
+    counts, years, closed_low = cells_and_facts(rows, threshold=2)
+    assert counts == cells_within(rows)
+    assert years == [2026, 2025, 2024]
+    assert closed_low == 2 + 4
 
 
 def _filter_world(team):

@@ -10,7 +10,7 @@ from html import unescape
 import pytest
 
 from improvement.extensions import db
-from improvement.formatting import format_quarter
+from improvement.formatting import quarter_labels
 from tests.cases.helpers import gen_rating
 
 
@@ -32,11 +32,14 @@ def test_the_trend_names_its_quarters_in_the_users_language(client, login, team,
     assert chart["labels"] == quarters
 
 
-def test_format_quarter(app):
+def test_quarter_labels(app):
     from flask_babel import force_locale
 
     with app.test_request_context():
         with force_locale("da"):
-            assert format_quarter("2025-Q4") == "2025 K4"
+            assert quarter_labels(["2025-Q4", "2026-Q1"]) == {
+                "2025-Q4": "2025 K4",
+                "2026-Q1": "2026 K1",
+            }
         with force_locale("en"):
-            assert format_quarter("2025-Q4") == "2025 Q4"
+            assert quarter_labels(["2025-Q4"]) == {"2025-Q4": "2025 Q4"}
