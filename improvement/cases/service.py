@@ -309,6 +309,26 @@ def latest_cell_rows(intervention: Intervention) -> list:
     return db.session.execute(stmt).all()
 
 
+# A cell in a list (the low ratings, a heat map cell's cases): its case's code and end date
+# (for the "closed" mark) and its latest rating, read by name.
+LISTED_CELL = (
+    CoreElementRating.case_id,
+    Case.code.label("case_code"),
+    Case.end_date.label("case_end_date"),
+    CoreElementRating.score,
+    CoreElementRating.comment,
+    CoreElementRating.rated_at,
+)
+
+
+def _in_cell(element_id: int, phase_id: int) -> tuple:
+    """The conditions of one heat map cell: a core element in a phase."""
+    return (
+        CoreElementRating.core_element_id == element_id,
+        CoreElementRating.phase_id == phase_id,
+    )
+
+
 def low_cells(
     intervention: Intervention, threshold: int, include_closed: bool, offset: int, limit: int
 ) -> list:
@@ -319,14 +339,7 @@ def low_cells(
     stmt = (
         latest_of(intervention)
         .with_only_columns(
-            CoreElementRating.case_id,
-            Case.code.label("case_code"),
-            Case.end_date.label("case_end_date"),
-            CoreElementRating.phase_id,
-            CoreElementRating.core_element_id,
-            CoreElementRating.score,
-            CoreElementRating.comment,
-            CoreElementRating.rated_at,
+            *LISTED_CELL, CoreElementRating.phase_id, CoreElementRating.core_element_id
         )
         .join(Phase, Phase.id == CoreElementRating.phase_id)
         .join(CoreElement, CoreElement.id == CoreElementRating.core_element_id)
@@ -349,11 +362,7 @@ def cell_score_counts(
     stmt = (
         latest_of(intervention)
         .with_only_columns(CoreElementRating.score, func.count())
-        .where(
-            CoreElementRating.core_element_id == element_id,
-            CoreElementRating.phase_id == phase_id,
-            *where,
-        )
+        .where(*_in_cell(element_id, phase_id), *where)
         .group_by(CoreElementRating.score)
     )
     return Counter(dict(db.session.execute(stmt).all()))
@@ -367,19 +376,8 @@ def cell_cases(
     by code."""
     stmt = (
         latest_of(intervention)
-        .with_only_columns(
-            CoreElementRating.case_id,
-            Case.code.label("case_code"),
-            Case.end_date.label("case_end_date"),
-            CoreElementRating.score,
-            CoreElementRating.comment,
-            CoreElementRating.rated_at,
-        )
-        .where(
-            CoreElementRating.core_element_id == element_id,
-            CoreElementRating.phase_id == phase_id,
-            *where,
-        )
+        .with_only_columns(*LISTED_CELL)
+        .where(*_in_cell(element_id, phase_id), *where)
         .order_by(CoreElementRating.score, Case.code)
         .offset(offset)
         .limit(limit)
