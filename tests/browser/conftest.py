@@ -22,9 +22,28 @@ CHROMIUM_ARGS = [
 ]
 
 
+def closed_before_sending(wsgi_app):
+    """The app with each response read and closed before the server sends it.
+
+    Werkzeug's development server skips the response's close() when the browser drops the
+    connection while it is sent (Chromium does so for the favicon when a test ends), which
+    leaves a static file open; its ResourceWarning then fails whichever test is running.
+    """
+
+    def app(environ, start_response):
+        response = wsgi_app(environ, start_response)
+        try:
+            return [b"".join(response)]
+        finally:
+            if hasattr(response, "close"):
+                response.close()
+
+    return app
+
+
 @pytest.fixture
 def live_server(app):
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+    server = make_server("127.0.0.1", 0, closed_before_sending(app), threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}"
