@@ -266,6 +266,11 @@ CODED: dict[str, dict] = {
     },
 }
 
+# Columns where no value is a choice of its own, shown by its name instead of a dash.
+EMPTY_MEANS: dict[str, dict] = {
+    "Case": {"followup_cadence_months": _l("Legal minimum")},
+}
+
 # Columns that point at a row people know by name: shown by that name, not its id.
 NAMED = {
     "owner_id": (User, User.name),
@@ -385,9 +390,11 @@ def _names(events: list[AuditEvent]) -> dict:
 
 def _readable(object_type: str, key: str, value, names: dict):
     """A stored value as the app shows it: a code by its label, a person or phase by its
-    name, a day as a date, yes/no in words. None and empty text are None (shown as a dash)."""
+    name, a day as a date, yes/no in words. None and empty text are None (shown as a dash),
+    unless no value is a choice of its own (EMPTY_MEANS)."""
     if value is None or value == "":
-        return None
+        empty = EMPTY_MEANS.get(object_type, {}).get(key)
+        return str(empty) if empty is not None else None
     if isinstance(value, bool):
         return _("Yes") if value else _("No")
     if key in NAMED:

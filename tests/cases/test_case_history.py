@@ -8,7 +8,7 @@ import pytest
 
 from improvement.cases.forms import CADENCES
 from improvement.extensions import db
-from improvement.history import CODED
+from improvement.history import CODED, EMPTY_MEANS
 from improvement.models import Case
 from tests.cases.helpers import gen_case
 from tests.helpers import gen_member, gen_org, gen_user
@@ -95,7 +95,7 @@ def test_case_page_shows_who_changed_caseworker_practitioner_phase_and_outcome(c
     assert _lines(page) == [
         "Lise Lund · ændret | Slutdato: – → 31.03.2026 | Målopnåelse: – → I mål"
         " | Problemgrad: – → Mellem | Reflekteret indsatsjustering: – → Ikke beskrevet",
-        "Lise Lund · ændret | Opfølgningskadence: – → Hver 4. måned",
+        "Lise Lund · ændret | Opfølgningskadence: Lovens minimum → Hver 4. måned",
         "Lise Lund · ændret | Ansvarlig medarbejder: Birgitte Bach → Frederik Friis"
         " | Myndighedssagsbehandler: Mette Mørch → Morten Munk | Aktuel fase: – → Forløb",
         "System · oprettet",
@@ -173,3 +173,6 @@ def test_the_history_words_a_cadence_as_the_case_form_does(app):
             months: str(label) for months, label in CODED["Case"]["followup_cadence_months"].items()
         }
         assert words == {months: str(label) for months, label in CADENCES if months}
+        # The legal minimum, stored as no cadence, reads as the form's empty choice.
+        legal = str(EMPTY_MEANS["Case"]["followup_cadence_months"])
+        assert legal == next(str(label) for months, label in CADENCES if not months)
