@@ -77,6 +77,20 @@
     el.form.requestSubmit();
   });
 
+  // A page's filter (a plain GET form) leaves its empty fields out of the address it
+  // opens: "?aabne=1", not "?aabne=1&aar=", an address people copy and send on.
+  document.addEventListener("formdata", function (event) {
+    var form = event.target;
+    if (form.method !== "get" || form.hasAttribute("hx-get")) {
+      return;
+    }
+    Array.from(event.formData.entries()).forEach(function (entry) {
+      if (entry[1] === "") {
+        event.formData.delete(entry[0]);
+      }
+    });
+  });
+
   // Plain (non-HTMX) forms that destroy or archive something ask first (not again for a
   // second click on a form already on its way: that click is dropped, see below).
   document.addEventListener("submit", function (event) {

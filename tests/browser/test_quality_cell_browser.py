@@ -7,8 +7,10 @@ import subprocess
 from datetime import date
 
 import pytest
+from sqlalchemy import select
 
 from improvement.extensions import db
+from improvement.models import CoreElement, Phase
 from tests.browser.steps import login
 from tests.cases.helpers import gen_case, gen_core_element, gen_phase, gen_rating
 from tests.helpers import gen_intervention, gen_member, gen_org, gen_user
@@ -57,3 +59,24 @@ def test_a_cell_opens_from_the_heat_map_and_prints_its_list_from_the_first_page(
     first = text.split("\f")[0]
     assert "Forløb, laveste vurdering først" in first
     assert "IS-2026-000" in first  # the first row (rated 1) under its heading
+
+
+def test_the_quality_filter_applies_on_a_choice_and_leaves_empty_fields_out_of_the_address(
+    browser_page, live_server
+):
+    intervention = _world()
+    phase = db.session.scalars(select(Phase).filter_by(intervention_id=intervention.id)).first()
+    element = db.session.scalars(
+        select(CoreElement).filter_by(intervention_id=intervention.id)
+    ).first()
+    gen_rating(gen_case(intervention, "IS-2025-001"), phase, element, 2, day=date(2025, 6, 1))
+    db.session.commit()
+    page = browser_page
+    login(page, live_server)
+    page.goto(f"{live_server}/indsatser/{intervention.id}/kvalitet")
+    assert page.get_by_label("Seneste vurdering i").is_visible()
+    # A choice with the mouse shows it at once, without "Vis"; the year left at "every
+    # year" is not in the address.
+    page.get_by_label("Forløb", exact=True).select_option(label="Kun åbne forløb")
+    page.wait_for_url("**/kvalitet?aabne=1")
+    assert page.locator(".print-context-year").inner_text().startswith("Kun åbne forløb")
