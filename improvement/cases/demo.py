@@ -107,6 +107,20 @@ def _caseworker(caseworkers: list[int], number: int) -> int | None:
     return caseworkers[(number - 1) // 2 % len(caseworkers)]
 
 
+# The demo's cases whose caseworker was handed over to another once, so the case list's
+# figure of changes and the cases' history show one.
+HANDED_OVER = (3, 14)
+
+
+def _first_caseworker(caseworkers: list[int], number: int) -> int | None:
+    """The caseworker a case was created with: on a handed-over case another of the team's
+    caseworkers than the one it has now (`_caseworker`)."""
+    now = _caseworker(caseworkers, number)
+    if number not in HANDED_OVER or len(caseworkers) < 2 or now is None:
+        return now
+    return caseworkers[(caseworkers.index(now) + 1) % len(caseworkers)]
+
+
 def _load(intervention, phases, elements, practitioners, caseworkers, today: date) -> int:
     rng = random.Random(42)
     ensure_categories(intervention.organization_id)
@@ -137,7 +151,7 @@ def _load(intervention, phases, elements, practitioners, caseworkers, today: dat
             intervention_id=intervention.id,
             code=f"{prefix}-{start.year}-{number:03}",
             practitioner_id=practitioner,
-            caseworker_id=_caseworker(caseworkers, number),
+            caseworker_id=_first_caseworker(caseworkers, number),
             start_date=start,
             end_date=end if closed else None,
             followup_cadence_months=4 if number % 5 == 0 else None,
@@ -149,6 +163,8 @@ def _load(intervention, phases, elements, practitioners, caseworkers, today: dat
         case.phase_id = (phases[-1] if closed else reached[-1]).id
         db.session.add(case)
         db.session.flush()
+        # A handover is a save after the creation, as in the app: the history records it.
+        case.caseworker_id = _caseworker(caseworkers, number)
         scores = []
         for index, phase in enumerate(reached):
             phase_end = start + timedelta(days=int(span * (index + 1) / len(phases)))

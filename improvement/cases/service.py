@@ -18,6 +18,7 @@ from ..extensions import db
 from ..interventions.team import team_of
 from ..models import (
     ALLIANCE_DIMENSIONS,
+    AuditEvent,
     Case,
     CaseFollowUp,
     CoreElement,
@@ -243,6 +244,38 @@ def case_lines(intervention: Intervention) -> list[CaseLine]:
         if line := lines.get(case_id):
             line.followups.append(held_on)
     return list(lines.values())
+
+
+def caseworker_saves(intervention: Intervention) -> list[tuple[int, int | None, int | None]]:
+    """Every save that set the caseworker of one of the intervention's cases, oldest first,
+    as (case id, old caseworker id, new caseworker id) from the audit trail: one query,
+    however many cases (improvement.analysis.caseworkers counts the changes).
+
+    A case's creation is among them: it names the first caseworker, who replaces no one,
+    but is the one a later save replaces should that save's "old" be missing (the trail
+    records None for a value set without being read first, as a script may do).
+    The trail's ``changes`` is JSON; a path into it (``#>>`` on PostgreSQL,
+    ``JSON_EXTRACT`` on SQLite) is NULL where a save did not touch the caseworker, and
+    for "not chosen": a save that did has one of the two set.
+    """
+    pair = AuditEvent.changes
+    old = pair[("caseworker_id", 0)].as_integer()
+    new = pair[("caseworker_id", 1)].as_integer()
+    stmt = (
+        select(AuditEvent.object_id, old, new)
+        .where(
+            # The organisation's index narrows the trail before the JSON is read.
+            AuditEvent.organization_id == intervention.organization_id,
+            AuditEvent.object_type == "Case",
+            AuditEvent.action.in_(("insert", "update")),
+            AuditEvent.object_id.in_(
+                select(Case.id).where(Case.intervention_id == intervention.id)
+            ),
+            or_(old.is_not(None), new.is_not(None)),
+        )
+        .order_by(AuditEvent.id)
+    )
+    return [tuple(row) for row in db.session.execute(stmt).all()]
 
 
 def cases_by_id(intervention: Intervention, ids: list[int]) -> list[Case]:

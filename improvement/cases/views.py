@@ -16,6 +16,7 @@ from sqlalchemy.orm import joinedload
 from .. import clock
 from ..access import current_org, current_role, get_or_404_for_user, require_roles
 from ..analysis import outcomes as outcome_tables
+from ..analysis.caseworkers import caseworker_changes
 from ..analysis.ratings import (
     DEFAULT_LOW_THRESHOLD,
     cells_and_facts,
@@ -159,9 +160,10 @@ def _listing_context(
     page: int = 1,
     flt: CaseFilter | None = None,
     created: Case | None = None,
+    rows_only: bool = False,
 ):
     """The list's key figures over all its cases, and one page of the rows its filter
-    lets through.
+    lets through (`rows_only`: the rows without the key figures, as the filter redraws them).
 
     Key figures, the overdue list and the filters read every case's dates as plain rows;
     only the page's cases are loaded as objects. A new case is shown among all cases, on
@@ -173,6 +175,13 @@ def _listing_context(
     # responsible practitioner or the authority caseworker on.
     lines = [c for c in all_lines if listing.is_mine(c, current_user.id)] if mine else all_lines
     figures = service.case_figures(lines, clock.today())
+    # Changes of caseworker from the audit trail (one query), of the list's cases only;
+    # not read for the rows alone, which the filter redraws as the user types.
+    changes = None
+    if not rows_only:
+        changes = caseworker_changes(
+            service.caseworker_saves(intervention), {c.id for c in lines} if mine else None
+        )
     rows = flt.apply(lines, figures.statuses)
     if created is not None:
         position = next((n for n, c in enumerate(rows) if c.id == created.id), 0)
@@ -185,6 +194,7 @@ def _listing_context(
         # The caseworkers' names from the lines, not loaded again with the page's cases.
         "caseworker_of": {line.id: line.caseworker_name for line in shown},
         "figures": figures,
+        "caseworker_changes": changes,
         "paging": paging,
         "flt": flt,
         "list_args": {"mine": 1, **flt.as_args()} if mine else flt.as_args(),
@@ -197,6 +207,7 @@ def _listing_context(
         "form": form,
         "created": created,
         "mine": mine,
+        "rows_only": rows_only,
         "all_count": len(all_lines),
         "population": len(lines),
     }
@@ -226,8 +237,8 @@ def case_listing(intervention_id: int):
     # switch to all or one's own cases, above the rows, comes along out of band.
     rows_only = bool(htmx) and htmx.target == "case-results"
     blocks = ["results", "mine_switch"] if rows_only else "listing"
-    context = _listing_context(intervention, form, **state)
-    response = render_htmx(LISTING, blocks, rows_only=rows_only, **context)
+    context = _listing_context(intervention, form, rows_only=rows_only, **state)
+    response = render_htmx(LISTING, blocks, **context)
     response.vary.add("HX-Target")
     return response
 

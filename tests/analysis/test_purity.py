@@ -20,6 +20,7 @@ package = types.ModuleType("improvement")
 package.__path__ = [sys.argv[1]]
 sys.modules["improvement"] = package
 import improvement.analysis.assessment
+import improvement.analysis.caseworkers
 import improvement.analysis.followup
 import improvement.analysis.outcomes
 import improvement.analysis.pdsa
