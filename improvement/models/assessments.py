@@ -16,7 +16,7 @@ from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String, Text, Unique
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
-from .base import OrgScoped, Timestamped, Versioned, utcnow
+from .base import NO_ID_REUSE, OrgScoped, Timestamped, Versioned, utcnow
 from .interventions import Intervention
 from .organisations import User
 
@@ -122,7 +122,7 @@ class AssessmentRespondent(OrgScoped, Timestamped, db.Model):
     """A person invited to answer a round, with the role their answers count under."""
 
     __audited__ = True
-    __table_args__ = (UniqueConstraint("round_id", "user_id"),)
+    __table_args__ = (UniqueConstraint("round_id", "user_id"), NO_ID_REUSE)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     round_id: Mapped[int] = mapped_column(

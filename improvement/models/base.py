@@ -10,6 +10,15 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+# Table options of an audited model whose rows people delete (a follow-up registered on the
+# wrong day, an action item added by mistake). The audit trail names a row by its table's
+# model and id, and SQLite without AUTOINCREMENT gives the next row the id of the highest
+# row just deleted: the new row's history would take in the removed one's, and the removed
+# one's lines would name it by the new row's values. PostgreSQL's sequences never hand an
+# id out twice, and the option means nothing there. Migration 0016 rebuilt the tables.
+NO_ID_REUSE = {"sqlite_autoincrement": True}
+
+
 class OrgScoped:
     """Every row that belongs to an organisation carries its organisation id directly.
 

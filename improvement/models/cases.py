@@ -30,7 +30,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from ..extensions import db
-from .base import OrgScoped, Timestamped, Versioned, utcnow
+from .base import NO_ID_REUSE, OrgScoped, Timestamped, Versioned, utcnow
 from .description import CoreElement, Phase
 from .interventions import Intervention
 from .organisations import User
@@ -157,6 +157,7 @@ class CaseFollowUp(OrgScoped, Timestamped, db.Model):
     """A follow-up held in a case (Serviceloven § 70): the day it took place."""
 
     __audited__ = True
+    __table_args__ = NO_ID_REUSE
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(

@@ -10,7 +10,7 @@ from sqlalchemy import Column, ForeignKey, Integer, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
-from .base import OrgScoped, Timestamped, Versioned
+from .base import NO_ID_REUSE, OrgScoped, Timestamped, Versioned
 from .interventions import Intervention
 from .organisations import User
 from .reference import PracticeElement
@@ -143,6 +143,7 @@ class OrganisationalPrerequisite(OrgScoped, Timestamped, Versioned, db.Model):
     name) out of the description without losing it."""
 
     __audited__ = True
+    __table_args__ = NO_ID_REUSE
 
     id: Mapped[int] = mapped_column(primary_key=True)
     intervention_id: Mapped[int] = mapped_column(ForeignKey("intervention.id"), index=True)

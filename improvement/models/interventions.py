@@ -7,7 +7,7 @@ from sqlalchemy import Date, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
-from .base import OrgScoped, Timestamped, Versioned
+from .base import NO_ID_REUSE, OrgScoped, Timestamped, Versioned
 from .organisations import User
 
 STATUSES = {
@@ -57,7 +57,7 @@ class Intervention(OrgScoped, Timestamped, Versioned, db.Model):
 
 class TeamMember(OrgScoped, Timestamped, Versioned, db.Model):
     __audited__ = True
-    __table_args__ = (UniqueConstraint("intervention_id", "user_id"),)
+    __table_args__ = (UniqueConstraint("intervention_id", "user_id"), NO_ID_REUSE)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     intervention_id: Mapped[int] = mapped_column(ForeignKey("intervention.id"), index=True)

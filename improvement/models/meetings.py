@@ -12,7 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .. import clock
 from ..extensions import db
-from .base import OrgScoped, Timestamped, Versioned
+from .base import NO_ID_REUSE, OrgScoped, Timestamped, Versioned
 from .interventions import Intervention
 from .organisations import User
 
@@ -26,6 +26,7 @@ ACTION_STATUSES = {"open": _l("Open"), "done": _l("Done"), "dropped": _l("Droppe
 
 class Meeting(OrgScoped, Timestamped, Versioned, db.Model):
     __audited__ = True
+    __table_args__ = NO_ID_REUSE
 
     id: Mapped[int] = mapped_column(primary_key=True)
     intervention_id: Mapped[int] = mapped_column(ForeignKey("intervention.id"), index=True)
@@ -57,6 +58,7 @@ class ActionItem(OrgScoped, Timestamped, Versioned, db.Model):
     """What, who, by when – followed up at every meeting until closed."""
 
     __audited__ = True
+    __table_args__ = NO_ID_REUSE
 
     id: Mapped[int] = mapped_column(primary_key=True)
     intervention_id: Mapped[int] = mapped_column(ForeignKey("intervention.id"), index=True)

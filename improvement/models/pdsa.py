@@ -14,7 +14,7 @@ from sqlalchemy import Date, DateTime, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
-from .base import OrgScoped, Timestamped, Versioned, utcnow
+from .base import NO_ID_REUSE, OrgScoped, Timestamped, Versioned, utcnow
 from .description import DevelopmentPoint
 from .interventions import Intervention
 from .organisations import User
@@ -70,6 +70,7 @@ class PdsaCycle(OrgScoped, Timestamped, Versioned, db.Model):
     """One small test of change with the fields of a PDSA worksheet."""
 
     __audited__ = True
+    __table_args__ = NO_ID_REUSE
 
     id: Mapped[int] = mapped_column(primary_key=True)
     intervention_id: Mapped[int] = mapped_column(ForeignKey("intervention.id"), index=True)

@@ -22,7 +22,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
-from .base import OrgScoped, Timestamped, Versioned, utcnow
+from .base import NO_ID_REUSE, OrgScoped, Timestamped, Versioned, utcnow
 from .description import CoreElement, Phase
 from .interventions import Intervention
 from .organisations import User
@@ -78,6 +78,7 @@ class ChangeTheoryItem(OrgScoped, Timestamped, Versioned, db.Model):
     """One box in the logic model: an activity, a short-term or a long-term result."""
 
     __audited__ = True
+    __table_args__ = NO_ID_REUSE
 
     id: Mapped[int] = mapped_column(primary_key=True)
     intervention_id: Mapped[int] = mapped_column(ForeignKey("intervention.id"), index=True)
@@ -90,6 +91,7 @@ class Assumption(OrgScoped, Timestamped, Versioned, db.Model):
     """Why one step is believed to lead to the next, and the knowledge it rests on."""
 
     __audited__ = True
+    __table_args__ = NO_ID_REUSE
 
     id: Mapped[int] = mapped_column(primary_key=True)
     intervention_id: Mapped[int] = mapped_column(ForeignKey("intervention.id"), index=True)
@@ -106,6 +108,7 @@ class Assumption(OrgScoped, Timestamped, Versioned, db.Model):
 
 class AssumptionReference(OrgScoped, Timestamped, db.Model):
     __audited__ = True
+    __table_args__ = NO_ID_REUSE
 
     id: Mapped[int] = mapped_column(primary_key=True)
     assumption_id: Mapped[int] = mapped_column(
@@ -123,7 +126,7 @@ class ChangeTheoryLink(OrgScoped, Timestamped, db.Model):
     """An arrow in the logic model: source leads to target, resting on an assumption."""
 
     __audited__ = True
-    __table_args__ = (UniqueConstraint("source_id", "target_id"),)
+    __table_args__ = (UniqueConstraint("source_id", "target_id"), NO_ID_REUSE)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     intervention_id: Mapped[int] = mapped_column(ForeignKey("intervention.id"), index=True)
@@ -154,6 +157,7 @@ class WorkflowStep(OrgScoped, Timestamped, Versioned, db.Model):
     """A step of a course's phase, and who does what in it (arbejdsgang)."""
 
     __audited__ = True
+    __table_args__ = NO_ID_REUSE
 
     id: Mapped[int] = mapped_column(primary_key=True)
     intervention_id: Mapped[int] = mapped_column(ForeignKey("intervention.id"), index=True)

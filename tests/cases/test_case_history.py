@@ -138,6 +138,31 @@ def test_follow_ups_registered_and_removed_reach_the_case_history(client, login,
     ).get_data(as_text=True)
 
 
+def test_a_follow_up_removed_and_registered_again_keeps_its_own_day(client, login, crew):
+    """Registered on the wrong day, removed, registered on the right one: the new follow-up
+    is a new row with an id of its own (SQLite gave it the removed one's, and the removed
+    one's lines then read the new day: migration 0016)."""
+    login(crew.leader, crew.org)
+    client.post(_url(crew, "/opfoelgning"), data={"held_on": "2026-02-10"}, headers=HX)
+    wrong = db.session.get(Case, crew.case.id).followups[0]
+    wrong_id = wrong.id
+    response = client.post(
+        _url(crew, "/opfoelgning/fjern"), data={"followup_id": str(wrong_id)}, headers=HX
+    )
+    assert response.status_code == 200
+    response = client.post(_url(crew, "/opfoelgning"), data={"held_on": "2026-02-12"}, headers=HX)
+    assert response.status_code == 200
+    db.session.expire_all()
+    right = db.session.get(Case, crew.case.id).followups[0]
+    assert right.id != wrong_id
+    assert _lines(client.get(_url(crew)).get_data(as_text=True)) == [
+        "Lise Lund · Opfølgning holdt den 12.02.2026 · oprettet",
+        "Lise Lund · Opfølgning holdt den 10.02.2026 · slettet",
+        "Lise Lund · Opfølgning holdt den 10.02.2026 · oprettet",
+        "System · oprettet",
+    ]
+
+
 def test_another_organisations_case_and_its_history_are_not_found(client, login, crew):
     other_org = gen_org("Syd")
     outsider = gen_user(other_org, role="leader", name="Ulla Udenfor")

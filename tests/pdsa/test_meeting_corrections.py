@@ -544,6 +544,31 @@ def test_an_action_item_added_by_mistake_is_deleted(client, login):
     assert events == 2  # created, deleted
 
 
+def test_an_item_deleted_and_added_again_keeps_its_own_text_in_the_history(client, login):
+    """An action item deleted and another added: the new one is a new row with an id of
+    its own (SQLite gave it the deleted one's, and the deleted one's lines then read the
+    new text: migration 0016)."""
+    org, user, intervention = meeting_world()
+    meeting = gen_meeting(intervention, held_on=date(2026, 1, 15))
+    db.session.commit()
+    login(user, org)
+    client.post(_url(meeting, "/handlinger"), data={"what": "Tastefejl"}, headers=HX)
+    wrong = db.session.scalars(select(ActionItem).where(ActionItem.what == "Tastefejl")).one()
+    wrong_id = wrong.id
+    response = client.post(
+        _url(meeting, f"/handlinger/{wrong_id}/slet"), data={"version": "1"}, headers=HX
+    )
+    assert response.status_code == 200
+    client.post(_url(meeting, "/handlinger"), data={"what": "Ring til skolen"}, headers=HX)
+    right = db.session.scalars(select(ActionItem).where(ActionItem.what == "Ring til skolen")).one()
+    assert right.id != wrong_id
+    assert meeting_entries(client.get(_url(meeting)).get_data(as_text=True))[:3] == [
+        "Opgave «Ring til skolen» · oprettet",
+        "Opgave «Tastefejl» · slettet",
+        "Opgave «Tastefejl» · oprettet",
+    ]
+
+
 def test_a_deleted_items_history_stays_with_its_meeting(client, login):
     org, user, intervention = meeting_world()
     meeting = gen_meeting(intervention, held_on=date(2026, 1, 15))
