@@ -10,7 +10,7 @@ from ..formatting import format_day
 from ..forms import BaseForm, MergingForm, choices
 from ..interventions.forms import NO_NAMES
 from ..models import ACT_DECISIONS, MEETING_KINDS, PDSA_PHASES, PROGRESS_SCALE
-from .rules import CONTINUING, OPENS_IN, fixed_now, missing_labels, not_yet_open
+from .rules import CONTINUING, OPENS_IN, fixed_now, missing_fields, not_yet_open
 
 TEXT = [Length(max=5000)]
 
@@ -165,14 +165,12 @@ class CycleForm(MergingForm):
         ok = self._refuse_locked(cycle)
         # A cycle that is already in Do cannot lose its objective, and so on.
         values = {name: f.data for name, f in self._fields.items()}
-        missing = missing_labels(values, self.phase)
-        if missing:
-            self.form_errors.append(
-                _(
-                    "This test is in %(phase)s and needs: %(fields)s.",
-                    phase=self.phase_label,
-                    fields=", ".join(missing),
-                )
+        # Said at each field, as every other refusal: the field is marked where it stands,
+        # and the summary at the form's top links to it (a list of names there alone left
+        # the field itself unmarked, screens below).
+        for name in missing_fields(values, self.phase):
+            self[name].errors.append(
+                _("This test is in %(phase)s and needs this field.", phase=self.phase_label)
             )
             ok = False
         decided = "act_decision" not in self.locked

@@ -149,7 +149,10 @@ def test_worksheet_full_cycle_to_done_and_its_history(client, login):
     # In Do, the objective cannot be emptied again.
     refused = save(objective="")
     assert refused.status_code == 422
-    assert "skal have: Formål med prøvehandlingen" in refused.get_data(as_text=True)
+    assert (
+        '<small id="objective-help" class="field-error">Prøvehandlingen er i fasen Afprøv og '
+        "skal have dette felt udfyldt.</small>"
+    ) in refused.get_data(as_text=True)
     save(do_description="Ringede efter tredje session")
     move("study")
     move("act")  # refused: no study yet

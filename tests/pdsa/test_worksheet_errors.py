@@ -11,6 +11,7 @@ from tests.pdsa.factories import gen_cycle, gen_meeting
 from tests.pdsa.test_cycles import worksheet, world
 from tests.pdsa.test_meetings import meeting_world
 from tests.pdsa.test_next_cycle import NEXT_STEP, finished
+from tests.pdsa.test_pdsa_qa_fixes import _fieldset
 from tests.querycount import count_queries
 
 TOO_LONG = "x" * 5001
@@ -60,12 +61,13 @@ def test_every_field_at_fault_is_linked_and_the_form_errors_are_said(client, log
     links = re.findall(r'<a href="#([a-z_]+)">([^<]+)</a>', summary)
     assert links == [("title", "Titel"), ("observations", "Observationer")]
 
-    # A refusal of the form as a whole (the phase's rules) is said in the summary too.
+    # A field the phase's rules need, emptied, is linked like any other field at fault.
     data = worksheet(cycle, objective="")
     response = client.post(_edit_url(cycle), data=data)
     summary = _summary(response.get_data(as_text=True))
     assert "Skemaet er ikke gemt." in summary
-    assert "Prøvehandlingen er i fasen Afprøv og skal have: Formål med prøvehandlingen" in summary
+    links = re.findall(r'<a href="#([a-z_]+)">([^<]+)</a>', summary)
+    assert links == [("objective", "Formål med prøvehandlingen"), ("prediction", "Forudsigelse")]
 
 
 def test_a_worksheet_saved_meanwhile_says_it_is_not_saved(client, login):
@@ -170,3 +172,62 @@ def test_the_panel_costs_the_same_queries_however_long_the_series(client, login)
     with count_queries() as long:
         assert client.get(_edit_url(earlier)).status_code == 200
     assert len(long) == len(short), long
+
+
+STUDYING = {
+    "objective": "Øge kontakten",
+    "prediction": "Forælderen ringer selv",
+    "do_description": "Ringede efter tredje session",
+}
+
+
+def _textarea(html: str, name: str) -> str:
+    return re.search(rf'<textarea[^>]*\bname="{name}"[^>]*>', html).group(0)
+
+
+def test_a_field_the_phase_needs_emptied_is_refused_at_the_field(client, login):
+    org, user, intervention, point = world()
+    cycle = gen_cycle(point, title="Sms-påmindelse", owner=user, phase="study", **STUDYING)
+    db.session.commit()
+    login(user, org)
+    message = "Prøvehandlingen er i fasen Studér og skal have dette felt udfyldt."
+
+    for headers in ({}, {"HX-Request": "true"}):
+        data = worksheet(cycle, do_description="", observations="Mor ringede igen")
+        response = client.post(_edit_url(cycle), data=data, headers=headers)
+        assert response.status_code == 422
+        html = response.get_data(as_text=True)
+        # Marked at the field as every other refusal: red, described by its message.
+        tag = _textarea(html, "do_description")
+        assert 'aria-invalid="true"' in tag and 'aria-describedby="do_description-help' in tag
+        assert f'<small id="do_description-help" class="field-error">{message}</small>' in html
+        # The summary links to it and does not say the message over again.
+        summary = _summary(html)
+        link = '<a href="#do_description">Hvad blev faktisk gjort</a>'
+        assert f"Ret det markerede felt: {link}." in summary
+        assert message not in summary and "skal have" not in summary
+        # The fields the phase has, filled in, are not marked.
+        assert "aria-invalid" not in _textarea(html, "objective")
+        # Nothing is saved.
+        db.session.refresh(cycle)
+        assert cycle.do_description == STUDYING["do_description"]
+        assert not cycle.observations
+
+
+def test_the_study_section_quotes_the_saved_prediction_after_a_refused_save(client, login):
+    org, user, intervention, point = world()
+    cycle = gen_cycle(point, title="Sms-påmindelse", owner=user, **STUDYING)
+    db.session.commit()
+    login(user, org)
+    typed = "Vi forventer at familien 010190-1234 ringer selv"
+
+    # Refused for its CPR-shaped text, and for an emptied title: the prediction typed is
+    # kept in its field to correct, but the Study section quotes the saved one.
+    for data in (worksheet(cycle, prediction=typed), worksheet(cycle, title="", prediction=typed)):
+        response = client.post(_edit_url(cycle), data=data)
+        assert response.status_code == 422
+        study = _fieldset(response.get_data(as_text=True), "ws-study")
+        assert f"Forudsigelse: {STUDYING['prediction']}" in study
+        assert "010190" not in study
+        db.session.refresh(cycle)
+        assert cycle.prediction == STUDYING["prediction"]
