@@ -560,7 +560,21 @@ def _save_rating(case: Case, form: RatingForm):
         return 409, _rated_meanwhile_message(previous), previous
     raw = form.score.data
     values = service.scale_values()
-    if raw == "" and "comment" in request.form:
+    commenting = "comment" in request.form
+    # An empty comment on a cell without one, keeping its score, would save nothing: said
+    # so at the field, not "saved". (Emptying a cell's comment removes it, below.)
+    if (
+        commenting
+        and not form.comment.data
+        and (previous is None or not previous.comment)
+        and (raw == "" or (previous is not None and raw == str(previous.score)))
+    ):
+        message = _(
+            "The comment is empty, so nothing was saved. Write why the cell got its rating."
+        )
+        form.comment.errors.append(message)
+        return 422, message, None
+    if raw == "" and commenting:
         if previous is None:
             return 422, _("Rate the cell (1–5) before commenting on it."), None
         score = previous.score
@@ -579,7 +593,7 @@ def _save_rating(case: Case, form: RatingForm):
                 ),
                 None,
             )
-    if "comment" in request.form:
+    if commenting:
         comment = form.comment.data
     elif previous is not None and previous.score == score:
         return 200, _("Saved"), previous
@@ -590,7 +604,15 @@ def _save_rating(case: Case, form: RatingForm):
         # it stays with the score it explained, in the history.
         comment = ""
     if previous is not None and previous.score == score and previous.comment == comment:
-        return 200, _("Saved"), previous
+        return 200, _("The comment is saved.") if commenting else _("Saved"), previous
+    if not commenting:
+        message = _("Saved")
+    elif comment:
+        message = _("The comment is saved.")
+    elif previous is not None and previous.score == score:
+        message = _("The comment is removed from the cell; the history keeps it.")
+    else:
+        message = _("The rating is saved without a comment.")
     rating = CoreElementRating(
         organization_id=case.organization_id,
         case_id=case.id,
@@ -603,7 +625,7 @@ def _save_rating(case: Case, form: RatingForm):
     )
     db.session.add(rating)
     db.session.commit()
-    return 200, _("Saved"), rating
+    return 200, message, rating
 
 
 @bp.route("/indsatser/<int:intervention_id>/forloeb/<int:case_id>/vurdering", methods=["POST"])
@@ -664,7 +686,7 @@ def rating_comment(intervention_id: int, case_id: int):
     else:
         status, message, rating = _save_rating(case, form)
         if status == 200:
-            context = _detail_context(case, comment_saved=rating, oob=True)
+            context = _detail_context(case, comment_saved=message, oob=True)
             return render_fragment(DETAIL, ["comment_panel", "grid", "history"], **context)
         if status == 409:
             # The grid shows their rating; the panel, drawn again, sends it as seen, so
@@ -672,7 +694,8 @@ def rating_comment(intervention_id: int, case_id: int):
             context = _detail_context(case, comment_form=form, oob=True)
             form.form_errors.append(message)
             return render_fragment(DETAIL, ["comment_panel", "grid"], 409, **context)
-        form.form_errors.append(message)
+        if message not in form.comment.errors:  # one placed at its field is not repeated
+            form.form_errors.append(message)
     return render_fragment(
         DETAIL, "comment_panel", status, **_detail_context(case, comment_form=form)
     )

@@ -5,7 +5,7 @@ from sqlalchemy import select
 
 from improvement.extensions import db
 from improvement.models import CoreElementRating
-from tests.browser.steps import login
+from tests.browser.steps import htmx_idle, login
 from tests.cases.helpers import gen_case, gen_core_element, gen_phase
 from tests.helpers import gen_intervention, gen_member, gen_org, gen_user
 
@@ -100,3 +100,59 @@ def test_refused_cell_shows_why(browser_page, live_server, tmp_path):
     # Marked as failed once htmx has settled the swap (not by colour alone: the text says why).
     page.locator(f"#state-{phase.id}-{element.id}.failed").wait_for()
     page.screenshot(path=str(tmp_path / "refused.png"))
+
+
+def test_an_empty_comment_says_nothing_was_saved_and_emptying_one_removes_it(
+    browser_page, live_server
+):
+    org = gen_org("Demo Kommune Nord")
+    user = gen_user(org, role="practitioner", email="behandler@nord.example")
+    intervention = gen_intervention(org)
+    gen_member(intervention, user)
+    phase = gen_phase(intervention, "Opstart")
+    element = gen_core_element(intervention, "Samspil")
+    case = gen_case(intervention, "SP-1")
+    db.session.commit()
+    page = browser_page
+    login(page, live_server, "behandler@nord.example")
+    page.goto(f"{live_server}/indsatser/{intervention.id}/forloeb/{case.id}")
+    page.locator(".rating-input").first.focus()
+    page.keyboard.press("3")
+    page.locator(f"#state-{phase.id}-{element.id}").filter(has_text="Gemt").wait_for()
+
+    def save_comment(text):
+        # Each key once the last answer has settled and the comment field has the focus:
+        # keys sent into a page being swapped reach whatever holds the focus (a link).
+        htmx_idle(page)
+        page.locator(".rating-input").first.focus()
+        page.keyboard.press("c")
+        page.wait_for_function(
+            "document.activeElement && document.activeElement.name === 'comment'"
+        )
+        page.keyboard.press("ControlOrMeta+a")
+        page.keyboard.press("Delete")
+        if text:
+            page.keyboard.type(text)
+        page.keyboard.press("Tab")
+        page.keyboard.press("Enter")
+
+    # Nothing typed: said at the field, the text area keeps the focus, nothing is written.
+    save_comment("")
+    message = page.locator("#comment-help")
+    message.filter(has_text="Kommentaren er tom, så intet er gemt.").wait_for()
+    assert page.get_by_text("Kommentaren er gemt.").count() == 0
+    # The focus returns once the answer has settled (app.js), a moment after the message.
+    page.wait_for_function("document.activeElement && document.activeElement.name === 'comment'")
+    assert page.locator("#comment").get_attribute("aria-invalid") == "true"
+    rows = list(db.session.scalars(select(CoreElementRating)))
+    assert [(r.score, r.comment) for r in rows] == [(3, "")]
+
+    save_comment("Familien aflyste.")
+    page.get_by_text("Kommentaren er gemt.").wait_for()
+    # Emptied: the cell's comment is removed, and the page says so.
+    save_comment("")
+    page.get_by_text("Kommentaren er fjernet fra cellen; historikken gemmer den.").wait_for()
+    assert page.locator(f"#mark-{phase.id}-{element.id} .comment-mark").count() == 0
+    db.session.expire_all()
+    rows = list(db.session.scalars(select(CoreElementRating).order_by(CoreElementRating.id)))
+    assert [r.comment for r in rows] == ["", "Familien aflyste.", ""]

@@ -267,6 +267,72 @@ def test_comment_keeps_the_score_and_grid_keeps_the_comment(client, login, team)
     assert _rows()[-1].comment == "Familien aflyste to besøg."
 
 
+def _panel_error(body):
+    """The message at the comment field (macros/forms.html), or None."""
+    found = re.search(r'<small id="comment-help" class="field-error">(.*?)</small>', body, re.S)
+    return unescape(found.group(1)) if found else None
+
+
+EMPTY_COMMENT = "Kommentaren er tom, så intet er gemt. Skriv, hvorfor cellen fik sin vurdering."
+
+
+@pytest.mark.parametrize("comment", ["", "   \n "])
+def test_an_empty_comment_on_a_cell_without_one_saves_nothing_and_says_so(
+    client, login, team, comment
+):
+    login(team.practitioner, team.org)
+    # Not even rated yet: the empty text is what is wrong.
+    response = _comment(client, team, comment)
+    assert response.status_code == 422
+    assert _panel_error(response.get_data(as_text=True)) == EMPTY_COMMENT
+    assert _rows() == []
+
+    _rate(client, team, 2)
+    for score in ("", "2"):  # the score kept, or the very score the cell holds
+        response = _comment(client, team, comment, score=score)
+        assert response.status_code == 422
+        body = response.get_data(as_text=True)
+        assert "Kommentaren er gemt." not in body
+        assert _panel_error(body) == EMPTY_COMMENT
+        assert body.count(EMPTY_COMMENT) == 1  # at the field, not repeated above the form
+        assert 'aria-invalid="true"' in body.split('id="comment-form"')[1]
+    assert [(r.score, r.comment) for r in _rows()] == [(2, "")]
+
+
+def test_emptying_a_cells_comment_removes_it_and_says_so(client, login, team):
+    phase, element = team.phases[0], team.elements[0]
+    login(team.practitioner, team.org)
+    _rate(client, team, 2)
+    _comment(client, team, "Familien aflyste to besøg.")
+    response = _comment(client, team, "")
+    assert response.status_code == 200
+    body = unescape(response.get_data(as_text=True))
+    assert "Kommentaren er fjernet fra cellen; historikken gemmer den." in body
+    assert "Kommentaren er gemt." not in body
+    assert f'id="mark-{phase.id}-{element.id}"' in body  # the grid, drawn again,
+    assert 'class="comment-mark"' not in body  # marks no comment
+    assert [(r.score, r.comment) for r in _rows()] == [
+        (2, ""),
+        (2, "Familien aflyste to besøg."),
+        (2, ""),
+    ]
+    # Now the cell has none: emptying it again saves nothing.
+    assert _comment(client, team, "").status_code == 422
+    assert len(_rows()) == 3
+
+
+def test_a_new_score_from_the_comment_form_without_text_is_saved_as_a_rating(client, login, team):
+    login(team.practitioner, team.org)
+    response = _comment(client, team, "", score="3")
+    assert response.status_code == 200
+    assert "Vurderingen er gemt uden kommentar." in response.get_data(as_text=True)
+    _comment(client, team, "Familien aflyste.")
+    response = _comment(client, team, "", score="4")
+    assert response.status_code == 200
+    assert "Vurderingen er gemt uden kommentar." in response.get_data(as_text=True)
+    assert [(r.score, r.comment) for r in _rows()] == [(3, ""), (3, "Familien aflyste."), (4, "")]
+
+
 def test_another_persons_new_score_does_not_take_over_the_comment(client, login, team):
     phase, element = team.phases[0], team.elements[0]
     login(team.practitioner, team.org)
