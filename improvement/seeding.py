@@ -192,6 +192,20 @@ def _moment(value) -> datetime:
     return datetime.now(UTC) + timedelta(days=value or 0)
 
 
+def _closing(m: dict, a: dict, meetings: list) -> tuple[int, Meeting | None]:
+    """(days from today, meeting) a seeded done or dropped action item was closed: at
+    the intervention's next seeded meeting held by today, as the app closes an item when
+    it is followed up; without one, on its due day (not after today, not before its
+    meeting). Never the day the demo is loaded, which would show it closed today in
+    every new meeting's follow-up and in the export."""
+    held = m["held_days"]
+    later = [(other["held_days"], meeting) for other, meeting in meetings]
+    later = [(days, meeting) for days, meeting in later if held < days <= 0]
+    if later:
+        return min(later, key=lambda pair: (pair[0], pair[1].id))
+    return max(held, min(a.get("due_days", held), 0)), None
+
+
 _CYCLE_TEXT = [
     "objective",
     "questions",
@@ -290,6 +304,7 @@ def load_improvement_demo() -> int:
                 set_by_id=users[score["by"]].id if score.get("by") in users else None,
                 **org,
             )
+        meetings = []
         for m in i_data.get("meetings", []):
             meeting, _new = _get_or_create(
                 Meeting,
@@ -304,9 +319,12 @@ def load_improvement_demo() -> int:
                 decisions=m.get("decisions", "").strip(),
                 **org,
             )
+            meetings.append((m, meeting))
+        for m, meeting in meetings:
             for a in m.get("action_items", []):
                 owner = users.get(a.get("owner", ""))
                 status = a.get("status", "open")
+                closed_days, closer = _closing(m, a, meetings) if status != "open" else (None, None)
                 _get_or_create(
                     ActionItem,
                     {"meeting_id": meeting.id, "what": a["what"]},
@@ -314,7 +332,8 @@ def load_improvement_demo() -> int:
                     owner_id=owner.id if owner else None,
                     due_date=_days(a.get("due_days")),
                     status=status,
-                    closed_at=datetime.now(UTC) if status != "open" else None,
+                    closed_at=_moment(closed_days) if status != "open" else None,
+                    closed_in_meeting_id=closer.id if closer else None,
                     **org,
                 )
     db.session.commit()
