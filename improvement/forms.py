@@ -15,7 +15,6 @@ from wtforms import (
     HiddenField,
     SelectChoice,
     StringField,
-    TextAreaField,
     ValidationError,
 )
 from wtforms import validators as wtforms_validators
@@ -157,10 +156,12 @@ class BaseForm(FlaskForm):
             return field
 
         def render_field(self, field, render_kw):
-            # A browser cuts text pasted past a textarea's maxlength without a word, so
-            # long minutes lost their end. The limit is checked on saving instead (the
-            # text comes back with the message), and app.js counts near it.
-            if isinstance(field, TextAreaField) and field.flags.maxlength:
+            # A browser cuts text pasted past a field's maxlength without a word, so long
+            # minutes lost their end and a pasted title its last words. The limit is
+            # checked on saving instead (the text comes back with the message), and app.js
+            # counts near it. Text areas and one-line fields alike (a TextAreaField is a
+            # StringField).
+            if isinstance(field, StringField) and field.flags.maxlength:
                 render_kw = {
                     "maxlength": False,
                     "data-max-length": field.flags.maxlength,

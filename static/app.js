@@ -1649,10 +1649,10 @@
     counter.classList.toggle("over", length > max);
   }
   function init(root) {
-    root.querySelectorAll("textarea[data-max-length]").forEach(count);
+    root.querySelectorAll("[data-max-length]").forEach(count);
   }
   document.addEventListener("input", function (event) {
-    if (event.target.matches && event.target.matches("textarea[data-max-length]")) {
+    if (event.target.matches && event.target.matches("[data-max-length]")) {
       count(event.target);
     }
   });

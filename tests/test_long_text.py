@@ -3,7 +3,7 @@ limit is checked on saving and counts a line break as one character, as the brow
 
 import pytest
 from werkzeug.datastructures import MultiDict
-from wtforms import TextAreaField
+from wtforms import StringField, TextAreaField
 from wtforms.validators import Length
 
 from improvement.forms import BaseForm
@@ -14,6 +14,7 @@ class NoteForm(BaseForm):
         csrf = False
 
     note = TextAreaField("Note", validators=[Length(max=10)])
+    title = StringField("Title", validators=[Length(max=10)])
 
 
 @pytest.fixture
@@ -27,6 +28,17 @@ def test_a_textarea_carries_its_limit_for_the_counter_not_as_maxlength(ctx):
     assert "maxlength" not in html
     assert 'data-max-length="10"' in html
     assert 'data-length-message="{count} af højst {max} tegn"' in html
+
+
+def test_a_one_line_field_carries_its_limit_for_the_counter_not_as_maxlength(ctx):
+    # A title pasted past the limit was cut to it without a word.
+    html = str(NoteForm()["title"]())
+    assert "maxlength" not in html
+    assert 'data-max-length="10"' in html
+    too_long = NoteForm(formdata=MultiDict({"title": "Elleve tegn"}))
+    assert not too_long.validate()
+    assert too_long.title.errors == ["Feltet må højst være 10 tegn langt."]
+    assert too_long.title.data == "Elleve tegn"
 
 
 def test_a_line_break_counts_as_one_character(ctx):

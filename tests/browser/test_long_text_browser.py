@@ -52,3 +52,27 @@ def test_pasted_text_past_the_limit_is_counted_not_cut(browser_page, live_server
         select(Intervention.purpose).where(Intervention.id == intervention.id)
     )
     assert saved == text[:1500].strip()
+
+
+def test_a_name_pasted_past_its_limit_is_counted_not_cut(browser_page, live_server):
+    org = gen_org("Demo Kommune Nord")
+    gen_user(org, role="leader", email="leder@nord.example", name="Lise Lund")
+    intervention = gen_intervention(org, name="Familiehuset")
+    db.session.commit()
+    page = browser_page
+    login(page, live_server, "leder@nord.example")
+    page.goto(f"{live_server}/indsatser/{intervention.id}")
+    page.get_by_role("button", name="Redigér").click()
+    page.get_by_role("button", name="Gem").wait_for()
+    page.wait_for_load_state("networkidle")
+    name = page.get_by_label("Navn")
+    text = ("Familiehuset – intensiv støtte til familier med spædbørn " * 4).strip()  # 227
+    name.fill(text)  # as a paste: the whole text at once
+    assert name.input_value() == text  # nothing cut
+    assert page.locator(".char-count.over").inner_text() == "227 af højst 200 tegn"
+
+    page.get_by_role("button", name="Gem").click()
+    page.locator(".field-error", has_text="højst være 200 tegn").wait_for()
+    assert page.get_by_label("Navn").input_value() == text
+    db.session.expire_all()
+    assert db.session.get(Intervention, intervention.id).name == "Familiehuset"
