@@ -77,20 +77,6 @@
     el.form.requestSubmit();
   });
 
-  // A page's filter (a plain GET form) leaves its empty fields out of the address it
-  // opens: "?aabne=1", not "?aabne=1&aar=", an address people copy and send on.
-  document.addEventListener("formdata", function (event) {
-    var form = event.target;
-    if (form.method !== "get" || form.hasAttribute("hx-get")) {
-      return;
-    }
-    Array.from(event.formData.entries()).forEach(function (entry) {
-      if (entry[1] === "") {
-        event.formData.delete(entry[0]);
-      }
-    });
-  });
-
   // Plain (non-HTMX) forms that destroy or archive something ask first (not again for a
   // second click on a form already on its way: that click is dropped, see below).
   document.addEventListener("submit", function (event) {
@@ -1587,9 +1573,22 @@
 })();
 
 // A filter form's empty choices stay out of the request, so the address bar it updates
-// reads ?soeg=is-007, not ?soeg=is-007&ansvarlig=&status=&fase= (data-drop-empty).
+// reads ?soeg=is-007, not ?soeg=is-007&ansvarlig=&status=&fase= (data-drop-empty): an
+// address people copy and send on.
 (function () {
   "use strict";
+  // A plain GET form (the quality page's filter) opens its address from this form data.
+  document.addEventListener("formdata", function (event) {
+    var form = event.target;
+    if (!form.matches("form[data-drop-empty]") || form.hasAttribute("hx-get")) {
+      return;
+    }
+    Array.from(event.formData.entries()).forEach(function (entry) {
+      if (entry[1] === "") {
+        event.formData.delete(entry[0]);
+      }
+    });
+  });
   document.addEventListener("htmx:configRequest", function (event) {
     var form = event.detail.elt;
     if (!form.matches || !form.matches("form[data-drop-empty]")) {
