@@ -1558,7 +1558,8 @@
           maintainAspectRatio: false,
           // Type a projector shows from the back of the room, as the self-assessment's charts.
           scales: {
-            x: { ticks: { font: { size: 14 } } },
+            // Offset: the first and last quarter's labels are not cut at the chart's edges.
+            x: { offset: true, ticks: { font: { size: 14 } } },
             y: { min: 1, max: 5, ticks: { stepSize: 1, font: { size: 14 } }, title: { display: true, text: spec.yLabel, font: { size: 14 } } }
           },
           plugins: { legend: { position: "bottom", labels: { font: { size: 14 } } } }
