@@ -229,7 +229,12 @@ def test_outcome_needs_end_date_and_dates_must_fit(client, login, team):
     assert "sæt slutdatoen først" in response.get_data(as_text=True)
     response = client.post(edit, data=_edit_data(team, end_date="2025-12-01"), headers=HX)
     assert response.status_code == 422
-    assert "Slutdatoen kan ikke ligge før startdatoen." in response.get_data(as_text=True)
+    body = response.get_data(as_text=True)
+    assert "Slutdatoen kan ikke ligge før startdatoen." in body
+    # A long form says at its top that nothing was saved, and links to the field.
+    summary = body.split('id="error-summary"', 1)[1].split("</div>", 1)[0]
+    assert "Forløbet er ikke gemt." in summary
+    assert 'href="#end_date"' in summary
     future = (clock.today() + timedelta(days=3)).isoformat()
     response = client.post(edit, data=_edit_data(team, end_date=future), headers=HX)
     assert response.status_code == 422
