@@ -609,7 +609,7 @@ def _panel_context(intervention: Intervention, users=None, **extra) -> dict:
 
     `users` is the intervention's team when the caller has it already (the board does).
     """
-    standup = queries.todays_standup(intervention)
+    standup = extra.pop("standup") if "standup" in extra else queries.todays_standup(intervention)
     context = {
         "intervention": intervention,
         "standup": standup,
@@ -626,6 +626,26 @@ def _panel_context(intervention: Intervention, users=None, **extra) -> dict:
 
 def _panel(intervention: Intervention, status: int = 200, **extra):
     return render_fragment(BOARD, "standup_panel", status, **_panel_context(intervention, **extra))
+
+
+def _panel_decisions(meeting: Meeting, status: int = 200, form: DecisionForm | None = None):
+    """Only the panel's decisions (list, form, its errors): a save there leaves what is
+    typed in the action item form beside it alone."""
+    return render_fragment(
+        BOARD,
+        "standup_decisions",
+        status,
+        intervention=meeting.intervention,
+        standup=meeting,
+        decision_form=form or DecisionForm(formdata=None),
+    )
+
+
+def _panel_items(meeting: Meeting, status: int = 200, **extra):
+    """Only the panel's open action items (list, status choices, add form, its message): a
+    save there leaves what is typed in the decision form beside it alone."""
+    context = _panel_context(meeting.intervention, standup=meeting, **extra)
+    return render_fragment(BOARD, "standup_items", status, **context)
 
 
 def _from_board() -> bool:
@@ -657,12 +677,12 @@ def decision_new(intervention_id: int, meeting_id: int):
     form = DecisionForm()
     if not form.validate_on_submit():
         if _from_board():
-            return _panel(meeting.intervention, 422, decision_form=form)
+            return _panel_decisions(meeting, 422, form)
         abort(400)
     meeting.decisions = "\n".join([*meeting.decision_list, form.text.data])
     db.session.commit()
     if _from_board():
-        return _panel(meeting.intervention)
+        return _panel_decisions(meeting)
     return redirect(
         url_for("pdsa.meeting_detail", intervention_id=intervention_id, meeting_id=meeting.id)
     )
@@ -878,7 +898,7 @@ def action_item_new(intervention_id: int, meeting_id: int):
     )
     if not form.validate_on_submit():
         if _from_board():
-            return _panel(meeting.intervention, 422, panel_item_form=form)
+            return _panel_items(meeting, 422, panel_item_form=form)
         return render_htmx(
             MEETING, "items_section", 422, **_meeting_context(meeting, item_form=form)
         )
@@ -893,7 +913,7 @@ def action_item_new(intervention_id: int, meeting_id: int):
     db.session.add(item)
     db.session.commit()
     if _from_board():
-        return _panel(meeting.intervention)
+        return _panel_items(meeting)
     return render_htmx(MEETING, ["items_section", "history_oob"], **_meeting_context(meeting))
 
 
@@ -916,7 +936,7 @@ def action_item_status(intervention_id: int, meeting_id: int, action_item_id: in
         item.closed_in_meeting_id = meeting.id if closing else None
         db.session.commit()
     if _from_board():
-        return _panel(meeting.intervention, code, panel_message=message)
+        return _panel_items(meeting, code, panel_message=message)
     if not wants_fragment():
         return redirect(
             url_for("pdsa.meeting_detail", intervention_id=intervention_id, meeting_id=meeting.id)

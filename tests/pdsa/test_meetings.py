@@ -221,7 +221,7 @@ def test_standup_panel_on_the_board(client, login):
     )
     assert response.status_code == 200
     body = response.get_data(as_text=True)
-    assert 'id="standup-panel"' in body and "Ring til skolen" in body
+    assert 'id="standup-items"' in body and "Ring til skolen" in body
     response = client.post(
         f"{base}/handlinger/{old_item.id}",
         data={"panel": "board", "status": "done", "version": str(old_item.version)},
