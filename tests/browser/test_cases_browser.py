@@ -78,7 +78,8 @@ def test_fill_the_grid_with_the_keyboard_only(browser_page, live_server, tmp_pat
     assert len(rows) == len(expected) + 2  # one revision and one comment row
 
 
-def test_refused_cell_shows_why(browser_page, live_server, tmp_path):
+def _one_cell_case(page, live_server):
+    """A practitioner's case page with one phase and one core element: one cell to rate."""
     org = gen_org("Demo Kommune Nord")
     user = gen_user(org, role="practitioner", email="behandler@nord.example")
     intervention = gen_intervention(org)
@@ -87,9 +88,14 @@ def test_refused_cell_shows_why(browser_page, live_server, tmp_path):
     element = gen_core_element(intervention, "Samspil")
     case = gen_case(intervention, "SP-1")
     db.session.commit()
-    page = browser_page
     login(page, live_server, "behandler@nord.example")
     page.goto(f"{live_server}/indsatser/{intervention.id}/forloeb/{case.id}")
+    return phase, element
+
+
+def test_refused_cell_shows_why(browser_page, live_server, tmp_path):
+    page = browser_page
+    phase, element = _one_cell_case(page, live_server)
     # The element is archived by someone else while the page is open.
     element.archived = True
     db.session.commit()
@@ -105,17 +111,8 @@ def test_refused_cell_shows_why(browser_page, live_server, tmp_path):
 def test_an_empty_comment_says_nothing_was_saved_and_emptying_one_removes_it(
     browser_page, live_server
 ):
-    org = gen_org("Demo Kommune Nord")
-    user = gen_user(org, role="practitioner", email="behandler@nord.example")
-    intervention = gen_intervention(org)
-    gen_member(intervention, user)
-    phase = gen_phase(intervention, "Opstart")
-    element = gen_core_element(intervention, "Samspil")
-    case = gen_case(intervention, "SP-1")
-    db.session.commit()
     page = browser_page
-    login(page, live_server, "behandler@nord.example")
-    page.goto(f"{live_server}/indsatser/{intervention.id}/forloeb/{case.id}")
+    phase, element = _one_cell_case(page, live_server)
     page.locator(".rating-input").first.focus()
     page.keyboard.press("3")
     page.locator(f"#state-{phase.id}-{element.id}").filter(has_text="Gemt").wait_for()

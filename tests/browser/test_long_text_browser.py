@@ -12,12 +12,12 @@ from tests.helpers import gen_intervention, gen_org, gen_user
 pytestmark = pytest.mark.browser
 
 
-def test_pasted_text_past_the_limit_is_counted_not_cut(browser_page, live_server, tmp_path):
+def _editing_an_intervention(page, live_server):
+    """A leader with the intervention "Familiehuset"'s editor open and settled."""
     org = gen_org("Demo Kommune Nord")
     gen_user(org, role="leader", email="leder@nord.example", name="Lise Lund")
     intervention = gen_intervention(org, name="Familiehuset")
     db.session.commit()
-    page = browser_page
     login(page, live_server, "leder@nord.example")
     page.goto(f"{live_server}/indsatser/{intervention.id}")
     page.get_by_role("button", name="Redigér").click()
@@ -25,6 +25,12 @@ def test_pasted_text_past_the_limit_is_counted_not_cut(browser_page, live_server
     # replaced, the text would be lost to the test, not to the app.
     page.get_by_role("button", name="Gem").wait_for()
     page.wait_for_load_state("networkidle")
+    return intervention
+
+
+def test_pasted_text_past_the_limit_is_counted_not_cut(browser_page, live_server, tmp_path):
+    page = browser_page
+    intervention = _editing_an_intervention(page, live_server)
     purpose = page.get_by_label("Formål")
     text = ("Familien får støtte i hverdagen. " * 70)[:2150] + "Sidste sætning."
     purpose.fill(text)  # as a paste: the whole text at once
@@ -55,16 +61,8 @@ def test_pasted_text_past_the_limit_is_counted_not_cut(browser_page, live_server
 
 
 def test_a_name_pasted_past_its_limit_is_counted_not_cut(browser_page, live_server):
-    org = gen_org("Demo Kommune Nord")
-    gen_user(org, role="leader", email="leder@nord.example", name="Lise Lund")
-    intervention = gen_intervention(org, name="Familiehuset")
-    db.session.commit()
     page = browser_page
-    login(page, live_server, "leder@nord.example")
-    page.goto(f"{live_server}/indsatser/{intervention.id}")
-    page.get_by_role("button", name="Redigér").click()
-    page.get_by_role("button", name="Gem").wait_for()
-    page.wait_for_load_state("networkidle")
+    intervention = _editing_an_intervention(page, live_server)
     name = page.get_by_label("Navn")
     text = ("Familiehuset – intensiv støtte til familier med spædbørn " * 4).strip()  # 227
     name.fill(text)  # as a paste: the whole text at once
