@@ -553,14 +553,12 @@ def _save_rating(case: Case, form: RatingForm):
             CoreElementRating.is_latest,
         )
     ).first()
+    commenting = "comment" in request.form
     # Rated meanwhile with the very score typed here (and no comment): nothing to ask.
-    if _rated_meanwhile(previous) and (
-        "comment" in request.form or form.score.data != str(previous.score)
-    ):
+    if _rated_meanwhile(previous) and (commenting or form.score.data != str(previous.score)):
         return 409, _rated_meanwhile_message(previous), previous
     raw = form.score.data
     values = service.scale_values()
-    commenting = "comment" in request.form
     # An empty comment on a cell without one, keeping its score, would save nothing: said
     # so at the field, not "saved". (Emptying a cell's comment removes it, below.)
     if (
@@ -603,8 +601,6 @@ def _save_rating(case: Case, form: RatingForm):
         # Someone else's comment is not carried onto a new score under this person's name:
         # it stays with the score it explained, in the history.
         comment = ""
-    if previous is not None and previous.score == score and previous.comment == comment:
-        return 200, _("The comment is saved.") if commenting else _("Saved"), previous
     if not commenting:
         message = _("Saved")
     elif comment:
@@ -613,6 +609,9 @@ def _save_rating(case: Case, form: RatingForm):
         message = _("The comment is removed from the cell; the history keeps it.")
     else:
         message = _("The rating is saved without a comment.")
+    # Nothing changed: said as a save would say it (an empty comment unchanged was refused).
+    if previous is not None and previous.score == score and previous.comment == comment:
+        return 200, message, previous
     rating = CoreElementRating(
         organization_id=case.organization_id,
         case_id=case.id,
