@@ -1578,29 +1578,25 @@
 // address people copy and send on.
 (function () {
   "use strict";
-  // A plain GET form (the quality page's filter) opens its address from this form data.
-  document.addEventListener("formdata", function (event) {
-    var form = event.target;
-    if (!form.matches("form[data-drop-empty]") || form.hasAttribute("hx-get")) {
-      return;
-    }
-    Array.from(event.formData.entries()).forEach(function (entry) {
-      if (entry[1] === "") {
-        event.formData.delete(entry[0]);
-      }
-    });
-  });
-  document.addEventListener("htmx:configRequest", function (event) {
-    var form = event.detail.elt;
+  function dropEmpty(form, data) {
     if (!form.matches || !form.matches("form[data-drop-empty]")) {
       return;
     }
-    var data = event.detail.formData;
     Array.from(data.entries()).forEach(function (entry) {
       if (entry[1] === "") {
         data.delete(entry[0]);
       }
     });
+  }
+  // A plain GET form (the quality page's filter) opens its address from this form data;
+  // an htmx filter sends what configRequest holds.
+  document.addEventListener("formdata", function (event) {
+    if (!event.target.hasAttribute("hx-get")) {
+      dropEmpty(event.target, event.formData);
+    }
+  });
+  document.addEventListener("htmx:configRequest", function (event) {
+    dropEmpty(event.detail.elt, event.detail.formData);
   });
   // Back and Forward bring back a page htmx kept, with the fields as first drawn: they are
   // set from the address, so what is filtered on is what the controls show.
